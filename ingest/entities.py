@@ -1,0 +1,136 @@
+"""Finding entities the gazetteer does not list, from the structure of the notes:
+acronym definitions ("ECS = Elastic Container Service", "Amazon ECR (Elastic Container Registry)"),
+"Amazon X" / "AWS X" names, short headings, and capitalised noun phrases."""
+
+import re
+from collections.abc import Iterator
+
+from ingest.names import NameTable
+from ingest.nlp import lemma
+from ingest.sources import Document
+
+_ACR = r"[A-Z][A-Za-z0-9]{1,7}"
+_LONG = r"[A-Z][\w.-]*(?:\s+[A-Za-z][\w.-]*){1,6}"
+DEFINITIONS = (
+    re.compile(rf"^(?P<acr>{_ACR})\s*(?:==?|:|-)\s*(?P<long>{_LONG})\s*[.!]?$"),
+    re.compile(rf"(?P<long>{_LONG})\s*\((?P<acr>{_ACR})\)"),
+    re.compile(rf"\b(?P<acr>{_ACR})\s*\((?P<long>{_LONG})\)"),
+    re.compile(rf"(?P<acr>{_ACR})\s*==?\s*(?P<long2>{_ACR})\s*\((?P<long>{_LONG})\)"),
+)
+AMAZON_NAME = re.compile(r"\b(?P<prefix>Amazon|AWS)\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+))*)")
+CAPITALISED = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}s?))+")
+GENERIC = frozenset(
+    "summary overview index introduction example examples benefits benefit pricing use cases case other why what "
+    "how section notes note part chapter key points the a an free easy new your my our this that these aws amazon "
+    "function functions service services working reading public private pay fully".split()
+)
+MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
+
+
+def initials_match(acronym: str, long: str) -> bool:
+    """'ECS' ~ 'Elastic Container Service'; 'FaaS' ~ 'Function as a Service' (minor words optional)."""
+    letters = re.sub(r"[^a-z]", "", acronym.lower())
+    words = re.findall(r"[A-Za-z][\w-]*", long)
+    every = "".join(w[0].lower() for w in words)
+    major = "".join(w[0].lower() for w in words if w.lower() not in MINOR)
+    return bool(letters) and letters in (every, major)
+
+
+def singular(phrase: str) -> str:
+    """'Docker Repositories' -> 'Docker Repository' (the last word, by spaCy's lookup lemmas)."""
+    head, _, last = phrase.rpartition(" ")
+    if last.isupper() or not last.lower().endswith("s"):
+        return phrase
+    base = lemma(last)
+    if base == last.lower():
+        return phrase
+    base = base[:1].upper() + base[1:] if last[:1].isupper() else base
+    return f"{head} {base}".strip()
+
+
+def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
+    for pattern in DEFINITIONS:
+        for m in pattern.finditer(text):
+            acr, long = m["acr"], m["long"]
+            words = long.split()
+            for n in range(len(words), 0, -1):  # the shortest tail of the long form the initials fit
+                cand = " ".join(words[-n:])
+                if initials_match(acr, cand):
+                    yield acr, cand
+                    break
+
+
+def discover(docs: list[Document], table: NameTable) -> None:
+    """Add to `table` the names these documents define or imply."""
+    for doc in docs:
+        for st in doc.statements:
+            for acr, long in acronym_pairs(st.text):
+                _alias_pair(table, acr, long, st.text)
+            for m in AMAZON_NAME.finditer(st.text):
+                name = singular(_trim(m["name"]))
+                if name and name.split()[0].lower() not in GENERIC and not table.key_for(name):
+                    full = f"{m['prefix']} {name}"
+                    if not table.key_for(full):
+                        table.add(full, "AwsService", [full, name])
+        _heading_acronyms(doc, table)
+        for st in doc.statements:
+            if st.kind == "heading":
+                _heading_name(st.text, table)
+            else:
+                _capitalised(st.text, table)
+
+
+def _trim(name: str) -> str:
+    words = name.split()
+    while words and words[-1].lower() in GENERIC | {"function", "functions", "instance", "instances"}:
+        words.pop()
+    return " ".join(words)
+
+
+def _alias_pair(table: NameTable, acr: str, long: str, text: str) -> None:
+    key = table.key_for(acr) or table.key_for(long) or table.key_for(singular(long))
+    if key:
+        table.add_alias(key, acr)
+        table.add_alias(key, long)
+        return
+    prefixed = re.search(rf"\b(Amazon|AWS)\s+(?:{re.escape(acr)}|{re.escape(long)})", text)
+    label = f"{prefixed.group(1)} {long}" if prefixed else long
+    table.add(label, "AwsService" if prefixed else "Concept", [label, long, acr])
+
+
+def _heading_acronyms(doc: Document, table: NameTable) -> None:
+    """A heading 'ECR' followed by 'Elastic Container Registry' (or 'Elastic Container Service: ...')."""
+    for st in doc.statements:
+        if st.kind != "heading" or not re.fullmatch(_ACR, st.text) or not st.text[1:].isupper():
+            continue
+        for child in doc.statements[st.index + 1 : st.index + 3]:
+            long = child.label or child.text
+            if child.kind == "item" and initials_match(st.text, long) and len(long.split()) <= 6:
+                _alias_pair(table, st.text, long, long)
+                break
+
+
+def _heading_name(text: str, table: NameTable) -> None:
+    m = re.match(r"(?i)^(?:what(?:'s| is| are)|why(?: use)?)\s+(.+?)\s*\??$", text)
+    name = (m.group(1) if m else text).strip(" ?:")
+    words = name.split()
+    if not 1 <= len(words) <= 3 or any(w.lower() in GENERIC for w in words) or table.key_for(name):
+        return
+    if any(table.key_for(w) for w in words) or not all(w[:1].isupper() for w in words):
+        return
+    if re.fullmatch(r"[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*", name):
+        table.add(singular(name), "Concept", [name, singular(name)])
+
+
+def _capitalised(text: str, table: NameTable) -> None:
+    for m in CAPITALISED.finditer(text):
+        if m.start() == 0:
+            continue
+        words = m.group(0).split()
+        while words and words[0].lower() in GENERIC:
+            words.pop(0)
+        if len(words) < 2 or any(w.lower() in GENERIC for w in words):
+            continue
+        name = " ".join(words)
+        if not table.key_for(name) and not table.key_for(singular(name)):
+            table.add(singular(name), "Concept", [name, singular(name)])

@@ -1,0 +1,68 @@
+"""The table of entity names used while reading: gazetteer entries, names already in the graph, and names
+discovered in the notes. Each alias points at one entity key."""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.locations import GAZETTEER_FILE
+from kg.model import Entity, slug
+
+_PREFIXES = ("Amazon ", "AWS ")
+
+
+def name_variants(label: str) -> list[str]:
+    """'AWS Lambda' -> ['AWS Lambda', 'Lambda', 'Amazon Lambda']: the prefixes people drop or swap."""
+    for prefix in _PREFIXES:
+        if label.startswith(prefix):
+            core = label[len(prefix) :]
+            return [label, core, *(p + core for p in _PREFIXES if p != prefix)]
+    return [label]
+
+
+def plural(word: str) -> str:
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+@dataclass
+class NameTable:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> key
+    case_sensitive: set[str] = field(default_factory=set)  # aliases that match only as written
+
+    def key_for(self, name: str) -> str | None:
+        return self.aliases.get(name.lower().strip())
+
+    def add(self, label: str, type_: str, aliases: list[str] = (), key: str | None = None) -> str:  # type: ignore[assignment]
+        """Add an entity (or more aliases to the entity one of its names already points at)."""
+        key = key or self.key_for(label) or next(filter(None, map(self.key_for, aliases)), None) or slug(label)
+        old = self.entities.get(key)
+        names = list(dict.fromkeys([*(old.aliases if old else ()), *aliases, label]))
+        self.entities[key] = Entity(key, old.label if old else label, old.type if old else type_, tuple(names))
+        for name in names:
+            self.aliases.setdefault(name.lower(), key)
+        return key
+
+    def add_alias(self, key: str, alias: str) -> None:
+        ent = self.entities[key]
+        if alias.lower() in self.aliases:
+            return
+        self.entities[key] = Entity(key, ent.label, ent.type, (*ent.aliases, alias))
+        self.aliases[alias.lower()] = key
+
+
+def load_gazetteer(path: Path = GAZETTEER_FILE) -> NameTable:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    table = NameTable(case_sensitive=set(data.get("case_sensitive", {}).get("aliases", [])))
+    for type_, rows in data["types"].items():
+        for row in rows:
+            label, *aliases = [part.strip() for part in row.split("|")]
+            variants = [v for name in [label, *aliases] for v in name_variants(name)]
+            table.add(label, type_, variants, key=slug(label))
+    return table

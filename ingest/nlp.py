@@ -1,0 +1,220 @@
+"""The spaCy pipeline: `spacy.blank("en")` + a lower-case lookup lemmatizer + an entity ruler built from the
+name table + an OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamba" -> Lambda)."""
+
+import gzip
+import json
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import spacy
+import spacy_lookups_data
+from rapidfuzz.distance import Levenshtein
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ingest.names import NameTable, plural
+
+# ------------------------------------------------------------------ lemmas
+
+
+def _lookups(name: str) -> dict:
+    path = Path(spacy_lookups_data.__file__).parent / "data" / f"en_{name}.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def lemma_table() -> dict[str, str]:
+    """spaCy's English lookup lemmas (spacy-lookups-data), keyed by lower-case form."""
+    return {k.lower(): v.lower() for k, v in _lookups("lemma_lookup").items()}
+
+
+@cache
+def word_classes() -> dict[str, frozenset[str]]:
+    """Base words by part of speech (noun, verb, adj, adv) from spaCy's lemma index."""
+    return {pos: frozenset(w.lower() for w in words) for pos, words in _lookups("lemma_index").items()}
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Every word form spaCy's English tables know: tells damaged names from real words."""
+    table = lemma_table()
+    return frozenset(table) | frozenset(table.values()).union(*word_classes().values())
+
+
+def lemma(word: str) -> str:
+    low = word.lower()
+    return lemma_table().get(low, low)
+
+
+@Language.factory("lower_lemmatizer")
+def make_lower_lemmatizer(nlp: Language, name: str) -> "LowerLemmatizer":
+    return LowerLemmatizer()
+
+
+class LowerLemmatizer:
+    """Lookup lemmas on the lower-cased token, so that 'Supports' and 'Repositories' are found too."""
+
+    def __init__(self) -> None:
+        self.table = lemma_table()
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            low = token.lower_
+            token.lemma_ = self.table.get(low, low)
+        return doc
+
+
+# ------------------------------------------------------------------ fuzzy linking of damaged mentions
+
+_PREFIX_WORDS = {"amazon", "aws"}
+_FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "2": "z", "5": "s", "8": "b", "$": "s"})
+
+
+def fold(text: str) -> str:
+    """A shape key that forgives what OCR confuses: 'Ecz' and 'EC2' both fold to 'ecz', '53' and 'S3' to 's3'."""
+    return re.sub(r"[\s.\-_/]", "", text.lower()).translate(_FOLD)
+
+
+@Language.factory(
+    "ocr_linker",
+    default_config={"min_similarity": 0.8, "word_similarity": 0.83, "context_similarity": 0.66},
+)
+def make_ocr_linker(
+    nlp: Language, name: str, *, min_similarity: float, word_similarity: float, context_similarity: float
+) -> "OcrLinker":
+    return OcrLinker(
+        min_similarity=min_similarity, word_similarity=word_similarity, context_similarity=context_similarity
+    )
+
+
+class OcrLinker:
+    """Links tokens the ruler missed to an entity whose name they nearly spell.
+
+    Accepts a candidate when its folded form equals a folded alias, or is within `min_similarity`; an
+    ordinary English word ('Docket') needs `word_similarity` and the entity named elsewhere in the same
+    document (`context`); a looser `context_similarity` is allowed for capitalised non-words in context.
+    """
+
+    def __init__(self, *, min_similarity: float, word_similarity: float, context_similarity: float) -> None:
+        self.min_similarity = min_similarity
+        self.word_similarity = word_similarity
+        self.context_similarity = context_similarity
+        self.index: dict[str, str] = {}
+        self.by_length: dict[int, list[str]] = {}
+        self.types: dict[str, str] = {}
+        self.context: set[str] = set()
+        self._cache: dict[tuple[str, bool], tuple[str, float] | None] = {}
+
+    def set_names(self, table: NameTable) -> None:
+        self.index = {}
+        for alias, key in table.aliases.items():
+            folded = fold(alias)
+            if len(folded) >= 2 and re.search("[a-z]", folded):
+                self.index.setdefault(folded, key)
+        self.by_length = {}
+        for folded in self.index:
+            self.by_length.setdefault(len(folded), []).append(folded)
+        self.types = {key: ent.type for key, ent in table.entities.items()}
+        self._cache.clear()
+
+    def _best(self, folded: str) -> tuple[str, float] | None:
+        if folded in self.index:
+            return folded, 1.0
+        if len(folded) < 5:
+            return None
+        best: tuple[str, float] | None = None
+        for n in range(len(folded) - 2, len(folded) + 3):
+            for cand in self.by_length.get(n, ()):
+                score = Levenshtein.normalized_similarity(folded, cand)
+                if score >= self.context_similarity and (best is None or score > best[1]):
+                    best = (cand, score)
+        return best
+
+    def link(self, text: str, *, prefixed: bool = False) -> str | None:
+        """The entity key a (possibly damaged) name stands for, or None."""
+        folded = fold(text)
+        if len(folded) < 2 or not re.search("[a-z0-9]", folded):
+            return None
+        cache_key = (folded, prefixed)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._best(folded)
+        hit = self._cache[cache_key]
+        if hit is None:
+            return None
+        cand, score = hit
+        key = self.index[cand]
+        is_word = text.lower() in english_words()
+        in_context = key in self.context or prefixed
+        if text.isdigit():
+            return key if score == 1.0 and in_context else None
+        if score == 1.0:
+            return key if (not is_word or in_context) else None
+        if is_word:
+            return key if in_context and score >= self.word_similarity else None
+        if score >= self.min_similarity:
+            return key
+        capitalised = text[:1].isupper()
+        return key if capitalised and in_context and len(folded) >= 6 else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        spans: list[Span] = []
+        for i, token in enumerate(doc):
+            if i in taken or token.is_punct or token.is_space or token.is_stop or token.lower_ in _PREFIX_WORDS:
+                continue
+            text = token.text
+            if not (text[:1].isupper() or any(c.isdigit() for c in text) or len(text) >= 5):
+                continue
+            prefixed = i > 0 and doc[i - 1].text.lower() in ("amazon", "aws")
+            if i + 1 < len(doc) and i + 1 not in taken and doc[i + 1].is_alpha:
+                pair = doc[i : i + 2].text
+                key = self.link(pair, prefixed=prefixed) if len(fold(pair)) >= 6 else None
+                if key:
+                    spans.append(Span(doc, i, i + 2, label=self.types[key], span_id=key))
+                    continue
+            key = self.link(text, prefixed=prefixed)
+            if key:
+                spans.append(Span(doc, i, i + 1, label=self.types[key], span_id=key))
+        for ent in doc.ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
+            nxt = ent.end
+            if len(ent) == 1 and nxt < len(doc) and nxt not in taken and doc[nxt].is_alpha:
+                key = self.link(doc[ent.start : nxt + 1].text)
+                if key and key != ent.ent_id_:
+                    spans.append(Span(doc, ent.start, nxt + 1, label=self.types[key], span_id=key))
+        if spans:
+            doc.ents = filter_spans([*doc.ents, *spans])
+        return doc
+
+
+# ------------------------------------------------------------------ the pipeline
+
+
+def ruler_patterns(table: NameTable) -> Iterable[dict]:
+    """Phrase patterns (matched lower-cased) for every alias and its plural; token patterns, matched as
+    written, for the aliases that are also ordinary words."""
+    for alias, key in table.aliases.items():
+        ent = table.entities[key]
+        original = next((a for a in ent.aliases if a.lower() == alias), alias)
+        forms = {original}
+        if original[-1:].isalpha():
+            head, _, last = original.rpartition(" ")
+            forms.add((head + " " if head else "") + (last + "s" if last.isupper() else plural(last)))
+        for form in forms:
+            if original in table.case_sensitive:
+                yield {"label": ent.type, "id": key, "pattern": [{"ORTH": w} for w in form.split()]}
+            else:
+                yield {"label": ent.type, "id": key, "pattern": form}
+
+
+def build_nlp(table: NameTable) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lower_lemmatizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler.add_patterns(list(ruler_patterns(table)))  # type: ignore[attr-defined]
+    linker = nlp.add_pipe("ocr_linker")
+    linker.set_names(table)  # type: ignore[attr-defined]
+    return nlp

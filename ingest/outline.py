@@ -1,0 +1,201 @@
+"""What the outline of a document says: each statement's topic and category, and the facts that come from
+structure rather than from one sentence (comparison headings and tables, sibling "Public: / Private:" labels).
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ingest.entities import singular
+from ingest.relations import Candidate, Context, RelationExtractor, literal
+from ingest.sources import Document, Statement
+
+COMPARE_WORDS = re.compile(r"(?i)\b(vs\.?|versus|or|compared|comparison|difference)\b")
+CATEGORIES = (
+    ("use_case", re.compile(r"(?i)\buse[- ]?cases?\b|\bused for\b")),
+    ("pricing", re.compile(r"(?i)\b(pric\w*|billing|billed|costs?|pay per)\b")),
+    ("language", re.compile(r"(?i)\blang(uage)?s?\b")),
+    ("has_limit", re.compile(r"(?i)\b(limits?|limitations?|quotas?)\b")),
+    ("example", re.compile(r"(?i)\b(examples?|ex|e\.g|some of the|such as)\b")),
+)
+
+
+@dataclass
+class Outline:
+    """One document, its spaCy docs (one per statement) and the context of each statement."""
+
+    doc: Document
+    docs: list[Doc]
+    contexts: list[Context]
+
+
+def _keys(sdoc: Doc, end: int | None = None) -> list[str]:
+    return list(dict.fromkeys(e.ent_id_ for e in sdoc.ents if e.ent_id_ and (end is None or e.end <= end)))
+
+
+def _label_end(sdoc: Doc, st: Statement) -> int:
+    if not st.label:
+        return 0
+    return next((t.i for t in sdoc if t.text == ":" and t.idx >= len(st.label) - 1), 0)
+
+
+def own_topic(st: Statement, sdoc: Doc) -> str | None:
+    """The entity a heading or a 'Label:' item is about (the first one it names)."""
+    if st.kind == "heading":
+        keys = _keys(sdoc)
+        return keys[0] if keys else None
+    if st.kind == "item" and st.label:
+        end = _label_end(sdoc, st)
+        keys = _keys(sdoc, end)
+        if keys:
+            return keys[0]
+        opening = [e for e in sdoc.ents if e.ent_id_ and e.start == end + 1]  # "Public: Docker Hub"
+        return opening[0].ent_id_ if opening else None
+    return None
+
+
+def own_category(st: Statement) -> str | None:
+    text = st.text if st.kind == "heading" else st.label
+    for name, pattern in CATEGORIES:
+        if text and pattern.search(text):
+            return name
+    return None
+
+
+def example_target(st: Statement, sdoc: Doc) -> str | None:
+    """'Some of the serverless services', 'examples of X': the X the listed entities are examples of."""
+    if not re.search(r"(?i)some of the|examples? of", st.text):
+        return None
+    ents = [e for e in sdoc.ents if e.ent_id_]
+    concept = next((e for e in ents if e.label_ == "Concept"), ents[0] if ents else None)
+    return concept.ent_id_ if concept is not None else None
+
+
+def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
+    """Walk up from each statement: the nearest category wins, the nearest entity is the topic."""
+    contexts = []
+    opened: set[int] = set()
+    for st in doc.statements:
+        topic = category = target = None
+        anchor = None
+        chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
+        parent = doc.parent(st)
+        for node in ([st] if st.label else []) + ([parent] if parent else []):  # its own line, or right under
+            if (category := own_category(node)) is not None:
+                target = example_target(node, docs[node.index]) if category == "example" else None
+                break
+        for node in chain:
+            found = own_topic(node, docs[node.index])
+            if found:
+                topic, anchor = found, node.index
+                break
+        first = False
+        bare_name = st.text.istitle() and len(st.text.split()) <= 4  # an expansion like "Elastic Container Registry"
+        if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
+            opened.add(anchor)
+            first = True
+        contexts.append(Context(topic=topic, category=category, example_target=target, first=first))
+    return contexts
+
+
+# ------------------------------------------------------------------ structure rules
+
+
+def comparison_pairs(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
+    """Headings or labels like 'Batch vs Lambda': every statement under them is a contrast point."""
+    doc, docs = outline.doc, outline.docs
+    for st, sdoc in zip(doc.statements, docs, strict=True):
+        if st.kind not in ("heading", "item") or not COMPARE_WORDS.search(st.label or st.text):
+            continue
+        keys = _keys(sdoc)
+        if len(keys) != 2:
+            continue
+        a, b = keys
+        for other in doc.statements[st.index + 1 :]:
+            if st.index not in {x.index for x in doc.ancestors(other)}:
+                if other.kind == "heading" or (other.depth <= st.depth and st.kind == "item"):
+                    break
+                continue
+            if other.kind in ("item", "row") and not (other.label and not other.body):
+                yield other, Candidate(a, "compared_with", b, True, "comparison_section", literal(other.text))
+
+
+def table_rows(outline: Outline, extractor: RelationExtractor) -> Iterator[tuple[Statement, Candidate]]:
+    """A table whose header names entities: each cell is a fact about its column, each row a contrast."""
+    doc, docs = outline.doc, outline.docs
+    for st in doc.statements:
+        if st.kind != "table":
+            continue
+        head_doc = docs[st.index]
+        columns = [_cell_keys(head_doc, span) for span in _cells(head_doc)]
+        heads = [c[0] if c else None for c in columns]
+        rows = [r for r in doc.statements if r.kind == "row" and r.parent == st.index]
+        for n, row in enumerate(rows):
+            rdoc = docs[row.index]
+            for (a, b), head in zip(_cells(rdoc), heads, strict=False):
+                if head and b > a:
+                    ctx = Context(topic=head, first=n == 0)
+                    for cand in extractor.clause(rdoc, a, b, head, ctx, fallback=True):
+                        yield row, cand._replace(rule="table_cell:" + cand.rule)
+            known = [h for h in heads if h]
+            if len(known) == 2:
+                yield row, Candidate(known[0], "compared_with", known[1], True, "table_row", " vs ".join(row.cells))
+
+
+def _cells(sdoc: Doc) -> list[tuple[int, int]]:
+    bounds = [-1, *(t.i for t in sdoc if t.text == "|"), len(sdoc)]
+    return [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+
+
+def _cell_keys(sdoc: Doc, span: tuple[int, int]) -> list[str]:
+    return [e.ent_id_ for e in sdoc.ents if e.start >= span[0] and e.end <= span[1] and e.ent_id_]
+
+
+def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
+    """'Public: Docker Hub' beside 'Private: Amazon ECR', after 'images are stored in Docker Repositories':
+    each is_a '<label> <category>', and the two are compared on their labels."""
+    doc, docs = outline.doc, outline.docs
+    groups: dict[int | None, list[tuple[Statement, str]]] = {}
+    for st, sdoc in zip(doc.statements, docs, strict=True):
+        if st.kind != "item" or not st.label or len(st.label.split()) != 1 or _keys(sdoc, _label_end(sdoc, st)):
+            continue
+        body_start = _label_end(sdoc, st) + 1
+        ents = [e for e in sdoc.ents if e.ent_id_ and e.start >= body_start]
+        if ents and ents[0].start == body_start:
+            groups.setdefault(st.parent, []).append((st, ents[0].ent_id_))
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        first = members[0][0]
+        before = doc.statements[first.index - 1] if first.index else None
+        category = None
+        for node in (before, doc.parent(first)):
+            if node is not None and node.kind == "item":
+                ents = [e for e in docs[node.index].ents if e.ent_id_]
+                if ents and ents[-1].label_ == "Concept":
+                    category = ents[-1]
+                    break
+        for st, key in members:
+            if category is not None:
+                yield st, Candidate(key, "is_a", f"{st.label.lower()} {singular(category.text)}", False, "labelled_member")
+        for (sa, ka), (sb, kb) in zip(members, members[1:], strict=False):
+            if ka != kb:
+                yield sa, Candidate(ka, "compared_with", kb, True, "sibling_labels", f"{sa.label} vs {sb.label}")
+
+
+def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
+    """Two 'EC2:' / 'Lambda:' lists side by side under one parent compare the two."""
+    doc, docs = outline.doc, outline.docs
+    groups: dict[int | None, list[tuple[Statement, str]]] = {}
+    for st, sdoc in zip(doc.statements, docs, strict=True):
+        if st.kind == "item" and st.label and not st.body:
+            key = own_topic(st, sdoc)
+            if key:
+                groups.setdefault(st.parent, []).append((st, key))
+    for parent, members in groups.items():
+        keys = list(dict.fromkeys(k for _, k in members))
+        if len(keys) == 2 and parent is not None:
+            anchor = doc.statements[parent]
+            yield anchor, Candidate(keys[0], "compared_with", keys[1], True, "side_by_side", literal(anchor.text))

@@ -1,0 +1,197 @@
+"""The composition root of ingest: files -> documents -> entities -> facts -> one named graph per source."""
+
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset
+from spacy.language import Language
+from tqdm import tqdm
+
+from ingest.entities import discover
+from ingest.names import NameTable, load_gazetteer
+from ingest.nlp import build_nlp, lemma
+from ingest.outline import (
+    Outline,
+    build_contexts,
+    comparison_pairs,
+    entity_label_siblings,
+    sibling_labels,
+    table_rows,
+)
+from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
+from ingest.sources import Document, SourceError, Statement, read_document
+from ingest.sources import discover as discover_files
+from kg.facts import entities as kg_entities
+from kg.model import Evidence, Fact, Triple, entity_triples, fact_triples, relation_declaration
+from kg.namespaces import SOURCE_GRAPH_PREFIX, source_graph
+from kg.ontology import load_ontology
+from kg.store import open_dataset, put_ontology, replace_source, save_dataset
+
+OBJECT_RELATIONS = frozenset({"runs_on", "uses", "launches", "stored_in", "depends_on", "requires", "supports"})
+STOP = frozenset("a an the to of and or in on for with you your is are be do does not no need just by".split())
+
+
+@dataclass
+class Extraction:
+    facts: list[Fact] = field(default_factory=list)
+    statements: int = 0
+
+
+def doc_context(doc: Document, table: NameTable) -> set[str]:
+    """Entities a document names somewhere, spelled right: context for linking its damaged mentions."""
+    text = doc.text.lower()
+    return {key for alias, key in table.aliases.items() if len(alias) > 2 and alias in text}
+
+
+def extract(docs: list[Document], table: NameTable, nlp: Language | None = None) -> Extraction:
+    nlp = nlp or build_nlp(table)
+    extractor = RelationExtractor(nlp.vocab, types={k: e.type for k, e in table.entities.items()})
+    linker = nlp.get_pipe("ocr_linker")
+    out = Extraction()
+    for doc in docs:
+        linker.context = doc_context(doc, table)  # type: ignore[attr-defined]
+        sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
+        outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
+        found: list[tuple[Statement, Candidate]] = []
+        for st, sdoc, ctx in zip(doc.statements, sdocs, outline.contexts, strict=True):
+            if st.kind in ("item", "heading"):
+                for cand in extractor(sdoc, st.kind, st.label, ctx):
+                    found.append((st, cand))
+                    found.extend((st, c) for c in topic_compound(cand, ctx, table))
+        for rule in (comparison_pairs(outline), table_rows(outline, extractor), sibling_labels(outline),
+                     entity_label_siblings(outline)):
+            found.extend(rule)
+        found.extend(negation_contrasts(found, table))
+        out.facts.extend(to_facts(doc, found))
+        out.statements += len(doc.statements)
+    return out
+
+
+def topic_compound(cand: Candidate, ctx: Context, table: NameTable) -> Iterator[Candidate]:
+    """'Batch jobs ... run on ECS' under 'AWS Batch': what the service's jobs do, the service does."""
+    topic = ctx.topic
+    if not topic or topic == cand.subject or cand.predicate not in OBJECT_RELATIONS or not cand.object_is_entity:
+        return
+    subject = table.entities.get(cand.subject)
+    if subject is None or subject.type != "Concept" or cand.object == topic:
+        return
+    head = subject.label.split()[0].lower()
+    if head in {a.lower() for a in table.entities[topic].aliases}:
+        yield cand._replace(subject=topic, rule=cand.rule + "+topic")
+
+
+def _content(text: str) -> set[str]:
+    return {lemma(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and w not in NEGATIONS}
+
+
+def negation_contrasts(found: list[tuple[Statement, Candidate]], table: NameTable) -> Iterator[tuple[Statement, Candidate]]:
+    """ECS 'You must provision the infrastructure' vs Fargate 'You do not provision the infrastructure':
+    the same point stated for two services, once negated, compares them."""
+    points = [
+        (st, c, _content(c.object), bool(set(re.findall(r"[a-z']+", c.object.lower())) & NEGATIONS | {"don't"}))
+        for st, c in found
+        if c.predicate in ("has_property", "requires") and not c.object_is_entity
+    ]
+    seen = set()
+    for st, c, words, negated in points:
+        if not negated or len(words) < 2:
+            continue
+        for _, d, other, other_neg in points:
+            if other_neg or d.subject == c.subject or (c.subject, d.subject) in seen:
+                continue
+            if table.entities[c.subject].type != table.entities[d.subject].type:
+                continue
+            if len(words & other) / min(len(words), len(other)) >= 0.6:
+                seen.add((c.subject, d.subject))
+                contrast = f"{table.entities[c.subject].label}: {c.object}; {table.entities[d.subject].label}: {d.object}"
+                yield st, Candidate(c.subject, "compared_with", d.subject, True, "negation_contrast", contrast)
+
+
+def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Iterator[Fact]:
+    onto = load_ontology()
+    seen = set()
+    for st, c in found:
+        if not c.object or (c.object_is_entity and c.object == c.subject):
+            continue
+        ev = Evidence(doc.name, st.line, st.raw, c.rule, c.contrast)
+        facts = [Fact(c.subject, c.predicate, c.object, c.object_is_entity, ev)]
+        inverse = onto.inverse(c.predicate)
+        if inverse and c.object_is_entity:
+            facts.append(Fact(c.object, inverse, c.subject, True, Evidence(doc.name, st.line, st.raw, c.rule + "+inverse", c.contrast)))
+        for fact in facts:
+            key = (fact.subject, fact.predicate, fact.object, st.index)
+            if key not in seen:
+                seen.add(key)
+                yield fact
+
+
+# ------------------------------------------------------------------ writing the graph
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    statements: int = 0
+    entities: int = 0
+    facts: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    graph: Path | None = None
+
+
+def source_triples(doc_facts: list[Fact], table: NameTable) -> Iterator[Triple]:
+    onto = load_ontology()
+    keys = {f.subject for f in doc_facts} | {f.object for f in doc_facts if f.object_is_entity}
+    for key in sorted(keys):
+        yield from entity_triples(table.entities[key])
+    for name in sorted({f.predicate for f in doc_facts} - set(onto.labels)):
+        yield from relation_declaration(name, name.replace("_", " "))
+    for fact in doc_facts:
+        yield from fact_triples(fact)
+
+
+def seed_names(table: NameTable, ds: Dataset, replacing: set[str]) -> None:
+    """Names already in the graph (from sources not being replaced) join the table: the graph is the
+    one source of names."""
+    keep = [g for g in ds.graphs() if str(g.identifier).startswith(SOURCE_GRAPH_PREFIX)
+            and g.identifier not in {source_graph(n) for n in replacing}]
+    for rec in kg_entities(ds, keep).values():
+        table.add(rec.label, rec.type, [rec.label, *rec.aliases], key=rec.key)
+
+
+def run_ingest(paths: list[Path], graph_dir: Path, *, progress: bool = False) -> IngestReport:
+    """Read the files, extract, and replace each file's named graph; the graph is written atomically,
+    so a failed or killed ingest leaves the previous one whole. Unreadable files are reported, not fatal."""
+    started = time.perf_counter()
+    report = IngestReport(graph=graph_dir)
+    docs: list[Document] = []
+    for path in tqdm(discover_files(paths), desc="reading", unit="file", disable=not progress, leave=False):
+        try:
+            docs.append(read_document(path))
+        except SourceError as exc:
+            report.errors.append(str(exc))
+    if not docs:
+        report.errors.append("no readable notes: the graph was left as it was")
+        return report
+    ds = open_dataset(graph_dir)
+    table = load_gazetteer()
+    seed_names(table, ds, {d.name for d in docs})
+    discover(docs, table)
+    nlp = build_nlp(table)
+    by_source: dict[str, list[Fact]] = {}
+    for doc in tqdm(docs, desc="extracting", unit="doc", disable=not progress, leave=False):
+        result = extract([doc], table, nlp)
+        by_source[doc.name] = result.facts
+        report.statements += result.statements
+    for doc in docs:
+        replace_source(ds, doc.name, source_triples(by_source[doc.name], table), sha256=doc.sha256)
+    put_ontology(ds)
+    save_dataset(ds, graph_dir)
+    report.documents = len(docs)
+    report.facts = sum(len(f) for f in by_source.values())
+    report.entities = len({k for fs in by_source.values() for f in fs for k in (f.subject, f.object) if k in table.entities})
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,603 @@
+"""From one statement to candidate facts: small rules over entity spans, cue matches and section context.
+
+Each rule is a generator of `Candidate`s. The statement's place in the outline arrives as a `Context`
+(topic entity, category such as "use cases", comparison pair); the spaCy `Doc` carries the entity spans.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS, build_matcher
+from ingest.nlp import word_classes
+
+NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
+HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
+OBJECT_STOPS = frozenset(
+    {"that", "which", "who", "so", "because", "when", "if", "whereas", "but", "while", "since", "regardless", "=>", "as"}
+)
+CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
+LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", "\"", "'", "("})
+COORDINATORS = frozenset({"/", ",", "and", "or", "&", "+"})
+WORKLOADS = frozenset({"container", "job", "workload", "task", "function", "application", "app", "image"})
+AUXILIARIES = frozenset({"be", "have", "do", "can", "will", "would", "should", "may", "might", "must", "could"})
+ADJECTIVE_ENDINGS = ("ive", "able", "ible", "al", "ful", "less", "ous", "ic", "ed", "ant", "ent")
+
+
+class Candidate(NamedTuple):
+    subject: str
+    predicate: str
+    object: str
+    object_is_entity: bool
+    rule: str
+    contrast: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the outline says about a statement: whom it is about and under which kind of heading."""
+
+    topic: str | None = None
+    category: str | None = None  # use_case | pricing | has_limit | language | example
+    example_target: str | None = None  # for "examples of X": X
+    first: bool = False  # the first statement about its topic (a definition, when it has no verb)
+
+
+# ------------------------------------------------------------------ text helpers
+
+
+def literal(text: str) -> str:
+    """Normalise text used as a fact's object: no bullets or trailing punctuation, '&' -> 'and',
+    '10GB' -> '10 GB', lower-case first letter unless it starts an acronym or a name."""
+    text = text.replace("&", " and ").replace("\"", "").replace("...", " ")
+    text = re.sub(r"(\d)(GB|MB|KB|TB|ms|s|min)\b", r"\1 \2", text)
+    text = re.sub(r"\s+", " ", text).strip(" .,;:!?-=")
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower():
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def strip_parenthetical(text: str) -> str:
+    return re.sub(r"\s*[\(\[][^)\]]*[\)\]]?\s*$", "", text).strip() or text
+
+
+def is_negated(tokens: Span) -> bool:
+    return any(t.lower_ in NEGATIONS for t in tokens)
+
+
+def verb_initial(tokens: Span) -> bool:
+    """Does the phrase start with a verb ('Run on-demand', 'Launch containers', 'Has ...')?"""
+    words = [t for t in tokens if t.is_alpha]
+    if not words:
+        return False
+    first = words[0]
+    verbs = word_classes()["verb"]
+    return first.lemma_ in AUXILIARIES or (
+        first.lemma_ in verbs and first.lemma_ not in word_classes()["adj"] and not first.text.endswith("ly")
+    )
+
+
+# ------------------------------------------------------------------ the extractor
+
+
+class RelationExtractor:
+    """Turns (Doc, Context) into candidate facts. `types` maps entity keys to their class."""
+
+    def __init__(self, doc_vocab: object, *, types: dict[str, str]) -> None:
+        self.matcher: Matcher = build_matcher(doc_vocab)  # type: ignore[arg-type]
+        self.types = types
+
+    # -------------------------------------------------------------- spans
+
+    @staticmethod
+    def mentions(doc: Doc, start: int, end: int) -> list[Span]:
+        return [e for e in doc.ents if e.start >= start and e.end <= end and e.ent_id_]
+
+    def leading_subjects(self, doc: Doc, start: int, end: int) -> tuple[list[str], int]:
+        """Entities that open the clause ('ECS / Fargate is ...'), and where the predicate starts."""
+        i = start
+        while i < end and doc[i].lower_ in LEADING:
+            i += 1
+        keys: list[str] = []
+        ents = {e.start: e for e in doc.ents if e.ent_id_}
+        while i < end and i in ents:
+            ent = ents[i]
+            keys.append(ent.ent_id_)
+            i = ent.end
+            if i + 1 < end and doc[i].lower_ in COORDINATORS and (i + 1) in ents:
+                i += 1
+            elif i < end and doc[i].text == "(":  # "Elastic Container Service (ECS) is ..."
+                close = next((j for j in range(i, end) if doc[j].text == ")"), None)
+                if close is not None:
+                    i = close + 1
+        if keys and not self.verb_like(doc, i, end):
+            return [], start  # "Serverless and scalable", "container technology ...": not the subject
+        return list(dict.fromkeys(keys)), i
+
+    def verb_like(self, doc: Doc, i: int, end: int) -> bool:
+        """Does a predicate start at token i ('is', 'can', 'emulates', 'will dynamically launch')?"""
+        while i < end and doc[i].lower_.endswith("ly") and doc[i].lower_ not in ("only",):
+            i += 1
+        if i >= end:
+            return False
+        tok = doc[i]
+        if tok.lemma_ in AUXILIARIES or tok.lower_ in ("can", "will", "must", "may", "should", "cannot"):
+            return True
+        if tok.lower_.endswith("ing") or not tok.is_alpha:
+            return False
+        return tok.lemma_ in word_classes()["verb"] and tok.lemma_ != tok.lower_ or tok.lower_ in self.cue_starts(doc, i)
+
+    def cue_starts(self, doc: Doc, i: int) -> set[str]:
+        return {doc[s].lower_ for _, s, _ in self.matcher(doc) if s == i}
+
+    def cue_matches(self, doc: Doc, start: int, end: int) -> list[tuple[str, int, int]]:
+        """Non-overlapping cues inside [start, end), longest first, in text order."""
+        found = [
+            (doc.vocab.strings[mid], s, e) for mid, s, e in self.matcher(doc) if s >= start and e <= end
+        ]
+        found.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
+        taken: set[int] = set()
+        kept = []
+        for name, s, e in found:
+            if taken.isdisjoint(range(s, e)):
+                kept.append((name, s, e))
+                taken.update(range(s, e))
+        return sorted(kept, key=lambda m: m[1])
+
+    @staticmethod
+    def clauses(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Split at ';', 'but', 'whereas', ...; each clause keeps the word that opened it."""
+        parts = []
+        cur, opener = start, ""
+        for i in range(start, end):
+            if doc[i].lower_ in CLAUSE_BREAKS and i > cur:
+                parts.append((cur, i, opener))
+                cur, opener = i + 1, doc[i].lower_
+        if cur < end:
+            parts.append((cur, end, opener))
+        return parts
+
+    def object_region(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        i = start
+        while i < end and doc[i].lower_ not in OBJECT_STOPS:
+            i += 1
+        return start, i
+
+    # -------------------------------------------------------------- main entry
+
+    def __call__(self, doc: Doc, st_kind: str, label: str, ctx: Context) -> Iterator[Candidate]:
+        body = 0
+        if label:
+            colon = next((t.i for t in doc if t.text == ":" and t.idx >= len(label) - 1), None)
+            body = colon + 1 if colon is not None else 0
+        label_ents = self.mentions(doc, 0, body) if body else []
+        subject = label_ents[0].ent_id_ if label_ents else ctx.topic
+        if st_kind == "heading":
+            lead = self.mentions(doc, 0, len(doc))
+            if lead:
+                yield from self.clause(doc, 0, len(doc), lead[0].ent_id_, ctx, fallback=False)
+            return
+        if self.is_chain(doc, body):
+            yield from self.chain(doc, body, label_ents)
+            return
+        clauses = self.clauses(doc, body, len(doc))
+        subjects_seen: list[str] = []
+        for start, end, opener in clauses:
+            produced = list(self.clause(doc, start, end, subject, ctx, fallback=True, label_text=label))
+            yield from produced
+            lead, _ = self.leading_subjects(doc, start, end)
+            if opener in ("whereas", "while") and lead and subjects_seen and lead[0] != subjects_seen[0]:
+                yield Candidate(subjects_seen[0], "compared_with", lead[0], True, "whereas", doc.text)
+            subjects_seen.extend(lead)
+        yield from self.category(doc, body, subject, ctx)
+
+    # -------------------------------------------------------------- clause rules
+
+    def clause(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        default_subject: str | None,
+        ctx: Context,
+        *,
+        fallback: bool,
+        label_text: str = "",
+    ) -> Iterator[Candidate]:
+        lead, pstart = self.leading_subjects(doc, start, end)
+        explicit = bool(lead)
+        subjects = lead or ([default_subject] if default_subject else [])
+        if not subjects:
+            return
+        text = doc[start:end].text
+        emitted = False
+        copula_end = pstart
+        be = pstart if pstart < end and doc[pstart].lemma_ == "be" else None
+        if be is None and not explicit and doc[start].lemma_ == "be" and start + 1 < end and doc[start + 1].lower_ in ("a", "an"):
+            be = start  # flashcard answers: "Is a fully managed ..."
+        if be is not None and doc[be].lower_ != "been" and not self.passive(doc, be, end):
+            copula = list(self.copula(doc, be, end, subjects, text, attributes=fallback))
+            yield from copula
+            emitted = bool(copula)
+            copula_end = end
+        for cand in self.runs_on_services(doc, pstart, end, subjects):
+            emitted = True
+            yield cand
+        cues = self.cue_matches(doc, pstart, end)
+        consumed = 0
+        attributes_done = not fallback  # headings carry no attribute facts
+        for n, (name, cs, ce) in enumerate(cues):
+            cue = CUES[name]
+            if cs < copula_end or cs < consumed:
+                continue
+            if cue.predicate in ATTRIBUTE_RELATIONS:
+                if attributes_done or (name == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global")):
+                    continue
+                attributes_done = True
+                for pred, obj in self.attributes(doc, start, end, label_text):
+                    for subj in subjects:
+                        emitted = True
+                        yield Candidate(subj, pred, obj, False, f"cue:{name}")
+                continue
+            if cue.predicate in PURPOSE_VERBS and cs > pstart and self.after_to(doc, cs):
+                continue
+            negated = is_negated(doc[pstart:cs])
+            who = self.resolve_subjects(doc, start, cs, subjects)
+            nxt = next((c[1] for c in cues[n + 1 :] if CUES[c[0]].predicate not in ATTRIBUTE_RELATIONS), end)
+            rs, re_ = self.object_region(doc, ce, nxt)
+            if rs == re_ and cue.object in ("region", "mixed"):  # "must provision and maintain ...": one object
+                rs, re_ = self.object_region(doc, ce, end)
+                consumed = re_
+            for pred, obj, is_entity in self.cue_objects(doc, name, rs, re_, negated):
+                for subj in who:
+                    if obj != subj:
+                        emitted = True
+                        yield Candidate(subj, pred, obj, is_entity, f"cue:{name}")
+        if not emitted and fallback and default_subject:
+            yield from self.property_fallback(doc, start, end, subjects, ctx, explicit, label_text)
+
+    def passive(self, doc: Doc, be: int, end: int) -> bool:
+        """'are stored in', 'was pioneered by', 'is preferred for': a verb follows, not a description."""
+        i = be + 1
+        while i < end and (doc[i].lower_.endswith("ly") or doc[i].lower_ in ("also", "just", "then")):
+            i += 1
+        if i >= end:
+            return False
+        if any(s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS for m, s, _ in self.matcher(doc)):
+            return True
+        return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
+
+    @staticmethod
+    def after_to(doc: Doc, cs: int) -> bool:
+        """'service ... to easily create APIs', 'preferred for running': a purpose, not an action."""
+        i = cs - 1
+        while i >= 0 and doc[i].lower_.endswith("ly"):
+            i -= 1
+        return i >= 0 and doc[i].lower_ in ("to", "for", "of")
+
+    def attributes(self, doc: Doc, start: int, end: int, label: str) -> Iterator[tuple[str, str]]:
+        """Limits, prices and scaling keep the whole clause (with its numbers and units); a comma list of
+        short attributes ('no auto-scaling, limited AWS integrations') gives one fact per item."""
+        parts, cur, depth = [], start, 0
+        for i in range(start, end + 1):
+            if i < end and doc[i].text in "([":
+                depth += 1
+            elif i < end and doc[i].text in ")]":
+                depth -= 1
+            if i == end or (doc[i].text == "," and depth == 0):
+                if i > cur:
+                    parts.append((cur, i))
+                cur = i + 1
+        if len(parts) > 1 and all(b - a <= 6 for a, b in parts):
+            for a, b in parts:
+                kinds = [CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= a and e <= b]
+                kinds = [k for k in kinds if k in ATTRIBUTE_RELATIONS]
+                negated = is_negated(doc[a:b])
+                if kinds or negated:
+                    yield self.attribute_kind(kinds[0] if kinds else "has_limit", negated), literal(doc[a:b].text)
+            return
+        whole = doc[start:end].text
+        if label and start > 0 and not self.mentions(doc, 0, start):
+            whole = f"{label}: {whole}"
+        kinds = [CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= start and e <= end]
+        kind = next(k for k in kinds if k in ATTRIBUTE_RELATIONS)
+        yield self.attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
+
+    @staticmethod
+    def attribute_kind(kind: str, negated: bool) -> str:
+        """'no auto-scaling' is a limit; 'no time limit' is a property."""
+        if not negated:
+            return kind
+        return {"scales": "has_limit", "has_limit": "has_property"}.get(kind, kind)
+
+    def resolve_subjects(self, doc: Doc, start: int, cue_start: int, subjects: list[str]) -> list[str]:
+        """'... your Docker images so they can be run by ECS': 'they' is the nearest entity before it."""
+        for i in range(cue_start - 1, max(start, cue_start - 4) - 1, -1):
+            if doc[i].lower_ in ("they", "it", "these", "them", "that", "which"):
+                before = [e for e in doc.ents if e.end <= i and e.start >= start and e.ent_id_]
+                if before:
+                    return [before[-1].ent_id_]
+        return subjects
+
+    def cue_objects(self, doc: Doc, name: str, rs: int, re_: int, negated: bool) -> Iterator[tuple[str, str, bool]]:
+        """(predicate, object, object_is_entity) for one relation cue and the words after it."""
+        cue = CUES[name]
+        pred = cue.predicate
+        if negated:
+            return
+        objs: list[tuple[str, int]] = []
+        ents = self.mentions(doc, rs, re_)
+        for n, ent in enumerate(ents):
+            if is_negated(doc[rs : ent.start]):
+                continue
+            if n + 1 < len(ents) and ents[n + 1].start == ent.end:  # "Serverless cron job": a modifier
+                continue
+            objs.append((ent.ent_id_, ent.start))
+        if pred == "runs":  # "run Docker containers on EC2 instances": what runs, and where
+            on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop")), re_)
+            for key, at in objs:
+                yield ("runs_on" if at > on else "runs"), key, True
+            return
+        if cue.object == "mixed" and self.is_list(doc, rs, re_):
+            for a, b in self.items(doc, rs, re_):
+                yield from self.list_item(doc, pred, a, b)
+            return
+        keys = list(dict.fromkeys(k for k, _ in objs))
+        if keys and cue.object in ("entity", "mixed"):
+            for key in keys:
+                yield self.typed(pred, key), key, True
+            return
+        if cue.object == "entity":
+            return
+        region = doc[rs:re_].text.strip()
+        if re.search(r"[A-Za-z]{2}", region):
+            yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
+
+    def typed(self, pred: str, key: str) -> str:
+        """'supports Python' is the narrower supports_language."""
+        return "supports_language" if pred == "supports" and self.types.get(key) == "ProgrammingLanguage" else pred
+
+    @staticmethod
+    def is_list(doc: Doc, rs: int, re_: int) -> bool:
+        return any(doc[i].text == "," for i in range(rs, re_))
+
+    @staticmethod
+    def items(doc: Doc, rs: int, re_: int) -> list[tuple[int, int]]:
+        """'security, user authentication, API keys and monitoring' -> one token range per item."""
+        out, cur, depth = [], rs, 0
+        for i in range(rs, re_ + 1):
+            t = doc[i].text if i < re_ else ","
+            depth += t in "([" and i < re_
+            depth -= t in ")]" and i < re_
+            if depth == 0 and (t == "," or doc[i].lower_ in ("and", "or") and i < re_):
+                a = cur
+                while a < i and doc[a].lower_ in ("using", "the", "a", "an", "to", "and", "or", "with"):
+                    a += 1
+                b = i
+                while b > a and doc[b - 1].is_punct:
+                    b -= 1
+                if b > a:
+                    out.append((a, b))
+                cur = i + 1
+        return out
+
+    def list_item(self, doc: Doc, pred: str, a: int, b: int) -> Iterator[tuple[str, str, bool]]:
+        ents = self.mentions(doc, a, b)
+        if ents and ents[0].start == a and ents[-1].end == b:
+            for e in ents:
+                yield self.typed(pred, e.ent_id_), e.ent_id_, True
+        elif re.search(r"[A-Za-z]{2}", doc[a:b].text) and not is_negated(doc[a:b]):
+            yield pred, literal(doc[a:b].text), False
+
+    def copula(
+        self, doc: Doc, be: int, end: int, subjects: list[str], text: str, *, attributes: bool = True
+    ) -> Iterator[Candidate]:
+        """'X is a Y' -> is_a; 'X is not ...' or a hedge -> has_property; 'X is A, B, C' -> one fact each."""
+        rest = doc[be + 1 : end]
+        if is_negated(rest[:3]) or any(h in rest.text.lower() for h in HEDGES):
+            for s in subjects:
+                yield Candidate(s, "has_property", literal(text), False, "copula_negated")
+            return
+        i = be + 1
+        while i < end and doc[i].lower_ in ("a", "an", "the", "also", "just", "usually", "basically"):
+            i += 1
+        if i >= end:
+            return
+        region = doc[i:end]
+        cues = self.cue_matches(doc, i, end)
+        if "," in region.text and not any(t.lower_ in ("to", "that", "which", "in") for t in region):
+            items, cur = [], i
+            for j in range(i, end + 1):
+                if j == end or doc[j].text == "," or doc[j].lower_ in ("and", "or"):
+                    if j > cur:
+                        items.append((cur, j))
+                    cur = j + 1
+            for a, b in items:
+                yield from self.copula_item(doc, a, b, subjects)
+            return
+        stop = next((j for j in range(i, end) if doc[j].lower_ in ("that", "which", "who") or
+                     (doc[j].lower_ == "in" and j + 1 < end and doc[j + 1].lower_ == "which")), end)
+        ents = self.mentions(doc, i, stop)
+        if len(ents) == 1 and ents[0].start == i and ents[0].end == stop:
+            for s in subjects:
+                if s != ents[0].ent_id_:
+                    yield Candidate(s, "is_a", ents[0].ent_id_, True, "copula")
+            return
+        attribute = [c for c in cues if CUES[c[0]].predicate in ATTRIBUTE_RELATIONS]
+        if attribute and attributes:
+            pred = CUES[attribute[0][0]].predicate
+            for s in subjects:
+                yield Candidate(s, pred, literal(text), False, "copula_attribute")
+            return
+        for s in subjects:
+            yield Candidate(s, "is_a", literal(doc[i:stop].text), False, "copula")
+
+    def copula_item(self, doc: Doc, a: int, b: int, subjects: list[str]) -> Iterator[Candidate]:
+        ents = self.mentions(doc, a, b)
+        item = doc[a:b]
+        cues = [c for c in self.cue_matches(doc, a, b) if CUES[c[0]].predicate in ATTRIBUTE_RELATIONS]
+        for s in subjects:
+            if ents and ents[0].start == a and ents[-1].end == b:
+                for e in ents:
+                    yield Candidate(s, "is_a", e.ent_id_, True, "copula_list")
+            elif cues:
+                yield Candidate(s, CUES[cues[0][0]].predicate, literal(item.text), False, "copula_list")
+            elif len(item) == 1 and item.text.lower().endswith(ADJECTIVE_ENDINGS):
+                yield Candidate(s, "has_property", literal(item.text), False, "copula_list")
+            else:
+                yield Candidate(s, "is_a", literal(item.text), False, "copula_list")
+
+    def runs_on_services(self, doc: Doc, start: int, end: int, subjects: list[str]) -> Iterator[Candidate]:
+        """'run your ECS/EKS containers' -> runs_on ECS, EKS: services named as the owner of a workload."""
+        for i in range(start, end):
+            if doc[i].lemma_ != "run":
+                continue
+            j = i + 1
+            while j < end and doc[j].lower_ in ("your", "the", "their", "our", "my"):
+                j += 1
+            services = []
+            ents = {e.start: e for e in doc.ents if e.ent_id_}
+            while j < end and j in ents and self.types.get(ents[j].ent_id_) == "AwsService":
+                services.append(ents[j].ent_id_)
+                j = ents[j].end
+                if j < end and doc[j].lower_ in COORDINATORS:
+                    j += 1
+            if services and j < end and doc[j].lemma_ in WORKLOADS or (
+                services and j in ents and ents[j].root.lemma_ in WORKLOADS
+            ):
+                for s in subjects:
+                    for svc in services:
+                        if svc != s:
+                            yield Candidate(s, "runs_on", svc, True, "run_service_workload")
+
+    def property_fallback(
+        self, doc: Doc, start: int, end: int, subjects: list[str], ctx: Context, explicit: bool, label: str
+    ) -> Iterator[Candidate]:
+        """A bullet with no cue: a definition when it opens its topic (or follows 'X:') and has no verb,
+        else a property."""
+        span = doc[start:end]
+        free = [t for t in span if t.is_alpha and not t.ent_id_]
+        content = [t for t in free if not t.is_stop and t.lower_ not in NEGATIONS]
+        if not content or len([t for t in span if t.is_alpha]) < 2 or ctx.category:
+            return
+        text = span.text
+        label_is_subject = bool(label) and bool(self.mentions(doc, 0, start))
+        if label and not label_is_subject:
+            text = f"{label}: {text}"
+        definitional = (
+            (ctx.first or label_is_subject) and not explicit and not is_negated(span[:3]) and not verb_initial(span)
+            and not (label and not label_is_subject)
+        )
+        pred = "is_a" if definitional else "has_property"
+        for s in subjects:
+            yield Candidate(s, pred, literal(text), False, "definition" if definitional else "property")
+
+    def category(self, doc: Doc, body: int, subject: str | None, ctx: Context) -> Iterator[Candidate]:
+        """Facts that come from the heading a bullet sits under ('Use cases:', 'Pricing', 'Languages')."""
+        if not subject or not ctx.category or not re.search(r"[A-Za-z0-9]", doc[body:].text):
+            return
+        span = doc[body:]
+        ents = [e for e in self.mentions(doc, body, len(doc)) if not is_negated(doc[body : e.start])]
+        cat = ctx.category
+        if cat in ("use_case", "pricing", "has_limit"):
+            text = span.text
+            if body and cat != "use_case" and not self.mentions(doc, 0, body):
+                text = doc.text
+            parts = [p for p in re.split(r",(?![^()]*\))", text) if p.strip()] if cat == "use_case" else [text]
+            for part in parts:
+                value = literal(strip_parenthetical(part) if cat == "use_case" else part)
+                if re.search(r"[a-z]{2}", value.lower()):
+                    yield Candidate(subject, cat, value, False, f"under:{cat}")
+        elif cat == "language":
+            for e in ents:
+                kind = "supports_language" if self.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
+                if e.ent_id_ != subject:
+                    yield Candidate(subject, kind, e.ent_id_, True, "under:language")
+        elif cat == "example" and ctx.example_target:
+            for e in ents:
+                if e.ent_id_ != ctx.example_target:
+                    yield Candidate(e.ent_id_, "example_of", ctx.example_target, True, "under:examples")
+        elif cat == "example":
+            text = literal(span.text)
+            if re.search(r"[a-z]{3}", text):
+                yield Candidate(subject, "use_case", text, False, "under:example")
+
+    # -------------------------------------------------------------- arrow chains
+
+    @staticmethod
+    def _arrows(doc: Doc, start: int) -> tuple[list[tuple[int, int]], str]:
+        """Token ranges of the arrows in a statement, and their kind: 'stack' (-->) or 'flow' (>)."""
+        arrows = []
+        i = start
+        kind = ""
+        while i < len(doc):
+            t = doc[i].text
+            if t in ("-->", "->", "→", "⟶") or (t in ("--", "-") and i + 1 < len(doc) and doc[i + 1].text == ">"):
+                width = 1 if t in ("-->", "->", "→", "⟶") else 2
+                arrows.append((i, i + width))
+                kind = "stack"
+                i += width
+                continue
+            if t == ">" and (i == 0 or doc[i - 1].text not in ("=", "-", "--")):
+                arrows.append((i, i + 1))
+                kind = kind or "flow"
+            i += 1
+        return arrows, kind
+
+    def is_chain(self, doc: Doc, start: int) -> bool:
+        arrows, kind = self._arrows(doc, start)
+        return len(arrows) >= (1 if kind == "stack" else 2)
+
+    def chain(self, doc: Doc, start: int, label_ents: list[Span]) -> Iterator[Candidate]:
+        arrows, kind = self._arrows(doc, start)
+        bounds = [start, *(x for a in arrows for x in a), len(doc)]
+        segments = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+        seg_ents = [self.mentions(doc, a, b) for a, b in segments]
+        if kind == "stack":
+            for k in range(len(segments) - 1):
+                for upper in seg_ents[k + 1]:
+                    for lower in seg_ents[k]:
+                        if upper.ent_id_ != lower.ent_id_:
+                            yield Candidate(upper.ent_id_, "runs_on", lower.ent_id_, True, "layer_stack")
+            for owner in label_ents:
+                for ents in seg_ents:
+                    for e in ents:
+                        if e.ent_id_ != owner.ent_id_:
+                            yield Candidate(owner.ent_id_, "uses", e.ent_id_, True, "stack_component")
+            return
+        nodes: list[tuple[str, str]] = []  # (entity key, verb label of the edge that leads to it)
+        pending = ""
+        for (a, b), ents in zip(segments, seg_ents, strict=True):
+            if not ents:
+                pending = doc[a:b].text.strip()
+                continue
+            main = next((e for e in ents if self.types.get(e.ent_id_) != "Concept"), ents[0])
+            nodes.append((main.ent_id_, pending))
+            pending = ""
+            rest = [c for c in self.clause(doc, a, b, main.ent_id_, Context(), fallback=False) if c.object != main.ent_id_]
+            yield from (c._replace(rule="flow_step") for c in rest)
+        for (src, _), (dst, verb) in zip(nodes, nodes[1:], strict=False):
+            if src != dst or verb:
+                yield Candidate(src, self.flow_relation(doc, verb), dst, True, "flow", verb)
+
+    @staticmethod
+    def flow_relation(doc: Doc, verb: str) -> str:
+        """'Trigger' -> triggers; 'Push' -> pushes_to; a label that is not a verb -> flows_to."""
+        words = re.findall(r"[A-Za-z]+", verb.lower())
+        if not words:
+            return "flows_to"
+        from ingest.nlp import lemma
+
+        base = lemma(words[0])
+        if base in ("trigger", "invoke"):
+            return "triggers"
+        if base not in word_classes()["verb"]:
+            return "flows_to"
+        third = base[:-1] + "ies" if re.search(r"[^aeiou]y$", base) else base + ("es" if re.search(r"(s|x|ch|sh)$", base) else "s")
+        return f"{third}_to"

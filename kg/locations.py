@@ -1,0 +1,19 @@
+"""Where the project's data and the default graph live (inside the project; the graph is git-ignored)."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+ONTOLOGY_FILE = DATA_DIR / "ontology.ttl"
+GAZETTEER_FILE = DATA_DIR / "gazetteer.toml"
+SOURCES_DIR = DATA_DIR / "sources"
+DEFAULT_GRAPH_DIR = PROJECT_ROOT / ".kgqa" / "graph"
+
+
+def graph_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The graph directory: an explicit `--graph DIR`, else `KGQA_GRAPH`, else the project default."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("KGQA_GRAPH")
+    return Path(env) if env else DEFAULT_GRAPH_DIR

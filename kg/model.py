@@ -1,0 +1,112 @@
+"""Entity, Evidence and Fact: the seam between extraction and the graph, and their RDF form."""
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+
+from kg.namespaces import ENT, EVI, KG
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+@dataclass(frozen=True)
+class Entity:
+    key: str
+    label: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str
+    line: int
+    text: str
+    rule: str
+    contrast: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One statement of a fact. `object` is an entity key when `object_is_entity`, else literal text."""
+
+    subject: str
+    predicate: str
+    object: str
+    object_is_entity: bool
+    evidence: Evidence
+
+
+def slug(text: str) -> str:
+    """A stable IRI-safe key for an entity name: 'Amazon ECS' -> 'amazon-ecs', 'C#' -> 'c-sharp'."""
+    text = text.replace("#", "-sharp").replace("+", "-plus").replace(".", "-dot-")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entity"
+
+
+def camel(name: str) -> str:
+    """'runs_on' -> 'runsOn'."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def snake(name: str) -> str:
+    """'runsOn' -> 'runs_on'."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def entity_iri(key: str) -> URIRef:
+    return ENT[key]
+
+
+def relation_iri(name: str) -> URIRef:
+    return KG[camel(name)]
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def entity_triples(entity: Entity) -> Iterator[Triple]:
+    iri = entity_iri(entity.key)
+    yield iri, RDF.type, KG[entity.type]
+    yield iri, RDFS.label, Literal(entity.label)
+    for alias in entity.aliases:
+        if alias != entity.label:
+            yield iri, SKOS.altLabel, Literal(alias)
+
+
+def relation_declaration(name: str, label: str) -> Iterator[Triple]:
+    """Declare a relation the ontology does not name, so every predicate in the graph has a label."""
+    iri = relation_iri(name)
+    yield iri, RDF.type, OWL.ObjectProperty
+    yield iri, RDFS.label, Literal(label)
+    yield iri, RDFS.subPropertyOf, KG.relatedTo
+
+
+def fact_object(fact: Fact) -> URIRef | Literal:
+    return entity_iri(fact.object) if fact.object_is_entity else Literal(fact.object)
+
+
+def fact_triples(fact: Fact) -> Iterator[Triple]:
+    """The fact itself, plus a reified kg:Evidence node that says where it was read."""
+    s, p, o = entity_iri(fact.subject), relation_iri(fact.predicate), fact_object(fact)
+    yield s, p, o
+    ev = fact.evidence
+    digest = hashlib.sha1(
+        "\x1f".join([str(s), str(p), str(o), ev.source, str(ev.line), ev.rule, ev.contrast]).encode()
+    ).hexdigest()[:20]
+    node = EVI[digest]
+    yield node, RDF.type, KG.Evidence
+    yield node, RDF.subject, s
+    yield node, RDF.predicate, p
+    yield node, RDF.object, o
+    yield node, KG.source, Literal(ev.source)
+    yield node, KG.line, Literal(ev.line, datatype=XSD.integer)
+    yield node, KG.text, Literal(ev.text)
+    yield node, KG.rule, Literal(ev.rule)
+    if ev.contrast:
+        yield node, KG.contrast, Literal(ev.contrast)

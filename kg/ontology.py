@@ -1,0 +1,71 @@
+"""The ontology (data/ontology.ttl): relation names, labels, inverses, symmetric and literal relations."""
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg.locations import ONTOLOGY_FILE
+from kg.model import local_name, snake
+from kg.namespaces import KG
+
+
+@dataclass(frozen=True)
+class Ontology:
+    graph: Graph
+    labels: dict[str, str]  # relation name (snake_case) -> label
+    inverses: dict[str, str]
+    symmetric: frozenset[str]
+    literal: frozenset[str]  # relations whose objects are text, not entities
+    parents: dict[str, str]  # relation -> super-relation
+    classes: frozenset[str]
+
+    def inverse(self, relation: str) -> str | None:
+        if relation in self.symmetric:
+            return relation
+        return self.inverses.get(relation)
+
+    def label(self, relation: str) -> str:
+        return self.labels.get(relation, relation.replace("_", " "))
+
+    def sub_relations(self, relation: str) -> set[str]:
+        """The relation and every relation declared below it."""
+        found = {relation}
+        changed = True
+        while changed:
+            changed = False
+            for child, parent in self.parents.items():
+                if parent in found and child not in found:
+                    found.add(child)
+                    changed = True
+        return found
+
+
+def _relation(iri: object) -> str:
+    return snake(local_name(str(iri)))
+
+
+def _in_kg(iri: object) -> bool:
+    return isinstance(iri, URIRef) and str(iri).startswith(str(KG))
+
+
+@cache
+def load_ontology(path: Path = ONTOLOGY_FILE) -> Ontology:
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    props: set[URIRef] = set()
+    for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
+        props.update(p for p in graph.subjects(RDF.type, kind) if _in_kg(p))
+    prov = {KG.source, KG.line, KG.text, KG.rule, KG.contrast}
+    props -= prov
+    labels = {_relation(p): str(graph.value(p, RDFS.label) or _relation(p)) for p in props}
+    inverses = {_relation(a): _relation(b) for a, b in graph.subject_objects(OWL.inverseOf)}
+    symmetric = frozenset(_relation(p) for p in graph.subjects(RDF.type, OWL.SymmetricProperty))
+    literal = frozenset(
+        _relation(p) for p in graph.subjects(RDF.type, OWL.DatatypeProperty) if _in_kg(p) and p not in prov
+    )
+    parents = {_relation(a): _relation(b) for a, b in graph.subject_objects(RDFS.subPropertyOf) if _in_kg(b)}
+    classes = frozenset(local_name(c) for c in graph.subjects(RDF.type, OWL.Class) if _in_kg(c))
+    return Ontology(graph, labels, inverses, symmetric, literal, parents, classes)
