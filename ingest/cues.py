@@ -57,7 +57,9 @@ CUES: dict[str, Cue] = {
             [_w("great", "good", "ideal", "best", "suited", "perfect", "helpful", "useful", "designed"), _w("for")],
         ),
     ),
-    "use_case": Cue("use_case", "region", ([_l("use"), _w("for")], [_w("use"), _w("case", "cases")])),
+    "use_case": Cue(
+        "use_case", "region", ([_l("use"), _w("for")], [_w("used"), _w("to")], [_w("use"), _w("case", "cases")])
+    ),
     "exposes": Cue("exposes", "mixed", ([_l("expose")],)),
     "provisions": Cue("provisions", "mixed", ([_w("provision", "provisions", "provisioning")],)),
     "launches": Cue("launches", "mixed", ([_w("launch", "launches", "launching")],)),

@@ -6,7 +6,12 @@ import re
 from collections.abc import Iterator
 
 from ingest.names import NameTable
-from ingest.nlp import lemma
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ingest.nlp import fold, lemma, word_classes
 from ingest.sources import Document
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
@@ -27,6 +32,11 @@ GENERIC = frozenset(
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
 
+def VERBS_ONLY() -> frozenset[str]:  # noqa: N802 - reads as a constant
+    classes = word_classes()
+    return classes["verb"] - classes["noun"]
+
+
 def initials_match(acronym: str, long: str) -> bool:
     """'ECS' ~ 'Elastic Container Service'; 'FaaS' ~ 'Function as a Service' (minor words optional)."""
     letters = re.sub(r"[^a-z]", "", acronym.lower())
@@ -39,6 +49,8 @@ def initials_match(acronym: str, long: str) -> bool:
 def singular(phrase: str) -> str:
     """'Docker Repositories' -> 'Docker Repository' (the last word, by spaCy's lookup lemmas)."""
     head, _, last = phrase.rpartition(" ")
+    if re.fullmatch(r"[A-Z0-9]{2,}s", last):  # "APIs" -> "API"
+        return f"{head} {last[:-1]}".strip()
     if last.isupper() or not last.lower().endswith("s"):
         return phrase
     base = lemma(last)
@@ -60,6 +72,12 @@ def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
                     break
 
 
+def near_known(name: str, table: NameTable) -> bool:
+    """A damaged spelling of a name we have ('Amazon API Goteway', 'Docker Repositones') is no new entity."""
+    hit = process.extractOne(fold(name), table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
+    return hit is not None
+
+
 def discover(docs: list[Document], table: NameTable) -> None:
     """Add to `table` the names these documents define or imply."""
     for doc in docs:
@@ -70,11 +88,11 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 name = singular(_trim(m["name"]))
                 if name and name.split()[0].lower() not in GENERIC and not table.key_for(name):
                     full = f"{m['prefix']} {name}"
-                    if not table.key_for(full):
+                    if not table.key_for(full) and not near_known(full, table):
                         table.add(full, "AwsService", [full, name])
         _heading_acronyms(doc, table)
         for st in doc.statements:
-            if st.kind == "heading":
+            if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
             else:
                 _capitalised(st.text, table)
@@ -124,13 +142,15 @@ def _heading_name(text: str, table: NameTable) -> None:
 
 def _capitalised(text: str, table: NameTable) -> None:
     for m in CAPITALISED.finditer(text):
-        if m.start() == 0:
-            continue
+        if m.start() == 0 or re.search(r"[:>\-]\s*$", text[: m.start()]):
+            continue  # a capital at the start of a sentence, a label's value or a flow step says nothing
         words = m.group(0).split()
         while words and words[0].lower() in GENERIC:
             words.pop(0)
-        if len(words) < 2 or any(w.lower() in GENERIC for w in words):
+        if len(words) < 2 or any(w.lower() in GENERIC or w.lower() in STOP_WORDS for w in words):
+            continue
+        if all(w.isupper() for w in words) or lemma(words[0]) in VERBS_ONLY():
             continue
         name = " ".join(words)
-        if not table.key_for(name) and not table.key_for(singular(name)):
+        if not table.key_for(name) and not table.key_for(singular(name)) and not near_known(name, table):
             table.add(singular(name), "Concept", [name, singular(name)])

@@ -36,7 +36,12 @@ class NameTable:
     case_sensitive: set[str] = field(default_factory=set)  # aliases that match only as written
 
     def key_for(self, name: str) -> str | None:
-        return self.aliases.get(name.lower().strip())
+        """The entity a name (or its plural) stands for."""
+        low = name.lower().strip()
+        for form in (low, re.sub(r"ies$", "y", low), re.sub(r"(?<=[sxh])es$", "", low), re.sub(r"s$", "", low)):
+            if form in self.aliases:
+                return self.aliases[form]
+        return None
 
     def add(self, label: str, type_: str, aliases: list[str] = (), key: str | None = None) -> str:  # type: ignore[assignment]
         """Add an entity (or more aliases to the entity one of its names already points at)."""
@@ -47,6 +52,11 @@ class NameTable:
         for name in names:
             self.aliases.setdefault(name.lower(), key)
         return key
+
+    def folded(self) -> list[str]:
+        from ingest.nlp import fold
+
+        return [fold(a) for a in self.aliases]
 
     def add_alias(self, key: str, alias: str) -> None:
         ent = self.entities[key]

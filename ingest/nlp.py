@@ -11,6 +11,7 @@ from pathlib import Path
 import spacy
 import spacy_lookups_data
 from rapidfuzz.distance import Levenshtein
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -147,6 +148,11 @@ class OcrLinker:
             return None
         cand, score = hit
         key = self.index[cand]
+        words = text.lower().split()
+        if len(words) > 1 and score < 1.0 and (
+            words[-1] in STOP_WORDS or all(w in english_words() for w in words)
+        ):
+            return None  # real words ("runtime as", "Containers can", "Serverless was") are no damaged name
         is_word = text.lower() in english_words()
         in_context = key in self.context or prefixed
         if text.isdigit():

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from rdflib import Dataset
 from spacy.language import Language
+from spacy.tokens import Doc
 from tqdm import tqdm
 
 from ingest.entities import discover
 from ingest.names import NameTable, load_gazetteer
 from ingest.nlp import build_nlp, lemma
 from ingest.outline import (
+    COMPARE_WORDS,
     Outline,
     build_contexts,
     comparison_pairs,
@@ -30,7 +32,7 @@ from kg.namespaces import SOURCE_GRAPH_PREFIX, source_graph
 from kg.ontology import load_ontology
 from kg.store import open_dataset, put_ontology, replace_source, save_dataset
 
-OBJECT_RELATIONS = frozenset({"runs_on", "uses", "launches", "stored_in", "depends_on", "requires", "supports"})
+OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 STOP = frozenset("a an the to of and or in on for with you your is are be do does not no need just by".split())
 
 
@@ -57,7 +59,7 @@ def extract(docs: list[Document], table: NameTable, nlp: Language | None = None)
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
         for st, sdoc, ctx in zip(doc.statements, sdocs, outline.contexts, strict=True):
-            if st.kind in ("item", "heading"):
+            if st.kind == "heading" or (st.kind == "item" and not is_header_item(doc, st, sdoc)):
                 for cand in extractor(sdoc, st.kind, st.label, ctx):
                     found.append((st, cand))
                     found.extend((st, c) for c in topic_compound(cand, ctx, table))
@@ -68,6 +70,15 @@ def extract(docs: list[Document], table: NameTable, nlp: Language | None = None)
         out.facts.extend(to_facts(doc, found))
         out.statements += len(doc.statements)
     return out
+
+
+def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
+    """A question ('Why use AWS Lambda?') or a comparison ('Use Docker or Virtual Machines') that heads a
+    list is a heading in bullet form: it states nothing itself."""
+    if st.text.rstrip().endswith("?"):
+        return True
+    has_children = st.index + 1 < len(doc.statements) and doc.statements[st.index + 1].parent == st.index
+    return has_children and bool(COMPARE_WORDS.search(st.text)) and len({e.ent_id_ for e in sdoc.ents}) == 2
 
 
 def topic_compound(cand: Candidate, ctx: Context, table: NameTable) -> Iterator[Candidate]:
@@ -91,7 +102,7 @@ def negation_contrasts(found: list[tuple[Statement, Candidate]], table: NameTabl
     """ECS 'You must provision the infrastructure' vs Fargate 'You do not provision the infrastructure':
     the same point stated for two services, once negated, compares them."""
     points = [
-        (st, c, _content(c.object), bool(set(re.findall(r"[a-z']+", c.object.lower())) & NEGATIONS | {"don't"}))
+        (st, c, _content(c.object), bool(set(re.findall(r"[a-z']+", c.object.lower())) & (NEGATIONS | {"don't"})))
         for st, c in found
         if c.predicate in ("has_property", "requires") and not c.object_is_entity
     ]

@@ -20,6 +20,7 @@ HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
 OBJECT_STOPS = frozenset(
     {"that", "which", "who", "so", "because", "when", "if", "whereas", "but", "while", "since", "regardless", "=>", "as"}
 )
+RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", "\"", "'", "("})
 COORDINATORS = frozenset({"/", ",", "and", "or", "&", "+"})
@@ -65,6 +66,17 @@ def literal(text: str) -> str:
 
 def strip_parenthetical(text: str) -> str:
     return re.sub(r"\s*[\(\[][^)\]]*[\)\]]?\s*$", "", text).strip() or text
+
+
+def readable(span: Span) -> bool:
+    """Most words are words: OCR noise from a diagram ('(NW) (AW) (MM) Dodee r Daemic m') is not."""
+    from ingest.nlp import english_words
+
+    tokens = [t for t in span if not t.is_punct and not t.like_num]
+    if not tokens:
+        return False
+    known = sum(1 for t in tokens if t.ent_id_ or (len(t.text) > 1 and t.lower_ in english_words()))
+    return known / len(tokens) >= 0.75
 
 
 def is_negated(tokens: Span) -> bool:
@@ -237,7 +249,8 @@ class RelationExtractor:
             if cs < copula_end or cs < consumed:
                 continue
             if cue.predicate in ATTRIBUTE_RELATIONS:
-                if attributes_done or (name == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global")):
+                late = any(doc[i].lower_ in RELATIVES for i in range(pstart, cs))
+                if attributes_done or late or (name == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global")):
                     continue
                 attributes_done = True
                 for pred, obj in self.attributes(doc, start, end, label_text):
@@ -259,8 +272,33 @@ class RelationExtractor:
                     if obj != subj:
                         emitted = True
                         yield Candidate(subj, pred, obj, is_entity, f"cue:{name}")
+        if not emitted and explicit:
+            for cand in self.verb_relation(doc, pstart, end, subjects):
+                emitted = True
+                yield cand
         if not emitted and fallback and default_subject:
             yield from self.property_fallback(doc, start, end, subjects, ctx, explicit, label_text)
+
+    def verb_relation(self, doc: Doc, pstart: int, end: int, subjects: list[str]) -> Iterator[Candidate]:
+        """'VM emulates machine hardware': a relation named by the verb the text uses."""
+        i = pstart
+        while i < end and doc[i].lower_.endswith("ly"):
+            i += 1
+        if i >= end or doc[i].lemma_ in AUXILIARIES or not doc[i].lower_.endswith("s"):
+            return
+        if doc[i].lemma_ not in word_classes()["verb"] or doc[i].lemma_ == doc[i].lower_:
+            return
+        rs, re_ = self.object_region(doc, i + 1, end)
+        stop = next((j for j in range(rs, re_) if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"), re_)
+        ents = self.mentions(doc, rs, stop)
+        name = doc[i].lower_
+        for s in subjects:
+            if ents:
+                for e in ents:
+                    if e.ent_id_ != s:
+                        yield Candidate(s, name, e.ent_id_, True, "verb")
+            elif re.search(r"[A-Za-z]{3}", doc[rs:stop].text):
+                yield Candidate(s, name, literal(doc[rs:stop].text), False, "verb")
 
     def passive(self, doc: Doc, be: int, end: int) -> bool:
         """'are stored in', 'was pioneered by', 'is preferred for': a verb follows, not a description."""
@@ -363,9 +401,9 @@ class RelationExtractor:
         """'supports Python' is the narrower supports_language."""
         return "supports_language" if pred == "supports" and self.types.get(key) == "ProgrammingLanguage" else pred
 
-    @staticmethod
-    def is_list(doc: Doc, rs: int, re_: int) -> bool:
-        return any(doc[i].text == "," for i in range(rs, re_))
+    @classmethod
+    def is_list(cls, doc: Doc, rs: int, re_: int) -> bool:
+        return any(doc[i].text == "," for i in range(rs, re_)) and len(cls.items(doc, rs, re_)) > 1
 
     @staticmethod
     def items(doc: Doc, rs: int, re_: int) -> list[tuple[int, int]]:
@@ -429,7 +467,7 @@ class RelationExtractor:
                 if s != ents[0].ent_id_:
                     yield Candidate(s, "is_a", ents[0].ent_id_, True, "copula")
             return
-        attribute = [c for c in cues if CUES[c[0]].predicate in ATTRIBUTE_RELATIONS]
+        attribute = [c for c in cues if CUES[c[0]].predicate in ATTRIBUTE_RELATIONS and c[1] < stop]
         if attribute and attributes:
             pred = CUES[attribute[0][0]].predicate
             for s in subjects:
@@ -487,11 +525,16 @@ class RelationExtractor:
         if not content or len([t for t in span if t.is_alpha]) < 2 or ctx.category:
             return
         text = span.text
+        if text.istitle() and len(text.split()) <= 3:  # a stray heading, not a property
+            return
+        if not readable(span):
+            return
         label_is_subject = bool(label) and bool(self.mentions(doc, 0, start))
         if label and not label_is_subject:
             text = f"{label}: {text}"
         definitional = (
-            (ctx.first or label_is_subject) and not explicit and not is_negated(span[:3]) and not verb_initial(span)
+            (ctx.first or label_is_subject) and not explicit and not verb_initial(span)
+            and not is_negated(span[:3] if start == 0 else span) and (start == 0 or label_is_subject)
             and not (label and not label_is_subject)
         )
         pred = "is_a" if definitional else "has_property"
@@ -509,7 +552,7 @@ class RelationExtractor:
             text = span.text
             if body and cat != "use_case" and not self.mentions(doc, 0, body):
                 text = doc.text
-            parts = [p for p in re.split(r",(?![^()]*\))", text) if p.strip()] if cat == "use_case" else [text]
+            parts = [p for p in re.split(r",(?![^()]*\))|\band\b", text) if p.strip()] if cat == "use_case" else [text]
             for part in parts:
                 value = literal(strip_parenthetical(part) if cat == "use_case" else part)
                 if re.search(r"[a-z]{2}", value.lower()):

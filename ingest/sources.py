@@ -240,6 +240,8 @@ def read_markdown(doc: Document) -> None:
 
 _SECTION_LABELS = {"example", "examples", "summary", "overview", "note", "notes", "index"}
 _INLINE = re.compile(r"\s+[·•]\s+|\s+(?=#\s)")
+_DASHES = re.compile(r"\s-{1,2}\s")
+_INLINE_DASH = re.compile(r"\s+[·•]\s+|\s+(?=#\s)|:?-{1,2}\s+(?=\S)|\s+-{1,2}\s+")
 _TEXT_BULLET = re.compile(r"^\s*(?:[-*•·●▪◦](?:\s+|$))+")
 
 
@@ -250,7 +252,8 @@ def _text_segments(doc: Document, out: _Outline, pos: int, line: str, *, allow_h
     bulleted = bool(_TEXT_BULLET.match(line))
     cursor = 0
     pieces = []
-    for m in _INLINE.finditer(line):
+    splitter = _INLINE_DASH if len(_DASHES.findall(line)) >= 3 else _INLINE
+    for m in splitter.finditer(line):
         pieces.append((cursor, m.start()))
         cursor = m.end()
     pieces.append((cursor, len(line)))
