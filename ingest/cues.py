@@ -54,11 +54,16 @@ CUES: dict[str, Cue] = {
         "region",
         (
             [_l("prefer"), _w("for")],
-            [_w("great", "good", "ideal", "best", "suited", "perfect", "helpful", "useful", "designed"), _w("for")],
+            [
+                _w("great", "good", "ideal", "best", "suited", "perfect", "helpful", "useful", "designed"),
+                _w("for"),
+            ],
         ),
     ),
     "use_case": Cue(
-        "use_case", "region", ([_l("use"), _w("for")], [_w("used"), _w("to")], [_w("use"), _w("case", "cases")])
+        "use_case",
+        "region",
+        ([_l("use"), _w("for")], [_w("used"), _w("to")], [_w("use"), _w("case", "cases")]),
     ),
     "exposes": Cue("exposes", "mixed", ([_l("expose")],)),
     "provisions": Cue("provisions", "mixed", ([_w("provision", "provisions", "provisioning")],)),
@@ -98,13 +103,18 @@ CUES: dict[str, Cue] = {
     "scales": Cue(
         "scales",
         "clause",
-        ([_l("scale", "scaling", "scalable", "autoscale", "autoscaling")], [_w("auto"), {"ORTH": "-"}, _w("scaling")]),
+        (
+            [_l("scale", "scaling", "scalable", "autoscale", "autoscaling")],
+            [_w("auto"), {"ORTH": "-"}, _w("scaling")],
+        ),
     ),
 }
 
 ATTRIBUTE_RELATIONS = frozenset({"pricing", "has_limit", "scales"})
 # Generic verbs that, after "to" or "for", say what something is for rather than what it does.
-PURPOSE_VERBS = frozenset({"creates", "manages", "provides", "uses", "supports", "provisions", "exposes", "requires"})
+PURPOSE_VERBS = frozenset(
+    {"creates", "manages", "provides", "uses", "supports", "provisions", "exposes", "requires"}
+)
 
 
 def build_matcher(vocab: Vocab) -> Matcher:

@@ -5,12 +5,11 @@ acronym definitions ("ECS = Elastic Container Service", "Amazon ECR (Elastic Con
 import re
 from collections.abc import Iterator
 
-from ingest.names import NameTable
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from spacy.lang.en.stop_words import STOP_WORDS
 
+from ingest.names import NameTable
 from ingest.nlp import fold, lemma, word_classes
 from ingest.sources import Document
 
@@ -22,17 +21,70 @@ DEFINITIONS = (
     re.compile(rf"\b(?P<acr>{_ACR})\s*\((?P<long>{_LONG})\)"),
     re.compile(rf"(?P<acr>{_ACR})\s*==?\s*(?P<long2>{_ACR})\s*\((?P<long>{_LONG})\)"),
 )
-AMAZON_NAME = re.compile(r"\b(?P<prefix>Amazon|AWS)\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+))*)")
-CAPITALISED = re.compile(r"(?<![\w.])(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}s?))+")
+AMAZON_NAME = re.compile(
+    r"\b(?P<prefix>Amazon|AWS)\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+))*)"
+)
+CAPITALISED = re.compile(
+    r"(?<![\w.])(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}s?))+"
+)
 GENERIC = frozenset(
-    "summary overview index introduction example examples benefits benefit pricing use cases case other why what "
-    "how section notes note part chapter key points the a an free easy new your my our this that these aws amazon "
-    "function functions service services working reading public private pay fully".split()
+    [
+        "summary",
+        "overview",
+        "index",
+        "introduction",
+        "example",
+        "examples",
+        "benefits",
+        "benefit",
+        "pricing",
+        "use",
+        "cases",
+        "case",
+        "other",
+        "why",
+        "what",
+        "how",
+        "section",
+        "notes",
+        "note",
+        "part",
+        "chapter",
+        "key",
+        "points",
+        "the",
+        "a",
+        "an",
+        "free",
+        "easy",
+        "new",
+        "your",
+        "my",
+        "our",
+        "this",
+        "that",
+        "these",
+        "aws",
+        "amazon",
+        "function",
+        "functions",
+        "service",
+        "services",
+        "working",
+        "reading",
+        "public",
+        "private",
+        "pay",
+        "fully",
+    ]
+)
+CATEGORY_WORDS = frozenset(
+    "billing pricing price cost costs support summary architecture limits limit example use cases time type types".split()
 )
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
 
-def VERBS_ONLY() -> frozenset[str]:  # noqa: N802 - reads as a constant
+def VERBS_ONLY() -> frozenset[str]:
     classes = word_classes()
     return classes["verb"] - classes["noun"]
 
@@ -74,7 +126,9 @@ def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
 
 def near_known(name: str, table: NameTable) -> bool:
     """A damaged spelling of a name we have ('Amazon API Goteway', 'Docker Repositones') is no new entity."""
-    hit = process.extractOne(fold(name), table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
+    hit = process.extractOne(
+        fold(name), table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8
+    )
     return hit is not None
 
 
@@ -94,8 +148,9 @@ def discover(docs: list[Document], table: NameTable) -> None:
         for st in doc.statements:
             if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
-            else:
+            elif st.kind != "heading":
                 _capitalised(st.text, table)
+                _named_subject(st.label or _defined_term(st.text), table)
 
 
 def _trim(name: str) -> str:
@@ -138,6 +193,29 @@ def _heading_name(text: str, table: NameTable) -> None:
         return
     if re.fullmatch(r"[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*", name):
         table.add(singular(name), "Concept", [name, singular(name)])
+
+
+def _defined_term(text: str) -> str:
+    """'EBS Snapshots = backup of the volume ...' -> 'EBS Snapshots'."""
+    m = re.match(r"^([A-Z][\w.-]*(?:\s+[A-Z0-9][\w.-]*){0,3})\s*==?\s", text)
+    return m.group(1) if m else ""
+
+
+def _named_subject(name: str, table: NameTable) -> None:
+    """A 'Label:' or defined term that names a product: 'S3 Standard', 'File Gateway', 'Snowball Edge'."""
+    name = re.sub(r"\s*\(.*$", "", name).strip()
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not title_words(words) or table.key_for(name) or near_known(name, table):
+        return
+    if any(w.lower() in GENERIC or w.lower() in CATEGORY_WORDS or w.lower() in STOP_WORDS for w in words):
+        return
+    base = table.key_for(words[0])
+    prefix = next((p for p in ("Amazon ", "AWS ") if base and table.entities[base].label.startswith(p)), "")
+    table.add(singular(name), "Concept", [name, singular(name), *([prefix + name] if prefix else [])])
+
+
+def title_words(words: list[str]) -> bool:
+    return all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def _capitalised(text: str, table: NameTable) -> None:

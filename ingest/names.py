@@ -38,17 +38,26 @@ class NameTable:
     def key_for(self, name: str) -> str | None:
         """The entity a name (or its plural) stands for."""
         low = name.lower().strip()
-        for form in (low, re.sub(r"ies$", "y", low), re.sub(r"(?<=[sxh])es$", "", low), re.sub(r"s$", "", low)):
+        for form in (
+            low,
+            re.sub(r"ies$", "y", low),
+            re.sub(r"(?<=[sxh])es$", "", low),
+            re.sub(r"s$", "", low),
+        ):
             if form in self.aliases:
                 return self.aliases[form]
         return None
 
     def add(self, label: str, type_: str, aliases: list[str] = (), key: str | None = None) -> str:  # type: ignore[assignment]
         """Add an entity (or more aliases to the entity one of its names already points at)."""
-        key = key or self.key_for(label) or next(filter(None, map(self.key_for, aliases)), None) or slug(label)
+        key = (
+            key or self.key_for(label) or next(filter(None, map(self.key_for, aliases)), None) or slug(label)
+        )
         old = self.entities.get(key)
         names = list(dict.fromkeys([*(old.aliases if old else ()), *aliases, label]))
-        self.entities[key] = Entity(key, old.label if old else label, old.type if old else type_, tuple(names))
+        self.entities[key] = Entity(
+            key, old.label if old else label, old.type if old else type_, tuple(names)
+        )
         for name in names:
             self.aliases.setdefault(name.lower(), key)
         return key

@@ -76,7 +76,7 @@ _FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "2": "z", "5": "s
 
 
 def fold(text: str) -> str:
-    """A shape key that forgives what OCR confuses: 'Ecz' and 'EC2' both fold to 'ecz', '53' and 'S3' to 's3'."""
+    """A shape key that forgives what OCR confuses: 'Ecz' and 'EC2' fold to 'ecz', '53' and 'S3' to 's3'."""
     return re.sub(r"[\s.\-_/]", "", text.lower()).translate(_FOLD)
 
 
@@ -149,8 +149,10 @@ class OcrLinker:
         cand, score = hit
         key = self.index[cand]
         words = text.lower().split()
-        if len(words) > 1 and score < 1.0 and (
-            words[-1] in STOP_WORDS or all(w in english_words() for w in words)
+        if (
+            len(words) > 1
+            and score < 1.0
+            and (words[-1] in STOP_WORDS or all(w in english_words() for w in words))
         ):
             return None  # real words ("runtime as", "Containers can", "Serverless was") are no damaged name
         is_word = text.lower() in english_words()
@@ -170,7 +172,13 @@ class OcrLinker:
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         spans: list[Span] = []
         for i, token in enumerate(doc):
-            if i in taken or token.is_punct or token.is_space or token.is_stop or token.lower_ in _PREFIX_WORDS:
+            if (
+                i in taken
+                or token.is_punct
+                or token.is_space
+                or token.is_stop
+                or token.lower_ in _PREFIX_WORDS
+            ):
                 continue
             text = token.text
             if not (text[:1].isupper() or any(c.isdigit() for c in text) or len(text) >= 5):

@@ -5,6 +5,7 @@ structure rather than from one sentence (comparison headings and tables, sibling
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.tokens import Doc
 
@@ -92,8 +93,16 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 topic, anchor = found, node.index
                 break
         first = False
-        bare_name = st.text.istitle() and len(st.text.split()) <= 4  # an expansion like "Elastic Container Registry"
-        if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
+        bare_name = (
+            st.text.istitle() and len(st.text.split()) <= 4
+        )  # an expansion like "Elastic Container Registry"
+        if (
+            anchor is not None
+            and st.parent == anchor
+            and st.kind == "item"
+            and anchor not in opened
+            and not bare_name
+        ):
             opened.add(anchor)
             first = True
         contexts.append(Context(topic=topic, category=category, example_target=target, first=first))
@@ -114,7 +123,7 @@ def comparison_pairs(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
             continue
         a, b = keys
         for other in doc.statements[st.index + 1 :]:
-            if st.index not in {x.index for x in doc.ancestors(other)}:
+            if other.kind == "heading" or st.index not in {x.index for x in doc.ancestors(other)}:
                 if other.kind == "heading" or (other.depth <= st.depth and st.kind == "item"):
                     break
                 continue
@@ -141,7 +150,10 @@ def table_rows(outline: Outline, extractor: RelationExtractor) -> Iterator[tuple
                         yield row, cand._replace(rule="table_cell:" + cand.rule)
             known = [h for h in heads if h]
             if len(known) == 2:
-                yield row, Candidate(known[0], "compared_with", known[1], True, "table_row", " vs ".join(row.cells))
+                yield (
+                    row,
+                    Candidate(known[0], "compared_with", known[1], True, "table_row", " vs ".join(row.cells)),
+                )
 
 
 def _cells(sdoc: Doc) -> list[tuple[int, int]]:
@@ -159,7 +171,12 @@ def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
     doc, docs = outline.doc, outline.docs
     groups: dict[int | None, list[tuple[Statement, str]]] = {}
     for st, sdoc in zip(doc.statements, docs, strict=True):
-        if st.kind != "item" or not st.label or len(st.label.split()) != 1 or _keys(sdoc, _label_end(sdoc, st)):
+        if (
+            st.kind != "item"
+            or not st.label
+            or len(st.label.split()) != 1
+            or _keys(sdoc, _label_end(sdoc, st))
+        ):
             continue
         body_start = _label_end(sdoc, st) + 1
         ents = [e for e in sdoc.ents if e.ent_id_ and e.start >= body_start]
@@ -179,10 +196,18 @@ def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                     break
         for st, key in members:
             if category is not None:
-                yield st, Candidate(key, "is_a", f"{st.label.lower()} {singular(category.text)}", False, "labelled_member")
-        for (sa, ka), (sb, kb) in zip(members, members[1:], strict=False):
+                yield (
+                    st,
+                    Candidate(
+                        key, "is_a", f"{st.label.lower()} {singular(category.text)}", False, "labelled_member"
+                    ),
+                )
+        for (sa, ka), (sb, kb) in pairwise(members):
             if ka != kb:
-                yield sa, Candidate(ka, "compared_with", kb, True, "sibling_labels", f"{sa.label} vs {sb.label}")
+                yield (
+                    sa,
+                    Candidate(ka, "compared_with", kb, True, "sibling_labels", f"{sa.label} vs {sb.label}"),
+                )
 
 
 def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
@@ -198,4 +223,7 @@ def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candida
         keys = list(dict.fromkeys(k for _, k in members))
         if len(keys) == 2 and parent is not None:
             anchor = doc.statements[parent]
-            yield anchor, Candidate(keys[0], "compared_with", keys[1], True, "side_by_side", literal(anchor.text))
+            yield (
+                anchor,
+                Candidate(keys[0], "compared_with", keys[1], True, "side_by_side", literal(anchor.text)),
+            )

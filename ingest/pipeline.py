@@ -33,7 +33,33 @@ from kg.ontology import load_ontology
 from kg.store import open_dataset, put_ontology, replace_source, save_dataset
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
-STOP = frozenset("a an the to of and or in on for with you your is are be do does not no need just by".split())
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "for",
+        "with",
+        "you",
+        "your",
+        "is",
+        "are",
+        "be",
+        "do",
+        "does",
+        "not",
+        "no",
+        "need",
+        "just",
+        "by",
+    ]
+)
 
 
 @dataclass
@@ -63,8 +89,12 @@ def extract(docs: list[Document], table: NameTable, nlp: Language | None = None)
                 for cand in extractor(sdoc, st.kind, st.label, ctx):
                     found.append((st, cand))
                     found.extend((st, c) for c in topic_compound(cand, ctx, table))
-        for rule in (comparison_pairs(outline), table_rows(outline, extractor), sibling_labels(outline),
-                     entity_label_siblings(outline)):
+        for rule in (
+            comparison_pairs(outline),
+            table_rows(outline, extractor),
+            sibling_labels(outline),
+            entity_label_siblings(outline),
+        ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
         out.facts.extend(to_facts(doc, found))
@@ -84,7 +114,12 @@ def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
 def topic_compound(cand: Candidate, ctx: Context, table: NameTable) -> Iterator[Candidate]:
     """'Batch jobs ... run on ECS' under 'AWS Batch': what the service's jobs do, the service does."""
     topic = ctx.topic
-    if not topic or topic == cand.subject or cand.predicate not in OBJECT_RELATIONS or not cand.object_is_entity:
+    if (
+        not topic
+        or topic == cand.subject
+        or cand.predicate not in OBJECT_RELATIONS
+        or not cand.object_is_entity
+    ):
         return
     subject = table.entities.get(cand.subject)
     if subject is None or subject.type != "Concept" or cand.object == topic:
@@ -98,11 +133,18 @@ def _content(text: str) -> set[str]:
     return {lemma(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and w not in NEGATIONS}
 
 
-def negation_contrasts(found: list[tuple[Statement, Candidate]], table: NameTable) -> Iterator[tuple[Statement, Candidate]]:
+def negation_contrasts(
+    found: list[tuple[Statement, Candidate]], table: NameTable
+) -> Iterator[tuple[Statement, Candidate]]:
     """ECS 'You must provision the infrastructure' vs Fargate 'You do not provision the infrastructure':
     the same point stated for two services, once negated, compares them."""
     points = [
-        (st, c, _content(c.object), bool(set(re.findall(r"[a-z']+", c.object.lower())) & (NEGATIONS | {"don't"})))
+        (
+            st,
+            c,
+            _content(c.object),
+            bool(set(re.findall(r"[a-z']+", c.object.lower())) & (NEGATIONS | {"don't"})),
+        )
         for st, c in found
         if c.predicate in ("has_property", "requires") and not c.object_is_entity
     ]
@@ -115,10 +157,14 @@ def negation_contrasts(found: list[tuple[Statement, Candidate]], table: NameTabl
                 continue
             if table.entities[c.subject].type != table.entities[d.subject].type:
                 continue
-            if len(words & other) / min(len(words), len(other)) >= 0.6:
+            if other and len(words & other) / min(len(words), len(other)) >= 0.6:
                 seen.add((c.subject, d.subject))
-                contrast = f"{table.entities[c.subject].label}: {c.object}; {table.entities[d.subject].label}: {d.object}"
-                yield st, Candidate(c.subject, "compared_with", d.subject, True, "negation_contrast", contrast)
+                first, second = table.entities[c.subject].label, table.entities[d.subject].label
+                contrast = f"{first}: {c.object}; {second}: {d.object}"
+                yield (
+                    st,
+                    Candidate(c.subject, "compared_with", d.subject, True, "negation_contrast", contrast),
+                )
 
 
 def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Iterator[Fact]:
@@ -131,7 +177,15 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
         facts = [Fact(c.subject, c.predicate, c.object, c.object_is_entity, ev)]
         inverse = onto.inverse(c.predicate)
         if inverse and c.object_is_entity:
-            facts.append(Fact(c.object, inverse, c.subject, True, Evidence(doc.name, st.line, st.raw, c.rule + "+inverse", c.contrast)))
+            facts.append(
+                Fact(
+                    c.object,
+                    inverse,
+                    c.subject,
+                    True,
+                    Evidence(doc.name, st.line, st.raw, c.rule + "+inverse", c.contrast),
+                )
+            )
         for fact in facts:
             key = (fact.subject, fact.predicate, fact.object, st.index)
             if key not in seen:
@@ -167,8 +221,12 @@ def source_triples(doc_facts: list[Fact], table: NameTable) -> Iterator[Triple]:
 def seed_names(table: NameTable, ds: Dataset, replacing: set[str]) -> None:
     """Names already in the graph (from sources not being replaced) join the table: the graph is the
     one source of names."""
-    keep = [g for g in ds.graphs() if str(g.identifier).startswith(SOURCE_GRAPH_PREFIX)
-            and g.identifier not in {source_graph(n) for n in replacing}]
+    keep = [
+        g
+        for g in ds.graphs()
+        if str(g.identifier).startswith(SOURCE_GRAPH_PREFIX)
+        and g.identifier not in {source_graph(n) for n in replacing}
+    ]
     for rec in kg_entities(ds, keep).values():
         table.add(rec.label, rec.type, [rec.label, *rec.aliases], key=rec.key)
 
@@ -203,6 +261,8 @@ def run_ingest(paths: list[Path], graph_dir: Path, *, progress: bool = False) ->
     save_dataset(ds, graph_dir)
     report.documents = len(docs)
     report.facts = sum(len(f) for f in by_source.values())
-    report.entities = len({k for fs in by_source.values() for f in fs for k in (f.subject, f.object) if k in table.entities})
+    report.entities = len(
+        {k for fs in by_source.values() for f in fs for k in (f.subject, f.object) if k in table.entities}
+    )
     report.seconds = time.perf_counter() - started
     return report

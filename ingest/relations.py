@@ -7,6 +7,7 @@ Each rule is a generator of `Candidate`s. The statement's place in the outline a
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple
 
 from spacy.matcher import Matcher
@@ -18,14 +19,33 @@ from ingest.nlp import word_classes
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
 HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
 OBJECT_STOPS = frozenset(
-    {"that", "which", "who", "so", "because", "when", "if", "whereas", "but", "while", "since", "regardless", "=>", "as"}
+    {
+        "that",
+        "which",
+        "who",
+        "so",
+        "because",
+        "when",
+        "if",
+        "whereas",
+        "but",
+        "while",
+        "since",
+        "regardless",
+        "=>",
+        "as",
+    }
 )
+CAPABILITIES = frozenset({"supports", "integrated_with", "exposes", "runs_on", "supports_language"})
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
-LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", "\"", "'", "("})
+EQUALS = frozenset({"=", "==", ":="})
+LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", '"', "'", "("})
 COORDINATORS = frozenset({"/", ",", "and", "or", "&", "+"})
 WORKLOADS = frozenset({"container", "job", "workload", "task", "function", "application", "app", "image"})
-AUXILIARIES = frozenset({"be", "have", "do", "can", "will", "would", "should", "may", "might", "must", "could"})
+AUXILIARIES = frozenset(
+    {"be", "have", "do", "can", "will", "would", "should", "may", "might", "must", "could"}
+)
 ADJECTIVE_ENDINGS = ("ive", "able", "ible", "al", "ful", "less", "ous", "ic", "ed", "ant", "ent")
 
 
@@ -54,7 +74,7 @@ class Context:
 def literal(text: str) -> str:
     """Normalise text used as a fact's object: no bullets or trailing punctuation, '&' -> 'and',
     '10GB' -> '10 GB', lower-case first letter unless it starts an acronym or a name."""
-    text = text.replace("&", " and ").replace("\"", "").replace("...", " ")
+    text = text.replace("&", " and ").replace('"', "").replace("...", " ")
     text = re.sub(r"(\d)(GB|MB|KB|TB|ms|s|min)\b", r"\1 \2", text)
     text = re.sub(r"\s+", " ", text).strip(" .,;:!?-=")
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
@@ -141,18 +161,20 @@ class RelationExtractor:
         tok = doc[i]
         if tok.lemma_ in AUXILIARIES or tok.lower_ in ("can", "will", "must", "may", "should", "cannot"):
             return True
+        if tok.text in EQUALS:
+            return True
         if tok.lower_.endswith("ing") or not tok.is_alpha:
             return False
-        return tok.lemma_ in word_classes()["verb"] and tok.lemma_ != tok.lower_ or tok.lower_ in self.cue_starts(doc, i)
+        return (
+            tok.lemma_ in word_classes()["verb"] and tok.lemma_ != tok.lower_
+        ) or tok.lower_ in self.cue_starts(doc, i)
 
     def cue_starts(self, doc: Doc, i: int) -> set[str]:
         return {doc[s].lower_ for _, s, _ in self.matcher(doc) if s == i}
 
     def cue_matches(self, doc: Doc, start: int, end: int) -> list[tuple[str, int, int]]:
         """Non-overlapping cues inside [start, end), longest first, in text order."""
-        found = [
-            (doc.vocab.strings[mid], s, e) for mid, s, e in self.matcher(doc) if s >= start and e <= end
-        ]
+        found = [(doc.vocab.strings[mid], s, e) for mid, s, e in self.matcher(doc) if s >= start and e <= end]
         found.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
         taken: set[int] = set()
         kept = []
@@ -191,9 +213,9 @@ class RelationExtractor:
         label_ents = self.mentions(doc, 0, body) if body else []
         subject = label_ents[0].ent_id_ if label_ents else ctx.topic
         if st_kind == "heading":
-            lead = self.mentions(doc, 0, len(doc))
-            if lead:
-                yield from self.clause(doc, 0, len(doc), lead[0].ent_id_, ctx, fallback=False)
+            named = self.mentions(doc, 0, len(doc))
+            if named:
+                yield from self.clause(doc, 0, len(doc), named[0].ent_id_, ctx, fallback=False)
             return
         if self.is_chain(doc, body):
             yield from self.chain(doc, body, label_ents)
@@ -230,14 +252,20 @@ class RelationExtractor:
         text = doc[start:end].text
         emitted = False
         copula_end = pstart
-        be = pstart if pstart < end and doc[pstart].lemma_ == "be" else None
-        if be is None and not explicit and doc[start].lemma_ == "be" and start + 1 < end and doc[start + 1].lower_ in ("a", "an"):
+        be = pstart if pstart < end and (doc[pstart].lemma_ == "be" or doc[pstart].text in EQUALS) else None
+        if (
+            be is None
+            and not explicit
+            and doc[start].lemma_ == "be"
+            and start + 1 < end
+            and doc[start + 1].lower_ in ("a", "an")
+        ):
             be = start  # flashcard answers: "Is a fully managed ..."
         if be is not None and doc[be].lower_ != "been" and not self.passive(doc, be, end):
             copula = list(self.copula(doc, be, end, subjects, text, attributes=fallback))
             yield from copula
             emitted = bool(copula)
-            copula_end = end
+            copula_end = self.copula_stop(doc, be, end)
         for cand in self.runs_on_services(doc, pstart, end, subjects):
             emitted = True
             yield cand
@@ -250,7 +278,11 @@ class RelationExtractor:
                 continue
             if cue.predicate in ATTRIBUTE_RELATIONS:
                 late = any(doc[i].lower_ in RELATIVES for i in range(pstart, cs))
-                if attributes_done or late or (name == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global")):
+                if (
+                    attributes_done
+                    or late
+                    or (name == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global"))
+                ):
                     continue
                 attributes_done = True
                 for pred, obj in self.attributes(doc, start, end, label_text):
@@ -261,10 +293,18 @@ class RelationExtractor:
             if cue.predicate in PURPOSE_VERBS and cs > pstart and self.after_to(doc, cs):
                 continue
             negated = is_negated(doc[pstart:cs])
+            if negated and cue.predicate in CAPABILITIES:  # "EFS does not support Windows": a limit
+                for subj in subjects:
+                    emitted = True
+                    yield Candidate(subj, "has_limit", literal(doc[start:end].text), False, f"negated:{name}")
+                continue
             who = self.resolve_subjects(doc, start, cs, subjects)
             nxt = next((c[1] for c in cues[n + 1 :] if CUES[c[0]].predicate not in ATTRIBUTE_RELATIONS), end)
             rs, re_ = self.object_region(doc, ce, nxt)
-            if rs == re_ and cue.object in ("region", "mixed"):  # "must provision and maintain ...": one object
+            if rs == re_ and cue.object in (
+                "region",
+                "mixed",
+            ):  # "must provision and maintain ...": one object
                 rs, re_ = self.object_region(doc, ce, end)
                 consumed = re_
             for pred, obj, is_entity in self.cue_objects(doc, name, rs, re_, negated):
@@ -289,7 +329,14 @@ class RelationExtractor:
         if doc[i].lemma_ not in word_classes()["verb"] or doc[i].lemma_ == doc[i].lower_:
             return
         rs, re_ = self.object_region(doc, i + 1, end)
-        stop = next((j for j in range(rs, re_) if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"), re_)
+        stop = next(
+            (
+                j
+                for j in range(rs, re_)
+                if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"
+            ),
+            re_,
+        )
         ents = self.mentions(doc, rs, stop)
         name = doc[i].lower_
         for s in subjects:
@@ -307,7 +354,10 @@ class RelationExtractor:
             i += 1
         if i >= end:
             return False
-        if any(s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS for m, s, _ in self.matcher(doc)):
+        if any(
+            s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS
+            for m, s, _ in self.matcher(doc)
+        ):
             return True
         return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
 
@@ -317,7 +367,7 @@ class RelationExtractor:
         i = cs - 1
         while i >= 0 and doc[i].lower_.endswith("ly"):
             i -= 1
-        return i >= 0 and doc[i].lower_ in ("to", "for", "of")
+        return i >= 0 and doc[i].lower_ in ("to", "for", "of", "per")
 
     def attributes(self, doc: Doc, start: int, end: int, label: str) -> Iterator[tuple[str, str]]:
         """Limits, prices and scaling keep the whole clause (with its numbers and units); a comma list of
@@ -334,16 +384,23 @@ class RelationExtractor:
                 cur = i + 1
         if len(parts) > 1 and all(b - a <= 6 for a, b in parts):
             for a, b in parts:
-                kinds = [CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= a and e <= b]
+                kinds = [
+                    CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= a and e <= b
+                ]
                 kinds = [k for k in kinds if k in ATTRIBUTE_RELATIONS]
                 negated = is_negated(doc[a:b])
                 if kinds or negated:
-                    yield self.attribute_kind(kinds[0] if kinds else "has_limit", negated), literal(doc[a:b].text)
+                    yield (
+                        self.attribute_kind(kinds[0] if kinds else "has_limit", negated),
+                        literal(doc[a:b].text),
+                    )
             return
         whole = doc[start:end].text
         if label and start > 0 and not self.mentions(doc, 0, start):
             whole = f"{label}: {whole}"
-        kinds = [CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= start and e <= end]
+        kinds = [
+            CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= start and e <= end
+        ]
         kind = next(k for k in kinds if k in ATTRIBUTE_RELATIONS)
         yield self.attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
 
@@ -363,7 +420,9 @@ class RelationExtractor:
                     return [before[-1].ent_id_]
         return subjects
 
-    def cue_objects(self, doc: Doc, name: str, rs: int, re_: int, negated: bool) -> Iterator[tuple[str, str, bool]]:
+    def cue_objects(
+        self, doc: Doc, name: str, rs: int, re_: int, negated: bool
+    ) -> Iterator[tuple[str, str, bool]]:
         """(predicate, object, object_is_entity) for one relation cue and the words after it."""
         cue = CUES[name]
         pred = cue.predicate
@@ -399,7 +458,11 @@ class RelationExtractor:
 
     def typed(self, pred: str, key: str) -> str:
         """'supports Python' is the narrower supports_language."""
-        return "supports_language" if pred == "supports" and self.types.get(key) == "ProgrammingLanguage" else pred
+        return (
+            "supports_language"
+            if pred == "supports" and self.types.get(key) == "ProgrammingLanguage"
+            else pred
+        )
 
     @classmethod
     def is_list(cls, doc: Doc, rs: int, re_: int) -> bool:
@@ -413,7 +476,7 @@ class RelationExtractor:
             t = doc[i].text if i < re_ else ","
             depth += t in "([" and i < re_
             depth -= t in ")]" and i < re_
-            if depth == 0 and (t == "," or doc[i].lower_ in ("and", "or") and i < re_):
+            if depth == 0 and (t == "," or (doc[i].lower_ in ("and", "or") and i < re_)):
                 a = cur
                 while a < i and doc[a].lower_ in ("using", "the", "a", "an", "to", "and", "or", "with"):
                     a += 1
@@ -443,7 +506,7 @@ class RelationExtractor:
                 yield Candidate(s, "has_property", literal(text), False, "copula_negated")
             return
         i = be + 1
-        while i < end and doc[i].lower_ in ("a", "an", "the", "also", "just", "usually", "basically"):
+        while i < end and (doc[i].lower_ in ("a", "an", "the", "also", "just", "usually", "basically") or doc[i].text in EQUALS):
             i += 1
         if i >= end:
             return
@@ -459,8 +522,7 @@ class RelationExtractor:
             for a, b in items:
                 yield from self.copula_item(doc, a, b, subjects)
             return
-        stop = next((j for j in range(i, end) if doc[j].lower_ in ("that", "which", "who") or
-                     (doc[j].lower_ == "in" and j + 1 < end and doc[j + 1].lower_ == "which")), end)
+        stop = self.copula_stop(doc, be, end)
         ents = self.mentions(doc, i, stop)
         if len(ents) == 1 and ents[0].start == i and ents[0].end == stop:
             for s in subjects:
@@ -475,6 +537,16 @@ class RelationExtractor:
             return
         for s in subjects:
             yield Candidate(s, "is_a", literal(doc[i:stop].text), False, "copula")
+
+    @staticmethod
+    def copula_stop(doc: Doc, be: int, end: int) -> int:
+        """Where a definition's noun phrase ends: a relative clause or a comma."""
+        for j in range(be + 1, end):
+            if doc[j].lower_ in ("that", "which", "who") or doc[j].text == ",":
+                return j
+            if doc[j].lower_ == "in" and j + 1 < end and doc[j + 1].lower_ == "which":
+                return j
+        return end
 
     def copula_item(self, doc: Doc, a: int, b: int, subjects: list[str]) -> Iterator[Candidate]:
         ents = self.mentions(doc, a, b)
@@ -506,7 +578,7 @@ class RelationExtractor:
                 j = ents[j].end
                 if j < end and doc[j].lower_ in COORDINATORS:
                     j += 1
-            if services and j < end and doc[j].lemma_ in WORKLOADS or (
+            if (services and j < end and doc[j].lemma_ in WORKLOADS) or (
                 services and j in ents and ents[j].root.lemma_ in WORKLOADS
             ):
                 for s in subjects:
@@ -533,8 +605,11 @@ class RelationExtractor:
         if label and not label_is_subject:
             text = f"{label}: {text}"
         definitional = (
-            (ctx.first or label_is_subject) and not explicit and not verb_initial(span)
-            and not is_negated(span[:3] if start == 0 else span) and (start == 0 or label_is_subject)
+            (ctx.first or label_is_subject)
+            and not explicit
+            and not verb_initial(span)
+            and not is_negated(span[:3] if start == 0 else span)
+            and (start == 0 or label_is_subject)
             and not (label and not label_is_subject)
         )
         pred = "is_a" if definitional else "has_property"
@@ -552,14 +627,20 @@ class RelationExtractor:
             text = span.text
             if body and cat != "use_case" and not self.mentions(doc, 0, body):
                 text = doc.text
-            parts = [p for p in re.split(r",(?![^()]*\))|\band\b", text) if p.strip()] if cat == "use_case" else [text]
+            parts = (
+                [p for p in re.split(r",(?![^()]*\))|\band\b", text) if p.strip()]
+                if cat == "use_case"
+                else [text]
+            )
             for part in parts:
                 value = literal(strip_parenthetical(part) if cat == "use_case" else part)
                 if re.search(r"[a-z]{2}", value.lower()):
                     yield Candidate(subject, cat, value, False, f"under:{cat}")
         elif cat == "language":
             for e in ents:
-                kind = "supports_language" if self.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
+                kind = (
+                    "supports_language" if self.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
+                )
                 if e.ent_id_ != subject:
                     yield Candidate(subject, kind, e.ent_id_, True, "under:language")
         elif cat == "example" and ctx.example_target:
@@ -581,7 +662,9 @@ class RelationExtractor:
         kind = ""
         while i < len(doc):
             t = doc[i].text
-            if t in ("-->", "->", "→", "⟶") or (t in ("--", "-") and i + 1 < len(doc) and doc[i + 1].text == ">"):
+            if t in ("-->", "->", "→", "⟶") or (
+                t in ("--", "-") and i + 1 < len(doc) and doc[i + 1].text == ">"
+            ):
                 width = 1 if t in ("-->", "->", "→", "⟶") else 2
                 arrows.append((i, i + width))
                 kind = "stack"
@@ -594,8 +677,13 @@ class RelationExtractor:
         return arrows, kind
 
     def is_chain(self, doc: Doc, start: int) -> bool:
-        arrows, kind = self._arrows(doc, start)
-        return len(arrows) >= (1 if kind == "stack" else 2)
+        """Two or more arrows joining steps of which at least two name an entity."""
+        arrows, _ = self._arrows(doc, start)
+        if len(arrows) < 2:
+            return False
+        bounds = [start, *(x for a in arrows for x in a), len(doc)]
+        named = sum(1 for k in range(0, len(bounds), 2) if self.mentions(doc, bounds[k], bounds[k + 1]))
+        return named >= 2
 
     def chain(self, doc: Doc, start: int, label_ents: list[Span]) -> Iterator[Candidate]:
         arrows, kind = self._arrows(doc, start)
@@ -623,9 +711,13 @@ class RelationExtractor:
             main = next((e for e in ents if self.types.get(e.ent_id_) != "Concept"), ents[0])
             nodes.append((main.ent_id_, pending))
             pending = ""
-            rest = [c for c in self.clause(doc, a, b, main.ent_id_, Context(), fallback=False) if c.object != main.ent_id_]
+            rest = [
+                c
+                for c in self.clause(doc, a, b, main.ent_id_, Context(), fallback=False)
+                if c.object != main.ent_id_
+            ]
             yield from (c._replace(rule="flow_step") for c in rest)
-        for (src, _), (dst, verb) in zip(nodes, nodes[1:], strict=False):
+        for (src, _), (dst, verb) in pairwise(nodes):
             if src != dst or verb:
                 yield Candidate(src, self.flow_relation(doc, verb), dst, True, "flow", verb)
 
@@ -642,5 +734,9 @@ class RelationExtractor:
             return "triggers"
         if base not in word_classes()["verb"]:
             return "flows_to"
-        third = base[:-1] + "ies" if re.search(r"[^aeiou]y$", base) else base + ("es" if re.search(r"(s|x|ch|sh)$", base) else "s")
+        third = (
+            base[:-1] + "ies"
+            if re.search(r"[^aeiou]y$", base)
+            else base + ("es" if re.search(r"(s|x|ch|sh)$", base) else "s")
+        )
         return f"{third}_to"

@@ -59,7 +59,18 @@ _BULLET = re.compile(r"^(?:\s*(?:[-*+•·●▪◦‣]|\d{1,2}[.)\]]|[a-z][.)])
 _URL = re.compile(r"<?https?://\S+>?")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TRANSLATE = str.maketrans(
-    {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " ", "\t": " "}
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "\u00a0": " ",
+        "\t": " ",
+    }
 )
 _LABEL = re.compile(r"^(?P<label>[^:]{1,48}?)\s*:(?!//)\s*(?P<body>.*)$")
 
@@ -85,7 +96,24 @@ def split_label(text: str) -> tuple[str, str]:
 
 
 _WORD = re.compile(r"[A-Za-z0-9][\w.+#'-]*")
-_MINOR = {"a", "an", "and", "or", "of", "the", "in", "on", "for", "to", "vs", "vs.", "versus", "with", "by", "&"}
+_MINOR = {
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "the",
+    "in",
+    "on",
+    "for",
+    "to",
+    "vs",
+    "vs.",
+    "versus",
+    "with",
+    "by",
+    "&",
+}
 
 
 def title_like(text: str, max_words: int = 7) -> bool:
@@ -205,7 +233,9 @@ def _sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+\S")
 _MD_BULLET = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
-_MD_SKIP = re.compile(r"^\s*(?:[-*+]\s+)?\[[^\]]*\]\(#[^)]*\)\s*$|^\s*(?:\* ?){3,}$|^\s*-{3,}\s*$|^\s*\[?<img")
+_MD_SKIP = re.compile(
+    r"^\s*(?:[-*+]\s+)?\[[^\]]*\]\(#[^)]*\)\s*$|^\s*(?:\* ?){3,}$|^\s*-{3,}\s*$|^\s*\[?<img"
+)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -287,7 +317,9 @@ def _continues(doc: Document, line: str, blank_before: bool) -> bool:
     if blank_before or not doc.statements or _TEXT_BULLET.match(line):
         return False
     last = doc.statements[-1]
-    return last.kind == "item" and line.strip()[:1].islower() and not last.raw.rstrip().endswith((".", "!", "?"))
+    return (
+        last.kind == "item" and line.strip()[:1].islower() and not last.raw.rstrip().endswith((".", "!", "?"))
+    )
 
 
 def _extend(doc: Document, end: int) -> None:

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -28,7 +29,7 @@ class FactRecord:
     predicate: str  # snake_case relation name
     object: str  # entity IRI or literal text
     object_is_entity: bool
-    evidence: list[dict[str, object]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def sources(self) -> list[str]:
@@ -57,7 +58,9 @@ def entities(ds: Dataset, graphs: Iterable[Graph] | None = None) -> dict[str, En
         elif p == SKOS.altLabel:
             aliases[str(s)].add(str(o))
     return {
-        iri: EntityRecord(iri, iri[len(prefix) :], label, types.get(iri, "Entity"), tuple(sorted(aliases[iri])))
+        iri: EntityRecord(
+            iri, iri[len(prefix) :], label, types.get(iri, "Entity"), tuple(sorted(aliases[iri]))
+        )
         for iri, label in labels.items()
     }
 
@@ -72,7 +75,9 @@ def facts(ds: Dataset) -> list[FactRecord]:
         key = (str(s), str(p), str(o))
         rec = grouped.get(key)
         if rec is None:
-            rec = grouped[key] = FactRecord(str(s), snake(local_name(str(p))), str(o), not isinstance(o, Literal))
+            rec = grouped[key] = FactRecord(
+                str(s), snake(local_name(str(p))), str(o), not isinstance(o, Literal)
+            )
         line = ds.value(node, KG.line)
         rec.evidence.append(
             {

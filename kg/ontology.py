@@ -57,7 +57,7 @@ def load_ontology(path: Path = ONTOLOGY_FILE) -> Ontology:
     graph.parse(path, format="turtle")
     props: set[URIRef] = set()
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
-        props.update(p for p in graph.subjects(RDF.type, kind) if _in_kg(p))
+        props.update(URIRef(str(p)) for p in graph.subjects(RDF.type, kind) if _in_kg(p))
     prov = {KG.source, KG.line, KG.text, KG.rule, KG.contrast}
     props -= prov
     labels = {_relation(p): str(graph.value(p, RDFS.label) or _relation(p)) for p in props}
@@ -67,5 +67,5 @@ def load_ontology(path: Path = ONTOLOGY_FILE) -> Ontology:
         _relation(p) for p in graph.subjects(RDF.type, OWL.DatatypeProperty) if _in_kg(p) and p not in prov
     )
     parents = {_relation(a): _relation(b) for a, b in graph.subject_objects(RDFS.subPropertyOf) if _in_kg(b)}
-    classes = frozenset(local_name(c) for c in graph.subjects(RDF.type, OWL.Class) if _in_kg(c))
+    classes = frozenset(local_name(str(c)) for c in graph.subjects(RDF.type, OWL.Class) if _in_kg(c))
     return Ontology(graph, labels, inverses, symmetric, literal, parents, classes)

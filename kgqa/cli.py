@@ -34,7 +34,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     if report.documents:
         print(
-            f"ingested {report.documents} documents, {report.statements} statements, {report.entities} entities, "
+            f"ingested {report.documents} documents, {report.statements} statements, "
+            f"{report.entities} entities, "
             f"{report.facts} facts in {report.seconds:.2f} s -> {report.graph}"
         )
     return 1 if report.errors else 0
@@ -84,18 +85,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
         sources = [p for d in args.sources for p in sorted(Path(d).glob("*")) if p.is_file()]
         score = score_facts(load(args.facts), all_facts, ents, sources)
         print(f"facts: recall {score.recall:.3f} ({score.recalled}/{score.total})")
-        print(f"grounding: {score.grounding:.3f} ({score.grounded}/{score.evidence} evidence texts verbatim in their source)")
+        print(
+            f"grounding: {score.grounding:.3f} "
+            f"({score.grounded}/{score.evidence} evidence texts verbatim in their source)"
+        )
         for miss in score.missed if args.verbose else []:
             print(f"  missed: {miss['subject']} {miss['predicate']} {miss['object']}")
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kgqa", description="Study notes -> knowledge graph -> answers with evidence.")
+    p = argparse.ArgumentParser(
+        prog="kgqa", description="Study notes -> knowledge graph -> answers with evidence."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_graph(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument("--graph", metavar="DIR", help="graph directory (default: $KGQA_GRAPH or .kgqa/graph)")
+        sp.add_argument(
+            "--graph", metavar="DIR", help="graph directory (default: $KGQA_GRAPH or .kgqa/graph)"
+        )
         return sp
 
     sp = with_graph(sub.add_parser("ingest", help="read notes into the graph"))

@@ -14,7 +14,29 @@ from rapidfuzz import fuzz
 
 from kg.facts import EntityRecord, FactRecord
 
-STOP = frozenset("a an the of and or to for in on with by is are be it its no not".split())
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "for",
+        "in",
+        "on",
+        "with",
+        "by",
+        "is",
+        "are",
+        "be",
+        "it",
+        "its",
+        "no",
+        "not",
+    ]
+)
 
 
 def words(text: str) -> set[str]:
@@ -33,11 +55,15 @@ def names(ent: EntityRecord | None) -> set[str]:
 def same_object(expected: str, fact: FactRecord, entities: dict[str, EntityRecord]) -> bool:
     if fact.object_is_entity:
         ent = entities.get(fact.object)
-        return expected.lower() in names(ent) or (ent is not None and fuzz.ratio(expected.lower(), ent.label.lower()) >= 90)
+        return expected.lower() in names(ent) or (
+            ent is not None and fuzz.ratio(expected.lower(), ent.label.lower()) >= 90
+        )
     exp, got = words(expected), words(fact.object)
     if not exp:
         return False
-    return len(exp & got) / len(exp) >= 0.6 or fuzz.token_set_ratio(expected.lower(), fact.object.lower()) >= 85
+    return (
+        len(exp & got) / len(exp) >= 0.6 or fuzz.token_set_ratio(expected.lower(), fact.object.lower()) >= 85
+    )
 
 
 @dataclass
@@ -86,8 +112,16 @@ def load(path: Path) -> list[dict[str, object]]:
     return data
 
 
-ABSTAIN_MARKERS = ("not in the knowledge base", "don't know", "do not know", "no information", "not covered",
-                   "cannot answer", "can't answer", "not stated")
+ABSTAIN_MARKERS = (
+    "not in the knowledge base",
+    "don't know",
+    "do not know",
+    "no information",
+    "not covered",
+    "cannot answer",
+    "can't answer",
+    "not stated",
+)
 
 
 def answer_ok(answer: str, must_contain: list[str]) -> bool:

@@ -1,0 +1,73 @@
+"""`make bench`: ingest time on the corpus and extraction throughput on a synthetic million words.
+
+Prints a Markdown table; numbers are medians of several runs on this machine. Nothing here is asserted.
+"""
+
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import write_corpus  # noqa: E402
+
+from ingest.entities import discover  # noqa: E402
+from ingest.names import load_gazetteer  # noqa: E402
+from ingest.nlp import build_nlp  # noqa: E402
+from ingest.pipeline import extract, run_ingest  # noqa: E402
+from ingest.sources import discover as files  # noqa: E402
+from ingest.sources import read_document  # noqa: E402
+from kg.locations import SOURCES_DIR  # noqa: E402
+
+
+def median_time(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def bench_ingest() -> list[tuple[str, str]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        graph = Path(tmp) / "g"
+        run_ingest([SOURCES_DIR], graph)  # warm caches (lookups tables, gazetteer)
+        rows.append(("corpus ingest (5 notes, read -> graph on disk), median of 5", f"{median_time(lambda: run_ingest([SOURCES_DIR], graph)):.3f} s"))
+    return rows
+
+
+def bench_throughput(words: int = 1_000_000) -> list[tuple[str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        n = write_corpus(Path(tmp), words)
+        t = time.perf_counter()
+        docs = [read_document(p) for p in files([Path(tmp)])]
+        t_read = time.perf_counter() - t
+        count = sum(len(d.text.split()) for d in docs)
+        table = load_gazetteer()
+        t = time.perf_counter()
+        discover(docs, table)
+        nlp = build_nlp(table)
+        result = extract(docs, table, nlp)
+        t_extract = time.perf_counter() - t
+    return [
+        (f"synthetic corpus: {n} files, {count:,} words", ""),
+        ("reading + outline", f"{count / t_read:,.0f} words/s"),
+        ("entities + relations (nlp.pipe)", f"{count / t_extract:,.0f} words/s ({t_extract:.1f} s, {len(result.facts):,} facts)"),
+    ]
+
+
+def main() -> None:
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
+    rows = bench_ingest() + bench_throughput()
+    print("\n| measure | value |\n| --- | --- |")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

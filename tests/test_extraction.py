@@ -1,0 +1,303 @@
+"""Tables of (note text, facts that must come out, facts that must not), one table per kind of sentence."""
+
+import pytest
+
+MUST, MUST_NOT = "must", "must_not"
+
+RELATIONS = [
+    # explicit subjects and relation cues
+    (
+        "## AWS Batch\n- Batch jobs are defined as Docker images and run on ECS\n",
+        {("AWS Batch", "runs_on", "Amazon ECS"), ("batch job", "runs_on", "Amazon ECS")},
+        set(),
+    ),
+    (
+        "## Fargate - abstraction over ECS\n- Serverless offering\n",
+        {("AWS Fargate", "abstraction_over", "Amazon ECS")},
+        set(),
+    ),
+    (
+        "## ECR\n- This is where you store your Docker images so they can be run by ECS or Fargate\n",
+        {
+            ("Amazon ECR", "stores", "Docker image"),
+            ("Docker image", "stored_in", "Amazon ECR"),
+            ("Docker image", "runs_on", "AWS Fargate"),
+            ("Docker image", "runs_on", "Amazon ECS"),
+        },
+        set(),
+    ),
+    (
+        "## Docker\n- Docker images are stored in Docker Repositories\n",
+        {("Docker image", "stored_in", "Docker Repository"), ("Docker Repository", "stores", "Docker image")},
+        {("Docker", "stored_in", "Docker Repository")},
+    ),
+    (
+        "## Lambda Summary\n- Use cases:\n  - Create Thumbnails for images uploaded onto S3\n",
+        {
+            ("AWS Lambda", "triggered_by", "Amazon S3"),
+            ("Amazon S3", "triggers", "AWS Lambda"),
+            ("AWS Lambda", "use_case", "create Thumbnails for images uploaded onto S3"),
+        },
+        set(),
+    ),
+    (
+        "## Amazon API Gateway\n- Supports RESTful APIs and WebSocket APIs\n"
+        "- Support for security, user authentication, API keys, monitoring.\n",
+        {
+            ("Amazon API Gateway", "supports", "RESTful API"),
+            ("Amazon API Gateway", "supports", "WebSocket API"),
+            ("Amazon API Gateway", "supports", "monitoring"),
+            ("Amazon API Gateway", "supports", "user authentication"),
+        },
+        set(),
+    ),
+    (
+        "## What's serverless?\n- Serverless was pioneered by AWS Lambda\n",
+        {("serverless", "pioneered_by", "AWS Lambda"), ("AWS Lambda", "pioneered", "serverless")},
+        set(),
+    ),
+    (
+        "## Amazon Lightsail\n- Simpler alternative to using EC2, RDS, EBS\n- Great for people with little cloud experience!\n",
+        {
+            ("Amazon Lightsail", "alternative_to", "Amazon EC2"),
+            ("Amazon Lightsail", "alternative_to", "Amazon EBS"),
+            ("Amazon Lightsail", "preferred_for", "people with little cloud experience"),
+        },
+        set(),
+    ),
+    (
+        "## Docker versus Virtual Machines\n- VM emulates machine hardware whereas Docker emulates the operating system\n",
+        {("virtual machine", "emulates", "machine hardware"), ("virtual machine", "compared_with", "Docker")},
+        set(),
+    ),
+    (
+        "## Flashy\n- ECS / Fargate is preferred for running arbitrary Docker images\n",
+        {
+            ("AWS Fargate", "preferred_for", "running arbitrary Docker images"),
+            ("Amazon ECS", "preferred_for", "running arbitrary Docker images"),
+        },
+        set(),
+    ),
+    (
+        "## AWS Batch\n- Batch will dynamically launch EC2 instances or Spot Instances\n",
+        {("AWS Batch", "launches", "Amazon EC2"), ("AWS Batch", "launches", "Spot Instance")},
+        set(),
+    ),
+]
+
+ATTRIBUTES = [
+    (
+        "## Lambda Summary\n- Invocation time: up to 15 minutes\n",
+        {("AWS Lambda", "has_limit", "invocation time: up to 15 minutes")},
+        set(),
+    ),
+    (
+        "## Benefits of AWS Lambda\n- Easy to get more resources per functions (up to 10GB of RAM!)\n",
+        {("AWS Lambda", "has_limit", "easy to get more resources per functions (up to 10 GB of RAM!)")},
+        set(),
+    ),
+    (
+        "## AWS Lambda Pricing\n- $0.20 per 1 million requests thereafter\n",
+        {("AWS Lambda", "pricing", "$0.20 per 1 million requests thereafter")},
+        set(),
+    ),
+    (
+        "## Amazon Lightsail\n- Virtual servers, storage, databases, and networking\n- Low & predictable pricing\n",
+        {
+            ("Amazon Lightsail", "is_a", "virtual servers, storage, databases, and networking"),
+            ("Amazon Lightsail", "pricing", "low and predictable pricing"),
+        },
+        set(),
+    ),
+    (
+        "## Amazon Lightsail\n- Use cases: Simple web apps, websites, dev / test environment\n",
+        {("Amazon Lightsail", "use_case", "simple web apps"), ("Amazon Lightsail", "use_case", "websites")},
+        set(),
+    ),
+    (
+        "## AWS Lambda language support\n- Node.js (JavaScript)\n- Python\n- C# / Powershell\n",
+        {
+            ("AWS Lambda", "supports_language", "Python"),
+            ("AWS Lambda", "supports_language", "JavaScript"),
+            ("AWS Lambda", "supports_language", "PowerShell"),
+            ("AWS Lambda", "supports_language", "C#"),
+        },
+        set(),
+    ),
+    (
+        "## What's serverless?\n- Serverless is a new paradigm in which developers don't manage servers\n",
+        {("serverless", "is_a", "new paradigm")},
+        set(),
+    ),
+]
+
+NEGATIONS = [
+    (
+        "## Fargate\n- You do not provision the infrastructure (no EC2 instances to manage)\n",
+        {
+            (
+                "AWS Fargate",
+                "has_property",
+                "you do not provision the infrastructure (no EC2 instances to manage)",
+            )
+        },
+        {("AWS Fargate", "provisions", "infrastructure"), ("AWS Fargate", "provisions", "Amazon EC2")},
+    ),
+    (
+        "## Amazon Lightsail\n- Has high availability but no auto-scaling, limited AWS integrations\n",
+        {
+            ("Amazon Lightsail", "has_limit", "no auto-scaling"),
+            ("Amazon Lightsail", "has_limit", "limited AWS integrations"),
+            ("Amazon Lightsail", "has_property", "has high availability"),
+        },
+        {("Amazon Lightsail", "scales", "no auto-scaling")},
+    ),
+    (
+        "## Batch vs Lambda\n\n| Batch | Lambda |\n| --- | --- |\n| No time limit | Time limit |\n",
+        {
+            ("AWS Batch", "has_property", "no time limit"),
+            ("AWS Lambda", "has_limit", "time limit"),
+            ("AWS Batch", "compared_with", "AWS Lambda"),
+        },
+        {("AWS Batch", "has_limit", "time limit"), ("AWS Batch", "has_limit", "no time limit")},
+    ),
+    (
+        "## Lambda Summary\n- Language Support: many programming languages except (arbitrary) Docker\n",
+        set(),
+        {("AWS Lambda", "supports", "Docker")},
+    ),
+    (
+        "## Docker\n- Docker is not quite a virtualisation technology\n",
+        {("Docker", "has_property", "docker is not quite a virtualisation technology")},
+        {("Docker", "is_a", "virtualisation technology")},
+    ),
+]
+
+ALIASES_AND_OCR = [
+    # OCR damage linked by fuzzy matching with the section as context, none of these typos is listed
+    (
+        "What is Docker?\n\n- · Docket is a software development platform to deploy app.\n",
+        {("Docker", "is_a", "software development platform to deploy app")},
+        set(),
+    ),
+    (
+        "ECS\n· Launch Dodcer containers on Aws. · Has integrations with the Application load Balancer.\n",
+        {
+            ("Amazon ECS", "launches", "container"),
+            ("Amazon ECS", "integrated_with", "Application Load Balancer"),
+        },
+        set(),
+    ),
+    (
+        "Lambda Summary\n- Use Cases: 1) Create thumbnail for images uploaded onto 53.\n- Amazon S3 stores objects\n",
+        {("AWS Lambda", "triggered_by", "Amazon S3")},
+        set(),
+    ),
+    ("Batch Vs Lamba\n- Batch: no time limit\n", {("AWS Batch", "compared_with", "AWS Lambda")}, set()),
+    (
+        "Amazon API Goteway\n- Supports RESTful APIs\n",
+        {("Amazon API Gateway", "supports", "RESTful API")},
+        set(),
+    ),
+    # aliases the text defines itself
+    (
+        "## Widgets\n- Amazon Simple Widget Service (SWS) stores widgets\n- SWS runs on EC2\n",
+        {("Amazon Simple Widget Service", "runs_on", "Amazon EC2")},
+        set(),
+    ),
+    (
+        "## QQE\n- QQE = Quantum Queue Exchange\n- QQE integrates with Amazon SQS\n",
+        {("Quantum Queue Exchange", "integrated_with", "Amazon SQS")},
+        set(),
+    ),
+]
+
+STRUCTURE = [
+    # flashcards: Q is the heading, the rating boilerplate is dropped
+    (
+        "1\nQ\n\nElastic Container Service (ECS)\n\nA\n\nIs a fully managed container orchestration service that "
+        "makes it easy to deploy.\n\nHow well did you know this?\n1\nNot at all\n2\n3\n4\n5\nPerfectly\n"
+        "2\nQ\n\nFargate\n\nA\n\n• Launch Docker containers on AWS\n\nHow well did you know this?\n1\nNot at all\n5\nPerfectly\n",
+        {
+            ("Amazon ECS", "is_a", "fully managed container orchestration service"),
+            ("AWS Fargate", "launches", "container"),
+        },
+        set(),
+    ),
+    # arrow flows: verbs between steps name the relation
+    (
+        "## Example\n- New image in S3 > Trigger > AWS Lambda Function > Push > New thumbnail in S3\n",
+        {
+            ("Amazon S3", "triggers", "AWS Lambda"),
+            ("AWS Lambda", "triggered_by", "Amazon S3"),
+            ("AWS Lambda", "pushes_to", "Amazon S3"),
+        },
+        set(),
+    ),
+    # layered stacks: each layer runs on the one before
+    (
+        "## Docker\n- Docker architecture: Infrastructure --> Host OS (EC2 Instance) --> Docker Daemon --> Many containers\n",
+        {
+            ("Docker Daemon", "runs_on", "Host OS"),
+            ("Docker Daemon", "runs_on", "Amazon EC2"),
+            ("Docker", "uses", "Docker Daemon"),
+            ("container", "runs_on", "Docker Daemon"),
+        },
+        set(),
+    ),
+    # sibling labels under a category: members and their contrast
+    (
+        "## Where are Docker images stored?\n- Docker images are stored in Docker Repositories\n"
+        "- Public: Docker Hub\n- Private: Amazon ECR (Elastic Container Registry)\n",
+        {
+            ("Docker Hub", "is_a", "public Docker Repository"),
+            ("Amazon ECR", "is_a", "private Docker Repository"),
+            ("Docker Hub", "compared_with", "Amazon ECR"),
+        },
+        set(),
+    ),
+    # a point stated for two services, once negated, compares them
+    (
+        "## ECS\n- You must provision & maintain the infrastructure\n## Fargate\n- You do not provision the infrastructure\n",
+        {
+            ("AWS Fargate", "compared_with", "Amazon ECS"),
+            ("Amazon ECS", "requires", "provision and maintain the infrastructure"),
+        },
+        set(),
+    ),
+    # examples listed under a heading that names the class
+    (
+        "## Some of the serverless services in AWS\n- S3\n- DynamoDB\n",
+        {("Amazon S3", "example_of", "serverless"), ("Amazon DynamoDB", "example_of", "serverless")},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "must", "must_not"), RELATIONS + ATTRIBUTES + NEGATIONS + ALIASES_AND_OCR + STRUCTURE
+)
+def test_extraction_table(extract_facts, text, must, must_not):
+    name = "deck.txt" if "\nQ\n" in text else ("note.txt" if not text.startswith("#") else "note.md")
+    got = extract_facts(text, name)
+    assert must <= got, f"missing {sorted(must - got)}\ngot {sorted(got)}"
+    assert not (must_not & got), f"must not extract {sorted(must_not & got)}"
+
+
+def test_ocr_typos_are_not_listed_in_the_gazetteer():
+    from kg.locations import GAZETTEER_FILE
+
+    text = GAZETTEER_FILE.read_text(encoding="utf-8").lower()
+    for typo in ("ecz", "lamba", "docket", "dodcer", "goteway", "amazon 53"):
+        assert typo not in text
+
+
+def test_gazetteer_lists_no_relations():
+    import tomllib
+
+    from kg.locations import GAZETTEER_FILE
+    from kg.ontology import load_ontology
+
+    data = tomllib.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
+    assert set(data) == {"case_sensitive", "types"}
+    assert set(data["types"]) <= load_ontology().classes

@@ -1,0 +1,175 @@
+"""The ingest command end to end: bad files, atomic writes that survive a kill, per-source replacement,
+and what extraction produced on the corpus."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ingest.pipeline import run_ingest
+from kg import store
+from kg.facts import entities, facts
+from kg.locations import SOURCES_DIR
+from kg.namespaces import source_graph
+from kgqa.cli import main
+
+GOOD = "## AWS Batch\n- Batch jobs are defined as Docker images and run on ECS\n"
+
+
+def kgqa(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kgqa.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_corpus_yields_the_three_required_facts(corpus_facts):
+    for fact in [
+        ("AWS Fargate", "abstraction_over", "Amazon ECS"),
+        ("AWS Batch", "runs_on", "Amazon ECS"),
+        ("AWS Lambda", "triggered_by", "Amazon S3"),
+    ]:
+        assert fact in corpus_facts
+
+
+def test_every_evidence_text_occurs_verbatim_in_its_source(corpus_graph):
+    ds = store.open_dataset(corpus_graph)
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SOURCES_DIR.iterdir()}
+    evidence = [e for f in facts(ds) for e in f.evidence]
+    assert evidence
+    for e in evidence:
+        assert str(e["text"]) in texts[str(e["source"])], e
+        assert e["rule"] and int(str(e["line"])) >= 1
+
+
+def test_facts_stated_in_several_notes_are_merged_with_all_sources(corpus_graph):
+    ds = store.open_dataset(corpus_graph)
+    ents = entities(ds)
+    batch_ecs = [
+        f
+        for f in facts(ds)
+        if ents[f.subject].label == "AWS Batch"
+        and f.predicate == "runs_on"
+        and f.object_is_entity
+        and ents[f.object].label == "Amazon ECS"
+    ]
+    assert len(batch_ecs) == 1
+    assert batch_ecs[0].support >= 3
+
+
+def test_entities_carry_labels_and_aliases(corpus_graph):
+    ents = {e.label: e for e in entities(store.open_dataset(corpus_graph)).values()}
+    assert "ECS" in ents["Amazon ECS"].aliases
+    assert "Elastic Container Service" in ents["Amazon ECS"].aliases
+    assert ents["AWS Lambda"].type == "AwsService"
+    assert 40 <= len(ents) <= 150
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.md", b"", "empty"),
+        ("blank.txt", b"  \n\n", "empty"),
+        ("binary.txt", b"\x00\x01\x02PNG", "binary"),
+        ("latin1.txt", "Caf\u00e9 notes".encode("latin-1"), "UTF-8"),
+    ],
+)
+def test_bad_files_get_a_one_line_error_and_the_rest_is_ingested(tmp_path, capsys, name, content, message):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / name).write_bytes(content)
+    (notes / "good.md").write_text(GOOD, encoding="utf-8")
+    code = main(["ingest", str(notes), "--graph", str(tmp_path / "g")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0
+    assert len(err) == 1 and name in err[0] and message in err[0]
+    assert "Traceback" not in "\n".join(err)
+    ds = store.open_dataset(tmp_path / "g")
+    assert "good.md" in store.source_hashes(ds)
+
+
+def test_a_failed_write_leaves_the_previous_graph(tmp_path, monkeypatch):
+    graph = tmp_path / "g"
+    (tmp_path / "a.md").write_text(GOOD, encoding="utf-8")
+    run_ingest([tmp_path / "a.md"], graph)
+    before = store.graph_file(graph).read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    (tmp_path / "b.md").write_text(
+        "## ECS\n- Has integrations with the Application Load Balancer\n", encoding="utf-8"
+    )
+    with pytest.raises(OSError):
+        run_ingest([tmp_path / "b.md"], graph)
+    assert store.graph_file(graph).read_bytes() == before
+    assert [p.name for p in graph.iterdir()] == ["graph.nq"]
+
+
+def test_an_ingest_killed_midway_leaves_a_whole_readable_graph(tmp_path):
+    graph = tmp_path / "g"
+    run_ingest([SOURCES_DIR], graph)
+    before = store.graph_file(graph).read_bytes()
+    big = tmp_path / "big"
+    big.mkdir()
+    text = (SOURCES_DIR / "other-compute.md").read_text(encoding="utf-8")
+    for n in range(40):
+        (big / f"copy{n}.md").write_text(text, encoding="utf-8")
+    for delay in (0.5, 2.0, 4.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kgqa.cli", "ingest", str(big), "--graph", str(graph)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        ds = store.open_dataset(graph)  # must parse
+        names = store.source_hashes(ds)
+        assert "other-compute.md" in names
+        if store.graph_file(graph).read_bytes() != before:
+            assert len(names) == 5 + 40  # the new graph, whole
+    assert not [p for p in graph.iterdir() if p.name != "graph.nq" and not p.name.startswith(".graph-")]
+
+
+def test_reingesting_one_note_replaces_only_its_named_graph(tmp_path):
+    graph = tmp_path / "g"
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text(GOOD, encoding="utf-8")
+    b.write_text("## Amazon Lightsail\n- Low & predictable pricing\n", encoding="utf-8")
+    run_ingest([a, b], graph)
+    a.write_text("## AWS Batch\n- Batch will dynamically launch EC2 instances\n", encoding="utf-8")
+    run_ingest([a], graph)
+    ds = store.open_dataset(graph)
+    ents = entities(ds)
+    got = {(ents[f.subject].label, f.predicate) for f in facts(ds)}
+    assert ("AWS Batch", "launches") in got
+    assert ("AWS Batch", "runs_on") not in got  # a's old facts are gone
+    assert ("Amazon Lightsail", "pricing") in got  # b's are kept
+    assert len(ds.graph(source_graph("b.md"))) > 0
+
+
+def test_facts_json_shape(corpus_graph, capsys):
+    assert main(["facts", "--graph", str(corpus_graph), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    row = next(r for r in rows if r["predicate"] == "abstraction_over")
+    assert set(row) == {"subject", "predicate", "object", "sources", "evidence"}
+    assert row["subject"] == "AWS Fargate" and row["object"] == "Amazon ECS"
+    assert set(row["evidence"][0]) >= {"source", "line", "text", "rule"}
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "trig", "jsonld", "graphml"])
+def test_export_formats(corpus_graph, fmt):
+    out = kgqa("export", "--graph", str(corpus_graph), "--format", fmt)
+    assert out.returncode == 0, out.stderr
+    assert "AWS Fargate" in out.stdout
+
+
+def test_missing_graph_is_a_clear_error(tmp_path):
+    out = kgqa("facts", "--graph", str(tmp_path / "nothing"))
+    assert out.returncode != 0
+    assert "kgqa ingest" in out.stderr and "Traceback" not in out.stderr
