@@ -12,15 +12,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import write_corpus  # noqa: E402
+from synth import write_corpus
 
-from ingest.entities import discover  # noqa: E402
-from ingest.names import load_gazetteer  # noqa: E402
-from ingest.nlp import build_nlp  # noqa: E402
-from ingest.pipeline import extract, run_ingest  # noqa: E402
-from ingest.sources import discover as files  # noqa: E402
-from ingest.sources import read_document  # noqa: E402
-from kg.locations import SOURCES_DIR  # noqa: E402
+from ingest.entities import discover
+from ingest.names import load_gazetteer
+from ingest.nlp import build_nlp
+from ingest.pipeline import extract, run_ingest
+from ingest.sources import discover as files
+from ingest.sources import read_document
+from kg.locations import SOURCES_DIR
 
 
 def median_time(fn, runs: int = 5) -> float:
@@ -37,7 +37,12 @@ def bench_ingest() -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         graph = Path(tmp) / "g"
         run_ingest([SOURCES_DIR], graph)  # warm caches (lookups tables, gazetteer)
-        rows.append(("corpus ingest (5 notes, read -> graph on disk), median of 5", f"{median_time(lambda: run_ingest([SOURCES_DIR], graph)):.3f} s"))
+        rows.append(
+            (
+                "corpus ingest (5 notes, read -> graph on disk), median of 5",
+                f"{median_time(lambda: run_ingest([SOURCES_DIR], graph)):.3f} s",
+            )
+        )
     return rows
 
 
@@ -57,7 +62,10 @@ def bench_throughput(words: int = 1_000_000) -> list[tuple[str, str]]:
     return [
         (f"synthetic corpus: {n} files, {count:,} words", ""),
         ("reading + outline", f"{count / t_read:,.0f} words/s"),
-        ("entities + relations (nlp.pipe)", f"{count / t_extract:,.0f} words/s ({t_extract:.1f} s, {len(result.facts):,} facts)"),
+        (
+            "entities + relations (nlp.pipe)",
+            f"{count / t_extract:,.0f} words/s ({t_extract:.1f} s, {len(result.facts):,} facts)",
+        ),
     ]
 
 

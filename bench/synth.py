@@ -4,11 +4,35 @@ import random
 from pathlib import Path
 
 SERVICES = [
-    "Amazon S3", "Amazon EC2", "AWS Lambda", "Amazon ECS", "AWS Fargate", "Amazon ECR", "AWS Batch",
-    "Amazon Lightsail", "Amazon API Gateway", "Amazon DynamoDB", "Amazon RDS", "Amazon SQS", "Amazon SNS",
-    "Amazon EBS", "Amazon EFS", "Amazon CloudWatch", "AWS Step Functions", "Amazon Kinesis", "Amazon EKS",
+    "Amazon S3",
+    "Amazon EC2",
+    "AWS Lambda",
+    "Amazon ECS",
+    "AWS Fargate",
+    "Amazon ECR",
+    "AWS Batch",
+    "Amazon Lightsail",
+    "Amazon API Gateway",
+    "Amazon DynamoDB",
+    "Amazon RDS",
+    "Amazon SQS",
+    "Amazon SNS",
+    "Amazon EBS",
+    "Amazon EFS",
+    "Amazon CloudWatch",
+    "AWS Step Functions",
+    "Amazon Kinesis",
+    "Amazon EKS",
 ]
-CONCEPTS = ["Docker image", "container", "batch job", "virtual machine", "RESTful API", "Spot Instance", "cron job"]
+CONCEPTS = [
+    "Docker image",
+    "container",
+    "batch job",
+    "virtual machine",
+    "RESTful API",
+    "Spot Instance",
+    "cron job",
+]
 SENTENCES = [
     "{a} runs on {b}",
     "{a} is integrated with {b}",
@@ -30,7 +54,9 @@ SENTENCES = [
 def sentence(rng: random.Random) -> str:
     a, b = rng.sample(SERVICES, 2)
     c, c2 = rng.sample(CONCEPTS, 2)
-    return rng.choice(SENTENCES).format(a=a, b=b, c=c, c2=c2, n=rng.randint(1, 900), p=rng.randint(1, 99) / 100)
+    return rng.choice(SENTENCES).format(
+        a=a, b=b, c=c, c2=c2, n=rng.randint(1, 900), p=rng.randint(1, 99) / 100
+    )
 
 
 def markdown(rng: random.Random, sections: int) -> str:

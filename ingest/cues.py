@@ -46,9 +46,12 @@ CUES: dict[str, Cue] = {
         ([_l("upload", "put", "add", "drop"), _w("to", "onto", "into", "in")],),
     ),
     "stored_in": Cue("stored_in", "entity", ([_l("store", "keep", "save"), _w("in", "on", "at", "inside")],)),
-    "stores": Cue("stores", "entity", ([_w("where"), _w("you"), _l("store")], [_l("store")])),
+    "stores": Cue("stores", "mixed", ([_w("where"), _w("you"), _l("store")], [_l("store")])),
+    "based_on": Cue("based_on", "entity", ([_w("based", "built"), _w("on", "upon")],)),
     "integrated_with": Cue("integrated_with", "mixed", ([_l("integrate", "integration"), _w("with")],)),
-    "alternative_to": Cue("alternative_to", "mixed", ([_l("alternative"), _w("to")],)),
+    "alternative_to": Cue(
+        "alternative_to", "mixed", ([_l("alternative"), _w("to")], [_w("instead"), _w("of")])
+    ),
     "preferred_for": Cue(
         "preferred_for",
         "region",
@@ -66,7 +69,7 @@ CUES: dict[str, Cue] = {
         ([_l("use"), _w("for")], [_w("used"), _w("to")], [_w("use"), _w("case", "cases")]),
     ),
     "exposes": Cue("exposes", "mixed", ([_l("expose")],)),
-    "provisions": Cue("provisions", "mixed", ([_w("provision", "provisions", "provisioning")],)),
+    "provisions": Cue("provisions", "mixed", ([_w("provision", "provisions")],)),
     "launches": Cue("launches", "mixed", ([_w("launch", "launches", "launching")],)),
     "runs": Cue("runs", "entity", ([_l("run")], [_w("running")])),
     "uses": Cue("uses", "mixed", ([_l("use")], [_w("using")])),
@@ -104,7 +107,7 @@ CUES: dict[str, Cue] = {
         "scales",
         "clause",
         (
-            [_l("scale", "scaling", "scalable", "autoscale", "autoscaling")],
+            [_l("scale", "scaling", "scalable", "autoscale", "autoscaling", "grow")],
             [_w("auto"), {"ORTH": "-"}, _w("scaling")],
         ),
     ),

@@ -79,7 +79,24 @@ GENERIC = frozenset(
     ]
 )
 CATEGORY_WORDS = frozenset(
-    "billing pricing price cost costs support summary architecture limits limit example use cases time type types".split()
+    [
+        "billing",
+        "pricing",
+        "price",
+        "cost",
+        "costs",
+        "support",
+        "summary",
+        "architecture",
+        "limits",
+        "limit",
+        "example",
+        "use",
+        "cases",
+        "time",
+        "type",
+        "types",
+    ]
 )
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
@@ -148,6 +165,7 @@ def discover(docs: list[Document], table: NameTable) -> None:
         for st in doc.statements:
             if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
+                _named_subject(st.text, table)
             elif st.kind != "heading":
                 _capitalised(st.text, table)
                 _named_subject(st.label or _defined_term(st.text), table)
@@ -186,6 +204,8 @@ def _heading_acronyms(doc: Document, table: NameTable) -> None:
 def _heading_name(text: str, table: NameTable) -> None:
     m = re.match(r"(?i)^(?:what(?:'s| is| are)|why(?: use)?)\s+(.+?)\s*\??$", text)
     name = (m.group(1) if m else text).strip(" ?:")
+    if not name or lemma(name.split()[0]) in VERBS_ONLY():
+        return  # "Why Decouple?" asks about doing, not about a thing
     words = name.split()
     if not 1 <= len(words) <= 3 or any(w.lower() in GENERIC for w in words) or table.key_for(name):
         return
@@ -202,16 +222,24 @@ def _defined_term(text: str) -> str:
 
 
 def _named_subject(name: str, table: NameTable) -> None:
-    """A 'Label:' or defined term that names a product: 'S3 Standard', 'File Gateway', 'Snowball Edge'."""
+    """A 'Label:', heading or defined term that names a product of a service we know: 'S3 Standard',
+    'Snowball Edge', 'DynamoDB Accelerator (DAX)' (the acronym in brackets becomes an alias)."""
+    acronym = re.search(r"\(([A-Z][A-Z0-9]{1,6})\)\s*$", name)
     name = re.sub(r"\s*\(.*$", "", name).strip()
+    known = table.key_for(name)
+    if acronym and known and not table.key_for(acronym.group(1)):
+        table.add_alias(known, acronym.group(1))
     words = name.split()
     if not 2 <= len(words) <= 4 or not title_words(words) or table.key_for(name) or near_known(name, table):
         return
     if any(w.lower() in GENERIC or w.lower() in CATEGORY_WORDS or w.lower() in STOP_WORDS for w in words):
         return
     base = table.key_for(words[0])
-    prefix = next((p for p in ("Amazon ", "AWS ") if base and table.entities[base].label.startswith(p)), "")
-    table.add(singular(name), "Concept", [name, singular(name), *([prefix + name] if prefix else [])])
+    if not base:
+        return
+    prefix = next((p for p in ("Amazon ", "AWS ") if table.entities[base].label.startswith(p)), "")
+    extra = [acronym.group(1)] if acronym and not table.key_for(acronym.group(1)) else []
+    table.add(singular(name), "Concept", [name, singular(name), *extra, *([prefix + name] if prefix else [])])
 
 
 def title_words(words: list[str]) -> bool:

@@ -10,6 +10,7 @@ from itertools import pairwise
 from spacy.tokens import Doc
 
 from ingest.entities import singular
+from ingest.nlp import word_classes
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.sources import Document, Statement
 
@@ -53,7 +54,8 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
         if keys:
             return keys[0]
         opening = [e for e in sdoc.ents if e.ent_id_ and e.start == end + 1]  # "Public: Docker Hub"
-        return opening[0].ent_id_ if opening else None
+        adjective = st.label.lower() in word_classes()["adj"] and " " not in st.label
+        return opening[0].ent_id_ if opening and adjective else None
     return None
 
 
@@ -208,6 +210,30 @@ def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                     sa,
                     Candidate(ka, "compared_with", kb, True, "sibling_labels", f"{sa.label} vs {sb.label}"),
                 )
+
+
+def category_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
+    """'In-memory database: ElastiCache', 'Key/Value database: DynamoDB (serverless)': the label says what
+    the named entities are."""
+    for st, sdoc in zip(outline.doc.statements, outline.docs, strict=True):
+        if (
+            st.kind != "item"
+            or not st.label
+            or " " not in st.label.strip()
+            or _keys(sdoc, _label_end(sdoc, st))
+        ):
+            continue
+        body_start = _label_end(sdoc, st) + 1
+        depth, outside, named = 0, [], []
+        for t in sdoc[body_start:]:
+            depth += (t.text == "(") - (t.text == ")")
+            if depth == 0 and t.ent_id_:
+                named.append(t.ent_id_)
+            elif depth == 0 and t.is_alpha and not t.is_stop:
+                outside.append(t)
+        if named and not outside:
+            for key in dict.fromkeys(named):
+                yield st, Candidate(key, "is_a", literal(st.label), False, "category_label")
 
 
 def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:

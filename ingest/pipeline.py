@@ -18,6 +18,7 @@ from ingest.outline import (
     COMPARE_WORDS,
     Outline,
     build_contexts,
+    category_labels,
     comparison_pairs,
     entity_label_siblings,
     sibling_labels,
@@ -94,6 +95,7 @@ def extract(docs: list[Document], table: NameTable, nlp: Language | None = None)
             table_rows(outline, extractor),
             sibling_labels(outline),
             entity_label_siblings(outline),
+            category_labels(outline),
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))

@@ -95,7 +95,9 @@ def readable(span: Span) -> bool:
     tokens = [t for t in span if not t.is_punct and not t.like_num]
     if not tokens:
         return False
-    known = sum(1 for t in tokens if t.ent_id_ or (len(t.text) > 1 and t.lower_ in english_words()))
+    known = sum(
+        1 for t in tokens if t.ent_id_ or t.is_stop or (len(t.text) > 1 and t.lower_ in english_words())
+    )
     return known / len(tokens) >= 0.75
 
 
@@ -199,7 +201,9 @@ class RelationExtractor:
 
     def object_region(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
         i = start
-        while i < end and doc[i].lower_ not in OBJECT_STOPS:
+        while i < end and (
+            doc[i].lower_ not in OBJECT_STOPS or (doc[i].lower_ == "as" and doc[i - 1].lower_ == "such")
+        ):
             i += 1
         return start, i
 
@@ -218,8 +222,13 @@ class RelationExtractor:
                 yield from self.clause(doc, 0, len(doc), named[0].ent_id_, ctx, fallback=False)
             return
         if self.is_chain(doc, body):
-            yield from self.chain(doc, body, label_ents)
+            yield from self.chain(doc, body, label_ents, ctx.topic)
             return
+        if body and not label_ents and subject:
+            labelled = list(self.label_cue(doc, body, subject, label))
+            if labelled:  # "Supported engines: A, B", "Max item size: 400 KB"
+                yield from labelled
+                return
         clauses = self.clauses(doc, body, len(doc))
         subjects_seen: list[str] = []
         for start, end, opener in clauses:
@@ -230,6 +239,22 @@ class RelationExtractor:
                 yield Candidate(subjects_seen[0], "compared_with", lead[0], True, "whereas", doc.text)
             subjects_seen.extend(lead)
         yield from self.category(doc, body, subject, ctx)
+
+    def label_cue(self, doc: Doc, body: int, subject: str, label: str) -> Iterator[Candidate]:
+        """A cue in the label applies to the value after it."""
+        for name, _, _ in self.cue_matches(doc, 0, body - 1):
+            cue = CUES[name]
+            if cue.predicate in ATTRIBUTE_RELATIONS:
+                for pred, obj in self.attributes(doc, body, len(doc), label, cue.predicate):
+                    yield Candidate(subject, pred, obj, False, f"label:{name}")
+                return
+            if cue.object != "clause" and cue.predicate != "use_case":  # use cases: the category splits them
+                found = list(self.cue_objects(doc, name, body, len(doc), is_negated(doc[body:])))
+                for pred, obj, is_entity in found:
+                    if obj != subject:
+                        yield Candidate(subject, pred, obj, is_entity, f"label:{name}")
+                if found:
+                    return
 
     # -------------------------------------------------------------- clause rules
 
@@ -266,6 +291,11 @@ class RelationExtractor:
             yield from copula
             emitted = bool(copula)
             copula_end = self.copula_stop(doc, be, end)
+        if doc[start].lower_ == "use" and not explicit:
+            advice = list(self.use_when(doc, start, end))
+            if advice:
+                yield from advice
+                return
         for cand in self.runs_on_services(doc, pstart, end, subjects):
             emitted = True
             yield cand
@@ -307,6 +337,17 @@ class RelationExtractor:
             ):  # "must provision and maintain ...": one object
                 rs, re_ = self.object_region(doc, ce, end)
                 consumed = re_
+            if doc[rs:re_].text.lower().strip(" .!") in (
+                "it",
+                "them",
+                "this",
+            ):  # "BI tools ... integrate with it"
+                before = [e.ent_id_ for e in self.mentions(doc, start, cs)]
+                if before and default_subject:
+                    for key in dict.fromkeys(before):
+                        emitted = True
+                        yield Candidate(key, cue.predicate, default_subject, True, f"cue:{name}")
+                    continue
             for pred, obj, is_entity in self.cue_objects(doc, name, rs, re_, negated):
                 for subj in who:
                     if obj != subj:
@@ -369,7 +410,9 @@ class RelationExtractor:
             i -= 1
         return i >= 0 and doc[i].lower_ in ("to", "for", "of", "per")
 
-    def attributes(self, doc: Doc, start: int, end: int, label: str) -> Iterator[tuple[str, str]]:
+    def attributes(
+        self, doc: Doc, start: int, end: int, label: str, kind: str | None = None
+    ) -> Iterator[tuple[str, str]]:
         """Limits, prices and scaling keep the whole clause (with its numbers and units); a comma list of
         short attributes ('no auto-scaling, limited AWS integrations') gives one fact per item."""
         parts, cur, depth = [], start, 0
@@ -382,7 +425,7 @@ class RelationExtractor:
                 if i > cur:
                     parts.append((cur, i))
                 cur = i + 1
-        if len(parts) > 1 and all(b - a <= 6 for a, b in parts):
+        if len(parts) > 1 and all(b - a <= 6 for a, b in parts) and not label:
             for a, b in parts:
                 kinds = [
                     CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= a and e <= b
@@ -401,7 +444,7 @@ class RelationExtractor:
         kinds = [
             CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= start and e <= end
         ]
-        kind = next(k for k in kinds if k in ATTRIBUTE_RELATIONS)
+        kind = kind or next((k for k in kinds if k in ATTRIBUTE_RELATIONS), "has_property")
         yield self.attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
 
     @staticmethod
@@ -410,6 +453,16 @@ class RelationExtractor:
         if not negated:
             return kind
         return {"scales": "has_limit", "has_limit": "has_property"}.get(kind, kind)
+
+    def use_when(self, doc: Doc, start: int, end: int) -> Iterator[Candidate]:
+        """'Use DynamoDB when you need millisecond latency': advice, DynamoDB preferred_for the need."""
+        ents = [e for e in doc.ents if e.start == start + 1 and e.ent_id_]
+        if not ents:
+            return
+        after = ents[0].end
+        if after < end and doc[after].lower_ in ("when", "for", "if", "to"):
+            rest = doc[after + (0 if doc[after].lower_ == "when" else 1) : end].text
+            yield Candidate(ents[0].ent_id_, "preferred_for", literal(rest), False, "use_when")
 
     def resolve_subjects(self, doc: Doc, start: int, cue_start: int, subjects: list[str]) -> list[str]:
         """'... your Docker images so they can be run by ECS': 'they' is the nearest entity before it."""
@@ -505,8 +558,24 @@ class RelationExtractor:
             for s in subjects:
                 yield Candidate(s, "has_property", literal(text), False, "copula_negated")
             return
+        if be + 1 < end and doc[be + 1].lower_ in (
+            "more",
+            "less",
+            "very",
+            "too",
+            "quite",
+            "highly",
+            "to",
+            "only",
+        ):
+            for s in subjects:  # "is more efficient", "is to get managed Redis": not a definition
+                yield Candidate(s, "has_property", literal(text), False, "copula_property")
+            return
         i = be + 1
-        while i < end and (doc[i].lower_ in ("a", "an", "the", "also", "just", "usually", "basically") or doc[i].text in EQUALS):
+        while i < end and (
+            doc[i].lower_ in ("a", "an", "the", "also", "just", "usually", "basically")
+            or doc[i].text in EQUALS
+        ):
             i += 1
         if i >= end:
             return
@@ -613,6 +682,10 @@ class RelationExtractor:
             and not (label and not label_is_subject)
         )
         pred = "is_a" if definitional else "has_property"
+        if re.search(
+            r"(?i)\b(can't|cannot|can not|unable to|not able to)\b", span.text.replace("ca n't", "can't")
+        ):
+            pred = "has_limit"  # "you can't SSH into your RDS instances"
         for s in subjects:
             yield Candidate(s, pred, literal(text), False, "definition" if definitional else "property")
 
@@ -677,15 +750,16 @@ class RelationExtractor:
         return arrows, kind
 
     def is_chain(self, doc: Doc, start: int) -> bool:
-        """Two or more arrows joining steps of which at least two name an entity."""
+        """Two or more arrows joining steps of which at least one names an entity."""
         arrows, _ = self._arrows(doc, start)
         if len(arrows) < 2:
             return False
         bounds = [start, *(x for a in arrows for x in a), len(doc)]
-        named = sum(1 for k in range(0, len(bounds), 2) if self.mentions(doc, bounds[k], bounds[k + 1]))
-        return named >= 2
+        return any(self.mentions(doc, bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2))
 
-    def chain(self, doc: Doc, start: int, label_ents: list[Span]) -> Iterator[Candidate]:
+    def chain(
+        self, doc: Doc, start: int, label_ents: list[Span], topic: str | None = None
+    ) -> Iterator[Candidate]:
         arrows, kind = self._arrows(doc, start)
         bounds = [start, *(x for a in arrows for x in a), len(doc)]
         segments = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
@@ -704,6 +778,8 @@ class RelationExtractor:
             return
         nodes: list[tuple[str, str]] = []  # (entity key, verb label of the edge that leads to it)
         pending = ""
+        if topic and len(seg_ents) > 2 and not seg_ents[0] and not seg_ents[1]:
+            nodes.append((topic, ""))  # "Schedule Every hour > Trigger > Lambda" under EventBridge
         for (a, b), ents in zip(segments, seg_ents, strict=True):
             if not ents:
                 pending = doc[a:b].text.strip()
