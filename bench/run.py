@@ -57,7 +57,7 @@ def bench_throughput(words: int = 1_000_000) -> list[tuple[str, str]]:
         t = time.perf_counter()
         discover(docs, table)
         nlp = build_nlp(table)
-        result = extract(docs, table, nlp)
+        result = extract(docs, table, nlp, workers=2)
         t_extract = time.perf_counter() - t
     return [
         (f"synthetic corpus: {n} files, {count:,} words", ""),

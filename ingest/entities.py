@@ -4,6 +4,7 @@ acronym definitions ("ECS = Elastic Container Service", "Amazon ECR (Elastic Con
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -101,7 +102,9 @@ CATEGORY_WORDS = frozenset(
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
 
-def VERBS_ONLY() -> frozenset[str]:
+@cache
+def verbs_only() -> frozenset[str]:
+    """Words spaCy knows only as verbs ('create', 'decouple'): no name starts with one."""
     classes = word_classes()
     return classes["verb"] - classes["noun"]
 
@@ -204,7 +207,7 @@ def _heading_acronyms(doc: Document, table: NameTable) -> None:
 def _heading_name(text: str, table: NameTable) -> None:
     m = re.match(r"(?i)^(?:what(?:'s| is| are)|why(?: use)?)\s+(.+?)\s*\??$", text)
     name = (m.group(1) if m else text).strip(" ?:")
-    if not name or lemma(name.split()[0]) in VERBS_ONLY():
+    if not name or lemma(name.split()[0]) in verbs_only():
         return  # "Why Decouple?" asks about doing, not about a thing
     words = name.split()
     if not 1 <= len(words) <= 3 or any(w.lower() in GENERIC for w in words) or table.key_for(name):
@@ -255,7 +258,7 @@ def _capitalised(text: str, table: NameTable) -> None:
             words.pop(0)
         if len(words) < 2 or any(w.lower() in GENERIC or w.lower() in STOP_WORDS for w in words):
             continue
-        if all(w.isupper() for w in words) or lemma(words[0]) in VERBS_ONLY():
+        if all(w.isupper() for w in words) or lemma(words[0]) in verbs_only():
             continue
         name = " ".join(words)
         if not table.key_for(name) and not table.key_for(singular(name)) and not near_known(name, table):

@@ -34,6 +34,7 @@ class NameTable:
     entities: dict[str, Entity] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> key
     case_sensitive: set[str] = field(default_factory=set)  # aliases that match only as written
+    _folded: list[str] | None = field(default=None, repr=False)
 
     def key_for(self, name: str) -> str | None:
         """The entity a name (or its plural) stands for."""
@@ -63,9 +64,12 @@ class NameTable:
         return key
 
     def folded(self) -> list[str]:
+        """Every alias in OCR-forgiving form (ingest.nlp.fold), kept until the names change."""
         from ingest.nlp import fold
 
-        return [fold(a) for a in self.aliases]
+        if self._folded is None or len(self._folded) != len(self.aliases):
+            self._folded = [fold(a) for a in self.aliases]
+        return self._folded
 
     def add_alias(self, key: str, alias: str) -> None:
         ent = self.entities[key]

@@ -168,25 +168,38 @@ class OcrLinker:
         capitalised = text[:1].isupper()
         return key if capitalised and in_context and len(folded) >= 6 else None
 
+    def damaged(self, text: str) -> bool:
+        """Could this token be a damaged name? Lower-case dictionary words are not."""
+        if text.lower() in _PREFIX_WORDS or text.lower() in STOP_WORDS:
+            return False
+        if any(c.isdigit() for c in text):
+            return True
+        if text[:1].isupper():
+            return True
+        return len(text) >= 5 and text.lower() not in english_words()
+
+    def pair_key(self, first: str, second: str) -> str | None:
+        """Two tokens that spell one name: 'Light sail' exactly, 'API Goteway' nearly (one word damaged)."""
+        pair = f"{first} {second}"
+        if fold(pair) in self.index:
+            return self.link(pair)
+        if len(fold(pair)) < 6 or (first.lower() in english_words() and second.lower() in english_words()):
+            return None
+        return self.link(pair)
+
     def __call__(self, doc: Doc) -> Doc:
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         spans: list[Span] = []
+        n = len(doc)
         for i, token in enumerate(doc):
-            if (
-                i in taken
-                or token.is_punct
-                or token.is_space
-                or token.is_stop
-                or token.lower_ in _PREFIX_WORDS
-            ):
+            if i in taken or not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
                 continue
             text = token.text
-            if not (text[:1].isupper() or any(c.isdigit() for c in text) or len(text) >= 5):
+            if not self.damaged(text):
                 continue
-            prefixed = i > 0 and doc[i - 1].text.lower() in ("amazon", "aws")
-            if i + 1 < len(doc) and i + 1 not in taken and doc[i + 1].is_alpha:
-                pair = doc[i : i + 2].text
-                key = self.link(pair, prefixed=prefixed) if len(fold(pair)) >= 6 else None
+            prefixed = i > 0 and doc[i - 1].lower_ in _PREFIX_WORDS
+            if i + 1 < n and i + 1 not in taken and doc[i + 1].is_alpha:
+                key = self.pair_key(text, doc[i + 1].text)
                 if key:
                     spans.append(Span(doc, i, i + 2, label=self.types[key], span_id=key))
                     continue
@@ -195,8 +208,14 @@ class OcrLinker:
                 spans.append(Span(doc, i, i + 1, label=self.types[key], span_id=key))
         for ent in doc.ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
             nxt = ent.end
-            if len(ent) == 1 and nxt < len(doc) and nxt not in taken and doc[nxt].is_alpha:
-                key = self.link(doc[ent.start : nxt + 1].text)
+            if (
+                len(ent) == 1
+                and nxt < n
+                and nxt not in taken
+                and doc[nxt].is_alpha
+                and self.damaged(doc[nxt].text)
+            ):
+                key = self.pair_key(ent.text, doc[nxt].text)
                 if key and key != ent.ent_id_:
                     spans.append(Span(doc, ent.start, nxt + 1, label=self.types[key], span_id=key))
         if spans:
@@ -227,7 +246,10 @@ def ruler_patterns(table: NameTable) -> Iterable[dict]:
 def build_nlp(table: NameTable) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lower_lemmatizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        config={"spans_key": None, "annotate_ents": True, "overwrite": True, "phrase_matcher_attr": "LOWER"},
+    )
     ruler.add_patterns(list(ruler_patterns(table)))  # type: ignore[attr-defined]
     linker = nlp.add_pipe("ocr_linker")
     linker.set_names(table)  # type: ignore[attr-defined]

@@ -171,12 +171,20 @@ class RelationExtractor:
             tok.lemma_ in word_classes()["verb"] and tok.lemma_ != tok.lower_
         ) or tok.lower_ in self.cue_starts(doc, i)
 
+    def all_cues(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Every cue match in the doc, computed once: (match id, start, end)."""
+        if "cues" not in doc.user_data:
+            doc.user_data["cues"] = [(m, s, e) for m, s, e in self.matcher(doc)]
+        return doc.user_data["cues"]  # type: ignore[no-any-return]
+
     def cue_starts(self, doc: Doc, i: int) -> set[str]:
-        return {doc[s].lower_ for _, s, _ in self.matcher(doc) if s == i}
+        return {doc[s].lower_ for _, s, _ in self.all_cues(doc) if s == i}
 
     def cue_matches(self, doc: Doc, start: int, end: int) -> list[tuple[str, int, int]]:
         """Non-overlapping cues inside [start, end), longest first, in text order."""
-        found = [(doc.vocab.strings[mid], s, e) for mid, s, e in self.matcher(doc) if s >= start and e <= end]
+        found = [
+            (doc.vocab.strings[mid], s, e) for mid, s, e in self.all_cues(doc) if s >= start and e <= end
+        ]
         found.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
         taken: set[int] = set()
         kept = []
@@ -397,7 +405,7 @@ class RelationExtractor:
             return False
         if any(
             s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS
-            for m, s, _ in self.matcher(doc)
+            for m, s, _ in self.all_cues(doc)
         ):
             return True
         return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
@@ -428,7 +436,9 @@ class RelationExtractor:
         if len(parts) > 1 and all(b - a <= 6 for a, b in parts) and not label:
             for a, b in parts:
                 kinds = [
-                    CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= a and e <= b
+                    CUES[doc.vocab.strings[m]].predicate
+                    for m, s, e in self.all_cues(doc)
+                    if s >= a and e <= b
                 ]
                 kinds = [k for k in kinds if k in ATTRIBUTE_RELATIONS]
                 negated = is_negated(doc[a:b])
@@ -442,7 +452,7 @@ class RelationExtractor:
         if label and start > 0 and not self.mentions(doc, 0, start):
             whole = f"{label}: {whole}"
         kinds = [
-            CUES[doc.vocab.strings[m]].predicate for m, s, e in self.matcher(doc) if s >= start and e <= end
+            CUES[doc.vocab.strings[m]].predicate for m, s, e in self.all_cues(doc) if s >= start and e <= end
         ]
         kind = kind or next((k for k in kinds if k in ATTRIBUTE_RELATIONS), "has_property")
         yield self.attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
