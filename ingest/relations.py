@@ -175,7 +175,7 @@ class RelationExtractor:
         """Every cue match in the doc, computed once: (match id, start, end)."""
         if "cues" not in doc.user_data:
             doc.user_data["cues"] = [(m, s, e) for m, s, e in self.matcher(doc)]
-        return doc.user_data["cues"]  # type: ignore[no-any-return]
+        return doc.user_data["cues"]
 
     def cue_starts(self, doc: Doc, i: int) -> set[str]:
         return {doc[s].lower_ for _, s, _ in self.all_cues(doc) if s == i}
