@@ -54,9 +54,7 @@ SENTENCES = [
 def sentence(rng: random.Random) -> str:
     a, b = rng.sample(SERVICES, 2)
     c, c2 = rng.sample(CONCEPTS, 2)
-    return rng.choice(SENTENCES).format(
-        a=a, b=b, c=c, c2=c2, n=rng.randint(1, 900), p=rng.randint(1, 99) / 100
-    )
+    return rng.choice(SENTENCES).format(a=a, b=b, c=c, c2=c2, n=rng.randint(1, 900), p=rng.randint(1, 99) / 100)
 
 
 def markdown(rng: random.Random, sections: int) -> str:

@@ -49,9 +49,7 @@ CUES: dict[str, Cue] = {
     "stores": Cue("stores", "mixed", ([_w("where"), _w("you"), _l("store")], [_l("store")])),
     "based_on": Cue("based_on", "entity", ([_w("based", "built"), _w("on", "upon")],)),
     "integrated_with": Cue("integrated_with", "mixed", ([_l("integrate", "integration"), _w("with")],)),
-    "alternative_to": Cue(
-        "alternative_to", "mixed", ([_l("alternative"), _w("to")], [_w("instead"), _w("of")])
-    ),
+    "alternative_to": Cue("alternative_to", "mixed", ([_l("alternative"), _w("to")], [_w("instead"), _w("of")])),
     "preferred_for": Cue(
         "preferred_for",
         "region",
@@ -115,9 +113,7 @@ CUES: dict[str, Cue] = {
 
 ATTRIBUTE_RELATIONS = frozenset({"pricing", "has_limit", "scales"})
 # Generic verbs that, after "to" or "for", say what something is for rather than what it does.
-PURPOSE_VERBS = frozenset(
-    {"creates", "manages", "provides", "uses", "supports", "provisions", "exposes", "requires"}
-)
+PURPOSE_VERBS = frozenset({"creates", "manages", "provides", "uses", "supports", "provisions", "exposes", "requires"})
 
 
 def build_matcher(vocab: Vocab) -> Matcher:

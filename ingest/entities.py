@@ -11,8 +11,9 @@ from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ingest.names import NameTable
-from ingest.nlp import fold, lemma, word_classes
+from ingest.nlp import fold
 from ingest.sources import Document
+from kg.lexicon import lemma, word_classes
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
 _LONG = r"[A-Z][\w.-]*(?:\s+[A-Za-z][\w.-]*){1,6}"
@@ -146,9 +147,7 @@ def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
 
 def near_known(name: str, table: NameTable) -> bool:
     """A damaged spelling of a name we have ('Amazon API Goteway', 'Docker Repositones') is no new entity."""
-    hit = process.extractOne(
-        fold(name), table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8
-    )
+    hit = process.extractOne(fold(name), table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
     return hit is not None
 
 
@@ -160,7 +159,8 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 _alias_pair(table, acr, long, st.text)
             for m in AMAZON_NAME.finditer(st.text):
                 name = singular(_trim(m["name"]))
-                if name and name.split()[0].lower() not in GENERIC and not table.key_for(name):
+                first = name.split()[0].lower() if name else ""
+                if name and first not in GENERIC and first not in STOP_WORDS and not table.key_for(name):
                     full = f"{m['prefix']} {name}"
                     if not table.key_for(full) and not near_known(full, table):
                         table.add(full, "AwsService", [full, name])

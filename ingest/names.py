@@ -51,14 +51,10 @@ class NameTable:
 
     def add(self, label: str, type_: str, aliases: list[str] = (), key: str | None = None) -> str:  # type: ignore[assignment]
         """Add an entity (or more aliases to the entity one of its names already points at)."""
-        key = (
-            key or self.key_for(label) or next(filter(None, map(self.key_for, aliases)), None) or slug(label)
-        )
+        key = key or self.key_for(label) or next(filter(None, map(self.key_for, aliases)), None) or slug(label)
         old = self.entities.get(key)
         names = list(dict.fromkeys([*(old.aliases if old else ()), *aliases, label]))
-        self.entities[key] = Entity(
-            key, old.label if old else label, old.type if old else type_, tuple(names)
-        )
+        self.entities[key] = Entity(key, old.label if old else label, old.type if old else type_, tuple(names))
         for name in names:
             self.aliases.setdefault(name.lower(), key)
         return key

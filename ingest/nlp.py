@@ -1,15 +1,10 @@
 """The spaCy pipeline: `spacy.blank("en")` + a lower-case lookup lemmatizer + an entity ruler built from the
 name table + an OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamba" -> Lambda)."""
 
-import gzip
-import json
 import re
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 
 import spacy
-import spacy_lookups_data
 from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -17,38 +12,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.names import NameTable, plural
+from kg.lexicon import english_words, lemma_table
 
 # ------------------------------------------------------------------ lemmas
-
-
-def _lookups(name: str) -> dict:
-    path = Path(spacy_lookups_data.__file__).parent / "data" / f"en_{name}.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-@cache
-def lemma_table() -> dict[str, str]:
-    """spaCy's English lookup lemmas (spacy-lookups-data), keyed by lower-case form."""
-    return {k.lower(): v.lower() for k, v in _lookups("lemma_lookup").items()}
-
-
-@cache
-def word_classes() -> dict[str, frozenset[str]]:
-    """Base words by part of speech (noun, verb, adj, adv) from spaCy's lemma index."""
-    return {pos: frozenset(w.lower() for w in words) for pos, words in _lookups("lemma_index").items()}
-
-
-@cache
-def english_words() -> frozenset[str]:
-    """Every word form spaCy's English tables know: tells damaged names from real words."""
-    table = lemma_table()
-    return frozenset(table) | frozenset(table.values()).union(*word_classes().values())
-
-
-def lemma(word: str) -> str:
-    low = word.lower()
-    return lemma_table().get(low, low)
 
 
 @Language.factory("lower_lemmatizer")
@@ -149,11 +115,7 @@ class OcrLinker:
         cand, score = hit
         key = self.index[cand]
         words = text.lower().split()
-        if (
-            len(words) > 1
-            and score < 1.0
-            and (words[-1] in STOP_WORDS or all(w in english_words() for w in words))
-        ):
+        if len(words) > 1 and score < 1.0 and (words[-1] in STOP_WORDS or all(w in english_words() for w in words)):
             return None  # real words ("runtime as", "Containers can", "Serverless was") are no damaged name
         is_word = text.lower() in english_words()
         in_context = key in self.context or prefixed
@@ -208,13 +170,7 @@ class OcrLinker:
                 spans.append(Span(doc, i, i + 1, label=self.types[key], span_id=key))
         for ent in doc.ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
             nxt = ent.end
-            if (
-                len(ent) == 1
-                and nxt < n
-                and nxt not in taken
-                and doc[nxt].is_alpha
-                and self.damaged(doc[nxt].text)
-            ):
+            if len(ent) == 1 and nxt < n and nxt not in taken and doc[nxt].is_alpha and self.damaged(doc[nxt].text):
                 key = self.pair_key(ent.text, doc[nxt].text)
                 if key and key != ent.ent_id_:
                     spans.append(Span(doc, ent.start, nxt + 1, label=self.types[key], span_id=key))

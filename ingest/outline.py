@@ -10,9 +10,9 @@ from itertools import pairwise
 from spacy.tokens import Doc
 
 from ingest.entities import singular
-from ingest.nlp import word_classes
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.sources import Document, Statement
+from kg.lexicon import word_classes
 
 COMPARE_WORDS = re.compile(r"(?i)\b(vs\.?|versus|or|compared|comparison|difference)\b")
 CATEGORIES = (
@@ -95,16 +95,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 topic, anchor = found, node.index
                 break
         first = False
-        bare_name = (
-            st.text.istitle() and len(st.text.split()) <= 4
-        )  # an expansion like "Elastic Container Registry"
-        if (
-            anchor is not None
-            and st.parent == anchor
-            and st.kind == "item"
-            and anchor not in opened
-            and not bare_name
-        ):
+        bare_name = st.text.istitle() and len(st.text.split()) <= 4  # an expansion like "Elastic Container Registry"
+        if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
             opened.add(anchor)
             first = True
         contexts.append(Context(topic=topic, category=category, example_target=target, first=first))
@@ -173,12 +165,7 @@ def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
     doc, docs = outline.doc, outline.docs
     groups: dict[int | None, list[tuple[Statement, str]]] = {}
     for st, sdoc in zip(doc.statements, docs, strict=True):
-        if (
-            st.kind != "item"
-            or not st.label
-            or len(st.label.split()) != 1
-            or _keys(sdoc, _label_end(sdoc, st))
-        ):
+        if st.kind != "item" or not st.label or len(st.label.split()) != 1 or _keys(sdoc, _label_end(sdoc, st)):
             continue
         body_start = _label_end(sdoc, st) + 1
         ents = [e for e in sdoc.ents if e.ent_id_ and e.start >= body_start]
@@ -200,9 +187,7 @@ def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
             if category is not None:
                 yield (
                     st,
-                    Candidate(
-                        key, "is_a", f"{st.label.lower()} {singular(category.text)}", False, "labelled_member"
-                    ),
+                    Candidate(key, "is_a", f"{st.label.lower()} {singular(category.text)}", False, "labelled_member"),
                 )
         for (sa, ka), (sb, kb) in pairwise(members):
             if ka != kb:
@@ -216,12 +201,7 @@ def category_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
     """'In-memory database: ElastiCache', 'Key/Value database: DynamoDB (serverless)': the label says what
     the named entities are."""
     for st, sdoc in zip(outline.doc.statements, outline.docs, strict=True):
-        if (
-            st.kind != "item"
-            or not st.label
-            or " " not in st.label.strip()
-            or _keys(sdoc, _label_end(sdoc, st))
-        ):
+        if st.kind != "item" or not st.label or " " not in st.label.strip() or _keys(sdoc, _label_end(sdoc, st)):
             continue
         body_start = _label_end(sdoc, st) + 1
         depth, outside, named = 0, [], []

@@ -5,7 +5,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Dataset
@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from ingest.entities import discover
 from ingest.names import NameTable, load_gazetteer
-from ingest.nlp import build_nlp, lemma
+from ingest.nlp import build_nlp
 from ingest.outline import (
     COMPARE_WORDS,
     Outline,
@@ -30,12 +30,14 @@ from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, read_document
 from ingest.sources import discover as discover_files
 from kg.facts import entities as kg_entities
+from kg.lexicon import lemma
 from kg.model import Evidence, Fact, Triple, entity_triples, fact_triples, relation_declaration
 from kg.namespaces import SOURCE_GRAPH_PREFIX, source_graph
 from kg.ontology import load_ontology
 from kg.store import open_dataset, put_ontology, replace_source, save_dataset
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
+STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
 STOP = frozenset(
     [
         "a",
@@ -77,9 +79,7 @@ def doc_context(doc: Document, table: NameTable) -> set[str]:
     return {key for alias, key in table.aliases.items() if len(alias) > 2 and alias in text}
 
 
-def extract(
-    docs: list[Document], table: NameTable, nlp: Language | None = None, *, workers: int = 1
-) -> Extraction:
+def extract(docs: list[Document], table: NameTable, nlp: Language | None = None, *, workers: int = 1) -> Extraction:
     """Facts from documents. With workers > 1, documents are shared among forked processes, each piping
     its documents' statements through its copy of the pipeline."""
     nlp = nlp or build_nlp(table)
@@ -141,12 +141,7 @@ def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
 def topic_compound(cand: Candidate, ctx: Context, table: NameTable) -> Iterator[Candidate]:
     """'Batch jobs ... run on ECS' under 'AWS Batch': what the service's jobs do, the service does."""
     topic = ctx.topic
-    if (
-        not topic
-        or topic == cand.subject
-        or cand.predicate not in OBJECT_RELATIONS
-        or not cand.object_is_entity
-    ):
+    if not topic or topic == cand.subject or cand.predicate not in OBJECT_RELATIONS or not cand.object_is_entity:
         return
     subject = table.entities.get(cand.subject)
     if subject is None or subject.type != "Concept" or cand.object == topic:
@@ -200,7 +195,10 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
     for st, c in found:
         if not c.object or (c.object_is_entity and c.object == c.subject):
             continue
-        ev = Evidence(doc.name, st.line, st.raw, c.rule, c.contrast)
+        if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
+            continue  # "requires to": no value left
+        section = next((a.text for a in doc.ancestors(st) if a.kind == "heading" or a.label), "")
+        ev = Evidence(doc.name, st.line, st.raw, c.rule, c.contrast, section)
         facts = [Fact(c.subject, c.predicate, c.object, c.object_is_entity, ev)]
         inverse = onto.inverse(c.predicate)
         if inverse and c.object_is_entity:
@@ -210,7 +208,7 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
                     inverse,
                     c.subject,
                     True,
-                    Evidence(doc.name, st.line, st.raw, c.rule + "+inverse", c.contrast),
+                    replace(ev, rule=c.rule + "+inverse"),
                 )
             )
         for fact in facts:

@@ -14,7 +14,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS, build_matcher
-from ingest.nlp import word_classes
+from kg.lexicon import english_words, lemma, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
 HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
@@ -43,9 +43,7 @@ EQUALS = frozenset({"=", "==", ":="})
 LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", '"', "'", "("})
 COORDINATORS = frozenset({"/", ",", "and", "or", "&", "+"})
 WORKLOADS = frozenset({"container", "job", "workload", "task", "function", "application", "app", "image"})
-AUXILIARIES = frozenset(
-    {"be", "have", "do", "can", "will", "would", "should", "may", "might", "must", "could"}
-)
+AUXILIARIES = frozenset({"be", "have", "do", "can", "will", "would", "should", "may", "might", "must", "could"})
 ADJECTIVE_ENDINGS = ("ive", "able", "ible", "al", "ful", "less", "ous", "ic", "ed", "ant", "ent")
 
 
@@ -90,14 +88,10 @@ def strip_parenthetical(text: str) -> str:
 
 def readable(span: Span) -> bool:
     """Most words are words: OCR noise from a diagram ('(NW) (AW) (MM) Dodee r Daemic m') is not."""
-    from ingest.nlp import english_words
-
     tokens = [t for t in span if not t.is_punct and not t.like_num]
     if not tokens:
         return False
-    known = sum(
-        1 for t in tokens if t.ent_id_ or t.is_stop or (len(t.text) > 1 and t.lower_ in english_words())
-    )
+    known = sum(1 for t in tokens if t.ent_id_ or t.is_stop or (len(t.text) > 1 and t.lower_ in english_words()))
     return known / len(tokens) >= 0.75
 
 
@@ -167,9 +161,9 @@ class RelationExtractor:
             return True
         if tok.lower_.endswith("ing") or not tok.is_alpha:
             return False
-        return (
-            tok.lemma_ in word_classes()["verb"] and tok.lemma_ != tok.lower_
-        ) or tok.lower_ in self.cue_starts(doc, i)
+        return (tok.lemma_ in word_classes()["verb"] and tok.lemma_ != tok.lower_) or tok.lower_ in self.cue_starts(
+            doc, i
+        )
 
     def all_cues(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Every cue match in the doc, computed once: (match id, start, end)."""
@@ -182,9 +176,7 @@ class RelationExtractor:
 
     def cue_matches(self, doc: Doc, start: int, end: int) -> list[tuple[str, int, int]]:
         """Non-overlapping cues inside [start, end), longest first, in text order."""
-        found = [
-            (doc.vocab.strings[mid], s, e) for mid, s, e in self.all_cues(doc) if s >= start and e <= end
-        ]
+        found = [(doc.vocab.strings[mid], s, e) for mid, s, e in self.all_cues(doc) if s >= start and e <= end]
         found.sort(key=lambda m: (-(m[2] - m[1]), m[1]))
         taken: set[int] = set()
         kept = []
@@ -285,7 +277,8 @@ class RelationExtractor:
         text = doc[start:end].text
         emitted = False
         copula_end = pstart
-        be = pstart if pstart < end and (doc[pstart].lemma_ == "be" or doc[pstart].text in EQUALS) else None
+        equals = explicit and pstart < end and doc[pstart].text in EQUALS  # "S3 = Simple Storage Service"
+        be = pstart if pstart < end and (doc[pstart].lemma_ == "be" or equals) else None
         if (
             be is None
             and not explicit
@@ -379,11 +372,7 @@ class RelationExtractor:
             return
         rs, re_ = self.object_region(doc, i + 1, end)
         stop = next(
-            (
-                j
-                for j in range(rs, re_)
-                if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"
-            ),
+            (j for j in range(rs, re_) if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"),
             re_,
         )
         ents = self.mentions(doc, rs, stop)
@@ -404,8 +393,7 @@ class RelationExtractor:
         if i >= end:
             return False
         if any(
-            s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS
-            for m, s, _ in self.all_cues(doc)
+            s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS for m, s, _ in self.all_cues(doc)
         ):
             return True
         return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
@@ -435,11 +423,7 @@ class RelationExtractor:
                 cur = i + 1
         if len(parts) > 1 and all(b - a <= 6 for a, b in parts) and not label:
             for a, b in parts:
-                kinds = [
-                    CUES[doc.vocab.strings[m]].predicate
-                    for m, s, e in self.all_cues(doc)
-                    if s >= a and e <= b
-                ]
+                kinds = [CUES[doc.vocab.strings[m]].predicate for m, s, e in self.all_cues(doc) if s >= a and e <= b]
                 kinds = [k for k in kinds if k in ATTRIBUTE_RELATIONS]
                 negated = is_negated(doc[a:b])
                 if kinds or negated:
@@ -451,9 +435,7 @@ class RelationExtractor:
         whole = doc[start:end].text
         if label and start > 0 and not self.mentions(doc, 0, start):
             whole = f"{label}: {whole}"
-        kinds = [
-            CUES[doc.vocab.strings[m]].predicate for m, s, e in self.all_cues(doc) if s >= start and e <= end
-        ]
+        kinds = [CUES[doc.vocab.strings[m]].predicate for m, s, e in self.all_cues(doc) if s >= start and e <= end]
         kind = kind or next((k for k in kinds if k in ATTRIBUTE_RELATIONS), "has_property")
         yield self.attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
 
@@ -483,9 +465,7 @@ class RelationExtractor:
                     return [before[-1].ent_id_]
         return subjects
 
-    def cue_objects(
-        self, doc: Doc, name: str, rs: int, re_: int, negated: bool
-    ) -> Iterator[tuple[str, str, bool]]:
+    def cue_objects(self, doc: Doc, name: str, rs: int, re_: int, negated: bool) -> Iterator[tuple[str, str, bool]]:
         """(predicate, object, object_is_entity) for one relation cue and the words after it."""
         cue = CUES[name]
         pred = cue.predicate
@@ -521,11 +501,7 @@ class RelationExtractor:
 
     def typed(self, pred: str, key: str) -> str:
         """'supports Python' is the narrower supports_language."""
-        return (
-            "supports_language"
-            if pred == "supports" and self.types.get(key) == "ProgrammingLanguage"
-            else pred
-        )
+        return "supports_language" if pred == "supports" and self.types.get(key) == "ProgrammingLanguage" else pred
 
     @classmethod
     def is_list(cls, doc: Doc, rs: int, re_: int) -> bool:
@@ -583,8 +559,7 @@ class RelationExtractor:
             return
         i = be + 1
         while i < end and (
-            doc[i].lower_ in ("a", "an", "the", "also", "just", "usually", "basically")
-            or doc[i].text in EQUALS
+            doc[i].lower_ in ("a", "an", "the", "also", "just", "usually", "basically") or doc[i].text in EQUALS
         ):
             i += 1
         if i >= end:
@@ -692,9 +667,7 @@ class RelationExtractor:
             and not (label and not label_is_subject)
         )
         pred = "is_a" if definitional else "has_property"
-        if re.search(
-            r"(?i)\b(can't|cannot|can not|unable to|not able to)\b", span.text.replace("ca n't", "can't")
-        ):
+        if re.search(r"(?i)\b(can't|cannot|can not|unable to|not able to)\b", span.text.replace("ca n't", "can't")):
             pred = "has_limit"  # "you can't SSH into your RDS instances"
         for s in subjects:
             yield Candidate(s, pred, literal(text), False, "definition" if definitional else "property")
@@ -710,20 +683,14 @@ class RelationExtractor:
             text = span.text
             if body and cat != "use_case" and not self.mentions(doc, 0, body):
                 text = doc.text
-            parts = (
-                [p for p in re.split(r",(?![^()]*\))|\band\b", text) if p.strip()]
-                if cat == "use_case"
-                else [text]
-            )
+            parts = [p for p in re.split(r",(?![^()]*\))|\band\b", text) if p.strip()] if cat == "use_case" else [text]
             for part in parts:
                 value = literal(strip_parenthetical(part) if cat == "use_case" else part)
                 if re.search(r"[a-z]{2}", value.lower()):
                     yield Candidate(subject, cat, value, False, f"under:{cat}")
         elif cat == "language":
             for e in ents:
-                kind = (
-                    "supports_language" if self.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
-                )
+                kind = "supports_language" if self.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
                 if e.ent_id_ != subject:
                     yield Candidate(subject, kind, e.ent_id_, True, "under:language")
         elif cat == "example" and ctx.example_target:
@@ -745,9 +712,7 @@ class RelationExtractor:
         kind = ""
         while i < len(doc):
             t = doc[i].text
-            if t in ("-->", "->", "→", "⟶") or (
-                t in ("--", "-") and i + 1 < len(doc) and doc[i + 1].text == ">"
-            ):
+            if t in ("-->", "->", "→", "⟶") or (t in ("--", "-") and i + 1 < len(doc) and doc[i + 1].text == ">"):
                 width = 1 if t in ("-->", "->", "→", "⟶") else 2
                 arrows.append((i, i + width))
                 kind = "stack"
@@ -767,9 +732,7 @@ class RelationExtractor:
         bounds = [start, *(x for a in arrows for x in a), len(doc)]
         return any(self.mentions(doc, bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2))
 
-    def chain(
-        self, doc: Doc, start: int, label_ents: list[Span], topic: str | None = None
-    ) -> Iterator[Candidate]:
+    def chain(self, doc: Doc, start: int, label_ents: list[Span], topic: str | None = None) -> Iterator[Candidate]:
         arrows, kind = self._arrows(doc, start)
         bounds = [start, *(x for a in arrows for x in a), len(doc)]
         segments = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
@@ -798,9 +761,7 @@ class RelationExtractor:
             nodes.append((main.ent_id_, pending))
             pending = ""
             rest = [
-                c
-                for c in self.clause(doc, a, b, main.ent_id_, Context(), fallback=False)
-                if c.object != main.ent_id_
+                c for c in self.clause(doc, a, b, main.ent_id_, Context(), fallback=False) if c.object != main.ent_id_
             ]
             yield from (c._replace(rule="flow_step") for c in rest)
         for (src, _), (dst, verb) in pairwise(nodes):
@@ -813,8 +774,6 @@ class RelationExtractor:
         words = re.findall(r"[A-Za-z]+", verb.lower())
         if not words:
             return "flows_to"
-        from ingest.nlp import lemma
-
         base = lemma(words[0])
         if base in ("trigger", "invoke"):
             return "triggers"

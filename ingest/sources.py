@@ -233,9 +233,7 @@ def _sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+\S")
 _MD_BULLET = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
-_MD_SKIP = re.compile(
-    r"^\s*(?:[-*+]\s+)?\[[^\]]*\]\(#[^)]*\)\s*$|^\s*(?:\* ?){3,}$|^\s*-{3,}\s*$|^\s*\[?<img"
-)
+_MD_SKIP = re.compile(r"^\s*(?:[-*+]\s+)?\[[^\]]*\]\(#[^)]*\)\s*$|^\s*(?:\* ?){3,}$|^\s*-{3,}\s*$|^\s*\[?<img")
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -299,9 +297,7 @@ def _text_segments(doc: Document, out: _Outline, pos: int, line: str, *, allow_h
         if allow_headings and first and depth == 0:
             head = re.split(r"\s+-(?:\s+|$)", text, maxsplit=1)[0]
             label, body = split_label(text)
-            if (
-                label.lower() in _SECTION_LABELS or (label and title_like(label) and len(body.split()) <= 1)
-            ) or (
+            if (label.lower() in _SECTION_LABELS or (label and title_like(label) and len(body.split()) <= 1)) or (
                 (text.endswith("?") and len(text.split()) <= 12)
                 or (head != text and title_like(head, 4))
                 or (not label and "=" not in text and title_like(text))
@@ -317,9 +313,7 @@ def _continues(doc: Document, line: str, blank_before: bool) -> bool:
     if blank_before or not doc.statements or _TEXT_BULLET.match(line):
         return False
     last = doc.statements[-1]
-    return (
-        last.kind == "item" and line.strip()[:1].islower() and not last.raw.rstrip().endswith((".", "!", "?"))
-    )
+    return last.kind == "item" and line.strip()[:1].islower() and not last.raw.rstrip().endswith((".", "!", "?"))
 
 
 def _extend(doc: Document, end: int) -> None:

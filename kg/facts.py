@@ -58,9 +58,7 @@ def entities(ds: Dataset, graphs: Iterable[Graph] | None = None) -> dict[str, En
         elif p == SKOS.altLabel:
             aliases[str(s)].add(str(o))
     return {
-        iri: EntityRecord(
-            iri, iri[len(prefix) :], label, types.get(iri, "Entity"), tuple(sorted(aliases[iri]))
-        )
+        iri: EntityRecord(iri, iri[len(prefix) :], label, types.get(iri, "Entity"), tuple(sorted(aliases[iri])))
         for iri, label in labels.items()
     }
 
@@ -75,9 +73,7 @@ def facts(ds: Dataset) -> list[FactRecord]:
         key = (str(s), str(p), str(o))
         rec = grouped.get(key)
         if rec is None:
-            rec = grouped[key] = FactRecord(
-                str(s), snake(local_name(str(p))), str(o), not isinstance(o, Literal)
-            )
+            rec = grouped[key] = FactRecord(str(s), snake(local_name(str(p))), str(o), not isinstance(o, Literal))
         line = ds.value(node, KG.line)
         rec.evidence.append(
             {
@@ -86,6 +82,7 @@ def facts(ds: Dataset) -> list[FactRecord]:
                 "text": str(ds.value(node, KG.text)),
                 "rule": str(ds.value(node, KG.rule)),
                 **({"contrast": str(c)} if (c := ds.value(node, KG.contrast)) is not None else {}),
+                **({"section": str(c)} if (c := ds.value(node, KG.section)) is not None else {}),
             }
         )
     for rec in grouped.values():

@@ -28,6 +28,7 @@ class Evidence:
     text: str
     rule: str
     contrast: str = ""
+    section: str = ""  # the heading (or "Label:") the statement sits under
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,5 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
     yield node, KG.rule, Literal(ev.rule)
     if ev.contrast:
         yield node, KG.contrast, Literal(ev.contrast)
+    if ev.section:
+        yield node, KG.section, Literal(ev.section)

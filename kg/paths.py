@@ -15,9 +15,7 @@ def project(entities: dict[str, EntityRecord], facts: Iterable[FactRecord]) -> n
         g.add_node(iri, label=ent.label, type=ent.type, support=0)
     for fact in facts:
         if fact.object_is_entity and fact.subject in g and fact.object in g:
-            g.add_edge(
-                fact.subject, fact.object, key=fact.predicate, predicate=fact.predicate, support=fact.support
-            )
+            g.add_edge(fact.subject, fact.object, key=fact.predicate, predicate=fact.predicate, support=fact.support)
             for node in (fact.subject, fact.object):
                 g.nodes[node]["support"] += fact.support
     return g

@@ -76,6 +76,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from kg.snapshot import load_snapshot
+    from service.qa import QA
+
+    qa = QA(load_snapshot(graph_dir(args.graph)))
+    questions = [line.strip() for line in sys.stdin if line.strip()] if args.questions == ["-"] else args.questions
+    for question in questions:
+        answer = qa.ask(question)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            print(f"Q: {question}\nA: {answer.answer}")
+            for e in answer.evidence[:5]:
+                print(f"   [{e['source']}:{e['line']}] {str(e['text']).strip()}")
+            if answer.suggestions:
+                print("   did you mean: " + "; ".join(answer.suggestions))
+            print()
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from kgqa.evaluate import load, score_facts
 
@@ -91,19 +111,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
         for miss in score.missed if args.verbose else []:
             print(f"  missed: {miss['subject']} {miss['predicate']} {miss['object']}")
+    if args.questions:
+        from kg.snapshot import load_snapshot
+        from kgqa.evaluate import answer_ok
+        from service.qa import QA
+
+        qa = QA(load_snapshot(graph_dir(args.graph)))
+        items = load(args.questions)
+        wrong = []
+        for item in items:
+            answer = qa.ask(str(item["q"]))
+            if not answer_ok(answer.answer, list(item["must_contain"])):  # type: ignore[call-overload]
+                wrong.append((item, answer))
+        right = len(items) - len(wrong)
+        print(f"questions: accuracy {right / len(items):.3f} ({right}/{len(items)})")
+        for item, answer in wrong if args.verbose else []:
+            print(f"  wrong: {item['q']!r} -> {answer.answer[:200]!r} (needs {item['must_contain']})")
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="kgqa", description="Study notes -> knowledge graph -> answers with evidence."
-    )
+    p = argparse.ArgumentParser(prog="kgqa", description="Study notes -> knowledge graph -> answers with evidence.")
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_graph(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument(
-            "--graph", metavar="DIR", help="graph directory (default: $KGQA_GRAPH or .kgqa/graph)"
-        )
+        sp.add_argument("--graph", metavar="DIR", help="graph directory (default: $KGQA_GRAPH or .kgqa/graph)")
         return sp
 
     sp = with_graph(sub.add_parser("ingest", help="read notes into the graph"))
@@ -117,6 +149,11 @@ def parser() -> argparse.ArgumentParser:
     sp = with_graph(sub.add_parser("export", help="write the graph in an RDF format or GraphML"))
     sp.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="ttl")
     sp.set_defaults(func=cmd_export)
+
+    sp = with_graph(sub.add_parser("ask", help="answer questions from the graph"))
+    sp.add_argument("questions", nargs="+", metavar="QUESTION", help="questions, or - to read one per line")
+    sp.add_argument("--json", action="store_true", help="one JSON object per line")
+    sp.set_defaults(func=cmd_ask)
 
     sp = with_graph(sub.add_parser("eval", help="score the graph against facts and questions files"))
     sp.add_argument("--facts", type=Path, help="expected facts (JSON list)")

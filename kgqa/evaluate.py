@@ -61,9 +61,7 @@ def same_object(expected: str, fact: FactRecord, entities: dict[str, EntityRecor
     exp, got = words(expected), words(fact.object)
     if not exp:
         return False
-    return (
-        len(exp & got) / len(exp) >= 0.6 or fuzz.token_set_ratio(expected.lower(), fact.object.lower()) >= 85
-    )
+    return len(exp & got) / len(exp) >= 0.6 or fuzz.token_set_ratio(expected.lower(), fact.object.lower()) >= 85
 
 
 @dataclass

@@ -274,9 +274,7 @@ STRUCTURE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "must", "must_not"), RELATIONS + ATTRIBUTES + NEGATIONS + ALIASES_AND_OCR + STRUCTURE
-)
+@pytest.mark.parametrize(("text", "must", "must_not"), RELATIONS + ATTRIBUTES + NEGATIONS + ALIASES_AND_OCR + STRUCTURE)
 def test_extraction_table(extract_facts, text, must, must_not):
     name = "deck.txt" if "\nQ\n" in text else ("note.txt" if not text.startswith("#") else "note.md")
     got = extract_facts(text, name)

@@ -21,9 +21,7 @@ GOOD = "## AWS Batch\n- Batch jobs are defined as Docker images and run on ECS\n
 
 
 def kgqa(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kgqa.cli", *args], capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "kgqa.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_corpus_yields_the_three_required_facts(corpus_facts):
@@ -101,9 +99,7 @@ def test_a_failed_write_leaves_the_previous_graph(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    (tmp_path / "b.md").write_text(
-        "## ECS\n- Has integrations with the Application Load Balancer\n", encoding="utf-8"
-    )
+    (tmp_path / "b.md").write_text("## ECS\n- Has integrations with the Application Load Balancer\n", encoding="utf-8")
     with pytest.raises(OSError):
         run_ingest([tmp_path / "b.md"], graph)
     assert store.graph_file(graph).read_bytes() == before

@@ -1,0 +1,538 @@
+"""Answering questions from the graph, with the facts, evidence and SPARQL behind every answer.
+
+Each kind of question runs prepared SPARQL queries (kg.queries) bound to the entities and relations it
+names; paths use the networkx projection. The question's own content words must be found in what the
+notes say: when the graph lacks the entity, the relation or those words, the answer abstains and says so.
+"""
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rdflib import URIRef
+
+from kg.model import camel, snake
+from kg.namespaces import KG
+from kg.paths import shortest_paths
+from kg.queries import CONTRASTS, FACTS_PO, FACTS_SP, NamedQuery
+from kg.snapshot import Snapshot
+from service.qa.intent import GENERIC_KEYWORDS, SYNONYMS, Intent, parse, relations_in
+from service.qa.names import Mention, NameIndex, normalise
+
+ABSTAIN = "I don't know: that is not in the knowledge base."
+DEFINING = (
+    "is_a", "abstraction_over", "runs_on", "launches", "runs", "stores", "stored_in", "requires",
+    "has_property", "has_limit", "pricing", "use_case", "preferred_for", "example_of", "pioneered",
+)  # fmt: skip
+COMPARED = (
+    "is_a", "has_limit", "has_property", "scales", "pricing", "runs_on", "depends_on", "launches",
+    "preferred_for", "use_case", "supports_language",
+)  # fmt: skip
+VERBS = {
+    "is_a": "is",
+    "has_property": "has this property:",
+    "has_limit": "has this limit:",
+    "pricing": "is priced:",
+    "use_case": "is used for",
+    "scales": "scales:",
+    "preferred_for": "is preferred for",
+}
+MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "min": 1, "minute": 1,
+           "h": 60, "hr": 60, "hour": 60, "day": 1440}  # fmt: skip
+DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?)\b")
+
+
+def stem(word: str) -> str:
+    """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
+    for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass
+class Fact:
+    subject: str  # IRI
+    predicate: str
+    object: str  # IRI or text
+    object_is_entity: bool
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({str(e["source"]) for e in self.evidence})
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    kind: str
+    answer: str
+    entities: list[dict[str, str]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    sparql: list[str] = field(default_factory=list)
+    comparison: dict[str, Any] | None = None
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Run:
+    """One question's trip through the graph: the queries it ran and the facts it used."""
+
+    def __init__(self, qa: "QA") -> None:
+        self.qa = qa
+        self.sparql: list[str] = []
+        self.used: list[Fact] = []
+
+    def _query(self, q: NamedQuery, **bindings: URIRef) -> list[dict[str, Any]]:
+        shown = q.shown(**bindings)
+        if shown not in self.sparql:
+            self.sparql.append(shown)
+        return q.run(self.qa.snapshot.graph, **bindings)
+
+    def objects(self, subject: str, relation: str) -> list[Fact]:
+        """Facts (subject, relation, ?) with their evidence, best supported first."""
+        if relation not in self.qa.relations_of[subject]:
+            return []
+        grouped: dict[str, Fact] = {}
+        for r in self._query(FACTS_SP, s=URIRef(subject), p=KG[camel(relation)]):
+            obj = r["o"]
+            fact = grouped.setdefault(str(obj), Fact(subject, relation, str(obj), isinstance(obj, URIRef)))
+            fact.evidence.append(_evidence(r))
+        return sorted(grouped.values(), key=lambda f: -len(f.sources))
+
+    def subjects(self, relation: str, obj: str) -> list[Fact]:
+        """Facts (?, relation, object)."""
+        if relation not in self.qa.relations_to[obj]:
+            return []
+        grouped: dict[str, Fact] = {}
+        for r in self._query(FACTS_PO, p=KG[camel(relation)], o=URIRef(obj)):
+            fact = grouped.setdefault(str(r["s"]), Fact(str(r["s"]), relation, obj, True))
+            fact.evidence.append(_evidence(r))
+        return sorted(grouped.values(), key=lambda f: -len(f.sources))
+
+    def all_of(self, subject: str) -> list[Fact]:
+        return [f for r in sorted(self.qa.relations_of[subject] - {"compared_with"}) for f in self.objects(subject, r)]
+
+    def contrasts(self, a: str, b: str) -> list[str]:
+        if "compared_with" not in self.qa.relations_of[a]:
+            return []
+        rows = self._query(CONTRASTS, e=URIRef(a))
+        return list(dict.fromkeys(str(r["contrast"]) for r in rows if str(r["other"]) == b))
+
+    def use(self, facts: list[Fact]) -> list[Fact]:
+        for f in facts:
+            if f not in self.used:
+                self.used.append(f)
+        return facts
+
+
+class QA:
+    """Built once per graph snapshot; `ask` is then cheap and side-effect free."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.names = NameIndex(snapshot.entities)
+        self.relations_of: dict[str, set[str]] = defaultdict(set)
+        self.relations_to: dict[str, set[str]] = defaultdict(set)
+        for f in snapshot.facts:
+            self.relations_of[f.subject].add(f.predicate)
+            if f.object_is_entity:
+                self.relations_to[f.object].add(f.predicate)
+
+    # -------------------------------------------------------------- wording
+
+    def label(self, iri: str) -> str:
+        ent = self.snapshot.entities.get(iri)
+        return ent.label if ent else iri
+
+    def obj(self, fact: Fact) -> str:
+        return self.label(fact.object) if fact.object_is_entity else fact.object
+
+    def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
+        verb = VERBS.get(relation, self.snapshot.ontology.label(relation))
+        return f"{self.label(subject)} {verb} {'; '.join(dict.fromkeys(objects))}."
+
+    def say(self, fact: Fact) -> str:
+        return self.sentence(fact.subject, fact.predicate, [self.obj(fact)]).rstrip(".")
+
+    @staticmethod
+    def quote(fact: Fact) -> str:
+        return " The notes say: “" + re.sub(r"\s+", " ", str(fact.evidence[0]["text"])).strip(" •-·") + "”."
+
+    def score(self, fact: Fact, stems: "set[str] | list[frozenset[str]]") -> int:
+        """How many of the question's words (each a group of stems: a word and its synonyms) the fact, its
+        relation, value, evidence and section speak to."""
+        hay = " ".join(
+            [fact.predicate.replace("_", " "), self.obj(fact), self.label(fact.subject)]
+            + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
+        ).lower()
+        groups = [frozenset([s]) if isinstance(s, str) else s for s in stems]
+        return sum(1 for g in groups if any(re.search(rf"(?<![a-z0-9]){re.escape(s)}", hay) for s in g))
+
+    @staticmethod
+    def wanted(intent: Intent) -> list[frozenset[str]]:
+        """One group of stems per content word of the question: the word and its synonyms."""
+        groups = []
+        for w in sorted(intent.keywords):
+            if w in SYNONYMS:
+                groups.append(frozenset(stem(x) for x in (w, *SYNONYMS[w])))
+            elif w not in GENERIC_KEYWORDS and not any(w in SYNONYMS.get(k, ()) for k in intent.keywords):
+                groups.append(frozenset([stem(w)]))
+        return groups
+
+    def search(
+        self, subject: str, stems: list[frozenset[str]], run: _Run, facts: list[Fact] | None = None
+    ) -> list[Fact]:
+        """The facts about `subject` that speak to the question's words: at least half of them."""
+        if not stems:
+            return []
+        need = max(1, math.ceil(len(stems) / 2))
+        scored = [(self.score(f, stems), f) for f in (facts if facts is not None else run.all_of(subject))]
+        best = max((s for s, _ in scored), default=0)
+        if best < need:
+            return []
+        return [f for s, f in sorted(scored, key=lambda x: -x[0]) if s >= need][:8]
+
+    # -------------------------------------------------------------- entry point
+
+    def ask(self, question: str) -> Answer:
+        question = question.strip()
+        if not question:
+            return Answer(question, False, "unknown", "Please ask a question.")
+        mentions = self.names.link(question)
+        intent = parse(question, mentions)
+        run = _Run(self)
+        handlers = {
+            "definition": self.definition,
+            "attribute": self.attribute,
+            "list": self.related,
+            "relation": self.related,
+            "path": self.path,
+            "comparison": self.comparison,
+        }
+        if intent.kind not in handlers:
+            answer = Answer(question, False, "unknown", f"{ABSTAIN} The notes name nothing this question is about.")
+            answer.suggestions = self.names.suggest(question)
+        else:
+            answer = handlers[intent.kind](question, mentions, intent, run)
+        answer.entities = [{"label": self.label(m.iri), "iri": m.iri} for m in mentions]
+        answer.sparql = run.sparql
+        if answer.answered:
+            answer.facts = [
+                {
+                    "subject": self.label(f.subject),
+                    "predicate": f.predicate,
+                    "object": self.obj(f),
+                    "sources": f.sources,
+                }
+                for f in run.used
+            ]
+            seen = set()
+            for f in run.used:
+                for e in f.evidence:
+                    key = (e["source"], e["line"])
+                    if key not in seen:
+                        seen.add(key)
+                        answer.evidence.append({"source": e["source"], "line": e["line"], "text": e["text"]})
+        return answer
+
+    def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
+        """An answer made of facts, one sentence per relation."""
+        run.use(facts)
+        by_rel: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for f in facts:
+            by_rel[(f.subject, f.predicate)].append(self.obj(f))
+        text = " ".join(self.sentence(s, r, objs) for (s, r), objs in by_rel.items())
+        return Answer(question, True, kind, text + (self.quote(facts[0]) if quote else ""))
+
+    def abstain(self, question: str, kind: str, subject: str, topic: str) -> Answer:
+        about = f"{self.label(subject)}'s {topic}" if topic else self.label(subject)
+        rels = sorted(self.relations_of[subject] - {"compared_with"})
+        suggestions = [f"What is {self.label(subject)}?"] + [
+            f"{self.label(subject)}: {self.snapshot.ontology.label(r)}?" for r in rels[:4]
+        ]
+        text = f"{ABSTAIN} The notes say nothing about {about}."
+        return Answer(question, False, kind, text, suggestions=suggestions)
+
+    # -------------------------------------------------------------- kinds
+
+    def definition(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
+        e = mentions[0].iri
+        ent = self.snapshot.entities[e]
+        if "alias" in intent.relations:
+            short = mentions[0].text.upper()
+            expansions = [a for a in ent.aliases if len(a.split()) > 1 and _initials(a, short)]
+            if expansions:
+                facts = run.use(run.objects(e, "is_a")[:1])
+                what = f" It is {self.obj(facts[0])}." if facts else ""
+                return Answer(question, True, "definition", f"{short} stands for {expansions[0]} ({ent.label}).{what}")
+        stems = self.wanted(intent)
+        if stems and len(mentions) == 1:  # "what base images can you find on Docker Hub": more than a definition
+            hits = self.search(e, stems, run)
+            if not hits:
+                return self.abstain(question, "definition", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
+            return self.found(question, "definition", hits, run, quote=True)
+        parts, used = [], []
+        for relation in DEFINING:
+            facts = run.objects(e, relation)
+            top = len(facts[0].sources) if facts else 0
+            facts = [f for f in facts if len(f.sources) >= min(top, 2)][: (3 if relation == "is_a" else 2)]
+            if facts:
+                used += facts
+                parts.append(self.sentence(e, relation, [self.obj(f) for f in facts]))
+        if not parts:
+            return self.abstain(question, "definition", e, "")
+        run.use(used)
+        shorts = [a for a in ent.aliases if a.isupper()]
+        names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, s) for s in shorts)][:1]
+        head = ent.label + (f" ({names[0]})" if names else "") + f" is a {_type_label(ent.type)}. "
+        return Answer(question, True, "definition", head + " ".join(parts[:6]) + self.quote(used[0]))
+
+    def attribute(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
+        main = next((m for m in mentions if self.snapshot.entities[m.iri].type == "AwsService"), mentions[0])
+        e = main.iri
+        others = [frozenset([stem(normalise(m.text))]) for m in mentions if m is not main]
+        stems = self.wanted(intent) or others
+        relations = [r for r in intent.relations if r in ("has_limit", "pricing", "scales")] or [
+            "has_limit",
+            "pricing",
+        ]
+        candidates = [f for r in relations for f in run.objects(e, r)]
+        if not stems:
+            if not candidates:
+                return self.abstain(question, "attribute", e, " / ".join(r.replace("_", " ") for r in relations))
+            return self.found(question, "attribute", candidates[:8], run)
+        hits = self.search(e, stems, run, candidates) or self.search(e, stems, run)
+        hits.sort(key=lambda f: -(self.score(f, stems + others) + bool(re.search(r"\d", self.obj(f)))))
+        if not hits:
+            return self.abstain(question, "attribute", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
+        return self.found(question, "attribute", hits, run, quote=hits[0].predicate not in relations)
+
+    def related(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
+        if len(mentions) >= 2:
+            return self.between(question, mentions[0].iri, mentions[1].iri, run)
+        e = mentions[0].iri
+        relations = [r for r in intent.relations if r != "related"]
+        stems = self.wanted(intent)
+        subject_side = self._asks_subject(question, mentions[0], intent)
+        answer_facts: list[Fact] = []
+        for r in relations:
+            facts = run.subjects(r, e) if subject_side or r == "example_of" else []
+            facts = facts or run.objects(e, r)
+            if facts:
+                answer_facts += facts if intent.kind == "list" else self._best(facts, stems)
+            if len({f.predicate for f in answer_facts}) >= 2:
+                break
+        if not answer_facts:
+            hits = self.search(e, [*stems, frozenset(stem(r.split("_")[0]) for r in relations)], run)
+            if hits:
+                return self.found(question, intent.kind, hits, run, quote=True)
+            topic = " / ".join(r.replace("_", " ") for r in relations) or "that"
+            return self.abstain(question, intent.kind, e, topic)
+        subjects_listed = [f for f in answer_facts if f.object == e and f.subject != e]
+        if subjects_listed:
+            run.use(subjects_listed)
+            names = ", ".join(dict.fromkeys(self.label(f.subject) for f in subjects_listed))
+            rel = self.snapshot.ontology.label(subjects_listed[0].predicate)
+            return Answer(
+                question,
+                True,
+                intent.kind,
+                f"{names} {rel} {self.label(e)}." + self.quote(subjects_listed[0]),
+            )
+        return self.found(question, intent.kind, answer_facts[:12], run, quote=True)
+
+    def _best(self, facts: list[Fact], stems: list[frozenset[str]]) -> list[Fact]:
+        """The facts that speak to the question's words, if any do; else the best supported."""
+        if stems:
+            scored = [(self.score(f, stems), f) for f in facts]
+            best = max(s for s, _ in scored)
+            if best:
+                return [f for s, f in scored if s == best][:6]
+        return facts[:6]
+
+    @staticmethod
+    def _asks_subject(question: str, mention: Mention, intent: Intent) -> bool:
+        """'what triggers Lambda', 'which services run containers': the named entity is the object."""
+        words = normalise(question).split()
+        verbs = [i for i, w in enumerate(words) if re.match(r"(run|trigger|launch|store|use|support|expose|host)", w)]
+        wh = re.match(r"^(what|which|who)\b", question.lower())
+        return bool(wh and verbs and verbs[-1] < mention.start)
+
+    def between(self, question: str, a: str, b: str, run: _Run) -> Answer:
+        """How two entities relate: the facts that join them, else the shortest chain."""
+        direct = [f for x, y in ((a, b), (b, a)) for f in run.all_of(x) if f.object == y]
+        if direct:
+            return self.found(question, "relation", direct[:4], run, quote=True)
+        paths = shortest_paths(self.snapshot.nx, a, b, limit=1)
+        steps = [self._link(x, y, run) for x, y in zip(paths[0], paths[0][1:], strict=False)] if paths else []
+        if steps and all(steps):
+            run.use([s for s in steps if s])
+            return Answer(question, True, "path", "Chain: " + " -> ".join(self.say(s) for s in steps if s) + ".")
+        text = f"{ABSTAIN} The notes state no link between {self.label(a)} and {self.label(b)}."
+        return Answer(question, False, "relation", text, suggestions=[f"What is {self.label(x)}?" for x in (a, b)])
+
+    def _link(self, a: str, b: str, run: _Run) -> Fact | None:
+        for x, y in ((a, b), (b, a)):
+            for f in run.all_of(x):
+                if f.object == y:
+                    return f
+        return None
+
+    def path(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
+        """Multi-hop: 'the service that pioneered serverless ...', 'services that run images stored in ECR'."""
+        relations = [r for r in intent.relations if r != "related"]
+        clause = re.search(r"(?<=\w )(that|which|who)\b(.*)", normalise(question))
+        if clause:
+            inner_words = clause.group(2).split()
+            anchor = next((m for m in mentions if m.text.split()[0] in inner_words), None)
+            if anchor is not None:
+                return self.through(question, anchor, inner_words, relations, intent, mentions, run)
+        if len(mentions) < 2:
+            return self.related(question, mentions, intent, run)
+        a, b = mentions[0].iri, mentions[1].iri
+        stems = self.wanted(intent)
+        found: list[tuple[Fact, Fact]] = []
+        for e, other in ((a, b), (b, a)):
+            for r in relations:
+                for f in run.objects(e, r):
+                    if f.object_is_entity and f.object not in (a, b):
+                        link = self._link(other, e, run)
+                        if link:
+                            found.append((link, f))
+        if not found:
+            return self.between(question, a, b, run)
+        ranking = stems + [frozenset([stem(normalise(m.text))]) for m in mentions]
+        best = max(self.score(f, ranking) for _, f in found)
+        found = [(link, f) for link, f in found if self.score(f, ranking) == best]
+        run.use([x for pair in found[:4] for x in pair])
+        names = ", ".join(dict.fromkeys(self.obj(f) for _, f in found[:4]))
+        chains = "; ".join(f"{self.say(link)} -> {self.say(f)}" for link, f in found[:4])
+        return Answer(question, True, "path", f"{names}. Chain: {chains}.")
+
+    def through(self, question: str, anchor: Mention, inner_words: list[str], relations: list[str],
+                intent: Intent, mentions: list[Mention], run: _Run) -> Answer:  # fmt: skip
+        """'X that <verb> <anchor> ...' or 'X that <anchor> <verb> ...': find X through the inner relation,
+        then answer the outer question about X."""
+        at = inner_words.index(anchor.text.split()[0])
+        span = len(anchor.text.split())
+        window = inner_words[:at] if at > 0 else inner_words[at + span : at + span + 2]
+        inner = relations_in(" ".join(window)) or relations
+        outer = [r for r in relations if r not in inner]
+        stems = [g for g in self.wanted(intent) if not g & {stem(w) for w in window}]
+        stems += [frozenset([stem(normalise(m.text))]) for m in mentions if m != anchor]
+        hops = [f for r in inner for f in run.subjects(r, anchor.iri) + run.objects(anchor.iri, r)]
+        middles = [f.subject if f.object == anchor.iri else f.object for f in hops if f.object_is_entity]
+        for middle, hop in zip(middles, [f for f in hops if f.object_is_entity], strict=False):
+            facts = [f for r in outer for f in run.objects(middle, r)] if outer else []
+            facts = self.search(middle, stems, run, facts) or self.search(middle, stems, run) if stems else facts
+            if facts:
+                run.use([hop, *facts[:3]])
+                step2 = self.sentence(
+                    middle,
+                    facts[0].predicate,
+                    [self.obj(f) for f in facts[:3] if f.predicate == facts[0].predicate],
+                )
+                return Answer(
+                    question, True, "path", f"{self.label(middle)}: {step2} Chain: {self.say(hop)} -> {step2}"
+                )
+        return self.abstain(question, "path", anchor.iri, "that chain of relations")
+
+    def comparison(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
+        a, b = mentions[0].iri, mentions[1].iri
+        sides: dict[str, dict[str, list[Fact]]] = {}
+        for e in (a, b):
+            sides[e] = {r: run.objects(e, r)[:3] for r in COMPARED}
+            if not any(sides[e].values()):
+                return self.abstain(question, "comparison", e, "what it is")
+        rows = []
+        for r in COMPARED:
+            fa, fb = sides[a][r], sides[b][r]
+            if fa or fb:
+                run.use(fa + fb)
+                rows.append({"aspect": self.snapshot.ontology.label(r),
+                             "a": [self.obj(f) for f in fa], "b": [self.obj(f) for f in fb]})  # fmt: skip
+        points = run.contrasts(a, b)[:6]
+        values = [{(r, self.obj(f)) for r in COMPARED for f in sides[e][r]} for e in (a, b)]
+        shared = sorted(values[0] & values[1])
+        la, lb = self.label(a), self.label(b)
+        text = [f"{la} vs {lb}."]
+        for e, label in ((a, la), (b, lb)):
+            bits = [f"{self.snapshot.ontology.label(r)}: {'; '.join(self.obj(f) for f in fs)}"
+                    for r, fs in sides[e].items() if fs]  # fmt: skip
+            text.append(f"{label}: " + ". ".join(bits[:6]) + ".")
+        if points:
+            text.append("Contrasts: " + "; ".join(points) + ".")
+        if shared:
+            text.append("Both: " + "; ".join(f"{self.snapshot.ontology.label(r)} {o}" for r, o in shared) + ".")
+        recommendation = self.recommend(intent.criterion, a, b, sides) if intent.criterion else ""
+        if recommendation:
+            text.append(recommendation)
+        table = {
+            "a": la,
+            "b": lb,
+            "rows": rows,
+            "contrasts": points,
+            "shared": [{"aspect": self.snapshot.ontology.label(r), "value": o} for r, o in shared],
+            "recommendation": recommendation,
+        }
+        return Answer(question, True, "comparison", " ".join(text), comparison=table)
+
+    def recommend(self, criterion: str, a: str, b: str, sides: dict[str, dict[str, list[Fact]]]) -> str:
+        """A recommendation that follows from the facts: a job longer than one side's time limit goes to
+        the other; else the side whose stated uses and strengths share the most words with the need."""
+        need = _minutes(criterion)
+        if need is not None:
+            for x, y in ((a, b), (b, a)):
+                for f in sides[x]["has_limit"]:
+                    limit = _minutes(f.object)
+                    if limit is not None and need > limit:
+                        return (
+                            f"Recommendation: {self.label(y)}. A {criterion} exceeds {self.label(x)}'s limit "
+                            f"({f.object}), so {self.label(y)}."
+                        )
+        stems = [frozenset([stem(w)]) for w in re.findall(r"[a-z]{3,}", criterion.lower()) if w not in GENERIC_KEYWORDS]
+        kinds = ("preferred_for", "use_case", "has_property")
+        score = {x: sum(self.score(f, stems) for r in kinds for f in sides[x][r]) for x in (a, b)}
+        if stems and score[a] != score[b]:
+            best = a if score[a] > score[b] else b
+            return f"Recommendation: {self.label(best)}, whose notes speak to '{criterion}'."
+        return ""
+
+
+def _evidence(row: dict[str, Any]) -> dict[str, Any]:
+    out = {"source": row["source"], "line": row["line"], "text": row["text"]}
+    if row.get("section"):
+        out["section"] = row["section"]
+    return out
+
+
+def _initials(name: str, acronym: str) -> bool:
+    letters = re.sub(r"[^a-z]", "", acronym.lower())
+    words = re.findall(r"[A-Za-z]+", name)
+    every = "".join(w[0].lower() for w in words)
+    major = "".join(w[0].lower() for w in words if w.lower() not in ("of", "and", "as", "a", "the", "for"))
+    return bool(letters) and letters in (every, major)
+
+
+def _type_label(type_: str) -> str:
+    names = {"AwsService": "AWS service", "ProgrammingLanguage": "programming language"}
+    return names.get(type_, snake(type_).replace("_", " "))
+
+
+def _minutes(text: str) -> float | None:
+    """'3-hour job' -> 180; 'up to 15 minutes' -> 15; None when the text gives no duration."""
+    m = DURATION.search(text.lower())
+    if not m:
+        return None
+    unit = m.group(2)
+    unit = unit[:-1] if unit.endswith("s") and len(unit) > 2 else unit
+    unit = {"mins": "min", "secs": "sec", "hrs": "hr"}.get(unit, unit)
+    return float(m.group(1)) * MINUTES.get(unit, 1)

@@ -1,0 +1,134 @@
+"""What a question asks: its kind, the relations it names, the words it wants matched, any criterion."""
+
+import re
+from dataclasses import dataclass, field
+
+from service.qa.names import STOP, Mention, normalise
+
+# Question words -> the relations they ask about, most specific first.
+RELATION_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"abstract", ("abstraction_over",)),
+    (r"stand(s)? for|acronym|short for|full name", ("alias",)),
+    (r"trigger|invok|fires?\b|event source", ("triggered_by", "triggers")),
+    (r"\bstor(e|ed|es|ing)\b|\bkept\b|\bkeep\b|\bhost(ed)? (my|the|your)? ?images", ("stored_in", "stores")),
+    (
+        r"\brun(s|ning)? on\b|\bon top of\b|underneath|built on|based on|\brel(y|ies) on|depend",
+        ("runs_on", "based_on", "depends_on"),
+    ),
+    (r"integrat|work(s)? with", ("integrated_with",)),
+    (r"alternative|instead of|replace", ("alternative_to",)),
+    (r"language|runtimes?\b", ("supports_language",)),
+    (r"support", ("supports", "supports_language")),
+    (r"expose", ("exposes",)),
+    (r"provision", ("provisions",)),
+    (r"launch|\bstart", ("launches",)),
+    (r"require|\bneed|\bmust\b|prerequisite", ("requires",)),
+    (r"\bpric|\bcost|\bpay|bill|charge|cheap|expensive|\bfree\b|\$", ("pricing",)),
+    (
+        r"limit|\bmax|maximum|how long|how much (ram|memory|storage|disk|time)|timeout|duration|how big|\bsize",
+        ("has_limit",),
+    ),
+    (r"\bscal", ("scales",)),
+    (r"use ?cases?|used for|use (it|them) for|good for|purpose", ("use_case", "preferred_for")),
+    (
+        r"prefer|best for|suited|beginner|recommend|should i use|great for|ideal|newcomer|new to",
+        ("preferred_for",),
+    ),
+    (r"example|kinds of|types of|serverless services|name some", ("example_of",)),
+    (r"pioneer|invent", ("pioneered", "pioneered_by")),
+    (r"\bemulat", ("emulates",)),
+    (r"\bruns?\b|\brunning\b|execute", ("runs", "launches", "runs_on")),
+    (r"\buses?\b|\bused\b|\busing\b", ("uses", "use_case")),
+    (r"relat|relationship|connect|link|interact|together", ("related",)),
+)
+COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar|\bdiffer|\bbetter\b|\bor\b|\bwhich (one|should)")
+DEFINE = re.compile(
+    r"^(what|who)('s|s| is| are)\b|^define\b|definition|meaning|^explain\b|tell me about|describe|^what does .* do\b"
+)
+LIST = re.compile(r"^(which|list|name|give|what are the|enumerate|show)\b|\bwhich\b|\bsome\b|use ?cases|languages")
+ATTRIBUTE = re.compile(
+    r"how (much|many|long|big|is .* (priced|billed|charged))|\bmax|\blimit|\bpric|\bcost|\bbill|\bsize"
+)
+HOW_MUCH = re.compile(r"how (much|many|big|long)|\bmax|\bsize")
+MEASURED = ("has_limit", "pricing", "scales")
+RELATIVE = re.compile(r"\b(the|a) (service|one|thing|tool)s? (that|which|who)\b")
+SYNONYMS = {
+    "long": ("time", "minute", "minutes", "hour", "hours", "second", "seconds", "duration", "invocation"),
+    "ram": ("memory", "gb"),
+    "memory": ("ram", "gb"),
+    "beginners": ("experience",),
+    "beginner": ("experience",),
+    "big": ("size", "gb", "tb"),
+    "disk": ("disk", "storage", "space"),
+    "run": ("runs", "running", "execution", "invocation"),
+}
+GENERIC_KEYWORDS = frozenset(
+    """whats count counts mean means meaning define definition stand benefits benefit advantages features
+    list pros properties overview summary tell example function functions service services aws amazon
+    thing things kind example notes max maximum limit limits much many long big can get run runs running
+    price pricing cost costs priced billed bill charged""".split()
+)
+
+
+@dataclass
+class Intent:
+    kind: str  # definition | attribute | list | relation | path | comparison | unknown
+    relations: list[str] = field(default_factory=list)
+    keywords: set[str] = field(default_factory=set)
+    criterion: str = ""
+
+
+def relations_in(text: str) -> list[str]:
+    found: list[str] = []
+    for pattern, rels in RELATION_CUES:
+        if re.search(pattern, text):
+            found.extend(r for r in rels if r not in found)
+    return found
+
+
+def keywords(text: str, mentions: list[Mention]) -> set[str]:
+    """Content words the answer should speak to, with a few synonyms ('long' -> time, minutes ...)."""
+    words = normalise(text).split()
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    out: set[str] = set()
+    for i, w in enumerate(words):
+        w = w.strip(".?!,")
+        if i in covered or w in STOP or len(w) < 3:
+            continue
+        out.add(w)
+        out.update(SYNONYMS.get(w, ()))
+    return out
+
+
+def parse(question: str, mentions: list[Mention]) -> Intent:
+    text = normalise(question)
+    rels = relations_in(text)
+    kw = keywords(question, mentions)
+    criterion = m.group(2) if (m := re.search(r"\bfor (a|an|my)? ?(.+?)\??$", text)) else ""
+    if not mentions:
+        return Intent("unknown", rels, kw)
+    two = len(mentions) >= 2
+    either = "or" in text.split() and (question.rstrip().endswith("?") or re.search(r"should|which|better", text))
+    if two and ((COMPARE.search(text) and "or" not in text.split()) or either):
+        if not criterion and either:
+            criterion = text.split(",")[0] if "," in text else ""
+        return Intent("comparison", rels, kw, criterion)
+    relative = bool(RELATIVE.search(text) or re.search(r"\w+ (that|which|who) ", text))
+    if HOW_MUCH.search(text) and not relative:
+        return Intent("attribute", [r for r in rels if r in MEASURED] or ["has_limit"], kw)
+    real = [r for r in rels if r != "related"]
+    if relative or (two and real and "relat" not in text):
+        return Intent("path", rels, kw)
+    if two:
+        return Intent("relation", rels or ["related"], kw)
+    if "alias" in rels:
+        return Intent("definition", ["alias"], kw)
+    if ATTRIBUTE.search(text) and any(r in MEASURED for r in real):
+        return Intent("attribute", real, kw)
+    if DEFINE.search(text) and not real:
+        return Intent("definition", [], kw)
+    if LIST.search(text) and real:
+        return Intent("list", real, kw)
+    if real:
+        return Intent("relation", real, kw)
+    return Intent("definition", [], kw)
