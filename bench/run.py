@@ -69,9 +69,50 @@ def bench_throughput(words: int = 1_000_000) -> list[tuple[str, str]]:
     ]
 
 
+def bench_ask(rounds: int = 5) -> list[tuple[str, str]]:
+    """In-process answer latency over the question sets, after one warm-up round."""
+    import json
+
+    from kg.snapshot import load_snapshot
+    from service.qa import QA
+
+    data = Path(__file__).resolve().parents[1] / "tests" / "data"
+    questions = [q["q"] for name in ("dev-questions.json", "questions.json")
+                 for q in json.loads((data / name).read_text(encoding="utf-8"))]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        run_ingest([SOURCES_DIR], Path(tmp))
+        t = time.perf_counter()
+        qa = QA(load_snapshot(Path(tmp)))
+        load_s = time.perf_counter() - t
+        cold = []
+        for q in questions:
+            t = time.perf_counter()
+            qa.ask(q)
+            cold.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        qa.warm()
+        warm_s = time.perf_counter() - t
+        times = []
+        for _ in range(rounds):
+            for q in questions:
+                t = time.perf_counter()
+                qa.ask(q)
+                times.append((time.perf_counter() - t) * 1000)
+
+    def pct(values: list[float], x: float) -> float:
+        values = sorted(values)
+        return values[min(len(values) - 1, int(x * len(values)))]
+
+    return [
+        ("load graph + build QA", f"{load_s:.2f} s (warm-up of every query: {warm_s:.2f} s)"),
+        (f"ask, first time each ({len(cold)} questions)", f"p50 {pct(cold, 0.5):.2f} ms, p99 {pct(cold, 0.99):.2f} ms"),
+        (f"ask, warmed ({len(times)} answers)", f"p50 {pct(times, 0.5):.2f} ms, p99 {pct(times, 0.99):.2f} ms"),
+    ]
+
+
 def main() -> None:
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
-    rows = bench_ingest() + bench_throughput()
+    rows = bench_ingest() + bench_ask() + bench_throughput()
     print("\n| measure | value |\n| --- | --- |")
     for name, value in rows:
         print(f"| {name} | {value} |")

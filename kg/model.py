@@ -111,5 +111,4 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
     yield node, KG.rule, Literal(ev.rule)
     if ev.contrast:
         yield node, KG.contrast, Literal(ev.contrast)
-    if ev.section:
-        yield node, KG.section, Literal(ev.section)
+    yield node, KG.section, Literal(ev.section)

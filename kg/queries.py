@@ -54,8 +54,7 @@ FACTS_SP = _named(
     """
 SELECT ?o ?source ?line ?text ?section WHERE {
   ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-      kg:source ?source ; kg:line ?line ; kg:text ?text .
-  OPTIONAL { ?ev kg:section ?section }
+      kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:section ?section .
 }
 """,
 )
@@ -65,8 +64,7 @@ FACTS_PO = _named(
     """
 SELECT ?s ?source ?line ?text ?section WHERE {
   ?ev rdf:object ?o ; rdf:predicate ?p ; rdf:subject ?s ;
-      kg:source ?source ; kg:line ?line ; kg:text ?text .
-  OPTIONAL { ?ev kg:section ?section }
+      kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:section ?section .
 }
 """,
 )

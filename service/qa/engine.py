@@ -28,7 +28,7 @@ DEFINING = (
 )  # fmt: skip
 COMPARED = (
     "is_a", "has_limit", "has_property", "scales", "pricing", "runs_on", "depends_on", "launches",
-    "preferred_for", "use_case", "supports_language",
+    "preferred_for", "use_case", "supports_language", "defined_as",
 )  # fmt: skip
 VERBS = {
     "is_a": "is",
@@ -94,7 +94,11 @@ class _Run:
         shown = q.shown(**bindings)
         if shown not in self.sparql:
             self.sparql.append(shown)
-        return q.run(self.qa.snapshot.graph, **bindings)
+        key = (q.name, tuple(sorted(bindings.items())))
+        rows = self.qa.results.get(key)
+        if rows is None:  # the snapshot does not change while it is served: results can be kept
+            rows = self.qa.results[key] = q.run(self.qa.snapshot.graph, **bindings)
+        return rows
 
     def objects(self, subject: str, relation: str) -> list[Fact]:
         """Facts (subject, relation, ?) with their evidence, best supported first."""
@@ -124,7 +128,11 @@ class _Run:
         if "compared_with" not in self.qa.relations_of[a]:
             return []
         rows = self._query(CONTRASTS, e=URIRef(a))
-        return list(dict.fromkeys(str(r["contrast"]) for r in rows if str(r["other"]) == b))
+        counts: dict[str, int] = defaultdict(int)
+        for r in rows:
+            if str(r["other"]) == b:
+                counts[str(r["contrast"])] += 1
+        return sorted(counts, key=lambda c: -counts[c])  # the points most notes make first
 
     def use(self, facts: list[Fact]) -> list[Fact]:
         for f in facts:
@@ -139,12 +147,23 @@ class QA:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self.names = NameIndex(snapshot.entities)
+        self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
         self.relations_of: dict[str, set[str]] = defaultdict(set)
         self.relations_to: dict[str, set[str]] = defaultdict(set)
         for f in snapshot.facts:
             self.relations_of[f.subject].add(f.predicate)
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
+
+    def warm(self) -> None:
+        """Run every per-entity query once, so that a long-running service answers its first questions as
+        fast as its later ones (a second or so on the corpus graph)."""
+        run = _Run(self)
+        for subject in list(self.relations_of):
+            run.all_of(subject)
+        for obj, relations in list(self.relations_to.items()):
+            for relation in relations:
+                run.subjects(relation, obj)
 
     # -------------------------------------------------------------- wording
 
@@ -459,7 +478,7 @@ class QA:
                 run.use(fa + fb)
                 rows.append({"aspect": self.snapshot.ontology.label(r),
                              "a": [self.obj(f) for f in fa], "b": [self.obj(f) for f in fb]})  # fmt: skip
-        points = run.contrasts(a, b)[:6]
+        points = run.contrasts(a, b)[:8]
         values = [{(r, self.obj(f)) for r in COMPARED for f in sides[e][r]} for e in (a, b)]
         shared = sorted(values[0] & values[1])
         la, lb = self.label(a), self.label(b)
@@ -485,13 +504,17 @@ class QA:
         }
         return Answer(question, True, "comparison", " ".join(text), comparison=table)
 
+    def _run_objects(self, subject: str, relation: str, sides: dict[str, dict[str, list[Fact]]]) -> list[Fact]:
+        """Every fact of a relation, not just the few shown: a limit that decides must not be cut off."""
+        return _Run(self).objects(subject, relation) or sides[subject][relation]
+
     def recommend(self, criterion: str, a: str, b: str, sides: dict[str, dict[str, list[Fact]]]) -> str:
         """A recommendation that follows from the facts: a job longer than one side's time limit goes to
         the other; else the side whose stated uses and strengths share the most words with the need."""
         need = _minutes(criterion)
         if need is not None:
             for x, y in ((a, b), (b, a)):
-                for f in sides[x]["has_limit"]:
+                for f in self._run_objects(x, "has_limit", sides):
                     limit = _minutes(f.object)
                     if limit is not None and need > limit:
                         return (
