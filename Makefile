@@ -18,7 +18,9 @@ ingest: $(STAMP)
 	$(BIN)/kgqa ingest
 
 run: $(STAMP)
-	$(BIN)/kgqa serve --ingest-if-stale
+	$(BIN)/kgqa ingest --if-stale
+	@echo "Ask questions, one per line (Ctrl-D to end):"
+	$(BIN)/kgqa ask -
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -7,11 +7,16 @@ A cue names the relation and what its object is:
 - "clause": the whole clause as text (limits, prices, scaling keep their numbers and units).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+from kg.lexicon import lemma, lemma_table
 
 Pattern = list[dict[str, Any]]
 
@@ -116,8 +121,57 @@ ATTRIBUTE_RELATIONS = frozenset({"pricing", "has_limit", "scales"})
 PURPOSE_VERBS = frozenset({"creates", "manages", "provides", "uses", "supports", "provisions", "exposes", "requires"})
 
 
-def build_matcher(vocab: Vocab) -> Matcher:
-    matcher = Matcher(vocab)
-    for name, cue in CUES.items():
-        matcher.add(name, list(cue.patterns))
-    return matcher
+class CueMatcher:
+    """Finds cues with two PhraseMatchers (hash look-ups on lemmas and on lower-case forms) instead of a
+    token Matcher: each pattern is expanded to the word sequences it accepts. A pattern that mixes a lemma
+    with a word whose lemma differs ('used to') is matched on lower-case forms; a number slot ('up to 15')
+    is dropped, the words before it suffice."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
+        self.by_lower = PhraseMatcher(vocab, attr="LOWER")
+        for name, cue in CUES.items():
+            lemma_phrases: set[tuple[str, ...]] = set()
+            lower_phrases: set[tuple[str, ...]] = set()
+            for pattern in cue.patterns:
+                toks = [tok for tok in pattern if "LIKE_NUM" not in tok]
+                uses_lemma = any("LEMMA" in tok for tok in toks)
+                plain = all(lemma(w) == w for tok in toks if "LEMMA" not in tok for w in _words(tok))
+                slot = _words if not uses_lemma or plain else _forms
+                combos = {tuple(w for w in combo if w) for combo in product(*[_optional(t, slot) for t in toks])}
+                (lemma_phrases if uses_lemma and plain else lower_phrases).update(c for c in combos if c)
+            self.by_lemma.add(name, [_doc(vocab, words, lemmas=True) for words in lemma_phrases])
+            self.by_lower.add(name, [_doc(vocab, words) for words in lower_phrases])
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        return [*self.by_lemma(doc), *self.by_lower(doc)]
+
+
+def _optional(tok: dict[str, Any], slot: Callable[[dict[str, Any]], list[str]]) -> list[str]:
+    """A slot's words, and the empty word when the token is optional ('OP': '?')."""
+    return [*slot(tok), ""] if tok.get("OP") == "?" else slot(tok)
+
+
+def _words(tok: dict[str, Any]) -> list[str]:
+    value = next(v for k, v in tok.items() if k != "OP")
+    return list(value["IN"]) if isinstance(value, dict) else [str(value)]
+
+
+def _forms(tok: dict[str, Any]) -> list[str]:
+    """A lemma slot's surface forms (every word spaCy's table maps to that lemma), else its words."""
+    if "LEMMA" not in tok:
+        return _words(tok)
+    wanted = set(_words(tok))
+    return sorted(wanted | {form for form, base in lemma_table().items() if base in wanted})
+
+
+def _doc(vocab: Vocab, words: tuple[str, ...], *, lemmas: bool = False) -> Doc:
+    doc = Doc(vocab, words=list(words))
+    if lemmas:
+        for token in doc:
+            token.lemma_ = token.text
+    return doc
+
+
+def build_matcher(vocab: Vocab) -> CueMatcher:
+    return CueMatcher(vocab)

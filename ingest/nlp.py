@@ -182,9 +182,41 @@ class OcrLinker:
 # ------------------------------------------------------------------ the pipeline
 
 
+@Language.factory("exact_case")
+def make_exact_case(nlp: Language, name: str) -> "ExactCase":
+    return ExactCase()
+
+
+class ExactCase:
+    """Drops matches of names that are also ordinary words unless written as listed: 'Batch' is AWS
+    Batch, 'batch' is not. (Cheaper than token patterns: the phrase matcher finds them, this filters.)"""
+
+    def __init__(self) -> None:
+        self.forms: set[str] = set()
+        self.lowered: set[str] = set()
+
+    def set_forms(self, forms: set[str]) -> None:
+        self.forms = forms
+        self.lowered = {f.lower() for f in forms}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if any(e.text.lower() in self.lowered for e in doc.ents):
+            doc.ents = [e for e in doc.ents if e.text.lower() not in self.lowered or e.text in self.forms]
+        return doc
+
+
+def case_forms(table: NameTable) -> set[str]:
+    """The exact spellings (with plurals) of the gazetteer's case-sensitive names."""
+    forms = set()
+    for original in table.case_sensitive:
+        forms.add(original)
+        head, _, last = original.rpartition(" ")
+        forms.add((head + " " if head else "") + plural(last))
+    return forms
+
+
 def ruler_patterns(table: NameTable) -> Iterable[dict]:
-    """Phrase patterns (matched lower-cased) for every alias and its plural; token patterns, matched as
-    written, for the aliases that are also ordinary words."""
+    """Phrase patterns (matched lower-cased) for every alias and its plural."""
     for alias, key in table.aliases.items():
         ent = table.entities[key]
         original = next((a for a in ent.aliases if a.lower() == alias), alias)
@@ -193,10 +225,7 @@ def ruler_patterns(table: NameTable) -> Iterable[dict]:
             head, _, last = original.rpartition(" ")
             forms.add((head + " " if head else "") + (last + "s" if last.isupper() else plural(last)))
         for form in forms:
-            if original in table.case_sensitive:
-                yield {"label": ent.type, "id": key, "pattern": [{"ORTH": w} for w in form.split()]}
-            else:
-                yield {"label": ent.type, "id": key, "pattern": form}
+            yield {"label": ent.type, "id": key, "pattern": form}
 
 
 def build_nlp(table: NameTable) -> Language:
@@ -207,6 +236,7 @@ def build_nlp(table: NameTable) -> Language:
         config={"spans_key": None, "annotate_ents": True, "overwrite": True, "phrase_matcher_attr": "LOWER"},
     )
     ruler.add_patterns(list(ruler_patterns(table)))  # type: ignore[attr-defined]
+    nlp.add_pipe("exact_case").set_forms(case_forms(table))  # type: ignore[attr-defined]
     linker = nlp.add_pipe("ocr_linker")
     linker.set_names(table)  # type: ignore[attr-defined]
     return nlp

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS, build_matcher
 from kg.lexicon import english_words, lemma, word_classes
@@ -117,8 +117,8 @@ def verb_initial(tokens: Span) -> bool:
 class RelationExtractor:
     """Turns (Doc, Context) into candidate facts. `types` maps entity keys to their class."""
 
-    def __init__(self, doc_vocab: object, *, types: dict[str, str]) -> None:
-        self.matcher: Matcher = build_matcher(doc_vocab)  # type: ignore[arg-type]
+    def __init__(self, vocab: Vocab, *, types: dict[str, str]) -> None:
+        self.matcher = build_matcher(vocab)
         self.types = types
 
     # -------------------------------------------------------------- spans

@@ -29,6 +29,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
 
     paths = [Path(p) for p in args.paths] or [SOURCES_DIR]
+    if args.if_stale and not stale(paths, graph_dir(args.graph)):
+        print(f"graph is up to date: {graph_dir(args.graph)}")
+        return 0
     report = run_ingest(paths, graph_dir(args.graph), progress=sys.stderr.isatty())
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
@@ -39,6 +42,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"{report.facts} facts in {report.seconds:.2f} s -> {report.graph}"
         )
     return 1 if report.errors else 0
+
+
+def stale(paths: list[Path], directory: Path) -> bool:
+    """Is the graph missing, or does any source file differ from what the graph was built from?"""
+    import hashlib
+
+    from ingest.sources import discover
+
+    if not store.exists(directory):
+        return True
+    known = store.source_hashes(store.open_dataset(directory))
+    files = discover(paths)
+    return len(files) != len(known) or any(
+        known.get(f.name) != hashlib.sha256(f.read_bytes()).hexdigest() for f in files
+    )
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
@@ -140,6 +158,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = with_graph(sub.add_parser("ingest", help="read notes into the graph"))
     sp.add_argument("paths", nargs="*", help=f"files or folders (default: {SOURCES_DIR})")
+    sp.add_argument("--if-stale", action="store_true", help="only when the graph is missing or a source changed")
     sp.set_defaults(func=cmd_ingest)
 
     sp = with_graph(sub.add_parser("facts", help="print every fact with its evidence"))
