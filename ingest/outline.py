@@ -9,7 +9,6 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
-from ingest.entities import singular
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.sources import Document, Statement
 from kg.lexicon import word_classes
@@ -159,7 +158,7 @@ def _cell_keys(sdoc: Doc, span: tuple[int, int]) -> list[str]:
     return [e.ent_id_ for e in sdoc.ents if e.start >= span[0] and e.end <= span[1] and e.ent_id_]
 
 
-def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
+def sibling_labels(outline: Outline, labels: dict[str, str]) -> Iterator[tuple[Statement, Candidate]]:
     """'Public: Docker Hub' beside 'Private: Amazon ECR', after 'images are stored in Docker Repositories':
     each is_a '<label> <category>', and the two are compared on their labels."""
     doc, docs = outline.doc, outline.docs
@@ -187,7 +186,13 @@ def sibling_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
             if category is not None:
                 yield (
                     st,
-                    Candidate(key, "is_a", f"{st.label.lower()} {singular(category.text)}", False, "labelled_member"),
+                    Candidate(
+                        key,
+                        "is_a",
+                        f"{st.label.lower()} {labels.get(category.ent_id_, category.text)}",
+                        False,
+                        "labelled_member",
+                    ),
                 )
         for (sa, ka), (sb, kb) in pairwise(members):
             if ka != kb:

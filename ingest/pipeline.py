@@ -118,7 +118,7 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
         for rule in (
             comparison_pairs(outline),
             table_rows(outline, extractor),
-            sibling_labels(outline),
+            sibling_labels(outline, {k: e.label for k, e in table.entities.items()}),
             entity_label_siblings(outline),
             category_labels(outline),
         ):
