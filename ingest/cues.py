@@ -66,6 +66,7 @@ CUES: dict[str, Cue] = {
             ],
         ),
     ),
+    "helps": Cue("use_case", "region", ([_w("helps", "help", "helpful")],)),
     "use_case": Cue(
         "use_case",
         "region",

@@ -114,6 +114,8 @@ def initials_match(acronym: str, long: str) -> bool:
     """'ECS' ~ 'Elastic Container Service'; 'FaaS' ~ 'Function as a Service' (minor words optional)."""
     letters = re.sub(r"[^a-z]", "", acronym.lower())
     words = re.findall(r"[A-Za-z][\w-]*", long)
+    if len(letters) < 2 or len(words) < 2:
+        return False  # "S3" ~ "Service" is no definition
     every = "".join(w[0].lower() for w in words)
     major = "".join(w[0].lower() for w in words if w.lower() not in MINOR)
     return bool(letters) and letters in (every, major)
@@ -235,7 +237,7 @@ def _named_subject(name: str, table: NameTable) -> None:
     words = name.split()
     if not 2 <= len(words) <= 4 or not title_words(words) or table.key_for(name) or near_known(name, table):
         return
-    if any(w.lower() in GENERIC or w.lower() in CATEGORY_WORDS or w.lower() in STOP_WORDS for w in words):
+    if any(w.lower() in GENERIC or w.lower() in CATEGORY_WORDS or w.lower() in MINOR for w in words):
         return
     base = table.key_for(words[0])
     if not base:
@@ -251,8 +253,9 @@ def title_words(words: list[str]) -> bool:
 
 def _capitalised(text: str, table: NameTable) -> None:
     for m in CAPITALISED.finditer(text):
-        if m.start() == 0 or re.search(r"[:>\-]\s*$", text[: m.start()]):
-            continue  # a capital at the start of a sentence, a label's value or a flow step says nothing
+        opening = m.start() == 0 or re.search(r"[:>\-]\s*$", text[: m.start()])
+        if opening and not table.key_for(m.group(0).split()[0]):
+            continue  # a capital at the start of a sentence says nothing, unless a known name leads it
         words = m.group(0).split()
         while words and words[0].lower() in GENERIC:
             words.pop(0)

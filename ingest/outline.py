@@ -55,6 +55,10 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
         opening = [e for e in sdoc.ents if e.ent_id_ and e.start == end + 1]  # "Public: Docker Hub"
         adjective = st.label.lower() in word_classes()["adj"] and " " not in st.label
         return opening[0].ent_id_ if opening and adjective else None
+    if st.kind == "item":  # "AWS Snowball = physical device ...": its sub-bullets are about it
+        first = [e for e in sdoc.ents if e.ent_id_ and e.start <= 1]
+        if first and first[0].end < len(sdoc) and sdoc[first[0].end].text in ("=", "==", "is", "are"):
+            return str(first[0].ent_id_)
     return None
 
 
@@ -94,7 +98,9 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 topic, anchor = found, node.index
                 break
         first = False
-        bare_name = st.text.istitle() and len(st.text.split()) <= 4  # an expansion like "Elastic Container Registry"
+        bare_name = (st.text.istitle() and len(st.text.split()) <= 4) or bool(  # "Elastic Container Registry"
+            re.fullmatch(r"[\w.-]+\s*==?\s*[\w .()-]+", st.text)  # "EFS = Elastic File System"
+        )
         if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
             opened.add(anchor)
             first = True

@@ -7,6 +7,7 @@ Each rule is a generator of `Candidate`s. The statement's place in the outline a
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -37,6 +38,7 @@ OBJECT_STOPS = frozenset(
     }
 )
 CAPABILITIES = frozenset({"supports", "integrated_with", "exposes", "runs_on", "supports_language"})
+LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can only|only one|only works)\b")
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 EQUALS = frozenset({"=", "==", ":="})
@@ -99,6 +101,12 @@ def is_negated(tokens: Span) -> bool:
     return any(t.lower_ in NEGATIONS for t in tokens)
 
 
+@cache
+def verbs_only() -> frozenset[str]:
+    classes = word_classes()
+    return classes["verb"] - classes["noun"] - classes["adj"]
+
+
 def verb_initial(tokens: Span) -> bool:
     """Does the phrase start with a verb ('Run on-demand', 'Launch containers', 'Has ...')?"""
     words = [t for t in tokens if t.is_alpha]
@@ -107,7 +115,9 @@ def verb_initial(tokens: Span) -> bool:
     first = words[0]
     verbs = word_classes()["verb"]
     return first.lemma_ in AUXILIARIES or (
-        first.lemma_ in verbs and first.lemma_ not in word_classes()["adj"] and not first.text.endswith("ly")
+        first.lemma_ in verbs
+        and first.lemma_ not in word_classes()["adj"]
+        and not first.text.endswith(("ly", "ed"))  # "Managed NFS", "Fully managed": descriptions
     )
 
 
@@ -229,6 +239,8 @@ class RelationExtractor:
             if labelled:  # "Supported engines: A, B", "Max item size: 400 KB"
                 yield from labelled
                 return
+        if ctx.first and not label and subject:
+            yield from self.dash_definition(doc, subject)
         clauses = self.clauses(doc, body, len(doc))
         subjects_seen: list[str] = []
         for start, end, opener in clauses:
@@ -239,6 +251,15 @@ class RelationExtractor:
                 yield Candidate(subjects_seen[0], "compared_with", lead[0], True, "whereas", doc.text)
             subjects_seen.extend(lead)
         yield from self.category(doc, body, subject, ctx)
+
+    def dash_definition(self, doc: Doc, subject: str) -> Iterator[Candidate]:
+        """'Object storage - "infinitely scaling" storage' opening a section: the part before the dash is
+        what the topic is."""
+        dash = next((t.i for t in doc if t.text in ("-", "--") and t.i > 0 and t.whitespace_), None)
+        if dash is None or dash > 5 or verb_initial(doc[:dash]) or is_negated(doc[:dash]):
+            return
+        if not self.mentions(doc, 0, dash) and not doc[0].is_stop:
+            yield Candidate(subject, "is_a", literal(doc[:dash].text), False, "dash_definition")
 
     def label_cue(self, doc: Doc, body: int, subject: str, label: str) -> Iterator[Candidate]:
         """A cue in the label applies to the value after it."""
@@ -287,6 +308,8 @@ class RelationExtractor:
             and doc[start + 1].lower_ in ("a", "an")
         ):
             be = start  # flashcard answers: "Is a fully managed ..."
+        if be is None and not explicit and start + 1 < end and doc[start].lower_ in ("it", "this", "they"):
+            be = start + 1 if doc[start + 1].lemma_ == "be" else None  # "It's OLAP": the topic
         if be is not None and doc[be].lower_ != "been" and not self.passive(doc, be, end):
             copula = list(self.copula(doc, be, end, subjects, text, attributes=fallback))
             yield from copula
@@ -396,6 +419,8 @@ class RelationExtractor:
             s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS for m, s, _ in self.all_cues(doc)
         ):
             return True
+        if doc[i].lemma_ in verbs_only():
+            return True  # "Amazon MQ = use instead of SQS"
         return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
 
     @staticmethod
@@ -496,7 +521,7 @@ class RelationExtractor:
         if cue.object == "entity":
             return
         region = doc[rs:re_].text.strip()
-        if re.search(r"[A-Za-z]{2}", region):
+        if re.search(r"[A-Za-z]{2}", region) and not is_negated(doc[rs : rs + 2]):
             yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
 
     def typed(self, pred: str, key: str) -> str:
@@ -647,9 +672,9 @@ class RelationExtractor:
         else a property."""
         span = doc[start:end]
         free = [t for t in span if t.is_alpha and not t.ent_id_]
-        content = [t for t in free if not t.is_stop and t.lower_ not in NEGATIONS]
-        if not content or len([t for t in span if t.is_alpha]) < 2 or ctx.category:
-            return
+        words = [t for t in span if (t.is_alpha or t.ent_id_) and not t.is_stop and t.lower_ not in NEGATIONS]
+        if not free or len(words) < 2 or ctx.category:
+            return  # "they run", a bare name: nothing said
         text = span.text
         if text.istitle() and len(text.split()) <= 3:  # a stray heading, not a property
             return
@@ -667,8 +692,10 @@ class RelationExtractor:
             and not (label and not label_is_subject)
         )
         pred = "is_a" if definitional else "has_property"
-        if re.search(r"(?i)\b(can't|cannot|can not|unable to|not able to)\b", span.text.replace("ca n't", "can't")):
-            pred = "has_limit"  # "you can't SSH into your RDS instances"
+        if definitional:  # "Managed NFS that can be mounted ...": the noun phrase
+            text = doc[start : next((j for j in range(start, end) if doc[j].lower_ in RELATIVES), end)].text
+        if LIMITING.search(span.text.replace("ca n't", "can't")):
+            pred = "has_limit"  # "you can't SSH into your RDS instances", "can only be mounted to one instance"
         for s in subjects:
             yield Candidate(s, pred, literal(text), False, "definition" if definitional else "property")
 
