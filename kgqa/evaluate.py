@@ -14,29 +14,7 @@ from rapidfuzz import fuzz
 
 from kg.facts import EntityRecord, FactRecord
 
-STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "and",
-        "or",
-        "to",
-        "for",
-        "in",
-        "on",
-        "with",
-        "by",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "no",
-        "not",
-    ]
-)
+STOP = frozenset("""a an the of and or to for in on with by is are be it its no not""".split())
 
 
 def words(text: str) -> set[str]:

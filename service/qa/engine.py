@@ -13,6 +13,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.facts import FactRecord as Fact
 from kg.model import camel, snake
 from kg.namespaces import KG
 from kg.paths import shortest_paths
@@ -50,19 +51,6 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
-
-
-@dataclass
-class Fact:
-    subject: str  # IRI
-    predicate: str
-    object: str  # IRI or text
-    object_is_entity: bool
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def sources(self) -> list[str]:
-        return sorted({str(e["source"]) for e in self.evidence})
 
 
 @dataclass
