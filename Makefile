@@ -18,9 +18,7 @@ ingest: $(STAMP)
 	$(BIN)/kgqa ingest
 
 run: $(STAMP)
-	$(BIN)/kgqa ingest --if-stale
-	@echo "Ask questions, one per line (Ctrl-D to end):"
-	$(BIN)/kgqa ask -
+	$(BIN)/kgqa serve --ingest-if-stale
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from kg import store
 from kg.facts import EntityRecord, FactRecord, entities, facts
@@ -28,7 +28,10 @@ class Snapshot:
 
 
 def load_snapshot(directory: Path) -> Snapshot:
-    ds = store.open_dataset(directory, missing_ok=False)
+    return snapshot_of(store.open_dataset(directory, missing_ok=False))
+
+
+def snapshot_of(ds: Dataset) -> Snapshot:
     graph = Graph()
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -114,6 +115,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from service.server import serve
+
+    if args.ingest_if_stale and stale([SOURCES_DIR], graph_dir(args.graph)):
+        from ingest.pipeline import run_ingest
+
+        report = run_ingest([SOURCES_DIR], graph_dir(args.graph), progress=sys.stderr.isatty())
+        for error in report.errors:
+            print(f"error: {error}", file=sys.stderr)
+    print(f"serving {graph_dir(args.graph)} on http://{args.host}:{args.port}", file=sys.stderr)
+    serve(graph_dir(args.graph), args.host, args.port, args.workers)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from kgqa.evaluate import load, score_facts
 
@@ -173,6 +188,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("questions", nargs="+", metavar="QUESTION", help="questions, or - to read one per line")
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp.set_defaults(func=cmd_ask)
+
+    sp = with_graph(sub.add_parser("serve", help="serve the JSON API and /sparql under gunicorn"))
+    sp.add_argument("--host", default=os.environ.get("KGQA_HOST", "127.0.0.1"), help="default $KGQA_HOST or 127.0.0.1")
+    sp.add_argument(
+        "--port", type=int, default=int(os.environ.get("KGQA_PORT", "5000")), help="default $KGQA_PORT or 5000"
+    )
+    sp.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    sp.add_argument("--ingest-if-stale", action="store_true", help="ingest data/sources first if the graph is stale")
+    sp.set_defaults(func=cmd_serve)
 
     sp = with_graph(sub.add_parser("eval", help="score the graph against facts and questions files"))
     sp.add_argument("--facts", type=Path, help="expected facts (JSON list)")

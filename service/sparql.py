@@ -1,0 +1,111 @@
+"""The SPARQL 1.1 Protocol endpoint: read-only queries by GET, POST form or POST application/sparql-query,
+answered in the format the Accept header prefers; a service description when there is no query; CORS
+headers so that browser clients such as YASGUI can use it. Queries run isolated (kg.sparql)."""
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF, VOID
+from werkzeug.exceptions import UnsupportedMediaType
+
+from kg.errors import BadQuery, Forbidden
+from kg.safety import READ_ONLY
+from kg.sparql import GRAPH_FORMATS, content_type, negotiate, run_user_query
+from service.state import state
+
+bp = Blueprint("sparql", __name__)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+RESULT_FORMAT_NAMES = (
+    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+    "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
+)  # fmt: skip
+ROW_CAP_HEADER = "X-KGQA-Row-Cap"
+TRUNCATED_HEADER = "X-KGQA-Truncated"
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    query = query_text()
+    if query is None:
+        return description()
+    config = current_app.config
+    result = run_user_query(
+        state().dataset,
+        query,
+        timeout_s=config["QUERY_TIMEOUT"],
+        row_cap=config["ROW_CAP"],
+        accept=request.headers.get("Accept"),
+        memory_bytes=config["QUERY_MEMORY"],
+    )
+    response = Response(result.body, content_type=result.content_type)
+    if result.kind == "SELECT":
+        response.headers[ROW_CAP_HEADER] = str(config["ROW_CAP"])
+        response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+    return response
+
+
+def query_text() -> str | None:
+    """The query of a protocol request: None for a GET without one; Forbidden for an Update or a
+    dataset named by default-graph-uri / named-graph-uri."""
+    if request.mimetype == "application/sparql-update" or "update" in request.values:
+        raise Forbidden(READ_ONLY)
+    if "default-graph-uri" in request.values or "named-graph-uri" in request.values:
+        raise Forbidden("default-graph-uri and named-graph-uri are not allowed: queries run over this graph")
+    if request.method == "POST" and request.mimetype == "application/sparql-query":
+        return request.get_data(as_text=True)
+    if request.method == "POST" and request.mimetype not in ("application/x-www-form-urlencoded", ""):
+        raise UnsupportedMediaType("POST a query as application/sparql-query or as an HTML form")
+    queries = request.values.getlist("query")
+    if len(queries) > 1:
+        raise BadQuery("give one query, not several")
+    if not queries and request.method == "POST":
+        raise BadQuery("parameter 'query' is required")
+    return queries[0] if queries else None
+
+
+def description() -> Response:
+    """A SPARQL service description of this endpoint and its dataset, in Turtle or another RDF format."""
+    fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
+    dataset = state().dataset
+    g = Graph()
+    for prefix, ns in (("sd", SD), ("formats", FORMATS), ("void", VOID)):
+        g.bind(prefix, ns)
+    service, default_dataset, default_graph = URIRef(request.base_url), BNode(), BNode()
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in RESULT_FORMAT_NAMES:
+        g.add((service, SD.resultFormat, FORMATS[name]))
+    g.add((service, SD.defaultDataset, default_dataset))
+    g.add((default_dataset, RDF.type, SD.Dataset))
+    g.add((default_dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
+    g.add((default_graph, VOID.triples, Literal(len(dataset))))
+    for named in dataset.graphs():
+        if named.identifier == DATASET_DEFAULT_GRAPH_ID or not len(named):
+            continue
+        node, graph_node = BNode(), BNode()
+        g.add((default_dataset, SD.namedGraph, node))
+        g.add((node, RDF.type, SD.NamedGraph))
+        g.add((node, SD.name, named.identifier))
+        g.add((node, SD.graph, graph_node))
+        g.add((graph_node, RDF.type, SD.Graph))
+        g.add((graph_node, VOID.triples, Literal(len(named))))
+    return Response(g.serialize(format=fmt.name, encoding="utf-8"), content_type=content_type(fmt.media_type))
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """Let browser clients on any origin (or the CORS_ORIGIN setting) query and read the extra headers."""
+    response.headers["Access-Control-Allow-Origin"] = current_app.config["CORS_ORIGIN"]
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        "Access-Control-Request-Headers", "Accept, Content-Type"
+    )
+    response.headers["Access-Control-Expose-Headers"] = f"{ROW_CAP_HEADER}, {TRUNCATED_HEADER}"
+    response.headers["Access-Control-Max-Age"] = "600"
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,75 @@
+"""The graph the service answers from, loaded once at startup: the stored dataset (named graph per
+source, for /sparql and TriG export), the snapshot, the question answerer and lookup tables."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, current_app
+from rdflib import Dataset
+
+from kg import store
+from kg.errors import BadQuery, NotFound
+from kg.facts import EntityRecord, FactRecord
+from kg.locations import graph_dir
+from kg.snapshot import Snapshot, snapshot_of
+from service.qa import QA
+
+EXTENSION = "kgqa"
+
+
+@dataclass
+class State:
+    directory: Path
+    dataset: Dataset
+    snapshot: Snapshot
+    qa: QA
+    by_key: dict[str, EntityRecord]
+    by_name: dict[str, EntityRecord]  # lower-cased labels and aliases
+    facts_out: dict[str, list[FactRecord]]  # by subject IRI
+    facts_in: dict[str, list[FactRecord]]  # by object IRI
+    exports: dict[str, bytes] = field(default_factory=dict)  # /api/export bodies, made once
+
+    def entity(self, ident: str, param: str) -> EntityRecord:
+        """The entity a request names by key (the last part of its IRI), IRI, label or alias."""
+        if not ident.strip():
+            raise BadQuery(f"parameter {param!r} is empty")
+        found = self.by_key.get(ident) or self.snapshot.entities.get(ident) or self.by_name.get(ident.lower())
+        if found is None:
+            raise NotFound(f"no entity {ident!r} in the graph")
+        return found
+
+
+def load(directory: Path) -> State:
+    dataset = store.open_dataset(directory, missing_ok=False)
+    snapshot = snapshot_of(dataset)
+    qa = QA(snapshot)
+    qa.warm()  # every per-entity query once, so the first questions are as fast as the rest
+    ents = snapshot.entities.values()
+    by_name = {alias.lower(): e for e in ents for alias in e.aliases}
+    by_name |= {e.label.lower(): e for e in ents}  # a label wins over another entity's alias
+    facts_out: dict[str, list[FactRecord]] = defaultdict(list)
+    facts_in: dict[str, list[FactRecord]] = defaultdict(list)
+    for fact in snapshot.facts:
+        facts_out[fact.subject].append(fact)
+        if fact.object_is_entity:
+            facts_in[fact.object].append(fact)
+    return State(
+        directory,
+        dataset,
+        snapshot,
+        qa,
+        {e.key: e for e in ents},
+        by_name,
+        dict(facts_out),
+        dict(facts_in),
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Load the graph named by the GRAPH setting (else $KGQA_GRAPH, else the default) into the app."""
+    app.extensions[EXTENSION] = load(graph_dir(app.config["GRAPH"] or None))
+
+
+def state() -> State:
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,427 @@
+"""The JSON API and the SPARQL protocol endpoint, through Flask's test client, on the corpus graph."""
+
+import csv
+import io
+import json
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.query import Result
+from werkzeug.test import TestResponse
+
+from kg.errors import GraphUnavailable
+from kg.namespaces import ENT
+from kg.snapshot import load_snapshot
+from service import create_app
+from service.qa import QA
+from service.settings import resolve
+from service.sparql import SD
+from service.state import State, state
+
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+ROW_CAP = 50
+LAMBDA = "aws-lambda"
+
+
+@pytest.fixture(scope="module")
+def app(corpus_graph: Path) -> Flask:
+    return create_app({"TESTING": True, "GRAPH": str(corpus_graph), "ROW_CAP": ROW_CAP})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def st(app: Flask) -> State:
+    with app.app_context():
+        return state()
+
+
+def error_of(response: TestResponse, status: int) -> dict[str, Any]:
+    """The error of a response, checked to be exactly the one JSON shape with the expected status."""
+    assert response.status_code == status, response.data[:500]
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert isinstance(body["error"]["code"], str) and body["error"]["code"]
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert b"Traceback" not in response.data
+    return dict(body["error"])
+
+
+# ------------------------------------------------------------------------------------ settings, startup
+
+
+def test_settings_come_from_defaults_then_environment_then_config() -> None:
+    values = resolve({"ROW_CAP": 7, "TESTING": True}, {"KGQA_ROW_CAP": "9", "KGQA_QUERY_TIMEOUT": "2.5"})
+    assert (values["ROW_CAP"], values["QUERY_TIMEOUT"], values["TESTING"]) == (7, 2.5, True)
+    assert (values["MAX_BODY"], values["GRAPH"]) == (2_000_000, "")
+    assert resolve(None, {"KGQA_ROW_CAP": "9"})["ROW_CAP"] == 9
+    with pytest.raises(ValueError, match="KGQA_ROW_CAP"):
+        resolve(None, {"KGQA_ROW_CAP": "lots"})
+    with pytest.raises(ValueError, match="QUERY_TIMEOUT"):
+        resolve({"QUERY_TIMEOUT": 0}, {})
+
+
+def test_the_app_needs_a_graph(tmp_path: Path) -> None:
+    with pytest.raises(GraphUnavailable):
+        create_app({"GRAPH": str(tmp_path)})
+
+
+# ------------------------------------------------------------------------------------------ the API
+
+
+def test_healthz_reports_the_graph(client: FlaskClient, st: State) -> None:
+    body = client.get("/healthz").get_json()
+    assert body == {
+        "status": "ok",
+        "triples": len(st.dataset),
+        "entities": len(st.snapshot.entities),
+        "facts": len(st.snapshot.facts),
+    }
+    assert body["triples"] > 0 and body["entities"] > 0
+
+
+@pytest.mark.parametrize("how", ["get", "form", "json"])
+def test_ask_answers_as_the_answerer_does(client: FlaskClient, corpus_graph: Path, how: str) -> None:
+    question = "What is AWS Lambda?"
+    expected = json.loads(json.dumps(QA(load_snapshot(corpus_graph)).ask(question).to_dict()))
+    if how == "get":
+        response = client.get("/api/ask", query_string={"q": question})
+    elif how == "form":
+        response = client.post("/api/ask", data={"q": question})
+    else:
+        response = client.post("/api/ask", json={"q": question})
+    assert response.status_code == 200
+    assert response.get_json() == expected
+    assert expected["answered"] and "Lambda" in expected["answer"]
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"method": "GET", "path": "/api/ask"},
+        {"method": "GET", "path": "/api/ask", "query_string": {"q": "   "}},
+        {"method": "POST", "path": "/api/ask", "json": {"q": 3}},
+        {"method": "POST", "path": "/api/ask", "json": ["q"]},
+        {"method": "GET", "path": "/api/ask", "query_string": {"q": "why " * 500}},
+    ],
+)
+def test_ask_without_a_good_question_is_400(client: FlaskClient, request_args: dict[str, Any]) -> None:
+    error = error_of(client.open(**request_args), 400)
+    assert error["code"] == "bad_query"
+
+
+def test_entity_search_ranks_exact_names_then_prefixes(client: FlaskClient, st: State) -> None:
+    found = client.get("/api/entities", query_string={"q": "Lambda"}).get_json()["entities"]
+    assert found[0]["id"] == LAMBDA  # "Lambda" is an alias of AWS Lambda
+    assert {"lambda-container-image", "lambda-runtime-api"} <= {e["id"] for e in found}
+    prefixed = client.get("/api/entities", query_string={"q": "amazon e"}).get_json()["entities"]
+    assert prefixed and all(e["label"].lower().startswith("amazon e") for e in prefixed)
+    everything = client.get("/api/entities", query_string={"limit": 1000}).get_json()["entities"]
+    assert sorted(e["id"] for e in everything) == sorted(e.key for e in st.snapshot.entities.values())
+    assert len(client.get("/api/entities", query_string={"limit": 2}).get_json()["entities"]) == 2
+    assert client.get("/api/entities", query_string={"q": "no such thing at all"}).get_json()["entities"] == []
+    error_of(client.get("/api/entities", query_string={"limit": "many"}), 400)
+
+
+def test_entity_has_every_fact_in_and_out_with_evidence(client: FlaskClient, st: State) -> None:
+    body = client.get(f"/api/entities/{LAMBDA}").get_json()
+    iri = str(ENT[LAMBDA])
+    assert body["entity"]["iri"] == iri and body["entity"]["label"] == "AWS Lambda"
+    out = {(f["predicate"], f["object"]) for f in body["facts_out"]}
+    into = {(f["subject"], f["predicate"]) for f in body["facts_in"]}
+    key = {e.iri: e.key for e in st.snapshot.entities.values()}
+    assert out == {(f.predicate, key.get(f.object, f.object)) for f in st.snapshot.facts if f.subject == iri}
+    assert into == {(key[f.subject], f.predicate) for f in st.snapshot.facts if f.object_is_entity and f.object == iri}
+    assert out and into
+    for fact in body["facts_out"] + body["facts_in"]:
+        assert fact["evidence"] and fact["support"] == len(fact["sources"])
+        assert all({"source", "line", "text"} <= set(e) for e in fact["evidence"])
+
+
+def test_unknown_entity_is_404(client: FlaskClient) -> None:
+    assert error_of(client.get("/api/entities/no-such-entity"), 404)["code"] == "not_found"
+
+
+def test_compare_splits_shared_and_own_facts(client: FlaskClient) -> None:
+    body = client.get("/api/compare", query_string={"a": LAMBDA, "b": "AWS Batch"}).get_json()
+    assert (body["a"]["id"], body["b"]["id"]) == (LAMBDA, "aws-batch")
+    shared = {(f["predicate"], f["object"]) for f in body["shared"]}
+    only_a = {(f["predicate"], f["object"]) for f in body["only_a"]}
+    only_b = {(f["predicate"], f["object"]) for f in body["only_b"]}
+    assert shared and only_a and only_b
+    assert not (shared & only_a) and not (shared & only_b)
+    assert body["between"] and all({f["subject"], f["object"]} == {LAMBDA, "aws-batch"} for f in body["between"])
+    error_of(client.get("/api/compare", query_string={"a": LAMBDA}), 400)
+    error_of(client.get("/api/compare", query_string={"a": LAMBDA, "b": "nothing-like-it"}), 404)
+
+
+def test_path_follows_edges_of_the_graph(client: FlaskClient, st: State) -> None:
+    body = client.get("/api/path", query_string={"from": LAMBDA, "to": "ubuntu"}).get_json()
+    length = nx.shortest_path_length(st.snapshot.nx.to_undirected(), str(ENT[LAMBDA]), str(ENT["ubuntu"]))
+    assert body["paths"]
+    for found in body["paths"]:
+        ids = [n["id"] for n in found["nodes"]]
+        assert ids[0] == LAMBDA and ids[-1] == "ubuntu" and len(ids) == length + 1
+        joined = {frozenset((e["source"], e["target"])) for e in found["edges"]}
+        assert all(frozenset(pair) in joined for pair in pairwise(ids))
+    error_of(client.get("/api/path", query_string={"from": LAMBDA}), 400)
+    error_of(client.get("/api/path", query_string={"from": LAMBDA, "to": "ubuntu", "limit": 0}), 400)
+
+
+def test_graph_gives_cytoscape_elements(client: FlaskClient, st: State) -> None:
+    body = client.get("/api/graph", query_string={"focus": LAMBDA, "depth": 1}).get_json()
+    ids = {n["data"]["id"] for n in body["nodes"]}
+    neighbours = set(nx.all_neighbors(st.snapshot.nx, str(ENT[LAMBDA])))
+    assert ids == {LAMBDA} | {st.snapshot.entities[n].key for n in neighbours}
+    assert all({"id", "label", "type", "support"} <= set(n["data"]) for n in body["nodes"])
+    for edge in body["edges"]:
+        assert {edge["data"]["source"], edge["data"]["target"]} <= ids
+        assert {"id", "source", "target", "predicate", "support"} <= set(edge["data"])
+    alone = client.get("/api/graph", query_string={"focus": LAMBDA, "depth": 0}).get_json()
+    assert [n["data"]["id"] for n in alone["nodes"]] == [LAMBDA]
+    whole = client.get("/api/graph").get_json()
+    assert len(whole["nodes"]) == st.snapshot.nx.number_of_nodes()
+    assert len(whole["edges"]) == st.snapshot.nx.number_of_edges()
+    runs_on = client.get("/api/graph", query_string={"relations": "runs_on"}).get_json()
+    assert runs_on["edges"] and {e["data"]["predicate"] for e in runs_on["edges"]} == {"runs_on"}
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"depth": "two"}, 400),
+        ({"focus": LAMBDA, "depth": 4}, 400),  # past MAX_DEPTH
+        ({"focus": LAMBDA, "depth": -1}, 400),
+        ({"relations": "runs_on,no_such_relation"}, 400),
+        ({"focus": ""}, 400),
+        ({"focus": "no-such-entity"}, 404),
+    ],
+)
+def test_graph_refuses_bad_parameters(client: FlaskClient, query: dict[str, Any], status: int) -> None:
+    error_of(client.get("/api/graph", query_string=query), status)
+
+
+@pytest.mark.parametrize(("fmt", "rdf_format"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_export_rdf_round_trips(client: FlaskClient, st: State, fmt: str, rdf_format: str) -> None:
+    response = client.get("/api/export", query_string={"format": fmt})
+    assert response.status_code == 200
+    assert f"kgqa-graph.{fmt}" in response.headers["Content-Disposition"]
+    graph = Graph().parse(data=response.data, format=rdf_format)
+    assert len(graph) == len(st.snapshot.graph)
+
+
+def test_export_trig_keeps_named_graphs_and_graphml_the_projection(client: FlaskClient, st: State) -> None:
+    dataset = Dataset().parse(data=client.get("/api/export?format=trig").data, format="trig")
+    named = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert named == {str(g.identifier) for g in st.dataset.graphs() if len(g)}
+    assert len(named) > 1
+    graphml = nx.read_graphml(io.BytesIO(client.get("/api/export?format=graphml").data))
+    assert graphml.number_of_nodes() == st.snapshot.nx.number_of_nodes()
+    assert error_of(client.get("/api/export?format=pdf"), 400)["code"] == "bad_query"
+
+
+# ------------------------------------------------------------------------------------ errors, one shape
+
+
+@pytest.mark.parametrize(
+    ("request_args", "status"),
+    [
+        ({"method": "GET", "path": "/no/such/page"}, 404),
+        ({"method": "DELETE", "path": "/api/ask"}, 405),
+        ({"method": "PUT", "path": "/sparql", "data": "x"}, 405),
+        ({"method": "POST", "path": "/api/ask", "data": {"q": "x" * 2_000_000}}, 413),
+        ({"method": "GET", "path": "/api/entities", "query_string": {"limit": 0}}, 400),
+        ({"method": "GET", "path": "/api/entities/nothing"}, 404),
+        ({"method": "GET", "path": "/sparql", "query_string": {"query": "SELEC nothing"}}, 400),
+        ({"method": "GET", "path": "/sparql", "query_string": {"query": "DROP ALL"}}, 403),
+        (
+            {
+                "method": "GET",
+                "path": "/sparql",
+                "query_string": {"query": "ASK {}"},
+                "headers": {"Accept": "image/png"},
+            },
+            406,
+        ),
+        ({"method": "POST", "path": "/sparql", "data": "ASK {}", "content_type": "text/plain"}, 415),
+    ],
+)
+def test_every_error_is_one_json_shape(client: FlaskClient, request_args: dict[str, Any], status: int) -> None:
+    error_of(client.open(**request_args), status)
+
+
+def test_method_not_allowed_keeps_its_allow_header(client: FlaskClient) -> None:
+    response = client.delete("/api/ask")
+    error_of(response, 405)
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_unexpected_errors_are_500_json_without_the_traceback(corpus_graph: Path) -> None:
+    app = create_app({"GRAPH": str(corpus_graph)})
+
+    def fail() -> str:
+        raise RuntimeError("internal detail 4f1c")
+
+    app.add_url_rule("/fail", view_func=fail)
+    response = app.test_client().get("/fail")
+    assert error_of(response, 500)["code"] == "internal_error"
+    assert b"4f1c" not in response.data and b"RuntimeError" not in response.data
+
+
+# ------------------------------------------------------------------------------------------ OpenAPI
+
+
+def test_openapi_describes_every_route(app: Flask, client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.0")
+    routes = {
+        rule.rule.replace("<ident>", "{id}"): set(rule.methods or ()) - {"HEAD", "OPTIONS"}
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+    }
+    assert set(spec["paths"]) == set(routes)
+    for path, methods in routes.items():
+        assert {m.lower() for m in methods} == set(spec["paths"][path]), path
+
+
+def test_schemathesis_finds_no_server_error_or_schema_mismatch(app: Flask) -> None:
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.specs.openapi import checks
+
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    run_checks = [
+        schemathesis.checks.not_a_server_error,
+        checks.status_code_conformance,
+        checks.content_type_conformance,
+        checks.response_schema_conformance,
+        checks.response_headers_conformance,
+    ]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 10
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=12, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        )
+        def check(case: Any) -> None:
+            case.call_and_validate(checks=run_checks)
+
+        check()
+
+
+# ---------------------------------------------------------------------------------- SPARQL protocol
+
+LABELS = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label LIMIT 5"
+
+
+@pytest.mark.parametrize("how", ["get", "form", "body"])
+def test_sparql_protocol_takes_queries_three_ways(client: FlaskClient, how: str) -> None:
+    if how == "get":
+        response = client.get("/sparql", query_string={"query": LABELS})
+    elif how == "form":
+        response = client.post("/sparql", data={"query": LABELS})
+    else:
+        response = client.post("/sparql", data=LABELS, content_type="application/sparql-query")
+    assert response.status_code == 200 and response.mimetype == "application/sparql-results+json"
+    body = response.get_json()
+    assert body["head"]["vars"] == ["s", "label"] and len(body["results"]["bindings"]) == 5
+    assert response.headers["X-KGQA-Truncated"] == "false"
+
+
+def test_sparql_results_in_every_format(client: FlaskClient) -> None:
+    def get(accept: str) -> TestResponse:
+        response = client.get("/sparql", query_string={"query": LABELS}, headers={"Accept": accept})
+        assert response.status_code == 200 and response.mimetype == accept
+        return response
+
+    rows = get("application/sparql-results+json").get_json()["results"]["bindings"]
+    labels = [r["label"]["value"] for r in rows]
+    assert [r["label"] for r in csv.DictReader(io.StringIO(get("text/csv").get_data(as_text=True)))] == labels
+    tsv = get("text/tab-separated-values").get_data(as_text=True).splitlines()
+    assert tsv[0] == "?s\t?label" and [line.split("\t")[1] for line in tsv[1:]] == [f'"{x}"' for x in labels]
+    xml = Result.parse(io.BytesIO(get("application/sparql-results+xml").data), format="xml")
+    assert [str(row.label) for row in xml] == labels  # type: ignore[union-attr]
+
+
+def test_ask_and_graph_queries_negotiate_their_own_formats(client: FlaskClient, st: State) -> None:
+    ask = client.get("/sparql", query_string={"query": "ASK { ?s a kg:Evidence }"})
+    assert ask.get_json() == {"head": {}, "boolean": True}
+    no = client.get("/sparql", query_string={"query": "ASK { ?s a kg:Nothing }"}, headers={"Accept": "text/csv"})
+    assert no.get_data(as_text=True).splitlines() == ["_askResult", "false"]
+    construct = f"CONSTRUCT {{ <{ENT[LAMBDA]}> ?p ?o }} WHERE {{ <{ENT[LAMBDA]}> ?p ?o }}"
+    expected = set(st.dataset.triples((URIRef(ENT[LAMBDA]), None, None)))
+    for accept, fmt in [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+                        ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")]:  # fmt: skip
+        response = client.get("/sparql", query_string={"query": construct}, headers={"Accept": accept})
+        assert response.mimetype == accept
+        assert set(Graph().parse(data=response.data, format=fmt)) == expected
+    described = client.get("/sparql", query_string={"query": f"DESCRIBE <{ENT[LAMBDA]}>"})
+    assert described.mimetype == "text/turtle" and expected <= set(Graph().parse(data=described.data))
+
+
+def test_select_rows_are_capped_and_the_response_says_so(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert len(response.get_json()["results"]["bindings"]) == ROW_CAP
+    assert response.headers["X-KGQA-Truncated"] == "true"
+    assert response.headers["X-KGQA-Row-Cap"] == str(ROW_CAP)
+
+
+def test_service_description_without_a_query(client: FlaskClient, st: State) -> None:
+    response = client.get("/sparql")
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    graph = Graph().parse(data=response.data, format="turtle")
+    service = next(graph.subjects(RDF.type, SD.Service))
+    assert (service, SD.endpoint, URIRef("http://localhost/sparql")) in graph
+    names = set(graph.objects(None, SD.name))
+    assert names == {g.identifier for g in st.dataset.graphs() if len(g) and str(g.identifier).startswith("https")}
+
+
+def test_sparql_sends_cors_headers_for_browser_clients(client: FlaskClient) -> None:
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    answer = client.post("/sparql", data={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    failed = client.get("/sparql", query_string={"query": "nonsense"}, headers={"Origin": "https://yasgui.example"})
+    assert failed.status_code == 400 and failed.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    ("request_args", "status"),
+    [
+        ({"method": "GET", "path": "/sparql?query=ASK{}&query=ASK{}"}, 400),
+        ({"method": "POST", "path": "/sparql", "data": {}}, 400),
+        (
+            {"method": "GET", "path": "/sparql", "query_string": {"query": "ASK {}", "default-graph-uri": "http://x/"}},
+            403,
+        ),
+        (
+            {"method": "GET", "path": "/sparql", "query_string": {"query": "ASK {}", "named-graph-uri": "http://x/"}},
+            403,
+        ),
+    ],
+)
+def test_sparql_protocol_errors(client: FlaskClient, request_args: dict[str, Any], status: int) -> None:
+    error_of(client.open(**request_args), status)

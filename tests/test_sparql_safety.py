@@ -1,0 +1,303 @@
+"""User SPARQL cannot write, fetch, read files or run forever: the screen, the isolated child and /sparql."""
+
+import contextlib
+import multiprocessing
+import os
+import select
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Dataset, Graph, URIRef
+
+from kg.errors import BadQuery, Forbidden, KGError, QueryTimeout
+from kg.safety import screen
+from kg.sparql import QueryTooLarge, run_isolated
+from service import create_app
+from service.state import state
+
+TIMEOUT = 1.0
+SECRET = "SECRET-7c41d9"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+INSERTED = (URIRef("http://example.org/s"), URIRef("http://example.org/p"), URIRef("http://example.org/o"))
+TRIPLE = " ".join(term.n3() for term in INSERTED)
+
+
+@pytest.fixture(scope="module")
+def app(corpus_graph: Path) -> Flask:
+    return create_app({"TESTING": True, "GRAPH": str(corpus_graph), "QUERY_TIMEOUT": TIMEOUT})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A socket listening on a free loopback port: anything that connects shows up as readable."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock
+
+
+def url_of(sock: socket.socket) -> str:
+    return f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+
+
+def connected(sock: socket.socket, wait_s: float = 0.5) -> bool:
+    """Whether a connection came to the listener within `wait_s` seconds."""
+    return bool(select.select([sock], [], [], wait_s)[0])
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.ttl"
+    path.write_text(f'<http://example.org/s> <http://example.org/p> "{SECRET}" .\n', encoding="utf-8")
+    return path
+
+
+def assert_json_error(response: Any, status: int) -> None:
+    assert response.status_code == status, response.data[:300]
+    assert set(response.get_json()) == {"error"}
+
+
+# ------------------------------------------------------------------------------------------ the screen
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "SelectQuery"),
+        ("ASK { ?s a kg:Evidence }", "AskQuery"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "ConstructQuery"),
+        ("DESCRIBE <https://kgqa.example/entity/aws-lambda>", "DescribeQuery"),
+        ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "SelectQuery"),
+        ("SELECT * WHERE { ?s ?p <urn:isbn:123> . FILTER(?p != <mailto:a@b.c>) }", "SelectQuery"),
+    ],
+)
+def test_screen_passes_read_only_queries(query: str, kind: str) -> None:
+    assert screen(query).algebra.name == kind
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE SILENT ?endpoint { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://127.0.0.1:9/> { ?s ?q ?r } } }",
+        "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }",
+        "SELECT * WHERE { { SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } }",
+        "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }",
+        "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <http://127.0.0.1:9/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "ASK FROM <https://kgqa.example/graph/ontology> { ?s ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } FROM <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }",
+        "DESCRIBE <http://example.org/x> FROM <http://127.0.0.1:9/x>",
+        "SELECT * WHERE { ?s ?p <file:///etc/passwd> }",
+        "SELECT * WHERE { GRAPH <file:///etc/passwd> { ?s ?p ?o } }",
+        "BASE <file:///etc/> SELECT * WHERE { ?s ?p <passwd> }",
+        "PREFIX f: <FILE:///etc/> SELECT * WHERE { ?s ?p ?o }",
+        'SELECT * WHERE { ?s ?p "x"^^<file:///etc/passwd> }',
+        "SELECT * WHERE { ?s ?p <ftp://127.0.0.1:9/x> }",
+    ],
+)
+def test_screen_refuses_what_would_fetch(query: str) -> None:
+    with pytest.raises(Forbidden) as refused:
+        screen(query)
+    assert refused.value.status == 403
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <file:///etc/passwd>",
+        "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://example.org/g>",
+        "CLEAR ALL",
+        "DROP GRAPH <https://kgqa.example/graph/ontology>",
+        "CREATE GRAPH <http://example.org/g>",
+        "PREFIX ex: <http://example.org/> INSERT { ?s ex:p ?o } WHERE { ?s ?q ?o }",
+    ],
+)
+def test_screen_refuses_every_update(update: str) -> None:
+    with pytest.raises(Forbidden, match="read-only"):
+        screen(update)
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("SELEC * WHERE { ?s ?p ?o }", "col"),
+        ("SELECT * WHERE { ?s ?p }", "col"),
+        ("   ", "empty"),
+        ("PREFIX ex: <http://example.org/>", "col"),
+        ("SELECT * WHERE { ?s nope:p ?o }", "nope"),
+        ("SELECT * WHERE " + "{" * 2000, "recursion"),
+    ],
+)
+def test_screen_explains_syntax_errors(query: str, says: str) -> None:
+    with pytest.raises(BadQuery) as bad:
+        screen(query)
+    assert bad.value.status == 400 and says in bad.value.message
+
+
+# -------------------------------------------------------------------------------------- through /sparql
+
+
+def test_update_is_refused_and_the_graph_is_unchanged(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        dataset = state().dataset
+    before = len(dataset)
+    insert = f"INSERT DATA {{ {TRIPLE} }}"
+    for response in (
+        client.post("/sparql", data={"update": insert}),
+        client.post("/sparql", data=insert, content_type="application/sparql-update"),
+        client.post("/sparql", data={"query": insert}),
+        client.get("/sparql", query_string={"query": insert}),
+        client.post("/sparql", data={"update": "DROP ALL"}),
+        client.get("/sparql", query_string={"update": "CLEAR DEFAULT"}),
+    ):
+        assert_json_error(response, 403)
+    assert len(dataset) == before
+    assert INSERTED not in dataset
+    ask = client.get("/sparql", query_string={"query": f"ASK {{ {TRIPLE} }}"})
+    assert ask.get_json()["boolean"] is False
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).get_json()["boolean"] is True
+
+
+def test_rdflib_alone_would_connect_to_a_service(listener: socket.socket) -> None:
+    """The threat is real and the listener sees it: plain rdflib opens a connection for SERVICE."""
+    query = f"SELECT * WHERE {{ SERVICE <{url_of(listener)}> {{ ?s ?p ?o }} }}"
+
+    def attempt() -> None:
+        with contextlib.suppress(Exception):  # the listener closes the connection unanswered
+            list(Graph().query(query))
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    arrived = connected(listener, wait_s=10)
+    if arrived:
+        listener.accept()[0].close()  # rdflib's request fails and the thread ends
+    thread.join(10)
+    assert arrived
+
+
+def test_service_and_remote_dataset_queries_make_no_connection(client: FlaskClient, listener: socket.socket) -> None:
+    url = url_of(listener)
+    queries = [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"DESCRIBE <http://example.org/x> FROM <{url}>",
+        f"LOAD <{url}>",
+    ]
+    for query in queries:
+        assert_json_error(client.post("/sparql", data={"query": query}), 403)
+    assert_json_error(client.get("/sparql", query_string={"query": "ASK {}", "default-graph-uri": url}), 403)
+    assert not connected(listener)
+
+
+def test_rdflib_alone_would_read_a_file(secret_file: Path) -> None:
+    """The threat is real: plain rdflib loads a FROM <file:...> graph into a Dataset query."""
+    rows = Dataset().query(f"SELECT ?o FROM <{secret_file.as_uri()}> WHERE {{ ?s ?p ?o }}")
+    assert SECRET in {str(row[0]) for row in rows}  # type: ignore[index]
+
+
+def test_file_iris_never_return_the_file(client: FlaskClient, secret_file: Path) -> None:
+    uri = secret_file.as_uri()
+    relative = os.path.relpath(secret_file)
+    queries = [
+        f"SELECT ?o FROM <{uri}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT ?o FROM NAMED <{uri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"SELECT ?o WHERE {{ GRAPH <{uri}> {{ ?s ?p ?o }} }}",
+        f"SELECT ?o WHERE {{ SERVICE <{uri}> {{ ?s ?p ?o }} }}",
+        f"SELECT ?o WHERE {{ SERVICE <file:{secret_file}> {{ ?s ?p ?o }} }}",
+        f"BASE <{secret_file.parent.as_uri()}/> SELECT ?o FROM <secret.ttl> WHERE {{ ?s ?p ?o }}",
+        f"SELECT ?o FROM <{relative}> WHERE {{ ?s ?p ?o }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{uri}> WHERE {{ ?s ?p ?o }}",
+        f"LOAD <{uri}>",
+    ]
+    for query in queries:
+        for response in (
+            client.post("/sparql", data={"query": query}),
+            client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}),
+        ):
+            assert response.status_code == 403, query
+            assert SECRET.encode() not in response.data
+
+
+def test_the_child_refuses_files_and_connections_even_unscreened(secret_file: Path, listener: socket.socket) -> None:
+    """Whatever rdflib does, the isolated child may not open a file or a connection."""
+    with pytest.raises(Forbidden):
+        run_isolated(lambda: secret_file.read_text(), timeout_s=10)
+    with pytest.raises(Forbidden):
+        run_isolated(lambda: urlopen(url_of(listener), timeout=2).read(), timeout_s=10)
+    with pytest.raises(Forbidden) as refused:
+        query = f"SELECT ?o FROM <{secret_file.as_uri()}> WHERE {{ ?s ?p ?o }}"
+        run_isolated(lambda: [str(row) for row in Dataset().query(query)], timeout_s=10)
+    assert SECRET not in refused.value.message
+    assert not connected(listener)
+    assert run_isolated(lambda: sum(range(10)), timeout_s=10) == 45
+
+
+def test_a_cartesian_product_is_stopped_in_time(client: FlaskClient) -> None:
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": CARTESIAN})
+    elapsed = time.monotonic() - started
+    assert_json_error(response, 503)
+    assert response.get_json()["error"]["code"] == "query_timeout"
+    assert elapsed < TIMEOUT + 1
+    assert not multiprocessing.active_children()  # the child was killed and reaped
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).get_json()["boolean"] is True
+
+
+def test_a_query_that_needs_too_much_memory_is_stopped() -> None:
+    with pytest.raises(QueryTooLarge) as stopped:
+        run_isolated(lambda: len(bytearray(4_000_000_000)), timeout_s=20, memory_bytes=200_000_000)
+    assert stopped.value.status == 503
+
+
+def test_errors_come_back_from_the_child_with_their_status() -> None:
+    def bad() -> None:
+        raise BadQuery("no good")
+
+    with pytest.raises(BadQuery, match="no good"):
+        run_isolated(bad, timeout_s=10)
+    with pytest.raises(QueryTimeout):
+        run_isolated(lambda: time.sleep(30), timeout_s=0.5)
+    with pytest.raises(KGError) as died:
+        run_isolated(lambda: os._exit(3), timeout_s=10)
+    assert died.value.status == 500
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"data": b"x" * 2_000_000, "content_type": "application/sparql-query"},
+        {"data": b"x" * 2 * 1024 * 1024, "content_type": "application/sparql-query"},
+        {"data": {"query": "ASK {}", "pad": "x" * 2_000_000}},
+    ],
+)
+def test_a_2_mb_body_gets_413(client: FlaskClient, request_args: dict[str, Any]) -> None:
+    response = client.post("/sparql", **request_args)
+    assert_json_error(response, 413)
+    assert response.get_json()["error"]["code"] == "request_entity_too_large"
+
+
+def test_a_body_under_the_limit_is_read(client: FlaskClient) -> None:
+    query = "ASK { ?s ?p ?o }" + " " * 1_900_000
+    response = client.post("/sparql", data=query, content_type="application/sparql-query")
+    assert response.status_code == 200 and response.get_json()["boolean"] is True
