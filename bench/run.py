@@ -111,9 +111,65 @@ def bench_ask(rounds: int = 5) -> list[tuple[str, str]]:
     ]
 
 
+def bench_service(seconds: int = 10) -> list[tuple[str, str]]:
+    """wrk against `kgqa serve` (gunicorn, 2 workers) on loopback: /healthz (the ceiling), /api/ask and a
+    /sparql lookup, in one run."""
+    import re
+    import shutil
+    import socket
+    import subprocess
+    import urllib.request
+    from urllib.parse import quote
+
+    if not shutil.which("wrk"):
+        return [("service (wrk)", "skipped: wrk is not installed (apt-get install wrk)")]
+    with tempfile.TemporaryDirectory() as tmp, socket.socket() as s:
+        run_ingest([SOURCES_DIR], Path(tmp))
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "kgqa.cli", "serve", "--graph", tmp, "--port", str(port), "--workers", "2"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            query = "SELECT ?o WHERE { ent:aws-batch kg:runsOn ?o }"
+            targets = {
+                "/healthz (ceiling)": "/healthz",
+                "/api/ask 'what does batch run on'": "/api/ask?q=" + quote("what does batch run on"),
+                "/sparql lookup (JSON)": "/sparql?query=" + quote(query),
+            }
+            rows, rates = [], {}
+            for name, path in targets.items():
+                out = subprocess.run(
+                    ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", base + path],
+                    capture_output=True, text=True, timeout=seconds + 30,
+                ).stdout  # fmt: skip
+                rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+                p99 = re.search(r"99%\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+                errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+                rates[name] = rate
+                rows.append(
+                    (f"service {name}", f"{rate:,.0f} req/s, p99 {p99}, non-2xx {errors.group(1) if errors else 0}")
+                )
+            ask = rates["/api/ask 'what does batch run on'"] / rates["/healthz (ceiling)"]
+            rows.append(("service /api/ask vs ceiling", f"{ask:.2f}x"))
+            return rows
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def main() -> None:
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
-    rows = bench_ingest() + bench_ask() + bench_throughput()
+    rows = bench_ingest() + bench_ask() + bench_service() + bench_throughput()
     print("\n| measure | value |\n| --- | --- |")
     for name, value in rows:
         print(f"| {name} | {value} |")
