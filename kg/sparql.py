@@ -218,8 +218,10 @@ def run_isolated(task: Callable[[], T], *, timeout_s: float, memory_bytes: int |
         reader.close()
         if child.is_alive():
             child.kill()
-        child.join()
-        child.close()
+        child.join(timeout=5)
+        if child.exitcode is None:  # under concurrent requests join can return before the child is reaped
+            child.kill()
+            child.join()
     if outcome == "error":
         raise value
     return value

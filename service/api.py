@@ -87,9 +87,7 @@ def node_key(st: State, iri: str) -> str:
 @bp.get("/healthz")
 def healthz() -> Response:
     st = state()
-    return jsonify(
-        status="ok", triples=len(st.dataset), entities=len(st.snapshot.entities), facts=len(st.snapshot.facts)
-    )
+    return jsonify(status="ok", triples=st.triples, entities=len(st.snapshot.entities), facts=len(st.snapshot.facts))
 
 
 @bp.route("/api/ask", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ class State:
     by_name: dict[str, EntityRecord]  # lower-cased labels and aliases
     facts_out: dict[str, list[FactRecord]]  # by subject IRI
     facts_in: dict[str, list[FactRecord]]  # by object IRI
+    triples: int  # counted once: len() of a Dataset walks every graph
     exports: dict[str, bytes] = field(default_factory=dict)  # /api/export bodies, made once
 
     def entity(self, ident: str, param: str) -> EntityRecord:
@@ -63,6 +64,7 @@ def load(directory: Path) -> State:
         by_name,
         dict(facts_out),
         dict(facts_in),
+        len(dataset),
     )
 
 
