@@ -8,7 +8,7 @@ notes say: when the graph lacks the entity, the relation or those words, the ans
 import math
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from rdflib import URIRef
@@ -67,7 +67,8 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The answer as JSON-ready data (its fields already hold plain lists and dicts: no deep copy)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 class _Run:
