@@ -4,6 +4,8 @@ import csv
 import io
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 from urllib.error import HTTPError
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from urllib.request import ProxyHandler, Request, build_opener
 
 import pytest
@@ -191,3 +193,26 @@ def test_serve_refuses_to_start_without_a_graph(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, timeout=60)
     assert done.returncode != 0
     assert b"no graph at" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/healthz",
+        "/api/ask?q=" + quote("what does batch run on"),
+        "/sparql?query=" + quote("SELECT ?o WHERE { ent:aws-batch kg:runsOn ?o }"),
+    ],
+)
+def test_under_load_every_valid_request_succeeds(base_url: str, path: str) -> None:
+    """wrk (Debian's package) for a few seconds: no non-2xx answer, no socket error."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("wrk is not installed (.ci/run installs it)")
+        pytest.skip("wrk is not installed")
+    out = subprocess.run(
+        [wrk, "-t2", "-c8", "-d3s", base_url + path], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert re.search(r"Requests/sec:\s+[\d.]+", out), out
+    assert "Non-2xx" not in out, out
+    assert "Socket errors" not in out, out
