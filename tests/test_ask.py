@@ -129,3 +129,15 @@ def test_cli_reads_questions_from_stdin_as_json_lines(corpus_graph):
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["kind"] for r in rows] == ["definition", "comparison"]
+
+
+def test_questions_about_notes_never_seen(tmp_path_factory):
+    """Ingest the unseen notes (storage, messaging, databases) and ask about them."""
+    from ingest.pipeline import run_ingest
+
+    graph = tmp_path_factory.mktemp("unseen")
+    assert not run_ingest([DATA / "unseen"], graph).errors
+    qa = QA(load_snapshot(graph))
+    items = load(DATA / "unseen" / "questions.json")
+    wrong = [i["q"] for i in items if not answer_ok(qa.ask(i["q"]).answer, i["must_contain"])]
+    assert not wrong

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from kg.facts import EntityRecord
-from kg.lexicon import english_words
+from kg.lexicon import word_classes
 
 STOP = frozenset(
     """a an the of and or to for in on with by is are be it its what which how does do did can could should
@@ -56,9 +56,11 @@ class NameIndex:
         self.entities = entities
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
+        dictionary = frozenset().union(*word_classes().values())
         for iri, ent in sorted(entities.items(), key=lambda kv: kv[1].type != "AwsService"):
             for name in (ent.label, *ent.aliases):
-                if name.isupper() and name.isalpha() and name.lower() in english_words():
+                acronym_word = name.isupper() and name.isalpha() and name.lower() in dictionary
+                if acronym_word and ent.type != "AwsService":  # 'EBS' is asked in lower case; 'mean' is a word
                     self.shouted.add(name.lower())
                 for form in variants(name):
                     if len(form) >= 2:
