@@ -76,6 +76,8 @@ CUES: dict[str, Cue] = {
     "provisions": Cue("provisions", "mixed", ([_w("provision", "provisions")],)),
     "launches": Cue("launches", "mixed", ([_w("launch", "launches", "launching")],)),
     "runs": Cue("runs", "entity", ([_l("run")], [_w("running")])),
+    "through": Cue("uses", "entity", ([_w("through", "via")],)),
+    "implements": Cue("requires", "mixed", ([_w("must"), _w("implement", "use", "support")],)),
     "uses": Cue("uses", "mixed", ([_l("use")], [_w("using")])),
     "supports": Cue("supports", "mixed", ([_l("support")], [_w("support"), _w("for")])),
     "requires": Cue("requires", "mixed", ([_l("require", "need")],)),

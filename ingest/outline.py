@@ -55,7 +55,10 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
         opening = [e for e in sdoc.ents if e.ent_id_ and e.start == end + 1]  # "Public: Docker Hub"
         adjective = st.label.lower() in word_classes()["adj"] and " " not in st.label
         return opening[0].ent_id_ if opening and adjective else None
-    if st.kind == "item":  # "AWS Snowball = physical device ...": its sub-bullets are about it
+    if st.kind == "item":  # "AWS Snowball = physical device ...", or a bare name: its sub-bullets are about it
+        named = [e for e in sdoc.ents if e.ent_id_]
+        if len(named) == 1 and named[0].start == 0 and named[0].end == len(sdoc):
+            return str(named[0].ent_id_)
         first = [e for e in sdoc.ents if e.ent_id_ and e.start <= 1]
         if first and first[0].end < len(sdoc) and sdoc[first[0].end].text in ("=", "==", "is", "are"):
             return str(first[0].ent_id_)

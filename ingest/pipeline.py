@@ -102,7 +102,11 @@ def _extract_chunk(docs: list[Document]) -> Extraction:
 
 
 def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extraction:
-    extractor = RelationExtractor(nlp.vocab, types={k: e.type for k, e in table.entities.items()})
+    extractor = RelationExtractor(
+        nlp.vocab,
+        types={k: e.type for k, e in table.entities.items()},
+        labels={k: e.label for k, e in table.entities.items()},
+    )
     linker = nlp.get_pipe("ocr_linker")
     out = Extraction()
     for doc in docs:

@@ -38,6 +38,10 @@ OBJECT_STOPS = frozenset(
     }
 )
 CAPABILITIES = frozenset({"supports", "integrated_with", "exposes", "runs_on", "supports_language"})
+CATEGORY_HEADS = frozenset(
+    """offering service platform registry repository tool technology paradigm database system storage
+    model engine broker cache warehouse queue stream gateway framework runtime language""".split()
+)
 LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can only|only one|only works)\b")
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
@@ -127,9 +131,10 @@ def verb_initial(tokens: Span) -> bool:
 class RelationExtractor:
     """Turns (Doc, Context) into candidate facts. `types` maps entity keys to their class."""
 
-    def __init__(self, vocab: Vocab, *, types: dict[str, str]) -> None:
+    def __init__(self, vocab: Vocab, *, types: dict[str, str], labels: dict[str, str] | None = None) -> None:
         self.matcher = build_matcher(vocab)
         self.types = types
+        self.labels = labels or {}
 
     # -------------------------------------------------------------- spans
 
@@ -291,6 +296,11 @@ class RelationExtractor:
         label_text: str = "",
     ) -> Iterator[Candidate]:
         lead, pstart = self.leading_subjects(doc, start, end)
+        if lead and default_subject and doc[start].lower_ in ("the", "this", "these", "that"):
+            topic_name = self.labels.get(default_subject, "").lower()
+            mention = next((e.text.lower() for e in doc.ents if e.start <= start + 1 and e.ent_id_ == lead[0]), "")
+            if mention and topic_name.endswith(mention):
+                lead = [default_subject]  # "The container image must ..." under "Lambda Container Image"
         explicit = bool(lead)
         subjects = lead or ([default_subject] if default_subject else [])
         if not subjects:
@@ -691,6 +701,10 @@ class RelationExtractor:
             and (start == 0 or label_is_subject)
             and not (label and not label_is_subject)
         )
+        last = [t for t in span if t.is_alpha][-1:]
+        named_kind = bool(last) and (last[0].lower_ in CATEGORY_HEADS or last[0].lemma_ in CATEGORY_HEADS)
+        short_kind = len(span) <= 4 and named_kind and not verb_initial(span) and not is_negated(span)
+        definitional = definitional or (short_kind and not explicit and not label)  # "Serverless offering"
         pred = "is_a" if definitional else "has_property"
         if definitional:  # "Managed NFS that can be mounted ...": the noun phrase
             text = doc[start : next((j for j in range(start, end) if doc[j].lower_ in RELATIVES), end)].text
