@@ -300,7 +300,10 @@ class QA:
         run.use(used)
         shorts = [a for a in ent.aliases if a.isupper()]
         names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, s) for s in shorts)][:1]
-        head = ent.label + (f" ({names[0]})" if names else "") + f" is a {_type_label(ent.type)}. "
+        kind = _type_label(ent.type)
+        head = (
+            ent.label + (f" ({names[0]})" if names else "") + f" is {'an' if kind[0] in 'aeiouAEIOU' else 'a'} {kind}. "
+        )
         return Answer(question, True, "definition", head + " ".join(parts[:6]) + self.quote(used[0]))
 
     def attribute(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
