@@ -36,6 +36,20 @@ class QueryTimeout(KGError):
     code = "query_timeout"
 
 
+class NotAcceptable(KGError):
+    """No result format the client accepts."""
+
+    status = 406
+    code = "not_acceptable"
+
+
+class QueryTooLarge(KGError):
+    """A user query outgrew its memory limit."""
+
+    status = 503
+    code = "query_memory"
+
+
 class GraphUnavailable(KGError):
     """The stored graph is missing or unreadable."""
 

@@ -24,21 +24,11 @@ from rdflib.plugins.sparql.processor import SPARQLResult
 from rdflib.query import Result, ResultSerializer
 from rdflib.serializer import Serializer
 
-from kg.errors import BadQuery, Forbidden, KGError, QueryTimeout
+from kg.errors import BadQuery, Forbidden, KGError, NotAcceptable, QueryTimeout, QueryTooLarge
 from kg.namespaces import PREFIXES
 from kg.safety import screen
 
 T = TypeVar("T")
-
-
-class NotAcceptable(KGError):
-    status = 406
-    code = "not_acceptable"
-
-
-class QueryTooLarge(KGError):
-    status = 503
-    code = "query_memory"
 
 
 @dataclass(frozen=True)

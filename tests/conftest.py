@@ -34,6 +34,11 @@ def extract_facts(tmp_path: Path):
     return lambda text, name="note.md": facts_of(text, tmp_path, name)
 
 
+@pytest.fixture
+def client(app):  # each test module that serves defines its own `app` (flaskr style)
+    return app.test_client()
+
+
 @pytest.fixture(scope="session")
 def corpus_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("graph")

@@ -35,11 +35,6 @@ def app(corpus_graph: Path) -> Flask:
     return create_app({"TESTING": True, "GRAPH": str(corpus_graph), "ROW_CAP": ROW_CAP})
 
 
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 @pytest.fixture(scope="module")
 def st(app: Flask) -> State:
     with app.app_context():

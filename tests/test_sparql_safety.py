@@ -17,9 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, URIRef
 
-from kg.errors import BadQuery, Forbidden, KGError, QueryTimeout
+from kg.errors import BadQuery, Forbidden, KGError, QueryTimeout, QueryTooLarge
 from kg.safety import screen
-from kg.sparql import QueryTooLarge, run_isolated
+from kg.sparql import run_isolated
 from service import create_app
 from service.state import state
 
@@ -33,11 +33,6 @@ TRIPLE = " ".join(term.n3() for term in INSERTED)
 @pytest.fixture(scope="module")
 def app(corpus_graph: Path) -> Flask:
     return create_app({"TESTING": True, "GRAPH": str(corpus_graph), "QUERY_TIMEOUT": TIMEOUT})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture
