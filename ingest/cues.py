@@ -77,6 +77,7 @@ CUES: dict[str, Cue] = {
     "launches": Cue("launches", "mixed", ([_w("launch", "launches", "launching")],)),
     "runs": Cue("runs", "entity", ([_l("run")], [_w("running")])),
     "through": Cue("uses", "entity", ([_w("through", "via")],)),
+    "templates": Cue("supports", "entity", ([_w("template", "templates"), _w("for")],)),
     "implements": Cue("requires", "mixed", ([_w("must"), _w("implement", "use", "support")],)),
     "uses": Cue("uses", "mixed", ([_l("use")], [_w("using")])),
     "supports": Cue("supports", "mixed", ([_l("support")], [_w("support"), _w("for")])),
