@@ -30,75 +30,14 @@ CAPITALISED = re.compile(
     r"(?<![\w.])(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}s?))+"
 )
 GENERIC = frozenset(
-    [
-        "summary",
-        "overview",
-        "index",
-        "introduction",
-        "example",
-        "examples",
-        "benefits",
-        "benefit",
-        "pricing",
-        "use",
-        "cases",
-        "case",
-        "other",
-        "why",
-        "what",
-        "how",
-        "section",
-        "notes",
-        "note",
-        "part",
-        "chapter",
-        "key",
-        "points",
-        "the",
-        "a",
-        "an",
-        "free",
-        "easy",
-        "new",
-        "your",
-        "my",
-        "our",
-        "this",
-        "that",
-        "these",
-        "aws",
-        "amazon",
-        "function",
-        "functions",
-        "service",
-        "services",
-        "working",
-        "reading",
-        "public",
-        "private",
-        "pay",
-        "fully",
-    ]
+    """summary overview index introduction example examples benefits benefit pricing use cases case other
+    why what how section notes note part chapter key points the a an free easy new your my our this that
+    these aws amazon function functions service services working reading public private pay fully vs
+    versus""".split()
 )
 CATEGORY_WORDS = frozenset(
-    [
-        "billing",
-        "pricing",
-        "price",
-        "cost",
-        "costs",
-        "support",
-        "summary",
-        "architecture",
-        "limits",
-        "limit",
-        "example",
-        "use",
-        "cases",
-        "time",
-        "type",
-        "types",
-    ]
+    """billing pricing price cost costs support summary architecture limits limit example use cases time
+    type types""".split()
 )
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
@@ -259,10 +198,10 @@ def _capitalised(text: str, table: NameTable) -> None:
         words = m.group(0).split()
         while words and words[0].lower() in GENERIC:
             words.pop(0)
-        if len(words) < 2 or any(w.lower() in GENERIC or w.lower() in STOP_WORDS for w in words):
-            continue
-        if all(w.isupper() for w in words) or lemma(words[0]) in verbs_only():
-            continue
+        if len(words) < 2 or any(w.lower() in GENERIC | CATEGORY_WORDS or w.lower() in STOP_WORDS for w in words):
+            continue  # "Lambda Billing", "Batch Vs Lambda": a heading's words, not a name
+        if all(w.isupper() for w in words) or lemma(words[0]) in verbs_only() or words[-1].endswith("ed"):
+            continue  # "PROXY REQUESTS", "Create Thumbnails", "RAM Provisioned"
         name = " ".join(words)
         if not table.key_for(name) and not table.key_for(singular(name)) and not near_known(name, table):
             table.add(singular(name), "Concept", [name, singular(name)])
