@@ -14,7 +14,7 @@ from flask import Flask, abort, request
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app, with the graph named by the GRAPH setting loaded; KGError (GraphUnavailable) if it cannot be."""
     # Imported here, as in Flask's tutorial, so that importing service.qa alone does not load the web layer.
-    from service import api, errors, settings, sparql, state
+    from service import api, errors, pages, settings, sparql, state
 
     app = Flask(__name__)
     app.config.from_mapping(settings.resolve(config))
@@ -30,4 +30,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
     return app
