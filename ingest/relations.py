@@ -531,7 +531,8 @@ class RelationExtractor:
         if cue.object == "entity":
             return
         region = doc[rs:re_].text.strip()
-        if re.search(r"[A-Za-z]{2}", region) and not is_negated(doc[rs : rs + 2]):
+        dangling = rs < re_ and doc[rs].lower_ in ("for", "to", "of", "in", "on", "at", "with", "by", "from")
+        if re.search(r"[A-Za-z]{2}", region) and not is_negated(doc[rs : rs + 2]) and not dangling:
             yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
 
     def typed(self, pred: str, key: str) -> str:

@@ -165,7 +165,8 @@ class QA:
 
     def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
         verb = VERBS.get(relation, self.snapshot.ontology.label(relation))
-        return f"{self.label(subject)} {verb} {'; '.join(dict.fromkeys(objects))}."
+        distinct = {re.sub(r"[\W_]+", "", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
+        return f"{self.label(subject)} {verb} {'; '.join(reversed(distinct.values()))}."
 
     def say(self, fact: Fact) -> str:
         return self.sentence(fact.subject, fact.predicate, [self.obj(fact)]).rstrip(".")
@@ -288,10 +289,12 @@ class QA:
                 return self.abstain(question, "definition", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
             return self.found(question, "definition", hits, run, quote=True)
         parts, used = [], []
+        well_known = sum(len(run.objects(e, r)) for r in DEFINING) >= 12
         for relation in DEFINING:
             facts = run.objects(e, relation)
             top = len(facts[0].sources) if facts else 0
-            facts = [f for f in facts if len(f.sources) >= min(top, 2)][: (3 if relation == "is_a" else 2)]
+            floor = min(top, 2) if relation == "is_a" or not well_known else 2  # one noisy note is not enough
+            facts = [f for f in facts if len(f.sources) >= floor][: (3 if relation == "is_a" else 2)]
             if facts:
                 used += facts
                 parts.append(self.sentence(e, relation, [self.obj(f) for f in facts]))
