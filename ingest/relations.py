@@ -106,6 +106,12 @@ def is_negated(tokens: Span) -> bool:
 
 
 @cache
+def verb_bases() -> frozenset[str]:
+    """Base forms of verbs: after '=', 'use instead of X' is advice, not a definition."""
+    return word_classes()["verb"]
+
+
+@cache
 def verbs_only() -> frozenset[str]:
     classes = word_classes()
     return classes["verb"] - classes["noun"] - classes["adj"]
@@ -261,7 +267,7 @@ class RelationExtractor:
         """'Object storage - "infinitely scaling" storage' opening a section: the part before the dash is
         what the topic is."""
         dash = next((t.i for t in doc if t.text in ("-", "--") and t.i > 0 and t.whitespace_), None)
-        if dash is None or dash > 5 or verb_initial(doc[:dash]) or is_negated(doc[:dash]):
+        if dash is None or dash > 5 or doc[0].lemma_ in verbs_only() or is_negated(doc[:dash]):
             return
         if not self.mentions(doc, 0, dash) and not doc[0].is_stop:
             yield Candidate(subject, "is_a", literal(doc[:dash].text), False, "dash_definition")
@@ -319,7 +325,8 @@ class RelationExtractor:
         ):
             be = start  # flashcard answers: "Is a fully managed ..."
         if be is None and not explicit and start + 1 < end and doc[start].lower_ in ("it", "this", "they"):
-            be = start + 1 if doc[start + 1].lemma_ == "be" else None  # "It's OLAP": the topic
+            copula = doc[start + 1].lemma_ == "be" or doc[start + 1].lower_ in ("'s", "’s")
+            be = start + 1 if copula else None  # "It's OLAP": the topic
         if be is not None and doc[be].lower_ != "been" and not self.passive(doc, be, end):
             copula = list(self.copula(doc, be, end, subjects, text, attributes=fallback))
             yield from copula
@@ -429,7 +436,7 @@ class RelationExtractor:
             s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS for m, s, _ in self.all_cues(doc)
         ):
             return True
-        if doc[i].lemma_ in verbs_only():
+        if doc[i].lemma_ in verbs_only() or (doc[be].text in EQUALS and doc[i].lower_ == doc[i].lemma_ in verb_bases()):
             return True  # "Amazon MQ = use instead of SQS"
         return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
 
