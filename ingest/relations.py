@@ -325,8 +325,8 @@ class RelationExtractor:
         ):
             be = start  # flashcard answers: "Is a fully managed ..."
         if be is None and not explicit and start + 1 < end and doc[start].lower_ in ("it", "this", "they"):
-            copula = doc[start + 1].lemma_ == "be" or doc[start + 1].lower_ in ("'s", "’s")
-            be = start + 1 if copula else None  # "It's OLAP": the topic
+            linked = doc[start + 1].lemma_ == "be" or doc[start + 1].lower_ in ("'s", "’s")
+            be = start + 1 if linked else None  # "It's OLAP": the topic
         if be is not None and doc[be].lower_ != "been" and not self.passive(doc, be, end):
             copula = list(self.copula(doc, be, end, subjects, text, attributes=fallback))
             yield from copula
