@@ -6,19 +6,18 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
-from urllib.request import ProxyHandler, Request, build_opener
+from urllib.request import Request
 
 import pytest
 from gunicorn.config import Config
+from live_server import OPENER, free_port, serving, start, stop
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
@@ -29,8 +28,6 @@ from kg.namespaces import ENT
 LABELS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s ?label WHERE { ?s rdfs:label ?label }"
 CONSTRUCT = f"CONSTRUCT {{ <{ENT['aws-lambda']}> ?p ?o }} WHERE {{ <{ENT['aws-lambda']}> ?p ?o }}"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-STARTUP_S = 60
-OPENER = build_opener(ProxyHandler({}))  # loopback only, whatever the environment says about proxies
 
 
 @pytest.fixture(autouse=True)
@@ -40,56 +37,17 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def get(url: str, accept: str | None = None, data: bytes | None = None, content_type: str | None = None) -> Any:
     headers = {k: v for k, v in (("Accept", accept), ("Content-Type", content_type)) if v}
     return OPENER.open(Request(url, data=data, headers=headers), timeout=30)
 
 
-def start(command: list[str], env: dict[str, str], log: IO[bytes], port: int) -> subprocess.Popen[bytes]:
-    """Start a server and wait (boundedly) until /healthz answers."""
-    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            with get(f"http://127.0.0.1:{port}/healthz") as response:
-                if response.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    log.seek(0)
-    pytest.fail(f"the server did not start: {log.read().decode(errors='replace')[-3000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
 def base_url(corpus_graph: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`serve()`, as `kgqa serve` runs it, with a 1 s query timeout."""
-    port = free_port()
-    code = f"from service.server import serve; serve({str(corpus_graph)!r}, '127.0.0.1', {port}, 2)"
     env = {**os.environ, "KGQA_QUERY_TIMEOUT": "1"}
-    with (tmp_path_factory.mktemp("server") / "server.log").open("w+b") as log:
-        process = start([sys.executable, "-c", code], env, log, port)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            stop(process)
+    with serving(corpus_graph, tmp_path_factory.mktemp("server"), env) as url:
+        yield url
 
 
 def sparql(base_url: str, query: str, accept: str) -> Any:
@@ -180,7 +138,7 @@ def test_the_wsgi_entry_runs_under_the_gunicorn_command(corpus_graph: Path, tmp_
         command.append("--no-control-socket")
     env = {**os.environ, "KGQA_GRAPH": str(corpus_graph)}
     with (tmp_path / "gunicorn.log").open("w+b") as log:
-        process = start(command, env, log, port)
+        process = start(command, log, port, env)
         try:
             with sparql(f"http://127.0.0.1:{port}", "ASK { ?s ?p ?o }", "application/sparql-results+json") as response:
                 assert json.load(response)["boolean"] is True

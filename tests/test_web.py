@@ -8,18 +8,14 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import IO, Any
-from urllib.request import ProxyHandler, build_opener
+from typing import Any
 
 import pytest
+from live_server import OPENER, serving
 
 from kg.locations import PROJECT_ROOT
 
@@ -35,9 +31,13 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-STARTUP_S = 60
 WAIT_MS = 15_000
-OPENER = build_opener(ProxyHandler({}))
+
+
+@pytest.fixture(scope="module")
+def base_url(corpus_graph: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(corpus_graph, tmp_path_factory.mktemp("web-server")) as url:
+        yield url
 
 
 def missing(what: str) -> None:
@@ -54,52 +54,6 @@ def chromium_path() -> str | None:
 
 
 # ----------------------------------------------------------------------------------------- the server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
-
-
-def start(command: list[str], log: IO[bytes], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with OPENER.open(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-                if response.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    log.seek(0)
-    pytest.fail(f"the server did not start: {log.read().decode(errors='replace')[-3000:]}")
-
-
-@pytest.fixture(scope="module")
-def base_url(corpus_graph: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`serve()`, as `kgqa serve` runs it (gunicorn, two workers), on the corpus graph."""
-    port = free_port()
-    code = f"from service.server import serve; serve({str(corpus_graph)!r}, '127.0.0.1', {port}, 2)"
-    with (tmp_path_factory.mktemp("web-server") / "server.log").open("w+b") as log:
-        process = start([sys.executable, "-c", code], log, port)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            stop(process)
-
-
-# ---------------------------------------------------------------------------------------- the browser
 
 
 @pytest.fixture(scope="module")
