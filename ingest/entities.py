@@ -4,7 +4,6 @@ acronym definitions ("ECS = Elastic Container Service", "Amazon ECR (Elastic Con
 
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -13,7 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ingest.names import NameTable
 from ingest.nlp import fold
 from ingest.sources import Document
-from kg.lexicon import lemma, word_classes
+from kg.lexicon import lemma, verbs_only
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
 _LONG = r"[A-Z][\w.-]*(?:\s+[A-Za-z][\w.-]*){1,6}"
@@ -40,13 +39,6 @@ CATEGORY_WORDS = frozenset(
     type types""".split()
 )
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
-
-
-@cache
-def verbs_only() -> frozenset[str]:
-    """Words spaCy knows only as verbs ('create', 'decouple'): no name starts with one."""
-    classes = word_classes()
-    return classes["verb"] - classes["noun"]
 
 
 def initials_match(acronym: str, long: str) -> bool:

@@ -3,6 +3,7 @@ discovered in the notes. Each alias points at one entity key."""
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class NameTable:
                 return self.aliases[form]
         return None
 
-    def add(self, label: str, type_: str, aliases: list[str] = (), key: str | None = None) -> str:  # type: ignore[assignment]
+    def add(self, label: str, type_: str, aliases: Sequence[str] = (), key: str | None = None) -> str:
         """Add an entity (or more aliases to the entity one of its names already points at)."""
         key = key or self.key_for(label) or next(filter(None, map(self.key_for, aliases)), None) or slug(label)
         old = self.entities.get(key)

@@ -7,7 +7,6 @@ Each rule is a generator of `Candidate`s. The statement's place in the outline a
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -15,7 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS, build_matcher
-from kg.lexicon import english_words, lemma, word_classes
+from kg.lexicon import english_words, lemma, verbs_only, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
 HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
@@ -103,18 +102,6 @@ def readable(span: Span) -> bool:
 
 def is_negated(tokens: Span) -> bool:
     return any(t.lower_ in NEGATIONS for t in tokens)
-
-
-@cache
-def verb_bases() -> frozenset[str]:
-    """Base forms of verbs: after '=', 'use instead of X' is advice, not a definition."""
-    return word_classes()["verb"]
-
-
-@cache
-def verbs_only() -> frozenset[str]:
-    classes = word_classes()
-    return classes["verb"] - classes["noun"] - classes["adj"]
 
 
 def verb_initial(tokens: Span) -> bool:
@@ -436,7 +423,9 @@ class RelationExtractor:
             s == i and CUES[doc.vocab.strings[m]].predicate not in ATTRIBUTE_RELATIONS for m, s, _ in self.all_cues(doc)
         ):
             return True
-        if doc[i].lemma_ in verbs_only() or (doc[be].text in EQUALS and doc[i].lower_ == doc[i].lemma_ in verb_bases()):
+        if doc[i].lemma_ in verbs_only() or (
+            doc[be].text in EQUALS and doc[i].lower_ == doc[i].lemma_ in word_classes()["verb"]
+        ):
             return True  # "Amazon MQ = use instead of SQS"
         return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
 

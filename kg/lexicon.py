@@ -35,6 +35,14 @@ def english_words() -> frozenset[str]:
     return frozenset(table) | frozenset(table.values()).union(*word_classes().values())
 
 
+@cache
+def verbs_only() -> frozenset[str]:
+    """Words the tables know only as verbs ('create', 'decouple', 'use'): never a name's first word, never
+    what follows 'is'."""
+    classes = word_classes()
+    return classes["verb"] - classes["noun"] - classes["adj"]
+
+
 def lemma(word: str) -> str:
     low = word.lower()
     return lemma_table().get(low, low)

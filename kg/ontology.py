@@ -30,18 +30,6 @@ class Ontology:
     def label(self, relation: str) -> str:
         return self.labels.get(relation, relation.replace("_", " "))
 
-    def sub_relations(self, relation: str) -> set[str]:
-        """The relation and every relation declared below it."""
-        found = {relation}
-        changed = True
-        while changed:
-            changed = False
-            for child, parent in self.parents.items():
-                if parent in found and child not in found:
-                    found.add(child)
-                    changed = True
-        return found
-
 
 def _relation(iri: object) -> str:
     return snake(local_name(str(iri)))

@@ -88,18 +88,6 @@ def load(path: Path) -> list[dict[str, object]]:
     return data
 
 
-ABSTAIN_MARKERS = (
-    "not in the knowledge base",
-    "don't know",
-    "do not know",
-    "no information",
-    "not covered",
-    "cannot answer",
-    "can't answer",
-    "not stated",
-)
-
-
 def answer_ok(answer: str, must_contain: list[str]) -> bool:
     """Every entry of must_contain has one of its '|' alternatives in the answer (case-insensitive)."""
     text = answer.lower()
