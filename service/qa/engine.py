@@ -486,7 +486,7 @@ class QA:
             text.append("Contrasts: " + "; ".join(points) + ".")
         if shared:
             text.append("Both: " + "; ".join(f"{self.snapshot.ontology.label(r)} {o}" for r, o in shared) + ".")
-        recommendation = self.recommend(intent.criterion, a, b, sides) if intent.criterion else ""
+        recommendation = self.recommend(intent.criterion, a, b, sides, run) if intent.criterion else ""
         if recommendation:
             text.append(recommendation)
         table = {
@@ -499,19 +499,16 @@ class QA:
         }
         return Answer(question, True, "comparison", " ".join(text), comparison=table)
 
-    def _run_objects(self, subject: str, relation: str, sides: dict[str, dict[str, list[Fact]]]) -> list[Fact]:
-        """Every fact of a relation, not just the few shown: a limit that decides must not be cut off."""
-        return _Run(self).objects(subject, relation) or sides[subject][relation]
-
-    def recommend(self, criterion: str, a: str, b: str, sides: dict[str, dict[str, list[Fact]]]) -> str:
+    def recommend(self, criterion: str, a: str, b: str, sides: dict[str, dict[str, list[Fact]]], run: _Run) -> str:
         """A recommendation that follows from the facts: a job longer than one side's time limit goes to
         the other; else the side whose stated uses and strengths share the most words with the need."""
         need = _minutes(criterion)
         if need is not None:
             for x, y in ((a, b), (b, a)):
-                for f in self._run_objects(x, "has_limit", sides):
+                for f in run.objects(x, "has_limit"):  # every limit, not just the few shown
                     limit = _minutes(f.object)
                     if limit is not None and need > limit:
+                        run.use([f])
                         return (
                             f"Recommendation: {self.label(y)}. A {criterion} exceeds {self.label(x)}'s limit "
                             f"({f.object}), so {self.label(y)}."
