@@ -86,5 +86,5 @@ def facts(ds: Dataset) -> list[FactRecord]:
             }
         )
     for rec in grouped.values():
-        rec.evidence.sort(key=lambda e: (str(e["source"]), int(str(e["line"]))))
+        rec.evidence.sort(key=lambda e: (str(e["source"]), int(str(e["line"])), str(e["text"]), str(e["rule"])))
     return sorted(grouped.values(), key=lambda r: (r.subject, r.predicate, r.object))

@@ -11,7 +11,7 @@ from kg.facts import EntityRecord, FactRecord
 def project(entities: dict[str, EntityRecord], facts: Iterable[FactRecord]) -> nx.MultiDiGraph:
     """Nodes carry label, type and support; edges carry the predicate and support (number of sources)."""
     g = nx.MultiDiGraph()
-    for iri, ent in entities.items():
+    for iri, ent in sorted(entities.items()):  # a fixed node order: the same shortest path every time
         g.add_node(iri, label=ent.label, type=ent.type, support=0)
     for fact in facts:
         if fact.object_is_entity and fact.subject in g and fact.object in g:

@@ -8,6 +8,7 @@ notes say: when the graph lacks the entity, the relation or those words, the ans
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -98,7 +99,7 @@ class _Run:
             obj = r["o"]
             fact = grouped.setdefault(str(obj), Fact(subject, relation, str(obj), isinstance(obj, URIRef)))
             fact.evidence.append(_evidence(r))
-        return sorted(grouped.values(), key=lambda f: -len(f.sources))
+        return _ranked(grouped.values())
 
     def subjects(self, relation: str, obj: str) -> list[Fact]:
         """Facts (?, relation, object)."""
@@ -108,7 +109,7 @@ class _Run:
         for r in self._query(FACTS_PO, p=KG[camel(relation)], o=URIRef(obj)):
             fact = grouped.setdefault(str(r["s"]), Fact(str(r["s"]), relation, obj, True))
             fact.evidence.append(_evidence(r))
-        return sorted(grouped.values(), key=lambda f: -len(f.sources))
+        return _ranked(grouped.values())
 
     def all_of(self, subject: str) -> list[Fact]:
         return [f for r in sorted(self.qa.relations_of[subject] - {"compared_with"}) for f in self.objects(subject, r)]
@@ -121,7 +122,7 @@ class _Run:
         for r in rows:
             if str(r["other"]) == b:
                 counts[str(r["contrast"])] += 1
-        return sorted(counts, key=lambda c: -counts[c])  # the points most notes make first
+        return sorted(counts, key=lambda c: (-counts[c], c))  # the points most notes make first
 
     def use(self, facts: list[Fact]) -> list[Fact]:
         for f in facts:
@@ -520,6 +521,14 @@ class QA:
             best = a if score[a] > score[b] else b
             return f"Recommendation: {self.label(best)}, whose notes speak to '{criterion}'."
         return ""
+
+
+def _ranked(facts: Iterable[Fact]) -> list[Fact]:
+    """Best supported first; ties by value and evidence by place, so that answers do not depend on the
+    order in which rdflib happens to return rows (it varies from process to process)."""
+    for fact in facts:
+        fact.evidence.sort(key=lambda e: (str(e["source"]), int(e["line"]), str(e["text"])))
+    return sorted(facts, key=lambda f: (-len(f.sources), f.subject, f.object))
 
 
 def _evidence(row: dict[str, Any]) -> dict[str, Any]:

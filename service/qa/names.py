@@ -57,7 +57,7 @@ class NameIndex:
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
         dictionary = frozenset().union(*word_classes().values())
-        for iri, ent in sorted(entities.items(), key=lambda kv: kv[1].type != "AwsService"):
+        for iri, ent in sorted(entities.items(), key=lambda kv: (kv[1].type != "AwsService", kv[0])):
             for name in (ent.label, *ent.aliases):
                 acronym_word = name.isupper() and name.isalpha() and name.lower() in dictionary
                 if acronym_word and ent.type != "AwsService":  # 'EBS' is asked in lower case; 'mean' is a word
