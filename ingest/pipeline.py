@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import Dataset
 from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
@@ -32,9 +31,8 @@ from ingest.sources import discover as discover_files
 from kg.facts import entities as kg_entities
 from kg.lexicon import lemma
 from kg.model import Evidence, Fact, Triple, entity_triples, fact_triples, relation_declaration
-from kg.namespaces import SOURCE_GRAPH_PREFIX, source_graph
 from kg.ontology import load_ontology
-from kg.store import open_dataset, put_ontology, replace_source, save_dataset
+from kg.stores import SourceGraph, StoreConfig, open_store
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
@@ -233,7 +231,7 @@ class IngestReport:
     facts: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
-    graph: Path | None = None
+    graph: str = ""  # the store written
 
 
 def source_triples(doc_facts: list[Fact], table: NameTable) -> Iterator[Triple]:
@@ -247,24 +245,24 @@ def source_triples(doc_facts: list[Fact], table: NameTable) -> Iterator[Triple]:
         yield from fact_triples(fact)
 
 
-def seed_names(table: NameTable, ds: Dataset, replacing: set[str]) -> None:
+def seed_names(table: NameTable, config: StoreConfig, replacing: set[str]) -> None:
     """Names already in the graph (from sources not being replaced) join the table: the graph is the
     one source of names."""
-    keep = [
-        g
-        for g in ds.graphs()
-        if str(g.identifier).startswith(SOURCE_GRAPH_PREFIX)
-        and g.identifier not in {source_graph(n) for n in replacing}
-    ]
-    for rec in kg_entities(ds, keep).values():
+    store = open_store(config, write=True)
+    try:
+        known = kg_entities(store, without=replacing)
+    finally:
+        store.close()  # not held open while extraction forks its workers
+    for rec in known.values():
         table.add(rec.label, rec.type, [rec.label, *rec.aliases], key=rec.key)
 
 
-def run_ingest(paths: list[Path], graph_dir: Path, *, progress: bool = False) -> IngestReport:
-    """Read the files, extract, and replace each file's named graph; the graph is written atomically,
-    so a failed or killed ingest leaves the previous one whole. Unreadable files are reported, not fatal."""
+def run_ingest(paths: list[Path], config: StoreConfig, *, progress: bool = False) -> IngestReport:
+    """Read the files, extract, and replace each file's named graph. Nothing is written until extraction
+    is done, and then in one transaction (on a SPARQL server, one per batch of whole sources), so a failed
+    or killed ingest leaves the previous graph whole. Unreadable files are reported, not fatal."""
     started = time.perf_counter()
-    report = IngestReport(graph=graph_dir)
+    report = IngestReport(graph=config.describe())
     docs: list[Document] = []
     for path in tqdm(discover_files(paths), desc="reading", unit="file", disable=not progress, leave=False):
         try:
@@ -274,9 +272,8 @@ def run_ingest(paths: list[Path], graph_dir: Path, *, progress: bool = False) ->
     if not docs:
         report.errors.append("no readable notes: the graph was left as it was")
         return report
-    ds = open_dataset(graph_dir)
     table = load_gazetteer()
-    seed_names(table, ds, {d.name for d in docs})
+    seed_names(table, config, {d.name for d in docs})
     discover(docs, table)
     nlp = build_nlp(table)
     result = extract(docs, table, nlp, workers=min(os.cpu_count() or 1, 4))
@@ -284,10 +281,13 @@ def run_ingest(paths: list[Path], graph_dir: Path, *, progress: bool = False) ->
     for fact in result.facts:
         by_source[fact.evidence.source].append(fact)
     report.statements = result.statements
-    for doc in docs:
-        replace_source(ds, doc.name, source_triples(by_source[doc.name], table), sha256=doc.sha256)
-    put_ontology(ds)
-    save_dataset(ds, graph_dir)
+    store = open_store(config, write=True)
+    try:
+        store.replace_sources(
+            [SourceGraph(d.name, d.sha256, list(source_triples(by_source[d.name], table))) for d in docs]
+        )
+    finally:
+        store.close()
     report.documents = len(docs)
     report.facts = sum(len(f) for f in by_source.values())
     report.entities = len(

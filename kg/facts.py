@@ -1,15 +1,16 @@
 """Reading the graph back: entities with their names, and facts grouped with all their evidence."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.model import local_name, snake
-from kg.namespaces import ENT, KG
+from kg.namespaces import ENT, source_graph
+from kg.stores import PROLOGUE, Store
 
 
 @dataclass(frozen=True)
@@ -41,48 +42,68 @@ class FactRecord:
         return len(self.sources)
 
 
-def entities(ds: Dataset, graphs: Iterable[Graph] | None = None) -> dict[str, EntityRecord]:
-    """Every entity in the graph (or in the given named graphs), by IRI."""
-    labels: dict[str, str] = {}
-    types: dict[str, str] = {}
-    aliases: dict[str, set[str]] = defaultdict(set)
-    prefix = str(ENT)
-    triples = (t for g in graphs for t in g) if graphs is not None else ds.triples((None, None, None))
-    for s, p, o in triples:
-        if not isinstance(s, URIRef) or not str(s).startswith(prefix):
+ENTITY_PROPERTIES = {RDFS.label: "label", RDF.type: "type", SKOS.altLabel: "alias"}
+
+ENTITY_ROWS = (
+    PROLOGUE
+    + """SELECT DISTINCT ?e ?p ?v ?g WHERE {
+  VALUES ?p { rdfs:label rdf:type skos:altLabel }
+  GRAPH ?g { ?e ?p ?v }
+  FILTER(STRSTARTS(STR(?e), STR(ent:)))
+}"""
+)
+
+EVIDENCE_ROWS = (
+    PROLOGUE
+    + """SELECT ?s ?p ?o ?source ?line ?text ?rule ?contrast ?section WHERE {
+  ?ev a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:rule ?rule .
+  OPTIONAL { ?ev kg:contrast ?contrast }
+  OPTIONAL { ?ev kg:section ?section }
+}"""
+)
+
+
+def entities(store: Store, *, without: Collection[str] = ()) -> dict[str, EntityRecord]:
+    """Every entity in the store by IRI; `without` names sources whose graphs are left out."""
+    left_out = {str(source_graph(name)) for name in without}
+    found: dict[str, dict[str, Any]] = defaultdict(lambda: {"aliases": set()})
+    for row in store.select(ENTITY_ROWS):
+        if str(row["g"]) in left_out:
             continue
-        if p == RDFS.label:
-            labels[str(s)] = str(o)
-        elif p == RDF.type:
-            types[str(s)] = local_name(str(o))
-        elif p == SKOS.altLabel:
-            aliases[str(s)].add(str(o))
+        iri, kind, value = str(row["e"]), ENTITY_PROPERTIES[URIRef(str(row["p"]))], str(row["v"])
+        if kind == "alias":
+            found[iri]["aliases"].add(value)
+        else:
+            found[iri][kind] = value
+    prefix = str(ENT)
     return {
-        iri: EntityRecord(iri, iri[len(prefix) :], label, types.get(iri, "Entity"), tuple(sorted(aliases[iri])))
-        for iri, label in labels.items()
+        iri: EntityRecord(
+            iri, iri[len(prefix) :], e["label"], local_name(e.get("type", "Entity")), tuple(sorted(e["aliases"]))
+        )
+        for iri, e in sorted(found.items())
+        if "label" in e
     }
 
 
-def facts(ds: Dataset) -> list[FactRecord]:
+def facts(store: Store) -> list[FactRecord]:
     """Every fact, merged across sources, from the kg:Evidence nodes."""
     grouped: dict[tuple[str, str, str], FactRecord] = {}
-    for node in ds.subjects(RDF.type, KG.Evidence, unique=True):
-        s, p, o = ds.value(node, RDF.subject), ds.value(node, RDF.predicate), ds.value(node, RDF.object)
-        if s is None or p is None or o is None:
-            continue
+    for row in store.select(EVIDENCE_ROWS):
+        s, p, o = row["s"], row["p"], row["o"]
         key = (str(s), str(p), str(o))
         rec = grouped.get(key)
         if rec is None:
             rec = grouped[key] = FactRecord(str(s), snake(local_name(str(p))), str(o), not isinstance(o, Literal))
-        line = ds.value(node, KG.line)
+        line = row["line"]
         rec.evidence.append(
             {
-                "source": str(ds.value(node, KG.source)),
+                "source": str(row["source"]),
                 "line": int(line.toPython()) if isinstance(line, Literal) else 0,
-                "text": str(ds.value(node, KG.text)),
-                "rule": str(ds.value(node, KG.rule)),
-                **({"contrast": str(c)} if (c := ds.value(node, KG.contrast)) is not None else {}),
-                **({"section": str(c)} if (c := ds.value(node, KG.section)) is not None else {}),
+                "text": str(row["text"]),
+                "rule": str(row["rule"]),
+                **({"contrast": str(c)} if (c := row.get("contrast")) is not None else {}),
+                **({"section": str(c)} if (c := row.get("section")) is not None else {}),
             }
         )
     for rec in grouped.values():

@@ -1,41 +1,32 @@
-"""Named SPARQL queries, parsed once; the question side runs them with bindings, never with new text."""
+"""Named SPARQL queries; the question side runs them with bindings, never with new text."""
 
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import ResultRow
+from rdflib import Literal, URIRef
 
-from kg.namespaces import PREFIXES
+from kg.stores import PROLOGUE, Store, inline_values
 
 
 @dataclass(frozen=True)
 class NamedQuery:
     name: str
     text: str
-    query: Query
 
-    def run(self, graph: Graph, **bindings: URIRef) -> list[dict[str, Any]]:
-        """Rows as dicts of Python values (IRIs as strings)."""
-        result = graph.query(self.query, initBindings=bindings)
-        rows = []
-        for row in result:
-            assert isinstance(row, ResultRow)  # SELECT queries yield rows
-            rows.append({str(k): (v.toPython() if isinstance(v, Literal) else v) for k, v in row.asdict().items()})
-        return rows
+    def run(self, store: Store, **bindings: URIRef) -> list[dict[str, Any]]:
+        """Rows as dicts of Python values (IRIs as URIRefs)."""
+        return [
+            {k: (v.toPython() if isinstance(v, Literal) else v) for k, v in row.items()}
+            for row in store.select(self.text, bindings)
+        ]
 
     def shown(self, **bindings: URIRef) -> str:
         """The query as a power user could paste it into /sparql: bindings written in as VALUES."""
-        values = "".join(f"  VALUES ?{k} {{ <{v}> }}\n" for k, v in bindings.items())
-        head, _, body = self.text.partition("WHERE {")
-        return f"{head}WHERE {{\n{values}{body}" if values else self.text
+        return inline_values(self.text, bindings)
 
 
 def _named(name: str, text: str) -> NamedQuery:
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    return NamedQuery(name, prologue + text.strip() + "\n", prepareQuery(prologue + text, initNs={}))
+    return NamedQuery(name, PROLOGUE + text.strip() + "\n")
 
 
 CONTRASTS = _named(

@@ -1,10 +1,11 @@
 """User SPARQL with a hard time limit, in a forked child that can neither fetch, read files nor spawn.
 
-rdflib has no timeout, so every query runs in a child forked from this process (the graph is shared
-copy-on-write). The child screens the query (kg.safety), evaluates it, caps SELECT rows and serialises
-the result in the format the Accept header prefers; the parent waits on a pipe and kills the child when
-the time is up. An audit hook in the child refuses file, network and process events whatever rdflib
-tries, and an address-space limit stops runaway memory.
+Oxigraph has no query timeout, so on the local stores every query runs in a child forked from this process
+(the graph is shared copy-on-write). The child screens the query (kg.safety), evaluates it, caps SELECT rows
+and serialises the result in the format the Accept header prefers; the parent waits on a pipe and kills the
+child when the time is up. An audit hook in the child refuses file, network and process events, and an
+address-space limit stops runaway memory. Queries for a SPARQL server are screened the same way, then
+forwarded.
 """
 
 import multiprocessing
@@ -17,16 +18,15 @@ from itertools import islice
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
-from rdflib import Graph, Literal, plugin
+from rdflib import Literal, Variable, plugin
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql.evaluate import evalQuery
-from rdflib.plugins.sparql.processor import SPARQLResult
 from rdflib.query import Result, ResultSerializer
 from rdflib.serializer import Serializer
 
 from kg.errors import BadQuery, Forbidden, KGError, NotAcceptable, QueryTimeout, QueryTooLarge
 from kg.namespaces import PREFIXES
 from kg.safety import screen
+from kg.stores import LocalStore, RemoteStore, Store, from_json_term, to_rdflib
 
 T = TypeVar("T")
 
@@ -116,7 +116,7 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
 
 
 def run_user_query(
-    graph: Graph,
+    store: Store,
     query_text: str,
     *,
     timeout_s: float,
@@ -124,29 +124,60 @@ def run_user_query(
     accept: str | None = None,
     memory_bytes: int | None = None,
 ) -> QueryResult:
-    """Screen, evaluate and serialise a user's query in an isolated child, within `timeout_s` seconds."""
+    """Screen, evaluate and serialise a user's query within `timeout_s` seconds: in an isolated child on the
+    local stores; on a SPARQL server, forwarded once screened, the server given `timeout_s` to answer."""
+    if isinstance(store, RemoteStore):
+        return _answer(store, query_text, accept, row_cap)
     return run_isolated(
-        lambda: _answer(graph, query_text, accept, row_cap), timeout_s=timeout_s, memory_bytes=memory_bytes
+        lambda: _answer(store, query_text, accept, row_cap), timeout_s=timeout_s, memory_bytes=memory_bytes
     )
 
 
-def _answer(graph: Graph, query_text: str, accept: str | None, row_cap: int) -> QueryResult:
+def _answer(store: Store, query_text: str, accept: str | None, row_cap: int) -> QueryResult:
     query = screen(query_text)
     kind = query.algebra.name.removesuffix("Query").upper()
     fmt = negotiate(accept, GRAPH_FORMATS if kind in GRAPH_KINDS else RESULT_FORMATS)
     try:
-        raw = evalQuery(graph, query)
-        if kind != "SELECT":
-            return QueryResult(kind, fmt.media_type, _serialise(SPARQLResult(raw), fmt))
-        rows = list(islice(raw["bindings"], row_cap + 1))
-        result = Result("SELECT")
-        result.vars = raw["vars_"]
-        result.bindings = rows[:row_cap]
-        return QueryResult(kind, fmt.media_type, _serialise(result, fmt), len(result.bindings), len(rows) > row_cap)
+        result = evaluate(store, query_text, kind, row_cap)
     except (KGError, MemoryError):
         raise
-    except Exception as exc:  # rdflib raises plain Exceptions, TypeErrors, ... for queries it cannot run
+    except Exception as exc:  # a query the store cannot run
         raise BadQuery(f"the query failed: {exc}") from None
+    if kind != "SELECT":
+        return QueryResult(kind, fmt.media_type, _serialise(result, fmt))
+    rows = len(result.bindings)
+    shown = min(rows, row_cap)
+    result.bindings = result.bindings[:row_cap]
+    return QueryResult(kind, fmt.media_type, _serialise(result, fmt), shown, rows > row_cap)
+
+
+def evaluate(store: Store, query_text: str, kind: str, row_cap: int) -> Result:
+    """The query's result as an rdflib Result; a SELECT stops after `row_cap` + 1 rows."""
+    result = Result(kind)
+    if kind in GRAPH_KINDS:
+        result.graph = store.construct(query_text)
+    elif isinstance(store, LocalStore):
+        raw = store.query(query_text)
+        if kind == "ASK":
+            result.askAnswer = bool(raw)
+        else:
+            result.vars = [Variable(v.value) for v in raw.variables]
+            result.bindings = [
+                {var: to_rdflib(term) for var, term in zip(result.vars, solution, strict=True) if term is not None}
+                for solution in islice(raw, row_cap + 1)
+            ]
+    else:
+        assert isinstance(store, RemoteStore)
+        body = store.select_json(query_text)
+        if kind == "ASK":
+            result.askAnswer = bool(body["boolean"])
+        else:
+            result.vars = [Variable(v) for v in body["head"]["vars"]]
+            result.bindings = [
+                {Variable(k): from_json_term(v) for k, v in row.items()}
+                for row in islice(body["results"]["bindings"], row_cap + 1)
+            ]
+    return result
 
 
 def _serialise(result: Result, fmt: Format) -> bytes:

@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg import store
-from kg.errors import KGError
+from kg.errors import GraphUnavailable, KGError
 from kg.facts import FactRecord, entities, facts
-from kg.locations import SOURCES_DIR, graph_dir
+from kg.locations import SOURCES_DIR
 from kg.paths import project
+from kg.stores import STORE_KINDS, StoreConfig, open_store, serialize
 
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld", "graphml": "graphml"}
 
@@ -26,14 +26,22 @@ def fact_json(fact: FactRecord, labels: dict[str, str]) -> dict[str, object]:
     }
 
 
+def store_config(args: argparse.Namespace) -> StoreConfig:
+    try:
+        return StoreConfig.resolve(args.store, args.graph, args.sparql_query_url, args.sparql_update_url)
+    except ValueError as exc:
+        raise KGError(str(exc)) from None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
 
     paths = [Path(p) for p in args.paths] or [SOURCES_DIR]
-    if args.if_stale and not stale(paths, graph_dir(args.graph)):
-        print(f"graph is up to date: {graph_dir(args.graph)}")
+    config = store_config(args)
+    if args.if_stale and not stale(paths, config):
+        print(f"graph is up to date: {config.describe()}")
         return 0
-    report = run_ingest(paths, graph_dir(args.graph), progress=sys.stderr.isatty())
+    report = run_ingest(paths, config, progress=sys.stderr.isatty())
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     if report.documents:
@@ -45,15 +53,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-def stale(paths: list[Path], directory: Path) -> bool:
+def stale(paths: list[Path], config: StoreConfig) -> bool:
     """Is the graph missing, or does any source file differ from what the graph was built from?"""
     import hashlib
 
     from ingest.sources import discover
 
-    if not store.exists(directory):
+    try:
+        store = open_store(config)
+    except GraphUnavailable:
         return True
-    known = store.source_hashes(store.open_dataset(directory))
+    try:
+        known = store.source_hashes()
+    finally:
+        store.close()
     files = discover(paths)
     return len(files) != len(known) or any(
         known.get(f.name) != hashlib.sha256(f.read_bytes()).hexdigest() for f in files
@@ -61,10 +74,10 @@ def stale(paths: list[Path], directory: Path) -> bool:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    ds = store.open_dataset(graph_dir(args.graph), missing_ok=False)
-    ents = entities(ds)
+    store = open_store(store_config(args))
+    ents = entities(store)
     labels = {iri: e.label for iri, e in ents.items()}
-    rows = [fact_json(f, labels) for f in facts(ds)]
+    rows = [fact_json(f, labels) for f in facts(store)]
     if args.json:
         json.dump(rows, sys.stdout, indent=1, ensure_ascii=False)
         print()
@@ -75,31 +88,22 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    ds = store.open_dataset(graph_dir(args.graph), missing_ok=False)
+    store = open_store(store_config(args))
     out = sys.stdout.buffer
     if args.format == "graphml":
         import networkx as nx
 
-        nx.write_graphml(project(entities(ds), facts(ds)), out)
-    elif args.format == "trig":
-        out.write(ds.serialize(format="trig").encode())
+        nx.write_graphml(project(entities(store), facts(store)), out)
     else:
-        from rdflib import Graph
-
-        union = Graph()
-        for prefix, ns in ds.namespaces():
-            union.bind(prefix, ns)
-        for triple in ds.triples((None, None, None)):
-            union.add(triple)
-        out.write(union.serialize(format=EXPORT_FORMATS[args.format]).encode())
+        out.write(serialize(store, EXPORT_FORMATS[args.format]))
     return 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from kg.snapshot import load_snapshot
+    from kg.snapshot import snapshot_of
     from service.qa import QA
 
-    qa = QA(load_snapshot(graph_dir(args.graph)))
+    qa = QA(snapshot_of(open_store(store_config(args))))
     questions = [line.strip() for line in sys.stdin if line.strip()] if args.questions == ["-"] else args.questions
     for question in questions:
         answer = qa.ask(question)
@@ -118,22 +122,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from service.server import serve
 
-    if args.ingest_if_stale and stale([SOURCES_DIR], graph_dir(args.graph)):
+    config = store_config(args)
+    if args.ingest_if_stale and stale([SOURCES_DIR], config):
         from ingest.pipeline import run_ingest
 
-        report = run_ingest([SOURCES_DIR], graph_dir(args.graph), progress=sys.stderr.isatty())
+        report = run_ingest([SOURCES_DIR], config, progress=sys.stderr.isatty())
         for error in report.errors:
             print(f"error: {error}", file=sys.stderr)
-    print(f"serving {graph_dir(args.graph)} on http://{args.host}:{args.port}", file=sys.stderr)
-    serve(graph_dir(args.graph), args.host, args.port, args.workers)
+    print(f"serving the {config.describe()} on http://{args.host}:{args.port}", file=sys.stderr)
+    serve(config, args.host, args.port, args.workers)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from kgqa.evaluate import load, score_facts
 
-    ds = store.open_dataset(graph_dir(args.graph), missing_ok=False)
-    ents, all_facts = entities(ds), facts(ds)
+    store = open_store(store_config(args))
+    ents, all_facts = entities(store), facts(store)
     if args.facts:
         sources = [p for d in args.sources for p in sorted(Path(d).glob("*")) if p.is_file()]
         score = score_facts(load(args.facts), all_facts, ents, sources)
@@ -145,11 +150,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for miss in score.missed if args.verbose else []:
             print(f"  missed: {miss['subject']} {miss['predicate']} {miss['object']}")
     if args.questions:
-        from kg.snapshot import load_snapshot
+        from kg.snapshot import snapshot_of
         from kgqa.evaluate import answer_ok
         from service.qa import QA
 
-        qa = QA(load_snapshot(graph_dir(args.graph)))
+        qa = QA(snapshot_of(store))
         items = load(args.questions)
         wrong = []
         for item in items:
@@ -168,7 +173,20 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_graph(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument("--graph", metavar="DIR", help="graph directory (default: $KGQA_GRAPH or .kgqa/graph)")
+        sp.add_argument("--store", choices=STORE_KINDS, help="where the graph lives (default: $KGQA_STORE or memory)")
+        sp.add_argument(
+            "--graph",
+            metavar="DIR",
+            help="graph directory of the memory and oxigraph stores ($KGQA_GRAPH, .kgqa/graph)",
+        )
+        sp.add_argument(
+            "--sparql-query-url", metavar="URL", help="sparql store: query endpoint ($KGQA_SPARQL_QUERY_URL)"
+        )
+        sp.add_argument(
+            "--sparql-update-url",
+            metavar="URL",
+            help="sparql store: update endpoint, to ingest ($KGQA_SPARQL_UPDATE_URL)",
+        )
         return sp
 
     sp = with_graph(sub.add_parser("ingest", help="read notes into the graph"))

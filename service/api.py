@@ -12,6 +12,7 @@ from kg.errors import BadQuery
 from kg.facts import EntityRecord, FactRecord
 from kg.paths import edges_between, neighbourhood, shortest_paths
 from kg.sparql import content_type
+from kg.stores import serialize
 from service.state import State, state
 
 bp = Blueprint("api", __name__)
@@ -238,9 +239,7 @@ def export_body(st: State, fmt: str) -> bytes:
         out = BytesIO()
         nx.write_graphml(st.snapshot.nx, out)
         return out.getvalue()
-    if fmt == "trig":
-        return st.dataset.serialize(format=serializer, encoding="utf-8")
-    return st.snapshot.graph.serialize(format=serializer, encoding="utf-8")
+    return serialize(st.store, serializer)
 
 
 @bp.get("/api/openapi.json")

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from kg.stores import StoreConfig
 from service import create_app
 
 MAX_REQUEST_LINE = 8190  # gunicorn's largest: room for long GET queries (default 4094)
@@ -44,14 +45,22 @@ def server_options(app: Flask, host: str, port: int, workers: int, threads: int)
 
 
 def serve(
-    graph_dir: str | os.PathLike[str] | None = None,
+    store: StoreConfig | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: int = 2,
     *,
     threads: int = 4,
 ) -> None:
-    """Serve the graph in `graph_dir` (else the GRAPH setting / $KGQA_GRAPH / the default) until stopped.
+    """Serve the graph in `store` (else the one the STORE, GRAPH and SPARQL_* settings name) until stopped.
     Raises GraphUnavailable before anything listens if there is no graph; other settings come from KGQA_*."""
-    app = create_app({"GRAPH": os.fspath(graph_dir)} if graph_dir else None)
+    config = None
+    if store is not None:
+        config = {
+            "STORE": store.kind,
+            "GRAPH": os.fspath(store.directory),
+            "SPARQL_QUERY_URL": store.query_url,
+            "SPARQL_UPDATE_URL": store.update_url,
+        }
+    app = create_app(config)
     Server(app, server_options(app, host, port, workers, threads)).run()

@@ -17,7 +17,10 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("GRAPH", "", "graph directory (empty: .kgqa/graph in the project)"),
+    Setting("STORE", "memory", "where the graph lives: memory (graph.nq), oxigraph (on disk) or sparql (a server)"),
+    Setting("GRAPH", "", "graph directory of the memory and oxigraph stores (empty: .kgqa/graph in the project)"),
+    Setting("SPARQL_QUERY_URL", "", "the sparql store's query endpoint, such as http://localhost:7878/query"),
+    Setting("SPARQL_UPDATE_URL", "", "the sparql store's update endpoint (needed only to ingest)"),
     Setting("QUERY_TIMEOUT", 5.0, "seconds a SPARQL query may run before it is stopped with 503"),
     Setting("QUERY_MEMORY", 1_000_000_000, "bytes of memory a SPARQL query may add before it is stopped with 503"),
     Setting("ROW_CAP", 10_000, "most rows a SELECT query returns; the response says when rows were cut"),

@@ -4,7 +4,6 @@ headers so that browser clients such as YASGUI can use it. Queries run isolated 
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, VOID
 from werkzeug.exceptions import UnsupportedMediaType
 
@@ -32,7 +31,7 @@ def sparql() -> Response:
         return description()
     config = current_app.config
     result = run_user_query(
-        state().dataset,
+        state().store,
         query,
         timeout_s=config["QUERY_TIMEOUT"],
         row_cap=config["ROW_CAP"],
@@ -68,7 +67,7 @@ def query_text() -> str | None:
 def description() -> Response:
     """A SPARQL service description of this endpoint and its dataset, in Turtle or another RDF format."""
     fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
-    dataset = state().dataset
+    sizes = state().graph_sizes
     g = Graph()
     for prefix, ns in (("sd", SD), ("formats", FORMATS), ("void", VOID)):
         g.bind(prefix, ns)
@@ -83,17 +82,15 @@ def description() -> Response:
     g.add((default_dataset, RDF.type, SD.Dataset))
     g.add((default_dataset, SD.defaultGraph, default_graph))
     g.add((default_graph, RDF.type, SD.Graph))
-    g.add((default_graph, VOID.triples, Literal(len(dataset))))
-    for named in dataset.graphs():
-        if named.identifier == DATASET_DEFAULT_GRAPH_ID or not len(named):
-            continue
+    g.add((default_graph, VOID.triples, Literal(sum(sizes.values()))))
+    for name, size in sorted(sizes.items()):
         node, graph_node = BNode(), BNode()
         g.add((default_dataset, SD.namedGraph, node))
         g.add((node, RDF.type, SD.NamedGraph))
-        g.add((node, SD.name, named.identifier))
+        g.add((node, SD.name, URIRef(name)))
         g.add((node, SD.graph, graph_node))
         g.add((graph_node, RDF.type, SD.Graph))
-        g.add((graph_node, VOID.triples, Literal(len(named))))
+        g.add((graph_node, VOID.triples, Literal(size)))
     return Response(g.serialize(format=fmt.name, encoding="utf-8"), content_type=content_type(fmt.media_type))
 
 

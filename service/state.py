@@ -1,18 +1,15 @@
-"""The graph the service answers from, loaded once at startup: the stored dataset (named graph per
-source, for /sparql and TriG export), the snapshot, the question answerer and lookup tables."""
+"""The graph the service answers from, loaded once at startup: the store (named graph per source, for
+/sparql and TriG export), the snapshot, the question answerer and lookup tables."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import Flask, current_app
-from rdflib import Dataset
 
-from kg import store
 from kg.errors import BadQuery, NotFound
 from kg.facts import EntityRecord, FactRecord
-from kg.locations import graph_dir
 from kg.snapshot import Snapshot, snapshot_of
+from kg.stores import Store, StoreConfig, open_store
 from service.qa import QA
 
 EXTENSION = "kgqa"
@@ -20,16 +17,19 @@ EXTENSION = "kgqa"
 
 @dataclass
 class State:
-    directory: Path
-    dataset: Dataset
+    store: Store
     snapshot: Snapshot
     qa: QA
     by_key: dict[str, EntityRecord]
     by_name: dict[str, EntityRecord]  # lower-cased labels and aliases
     facts_out: dict[str, list[FactRecord]]  # by subject IRI
     facts_in: dict[str, list[FactRecord]]  # by object IRI
-    triples: int  # counted once: len() of a Dataset walks every graph
+    graph_sizes: dict[str, int]  # triples in each named graph, counted once
     exports: dict[str, bytes] = field(default_factory=dict)  # /api/export bodies, made once
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graph_sizes.values())
 
     def entity(self, ident: str, param: str) -> EntityRecord:
         """The entity a request names by key (the last part of its IRI), IRI, label or alias."""
@@ -41,9 +41,9 @@ class State:
         return found
 
 
-def load(directory: Path) -> State:
-    dataset = store.open_dataset(directory, missing_ok=False)
-    snapshot = snapshot_of(dataset)
+def load(config: StoreConfig) -> State:
+    store = open_store(config)
+    snapshot = snapshot_of(store)
     qa = QA(snapshot)
     qa.warm()  # every per-entity query once, so the first questions are as fast as the rest
     ents = snapshot.entities.values()
@@ -56,21 +56,25 @@ def load(directory: Path) -> State:
         if fact.object_is_entity:
             facts_in[fact.object].append(fact)
     return State(
-        directory,
-        dataset,
+        store,
         snapshot,
         qa,
         {e.key: e for e in ents},
         by_name,
         dict(facts_out),
         dict(facts_in),
-        len(dataset),
+        store.graph_sizes(),
     )
 
 
 def init_app(app: Flask) -> None:
-    """Load the graph named by the GRAPH setting (else $KGQA_GRAPH, else the default) into the app."""
-    app.extensions[EXTENSION] = load(graph_dir(app.config["GRAPH"] or None))
+    """Open the store the STORE, GRAPH and SPARQL_* settings name and load its graph into the app."""
+    config = app.config
+    app.extensions[EXTENSION] = load(
+        StoreConfig.resolve(
+            config["STORE"], config["GRAPH"] or None, config["SPARQL_QUERY_URL"], config["SPARQL_UPDATE_URL"]
+        )
+    )
 
 
 def state() -> State:

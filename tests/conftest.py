@@ -3,14 +3,15 @@
 from pathlib import Path
 
 import pytest
+from graphs import memory
 
 from ingest.entities import discover
 from ingest.names import load_gazetteer
 from ingest.pipeline import extract, run_ingest
 from ingest.sources import read_document
-from kg import store
 from kg.facts import entities, facts
 from kg.locations import SOURCES_DIR
+from kg.stores import open_store
 
 Triple = tuple[str, str, str]
 
@@ -42,16 +43,16 @@ def client(app):  # each test module that serves defines its own `app` (flaskr s
 @pytest.fixture(scope="session")
 def corpus_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("graph")
-    report = run_ingest([SOURCES_DIR], directory)
+    report = run_ingest([SOURCES_DIR], memory(directory))
     assert not report.errors, report.errors
     return directory
 
 
 @pytest.fixture(scope="session")
 def corpus_facts(corpus_graph: Path) -> set[Triple]:
-    ds = store.open_dataset(corpus_graph)
-    ents = entities(ds)
+    store = open_store(memory(corpus_graph))
+    ents = entities(store)
     return {
         (ents[f.subject].label, f.predicate, ents[f.object].label if f.object_is_entity else f.object)
-        for f in facts(ds)
+        for f in facts(store)
     }

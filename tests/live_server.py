@@ -51,12 +51,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(graph: Path, log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`serve()`, as `kgqa serve` runs it (gunicorn, two workers), on `graph`; yields the base URL."""
+def serving(
+    graph: Path, log_dir: Path, env: dict[str, str] | None = None, store: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """`kgqa serve` (gunicorn, two workers) on `graph`, with `store` options if any; yields the base URL."""
     port = free_port()
-    code = f"from service.server import serve; serve({str(graph)!r}, '127.0.0.1', {port}, 2)"
+    command = [sys.executable, "-m", "kgqa.cli", "serve", "--graph", str(graph), "--port", str(port), "--workers", "2"]
     with (log_dir / "server.log").open("w+b") as log:
-        process = start([sys.executable, "-c", code], log, port, env)
+        process = start([*command, *store], log, port, env)
         try:
             yield f"http://127.0.0.1:{port}"
         finally:

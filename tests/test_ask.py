@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from graphs import memory
 
-from kg.snapshot import load_snapshot
+from kg.snapshot import snapshot_of
+from kg.stores import open_store
 from kgqa.evaluate import answer_ok, load
 from service.qa import QA
 
@@ -17,7 +19,7 @@ ABSTAINS = ["not in the knowledge base|don't know|do not know|no information"]
 
 @pytest.fixture(scope="session")
 def qa(corpus_graph: Path) -> QA:
-    return QA(load_snapshot(corpus_graph))
+    return QA(snapshot_of(open_store(memory(corpus_graph))))
 
 
 @pytest.mark.parametrize(
@@ -136,8 +138,8 @@ def test_questions_about_notes_never_seen(tmp_path_factory):
     from ingest.pipeline import run_ingest
 
     graph = tmp_path_factory.mktemp("unseen")
-    assert not run_ingest([DATA / "unseen"], graph).errors
-    qa = QA(load_snapshot(graph))
+    assert not run_ingest([DATA / "unseen"], memory(graph)).errors
+    qa = QA(snapshot_of(open_store(memory(graph))))
     items = load(DATA / "unseen" / "questions.json")
     wrong = [i["q"] for i in items if not answer_ok(qa.ask(i["q"]).answer, i["must_contain"])]
     assert not wrong

@@ -9,12 +9,13 @@ import sys
 import time
 
 import pytest
+from graphs import memory, read_dataset
 
 from ingest.pipeline import run_ingest
-from kg import store
 from kg.facts import entities, facts
 from kg.locations import SOURCES_DIR
 from kg.namespaces import source_graph
+from kg.stores import open_store
 from kgqa.cli import main
 
 GOOD = "## AWS Batch\n- Batch jobs are defined as Docker images and run on ECS\n"
@@ -34,7 +35,7 @@ def test_corpus_yields_the_three_required_facts(corpus_facts):
 
 
 def test_every_evidence_text_occurs_verbatim_in_its_source(corpus_graph):
-    ds = store.open_dataset(corpus_graph)
+    ds = open_store(memory(corpus_graph))
     texts = {p.name: p.read_text(encoding="utf-8") for p in SOURCES_DIR.iterdir()}
     evidence = [e for f in facts(ds) for e in f.evidence]
     assert evidence
@@ -44,7 +45,7 @@ def test_every_evidence_text_occurs_verbatim_in_its_source(corpus_graph):
 
 
 def test_facts_stated_in_several_notes_are_merged_with_all_sources(corpus_graph):
-    ds = store.open_dataset(corpus_graph)
+    ds = open_store(memory(corpus_graph))
     ents = entities(ds)
     batch_ecs = [
         f
@@ -59,7 +60,7 @@ def test_facts_stated_in_several_notes_are_merged_with_all_sources(corpus_graph)
 
 
 def test_entities_carry_labels_and_aliases(corpus_graph):
-    ents = {e.label: e for e in entities(store.open_dataset(corpus_graph)).values()}
+    ents = {e.label: e for e in entities(open_store(memory(corpus_graph))).values()}
     assert "ECS" in ents["Amazon ECS"].aliases
     assert "Elastic Container Service" in ents["Amazon ECS"].aliases
     assert ents["AWS Lambda"].type == "AwsService"
@@ -85,15 +86,14 @@ def test_bad_files_get_a_one_line_error_and_the_rest_is_ingested(tmp_path, capsy
     assert code != 0
     assert len(err) == 1 and name in err[0] and message in err[0]
     assert "Traceback" not in "\n".join(err)
-    ds = store.open_dataset(tmp_path / "g")
-    assert "good.md" in store.source_hashes(ds)
+    assert "good.md" in open_store(memory(tmp_path / "g")).source_hashes()
 
 
 def test_a_failed_write_leaves_the_previous_graph(tmp_path, monkeypatch):
     graph = tmp_path / "g"
     (tmp_path / "a.md").write_text(GOOD, encoding="utf-8")
-    run_ingest([tmp_path / "a.md"], graph)
-    before = store.graph_file(graph).read_bytes()
+    run_ingest([tmp_path / "a.md"], memory(graph))
+    before = (graph / "graph.nq").read_bytes()
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
@@ -101,15 +101,15 @@ def test_a_failed_write_leaves_the_previous_graph(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", crash)
     (tmp_path / "b.md").write_text("## ECS\n- Has integrations with the Application Load Balancer\n", encoding="utf-8")
     with pytest.raises(OSError):
-        run_ingest([tmp_path / "b.md"], graph)
-    assert store.graph_file(graph).read_bytes() == before
+        run_ingest([tmp_path / "b.md"], memory(graph))
+    assert (graph / "graph.nq").read_bytes() == before
     assert [p.name for p in graph.iterdir()] == ["graph.nq"]
 
 
 def test_an_ingest_killed_midway_leaves_a_whole_readable_graph(tmp_path):
     graph = tmp_path / "g"
-    run_ingest([SOURCES_DIR], graph)
-    before = store.graph_file(graph).read_bytes()
+    run_ingest([SOURCES_DIR], memory(graph))
+    before = (graph / "graph.nq").read_bytes()
     big = tmp_path / "big"
     big.mkdir()
     text = (SOURCES_DIR / "other-compute.md").read_text(encoding="utf-8")
@@ -124,10 +124,9 @@ def test_an_ingest_killed_midway_leaves_a_whole_readable_graph(tmp_path):
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        ds = store.open_dataset(graph)  # must parse
-        names = store.source_hashes(ds)
+        names = open_store(memory(graph)).source_hashes()  # must parse
         assert "other-compute.md" in names
-        if store.graph_file(graph).read_bytes() != before:
+        if (graph / "graph.nq").read_bytes() != before:
             assert len(names) == 5 + 40  # the new graph, whole
     assert not [p for p in graph.iterdir() if p.name != "graph.nq" and not p.name.startswith(".graph-")]
 
@@ -137,16 +136,16 @@ def test_reingesting_one_note_replaces_only_its_named_graph(tmp_path):
     a, b = tmp_path / "a.md", tmp_path / "b.md"
     a.write_text(GOOD, encoding="utf-8")
     b.write_text("## Amazon Lightsail\n- Low & predictable pricing\n", encoding="utf-8")
-    run_ingest([a, b], graph)
+    run_ingest([a, b], memory(graph))
     a.write_text("## AWS Batch\n- Batch will dynamically launch EC2 instances\n", encoding="utf-8")
-    run_ingest([a], graph)
-    ds = store.open_dataset(graph)
-    ents = entities(ds)
-    got = {(ents[f.subject].label, f.predicate) for f in facts(ds)}
+    run_ingest([a], memory(graph))
+    store = open_store(memory(graph))
+    ents = entities(store)
+    got = {(ents[f.subject].label, f.predicate) for f in facts(store)}
     assert ("AWS Batch", "launches") in got
     assert ("AWS Batch", "runs_on") not in got  # a's old facts are gone
     assert ("Amazon Lightsail", "pricing") in got  # b's are kept
-    assert len(ds.graph(source_graph("b.md"))) > 0
+    assert len(read_dataset(graph).graph(source_graph("b.md"))) > 0
 
 
 def test_facts_json_shape(corpus_graph, capsys):

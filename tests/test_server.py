@@ -16,12 +16,12 @@ from urllib.parse import quote, urlencode
 from urllib.request import Request
 
 import pytest
+from graphs import read_dataset
 from gunicorn.config import Config
 from live_server import OPENER, free_port, serving, start, stop
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from kg import store
 from kg.locations import PROJECT_ROOT
 from kg.namespaces import ENT
 
@@ -55,11 +55,11 @@ def sparql(base_url: str, query: str, accept: str) -> Any:
 
 
 def expected_lambda_triples(corpus_graph: Path) -> set[Any]:
-    return set(store.open_dataset(corpus_graph).triples((URIRef(ENT["aws-lambda"]), None, None)))
+    return set(read_dataset(corpus_graph).triples((URIRef(ENT["aws-lambda"]), None, None)))
 
 
 def test_select_as_json_and_csv(base_url: str, corpus_graph: Path) -> None:
-    expected = {(str(s), str(label)) for s, label in store.open_dataset(corpus_graph).subject_objects(RDFS.label)}
+    expected = {(str(s), str(label)) for s, label in read_dataset(corpus_graph).subject_objects(RDFS.label)}
     with sparql(base_url, LABELS, "application/sparql-results+json") as response:
         assert response.headers.get_content_type() == "application/sparql-results+json"
         assert response.headers["X-KGQA-Truncated"] == "false"
@@ -147,10 +147,12 @@ def test_the_wsgi_entry_runs_under_the_gunicorn_command(corpus_graph: Path, tmp_
 
 
 def test_serve_refuses_to_start_without_a_graph(tmp_path: Path) -> None:
-    code = f"from service.server import serve; serve({str(tmp_path / 'none')!r}, '127.0.0.1', {free_port()}, 1)"
-    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, timeout=60)
-    assert done.returncode != 0
-    assert b"no graph at" in done.stderr
+    command = ["serve", "--graph", str(tmp_path / "none"), "--port", str(free_port()), "--workers", "1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "kgqa.cli", *command], cwd=PROJECT_ROOT, capture_output=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert b"no graph in the memory store" in done.stderr and b"Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(

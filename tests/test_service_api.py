@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from graphs import memory, read_dataset
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
@@ -18,7 +19,8 @@ from werkzeug.test import TestResponse
 
 from kg.errors import GraphUnavailable
 from kg.namespaces import ENT
-from kg.snapshot import load_snapshot
+from kg.snapshot import snapshot_of
+from kg.stores import open_store
 from service import create_app
 from service.qa import QA
 from service.settings import resolve
@@ -75,11 +77,11 @@ def test_the_app_needs_a_graph(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------ the API
 
 
-def test_healthz_reports_the_graph(client: FlaskClient, st: State) -> None:
+def test_healthz_reports_the_graph(client: FlaskClient, st: State, corpus_graph: Path) -> None:
     body = client.get("/healthz").get_json()
     assert body == {
         "status": "ok",
-        "triples": len(st.dataset),
+        "triples": sum(len(g) for g in read_dataset(corpus_graph).graphs()),
         "entities": len(st.snapshot.entities),
         "facts": len(st.snapshot.facts),
     }
@@ -89,7 +91,7 @@ def test_healthz_reports_the_graph(client: FlaskClient, st: State) -> None:
 @pytest.mark.parametrize("how", ["get", "form", "json"])
 def test_ask_answers_as_the_answerer_does(client: FlaskClient, corpus_graph: Path, how: str) -> None:
     question = "What is AWS Lambda?"
-    expected = json.loads(json.dumps(QA(load_snapshot(corpus_graph)).ask(question).to_dict()))
+    expected = json.loads(json.dumps(QA(snapshot_of(open_store(memory(corpus_graph)))).ask(question).to_dict()))
     if how == "get":
         response = client.get("/api/ask", query_string={"q": question})
     elif how == "form":
@@ -208,18 +210,20 @@ def test_graph_refuses_bad_parameters(client: FlaskClient, query: dict[str, Any]
 
 
 @pytest.mark.parametrize(("fmt", "rdf_format"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
-def test_export_rdf_round_trips(client: FlaskClient, st: State, fmt: str, rdf_format: str) -> None:
+def test_export_rdf_round_trips(client: FlaskClient, corpus_graph: Path, fmt: str, rdf_format: str) -> None:
     response = client.get("/api/export", query_string={"format": fmt})
     assert response.status_code == 200
     assert f"kgqa-graph.{fmt}" in response.headers["Content-Disposition"]
     graph = Graph().parse(data=response.data, format=rdf_format)
-    assert len(graph) == len(st.snapshot.graph)
+    assert set(graph) == set(read_dataset(corpus_graph).triples((None, None, None)))
 
 
-def test_export_trig_keeps_named_graphs_and_graphml_the_projection(client: FlaskClient, st: State) -> None:
+def test_export_trig_keeps_named_graphs_and_graphml_the_projection(
+    client: FlaskClient, st: State, corpus_graph: Path
+) -> None:
     dataset = Dataset().parse(data=client.get("/api/export?format=trig").data, format="trig")
     named = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert named == {str(g.identifier) for g in st.dataset.graphs() if len(g)}
+    assert named == {str(g.identifier) for g in read_dataset(corpus_graph).graphs() if len(g)}
     assert len(named) > 1
     graphml = nx.read_graphml(io.BytesIO(client.get("/api/export?format=graphml").data))
     assert graphml.number_of_nodes() == st.snapshot.nx.number_of_nodes()
@@ -352,13 +356,13 @@ def test_sparql_results_in_every_format(client: FlaskClient) -> None:
     assert [str(row.label) for row in xml] == labels  # type: ignore[union-attr]
 
 
-def test_ask_and_graph_queries_negotiate_their_own_formats(client: FlaskClient, st: State) -> None:
+def test_ask_and_graph_queries_negotiate_their_own_formats(client: FlaskClient, st: State, corpus_graph: Path) -> None:
     ask = client.get("/sparql", query_string={"query": "ASK { ?s a kg:Evidence }"})
     assert ask.get_json() == {"head": {}, "boolean": True}
     no = client.get("/sparql", query_string={"query": "ASK { ?s a kg:Nothing }"}, headers={"Accept": "text/csv"})
     assert no.get_data(as_text=True).splitlines() == ["_askResult", "false"]
     construct = f"CONSTRUCT {{ <{ENT[LAMBDA]}> ?p ?o }} WHERE {{ <{ENT[LAMBDA]}> ?p ?o }}"
-    expected = set(st.dataset.triples((URIRef(ENT[LAMBDA]), None, None)))
+    expected = set(read_dataset(corpus_graph).triples((URIRef(ENT[LAMBDA]), None, None)))
     for accept, fmt in [("text/turtle", "turtle"), ("application/n-triples", "nt"),
                         ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")]:  # fmt: skip
         response = client.get("/sparql", query_string={"query": construct}, headers={"Accept": accept})
@@ -375,14 +379,16 @@ def test_select_rows_are_capped_and_the_response_says_so(client: FlaskClient) ->
     assert response.headers["X-KGQA-Row-Cap"] == str(ROW_CAP)
 
 
-def test_service_description_without_a_query(client: FlaskClient, st: State) -> None:
+def test_service_description_without_a_query(client: FlaskClient, st: State, corpus_graph: Path) -> None:
     response = client.get("/sparql")
     assert response.status_code == 200 and response.mimetype == "text/turtle"
     graph = Graph().parse(data=response.data, format="turtle")
     service = next(graph.subjects(RDF.type, SD.Service))
     assert (service, SD.endpoint, URIRef("http://localhost/sparql")) in graph
     names = set(graph.objects(None, SD.name))
-    assert names == {g.identifier for g in st.dataset.graphs() if len(g) and str(g.identifier).startswith("https")}
+    assert names == {
+        g.identifier for g in read_dataset(corpus_graph).graphs() if len(g) and str(g.identifier).startswith("https")
+    }
 
 
 def test_sparql_sends_cors_headers_for_browser_clients(client: FlaskClient) -> None:

@@ -87,7 +87,7 @@ class _Run:
         key = (q.name, tuple(sorted(bindings.items())))
         rows = self.qa.results.get(key)
         if rows is None:  # the snapshot does not change while it is served: results can be kept
-            rows = self.qa.results[key] = q.run(self.qa.snapshot.graph, **bindings)
+            rows = self.qa.results[key] = q.run(self.qa.snapshot.store, **bindings)
         return rows
 
     def objects(self, subject: str, relation: str) -> list[Fact]:

@@ -1,0 +1,390 @@
+"""Where the graph lives: one interface over three stores.
+
+- ``memory``: Oxigraph's in-memory store, kept between runs as one N-Quads file, ``<graph dir>/graph.nq``;
+- ``oxigraph``: Oxigraph's on-disk store in ``<graph dir>/oxigraph``, opened as it is, without re-reading;
+- ``sparql``: any SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, Neptune), by its query and update URLs.
+
+Every source file has its own named graph. An ingest replaces the named graphs of the files it read with SPARQL
+Update: one transaction on the local stores, one request per batch of whole sources on a server. Reads are
+SPARQL SELECTs over the union of the named graphs; rows hold rdflib terms.
+"""
+
+import json
+import os
+import tempfile
+import urllib.error
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.graph import Graph
+from rdflib.namespace import XSD
+from rdflib.term import Identifier, Node
+from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from kg.errors import BadQuery, GraphUnavailable, KGError
+from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
+from kg.model import Triple
+from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, source_graph
+from kg.ontology import load_ontology
+
+STORE_KINDS = ("memory", "oxigraph", "sparql")
+GRAPH_FILE = "graph.nq"
+OXIGRAPH_DIR = "oxigraph"
+BATCH_TRIPLES = 50_000  # a remote update request carries whole sources up to about this many triples
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use these prefixes undeclared
+
+Row = dict[str, Identifier]
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Which store, and where: a graph directory for memory and oxigraph, URLs for sparql."""
+
+    kind: str = "memory"
+    directory: Path = DEFAULT_GRAPH_DIR
+    query_url: str = ""
+    update_url: str = ""
+    timeout_s: float = 30.0  # the longest a remote server may take to answer one request
+
+    def __post_init__(self) -> None:
+        if self.kind not in STORE_KINDS:
+            raise ValueError(f"store must be one of {', '.join(STORE_KINDS)}, not {self.kind!r}")
+        if self.kind == "sparql" and not self.query_url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"the sparql store needs an http(s) query URL (--sparql-query-url), not {self.query_url!r}"
+            )
+        if self.update_url and not self.update_url.startswith(("http://", "https://")):
+            raise ValueError(f"the SPARQL update URL must be http(s), not {self.update_url!r}")
+
+    @classmethod
+    def resolve(
+        cls,
+        kind: str | None = None,
+        graph: str | os.PathLike[str] | None = None,
+        query_url: str | None = None,
+        update_url: str | None = None,
+        environ: Mapping[str, str] = os.environ,
+    ) -> "StoreConfig":
+        """Each value given, else its KGQA_* variable (STORE, GRAPH, SPARQL_QUERY_URL, SPARQL_UPDATE_URL),
+        else the default."""
+        return cls(
+            kind=kind or environ.get("KGQA_STORE") or "memory",
+            directory=graph_dir(graph or environ.get("KGQA_GRAPH") or None),
+            query_url=query_url or environ.get("KGQA_SPARQL_QUERY_URL", ""),
+            update_url=update_url or environ.get("KGQA_SPARQL_UPDATE_URL", ""),
+        )
+
+    def describe(self) -> str:
+        if self.kind == "sparql":
+            return f"sparql store at {self.query_url}"
+        where = self.directory / (GRAPH_FILE if self.kind == "memory" else OXIGRAPH_DIR)
+        return f"{self.kind} store at {where}"
+
+
+@dataclass(frozen=True)
+class SourceGraph:
+    """One source file's facts, to become its named graph."""
+
+    name: str
+    sha256: str
+    triples: Sequence[Triple] = field(repr=False)
+
+
+class Store(ABC):
+    """A graph store: named graphs per source, read with SPARQL, written with SPARQL Update."""
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.config = config
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Does the store hold a graph (at least one source)?"""
+
+    @abstractmethod
+    def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
+        """The rows of a SELECT over the union of the named graphs, with `bindings` fixed."""
+
+    @abstractmethod
+    def construct(self, text: str) -> Graph:
+        """The graph a CONSTRUCT or DESCRIBE query makes."""
+
+    @abstractmethod
+    def ask(self, text: str) -> bool:
+        """The answer to an ASK query."""
+
+    @abstractmethod
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update as one request (one transaction where the store has them)."""
+
+    def commit(self) -> None:  # noqa: B027 (a store that writes through has nothing to do)
+        """Make the writes so far durable."""
+
+    def close(self) -> None:  # noqa: B027 (a store that holds nothing open has nothing to do)
+        """Let go of files and connections."""
+
+    def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
+        """Swap in each source's named graph and refresh the ontology graph; on the local stores, all at once."""
+        ontology = [*load_ontology().graph]
+        for batch in self._batches(sources):
+            self.update(replace_graphs_update([(source_graph(s.name), _with_hash(s)) for s in batch]))
+        self.update(replace_graphs_update([(ONTOLOGY_GRAPH, ontology)]))
+        self.commit()
+
+    def _batches(self, sources: Sequence[SourceGraph]) -> Iterator[Sequence[SourceGraph]]:
+        yield sources
+
+    def source_hashes(self) -> dict[str, str]:
+        """File name -> sha256 of every source in the store."""
+        rows = self.select(PROLOGUE + "SELECT ?name ?sha WHERE { GRAPH ?g { ?g kg:fileName ?name ; kg:sha256 ?sha } }")
+        return {str(r["name"]): str(r["sha"]) for r in rows}
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Named graph IRI -> number of triples in it."""
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {str(r["g"]): int(str(r["n"])) for r in rows}
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, URIRef]]:
+        """Every statement with its named graph, for export."""
+        for r in self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            yield r["s"], r["p"], r["o"], URIRef(str(r["g"]))
+
+
+def _with_hash(source: SourceGraph) -> list[Triple]:
+    iri = source_graph(source.name)
+    return [*source.triples, (iri, KG.fileName, Literal(source.name)), (iri, KG.sha256, Literal(source.sha256))]
+
+
+def replace_graphs_update(graphs: Iterable[tuple[URIRef, Iterable[Triple]]]) -> str:
+    """One SPARQL Update that drops each named graph and inserts its new triples."""
+    parts = []
+    for iri, triples in graphs:
+        body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        parts.append(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
+    return " ;\n".join(parts)
+
+
+def open_store(config: StoreConfig, *, write: bool = False) -> Store:
+    """The store `config` names. Reading a store that holds no graph is GraphUnavailable; `write` opens
+    (or creates) it for an ingest."""
+    store: Store = RemoteStore(config) if config.kind == "sparql" else LocalStore(config, write=write)
+    if not write and not store.exists():
+        store.close()
+        raise GraphUnavailable(f"no graph in the {config.describe()}: run `kgqa ingest` first")
+    return store
+
+
+# ------------------------------------------------------------------------------------------ Oxigraph
+
+
+def to_rdflib(term: Any) -> Identifier:
+    """An Oxigraph term as the rdflib term it names."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    raise TypeError(f"no rdflib term for {term!r}")
+
+
+class LocalStore(Store):
+    """Oxigraph in this process: in memory (loaded from, and saved to, graph.nq) or on disk."""
+
+    def __init__(self, config: StoreConfig, *, write: bool = False) -> None:
+        super().__init__(config)
+        self.path = config.directory / (GRAPH_FILE if config.kind == "memory" else OXIGRAPH_DIR)
+        self.dirty = False
+        try:
+            self.ox = self._open(write)
+        except (OSError, SyntaxError, ValueError, RuntimeError) as exc:  # pyoxigraph's errors for bad files
+            raise GraphUnavailable(f"cannot open the {config.describe()}: {exc}") from exc
+
+    def _open(self, write: bool) -> ox.Store:
+        if self.config.kind == "memory":
+            store = ox.Store()
+            if self.path.is_file():
+                store.bulk_load(path=self.path, format=ox.RdfFormat.N_QUADS)
+            return store
+        if write:
+            self.path.mkdir(parents=True, exist_ok=True)
+            return ox.Store(str(self.path))
+        if not self.path.is_dir():
+            raise GraphUnavailable(f"no graph in the {self.config.describe()}: run `kgqa ingest --store oxigraph`")
+        return ox.Store.read_only(str(self.path))  # readers do not take the writer's lock
+
+    def exists(self) -> bool:
+        return bool(self.ox.query(PROLOGUE + "ASK { GRAPH ?g { ?g kg:fileName ?name } }"))
+
+    def query(self, text: str) -> Any:
+        """Oxigraph's own result for a query over the union of the named graphs."""
+        try:
+            return self.ox.query(text, use_default_graph_as_union=True, prefixes=PREFIX_IRIS)
+        except SyntaxError as exc:
+            raise BadQuery(f"the query does not parse: {exc}") from None
+        except (OSError, RuntimeError) as exc:
+            raise GraphUnavailable(f"the {self.config.describe()} failed: {exc}") from None
+
+    def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
+        solutions = self.query(inline_values(text, bindings or {}))
+        names = [v.value for v in solutions.variables]
+        return [
+            {n: to_rdflib(t) for n, t in zip(names, solution, strict=True) if t is not None} for solution in solutions
+        ]
+
+    def construct(self, text: str) -> Graph:
+        graph = Graph()
+        for triple in self.query(text):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return graph
+
+    def ask(self, text: str) -> bool:
+        return bool(self.query(text))
+
+    def update(self, text: str) -> None:
+        self.ox.update(text)
+        self.dirty = True
+
+    def commit(self) -> None:
+        if self.config.kind == "memory" and self.dirty:
+            self._save()
+        elif self.dirty:
+            self.ox.flush()
+        self.dirty = False
+
+    def _save(self) -> None:
+        """Write graph.nq atomically: a temporary file in the same directory, fsync, then rename over."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".nq.tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                self.ox.dump(out, format=ox.RdfFormat.N_QUADS)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def close(self) -> None:
+        del self.ox
+
+
+# ------------------------------------------------------------------------------------ a SPARQL server
+
+
+def from_json_term(term: Mapping[str, str]) -> Identifier:
+    """A term of the SPARQL 1.1 Query Results JSON format."""
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if "xml:lang" in term:
+        return Literal(value, lang=term["xml:lang"])
+    datatype = term.get("datatype")
+    return Literal(value, datatype=URIRef(datatype) if datatype and datatype != str(XSD.string) else None)
+
+
+def inline_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """The query with each binding written in as a VALUES clause at the start of its WHERE block."""
+    if not bindings:
+        return text
+    head, found, body = text.partition("WHERE {")
+    if not found:
+        raise ValueError("bindings need a query with a 'WHERE {' block")
+    values = "".join(f"  VALUES ?{k} {{ {v.n3()} }}\n" for k, v in bindings.items())
+    return f"{head}WHERE {{\n{values}{body}"
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server: queries by the Protocol, writes by SPARQL Update; nothing kept here."""
+
+    def _client(self, *, update: bool = False) -> SPARQLWrapper:
+        client = SPARQLWrapper(self.config.query_url, updateEndpoint=self.config.update_url or None)
+        client.setMethod(POST)
+        client.setRequestMethod(POSTDIRECTLY)
+        client.setTimeout(int(max(1, self.config.timeout_s)))
+        return client
+
+    def _request(self, text: str, fmt: str) -> Any:
+        client = self._client()
+        client.setQuery(text)
+        client.setReturnFormat(fmt)
+        try:
+            return client.query().response.read()
+        except urllib.error.HTTPError as exc:
+            raise _server_error(exc, self.config.query_url) from None
+        except (OSError, SPARQLWrapperException) as exc:
+            raise GraphUnavailable(f"cannot query the SPARQL server at {self.config.query_url}: {exc}") from None
+
+    def exists(self) -> bool:
+        return self.ask(PROLOGUE + "ASK { GRAPH ?g { ?g kg:fileName ?name } }")
+
+    def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
+        body = json.loads(self._request(PROLOGUE + inline_values(text, bindings or {}), JSON))
+        return [{k: from_json_term(v) for k, v in b.items()} for b in body["results"]["bindings"]]
+
+    def select_json(self, text: str) -> dict[str, Any]:
+        """The server's SPARQL JSON results for a SELECT or ASK, as they came."""
+        result: dict[str, Any] = json.loads(self._request(PROLOGUE + text, JSON))
+        return result
+
+    def construct(self, text: str) -> Graph:
+        return Graph().parse(data=self._request(PROLOGUE + text, N3), format="turtle")
+
+    def ask(self, text: str) -> bool:
+        return bool(self.select_json(text)["boolean"])
+
+    def update(self, text: str) -> None:
+        if not self.config.update_url:
+            raise KGError("the sparql store needs an update URL (--sparql-update-url) to ingest", status=400)
+        client = self._client()
+        client.setQuery(text)
+        try:
+            client.query()
+        except urllib.error.HTTPError as exc:
+            raise _server_error(exc, self.config.update_url) from None
+        except (OSError, SPARQLWrapperException) as exc:
+            raise GraphUnavailable(f"cannot update the SPARQL server at {self.config.update_url}: {exc}") from None
+
+    def _batches(self, sources: Sequence[SourceGraph]) -> Iterator[Sequence[SourceGraph]]:
+        batch: list[SourceGraph] = []
+        size = 0
+        for source in sources:
+            if batch and size + len(source.triples) > BATCH_TRIPLES:
+                yield batch
+                batch, size = [], 0
+            batch.append(source)
+            size += len(source.triples)
+        if batch:
+            yield batch
+
+
+def _server_error(exc: urllib.error.HTTPError, url: str) -> KGError:
+    detail = exc.read().decode("utf-8", "replace")[:500]
+    if 400 <= exc.code < 500:
+        return BadQuery(f"the SPARQL server at {url} refused the request ({exc.code}): {detail}")
+    return GraphUnavailable(f"the SPARQL server at {url} failed ({exc.code}): {detail}")
+
+
+def serialize(store: Store, rdflib_format: str) -> bytes:
+    """The whole graph in an rdflib format: TriG and N-Quads keep the named graphs, the others get their union."""
+    from rdflib import Dataset
+
+    named = rdflib_format in ("trig", "nquads")
+    graph: Graph = Dataset() if named else Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for s, p, o, g in store.quads():
+        graph.add((s, p, o, g) if named else (s, p, o))  # type: ignore[arg-type]
+    return graph.serialize(format=rdflib_format, encoding="utf-8")
