@@ -56,10 +56,12 @@ ENTITY_ROWS = (
 EVIDENCE_ROWS = (
     PROLOGUE
     + """SELECT ?s ?p ?o ?source ?line ?text ?rule ?contrast ?section WHERE {
-  ?ev a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-      kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:rule ?rule .
-  OPTIONAL { ?ev kg:contrast ?contrast }
-  OPTIONAL { ?ev kg:section ?section }
+  GRAPH ?g {
+    ?ev a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+        kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:rule ?rule .
+    OPTIONAL { ?ev kg:contrast ?contrast }
+    OPTIONAL { ?ev kg:section ?section }
+  }
 }"""
 )
 

@@ -1,4 +1,5 @@
-"""Named SPARQL queries; the question side runs them with bindings, never with new text."""
+"""Named SPARQL queries; the question side runs them with bindings, never with new text. Each reads inside
+`GRAPH ?g`, so that they mean the same on a server whose default graph is not the union of the named graphs."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +34,10 @@ CONTRASTS = _named(
     "contrasts",
     """
 SELECT ?other ?contrast ?source ?line ?text WHERE {
-  ?ev rdf:subject ?e ; rdf:predicate kg:comparedWith ; rdf:object ?other ;
-      kg:contrast ?contrast ; kg:source ?source ; kg:line ?line ; kg:text ?text .
+  GRAPH ?g {
+    ?ev rdf:subject ?e ; rdf:predicate kg:comparedWith ; rdf:object ?other ;
+        kg:contrast ?contrast ; kg:source ?source ; kg:line ?line ; kg:text ?text .
+  }
 }
 """,
 )
@@ -44,8 +47,10 @@ FACTS_SP = _named(
     "facts_of_subject",
     """
 SELECT ?o ?source ?line ?text ?section WHERE {
-  ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-      kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:section ?section .
+  GRAPH ?g {
+    ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+        kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:section ?section .
+  }
 }
 """,
 )
@@ -54,8 +59,10 @@ FACTS_PO = _named(
     "facts_with_object",
     """
 SELECT ?s ?source ?line ?text ?section WHERE {
-  ?ev rdf:object ?o ; rdf:predicate ?p ; rdf:subject ?s ;
-      kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:section ?section .
+  GRAPH ?g {
+    ?ev rdf:object ?o ; rdf:predicate ?p ; rdf:subject ?s ;
+        kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:section ?section .
+  }
 }
 """,
 )

@@ -127,18 +127,20 @@ def run_user_query(
     """Screen, evaluate and serialise a user's query within `timeout_s` seconds: in an isolated child on the
     local stores; on a SPARQL server, forwarded once screened, the server given `timeout_s` to answer."""
     if isinstance(store, RemoteStore):
-        return _answer(store, query_text, accept, row_cap)
+        return _answer(store, query_text, accept, row_cap, timeout_s)
     return run_isolated(
         lambda: _answer(store, query_text, accept, row_cap), timeout_s=timeout_s, memory_bytes=memory_bytes
     )
 
 
-def _answer(store: Store, query_text: str, accept: str | None, row_cap: int) -> QueryResult:
+def _answer(
+    store: Store, query_text: str, accept: str | None, row_cap: int, timeout_s: float | None = None
+) -> QueryResult:
     query = screen(query_text)
     kind = query.algebra.name.removesuffix("Query").upper()
     fmt = negotiate(accept, GRAPH_FORMATS if kind in GRAPH_KINDS else RESULT_FORMATS)
     try:
-        result = evaluate(store, query_text, kind, row_cap)
+        result = evaluate(store, query_text, kind, row_cap, timeout_s)
     except (KGError, MemoryError):
         raise
     except Exception as exc:  # a query the store cannot run
@@ -151,12 +153,27 @@ def _answer(store: Store, query_text: str, accept: str | None, row_cap: int) -> 
     return QueryResult(kind, fmt.media_type, _serialise(result, fmt), shown, rows > row_cap)
 
 
-def evaluate(store: Store, query_text: str, kind: str, row_cap: int) -> Result:
-    """The query's result as an rdflib Result; a SELECT stops after `row_cap` + 1 rows."""
+def evaluate(store: Store, query_text: str, kind: str, row_cap: int, timeout_s: float | None = None) -> Result:
+    """The query's result as an rdflib Result; a SELECT stops after `row_cap` + 1 rows. A SPARQL server is
+    given `timeout_s` to answer."""
     result = Result(kind)
-    if kind in GRAPH_KINDS:
+    if isinstance(store, RemoteStore):
+        if kind in GRAPH_KINDS:
+            result.graph = store.construct(query_text, timeout_s)
+            return result
+        body = store.select_json(query_text, timeout_s)
+        if kind == "ASK":
+            result.askAnswer = bool(body["boolean"])
+        else:
+            result.vars = [Variable(v) for v in body["head"]["vars"]]
+            result.bindings = [
+                {Variable(k): from_json_term(v) for k, v in row.items()}
+                for row in islice(body["results"]["bindings"], row_cap + 1)
+            ]
+    elif kind in GRAPH_KINDS:
         result.graph = store.construct(query_text)
-    elif isinstance(store, LocalStore):
+    else:
+        assert isinstance(store, LocalStore)
         raw = store.query(query_text)
         if kind == "ASK":
             result.askAnswer = bool(raw)
@@ -165,17 +182,6 @@ def evaluate(store: Store, query_text: str, kind: str, row_cap: int) -> Result:
             result.bindings = [
                 {var: to_rdflib(term) for var, term in zip(result.vars, solution, strict=True) if term is not None}
                 for solution in islice(raw, row_cap + 1)
-            ]
-    else:
-        assert isinstance(store, RemoteStore)
-        body = store.select_json(query_text)
-        if kind == "ASK":
-            result.askAnswer = bool(body["boolean"])
-        else:
-            result.vars = [Variable(v) for v in body["head"]["vars"]]
-            result.bindings = [
-                {Variable(k): from_json_term(v) for k, v in row.items()}
-                for row in islice(body["results"]["bindings"], row_cap + 1)
             ]
     return result
 

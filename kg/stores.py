@@ -10,6 +10,7 @@ SPARQL SELECTs over the union of the named graphs; rows hold rdflib terms.
 """
 
 import json
+import math
 import os
 import tempfile
 import urllib.error
@@ -25,9 +26,9 @@ from rdflib.graph import Graph
 from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from kg.errors import BadQuery, GraphUnavailable, KGError
+from kg.errors import BadQuery, GraphUnavailable, KGError, QueryTimeout
 from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
 from kg.model import Triple
 from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, source_graph
@@ -309,19 +310,23 @@ def inline_values(text: str, bindings: Mapping[str, Node]) -> str:
 class RemoteStore(Store):
     """A SPARQL 1.1 server: queries by the Protocol, writes by SPARQL Update; nothing kept here."""
 
-    def _client(self, *, update: bool = False) -> SPARQLWrapper:
+    def _client(self, timeout_s: float | None = None) -> SPARQLWrapper:
         client = SPARQLWrapper(self.config.query_url, updateEndpoint=self.config.update_url or None)
         client.setMethod(POST)
         client.setRequestMethod(POSTDIRECTLY)
-        client.setTimeout(int(max(1, self.config.timeout_s)))
+        client.setTimeout(max(1, math.ceil(timeout_s or self.config.timeout_s)))
         return client
 
-    def _request(self, text: str, fmt: str) -> Any:
-        client = self._client()
+    def _request(self, text: str, fmt: str, timeout_s: float | None = None) -> Any:
+        client = self._client(timeout_s)
         client.setQuery(text)
         client.setReturnFormat(fmt)
         try:
             return client.query().response.read()
+        except TimeoutError:
+            raise QueryTimeout(f"the SPARQL server did not answer within {client.timeout} s") from None
+        except QueryBadFormed as exc:
+            raise BadQuery(f"the SPARQL server at {self.config.query_url} refused the query: {exc}") from None
         except urllib.error.HTTPError as exc:
             raise _server_error(exc, self.config.query_url) from None
         except (OSError, SPARQLWrapperException) as exc:
@@ -334,13 +339,13 @@ class RemoteStore(Store):
         body = json.loads(self._request(PROLOGUE + inline_values(text, bindings or {}), JSON))
         return [{k: from_json_term(v) for k, v in b.items()} for b in body["results"]["bindings"]]
 
-    def select_json(self, text: str) -> dict[str, Any]:
+    def select_json(self, text: str, timeout_s: float | None = None) -> dict[str, Any]:
         """The server's SPARQL JSON results for a SELECT or ASK, as they came."""
-        result: dict[str, Any] = json.loads(self._request(PROLOGUE + text, JSON))
+        result: dict[str, Any] = json.loads(self._request(PROLOGUE + text, JSON, timeout_s))
         return result
 
-    def construct(self, text: str) -> Graph:
-        return Graph().parse(data=self._request(PROLOGUE + text, N3), format="turtle")
+    def construct(self, text: str, timeout_s: float | None = None) -> Graph:
+        return Graph().parse(data=self._request(PROLOGUE + text, N3, timeout_s), format="turtle")
 
     def ask(self, text: str) -> bool:
         return bool(self.select_json(text)["boolean"])
@@ -352,6 +357,8 @@ class RemoteStore(Store):
         client.setQuery(text)
         try:
             client.query()
+        except QueryBadFormed as exc:
+            raise BadQuery(f"the SPARQL server at {self.config.update_url} refused the update: {exc}") from None
         except urllib.error.HTTPError as exc:
             raise _server_error(exc, self.config.update_url) from None
         except (OSError, SPARQLWrapperException) as exc:
