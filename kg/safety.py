@@ -5,7 +5,9 @@ file: IRIs like any other. So every Update is refused, and so is every query who
 algebra has a SERVICE clause, a dataset clause or an IRI naming a local or non-HTTP resource.
 """
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +23,15 @@ from kg.namespaces import PREFIXES
 
 # Schemes that name a local file or a non-HTTP fetch: refused wherever they appear in a query.
 FORBIDDEN_SCHEMES = frozenset({"file", "ftp", "jar", "netdoc", "gopher"})
+UNICODE_ESCAPE = re.compile(r"\\[uU][0-9a-fA-F]{4}")
 READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only"
+
+
+@lru_cache(maxsize=4096)
+def screened_kind(query_text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE for a query that passes `screen`; remembered, since rdflib takes
+    milliseconds to parse a query that Oxigraph then answers in microseconds. Refusals are not remembered."""
+    return str(screen(query_text).algebra.name).removesuffix("Query").upper()
 
 
 def screen(query_text: str) -> Query:
@@ -30,6 +40,8 @@ def screen(query_text: str) -> Query:
     or a file: IRI)."""
     if not query_text.strip():
         raise BadQuery("the query is empty")
+    if UNICODE_ESCAPE.search(query_text):  # SPARQL decodes these before parsing; rdflib does not
+        raise BadQuery("\\u and \\U escapes are not supported here: write the characters themselves")
     try:
         parsed = parseQuery(query_text)
     except Exception as exc:  # pyparsing raises ParseException; deep nesting RecursionError

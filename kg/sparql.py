@@ -1,21 +1,17 @@
-"""User SPARQL with a hard time limit, in a forked child that can neither fetch, read files nor spawn.
+"""User SPARQL with a hard time limit, in sandboxed processes that can neither fetch, read files nor spawn.
 
-Oxigraph has no query timeout, so on the local stores every query runs in a child forked from this process
-(the graph is shared copy-on-write). The child screens the query (kg.safety), evaluates it, caps SELECT rows
-and serialises the result in the format the Accept header prefers; the parent waits on a pipe and kills the
-child when the time is up. An audit hook in the child refuses file, network and process events, and an
-address-space limit stops runaway memory. Queries for a SPARQL server are screened the same way, then
-forwarded.
+Oxigraph has no query timeout, so on the local stores every query runs in a pre-forked child (kg.pool; the
+graph is shared copy-on-write). The child screens the query (kg.safety), evaluates it, caps SELECT rows and
+serialises the result in the format the Accept header prefers; the parent waits on a pipe and kills the child
+when the time is up. An audit hook in the child refuses file, network and process events, and an
+address-space limit stops runaway memory (kg.sandbox). Queries for a SPARQL server are screened the same way,
+then forwarded.
 """
 
-import multiprocessing
-import os
-import resource
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
-from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from rdflib import Literal, Variable, plugin
@@ -23,9 +19,10 @@ from rdflib.namespace import XSD
 from rdflib.query import Result, ResultSerializer
 from rdflib.serializer import Serializer
 
-from kg.errors import BadQuery, Forbidden, KGError, NotAcceptable, QueryTimeout, QueryTooLarge
+from kg.errors import BadQuery, KGError, NotAcceptable
 from kg.namespaces import PREFIXES
-from kg.safety import screen
+from kg.pool import IsolatedPool
+from kg.safety import screened_kind
 from kg.stores import LocalStore, RemoteStore, Store, from_json_term, to_rdflib
 
 T = TypeVar("T")
@@ -115,29 +112,42 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
     return q
 
 
+UserQuery = tuple[str, str | None, int]  # query text, Accept header, row cap
+QueryPool = IsolatedPool[UserQuery, QueryResult]
+
+
+def query_pool(store: Store, *, size: int, memory_bytes: int | None = None) -> QueryPool | None:
+    """The sandboxed processes that answer user queries on a local store; None for a SPARQL server (its
+    queries are forwarded from this process, which may open sockets)."""
+    if isinstance(store, RemoteStore):
+        return None
+    return IsolatedPool(lambda: partial(_answer_request, store), size=size, memory_bytes=memory_bytes)
+
+
+def _answer_request(store: Store, request: UserQuery) -> QueryResult:
+    return _answer(store, *request)
+
+
 def run_user_query(
     store: Store,
     query_text: str,
     *,
+    pool: QueryPool | None,
     timeout_s: float,
     row_cap: int,
     accept: str | None = None,
-    memory_bytes: int | None = None,
 ) -> QueryResult:
-    """Screen, evaluate and serialise a user's query within `timeout_s` seconds: in an isolated child on the
-    local stores; on a SPARQL server, forwarded once screened, the server given `timeout_s` to answer."""
-    if isinstance(store, RemoteStore):
+    """Screen, evaluate and serialise a user's query within `timeout_s` seconds: in a sandboxed process of
+    `pool` on the local stores; on a SPARQL server, forwarded once screened, the server given `timeout_s`."""
+    if pool is None:
         return _answer(store, query_text, accept, row_cap, timeout_s)
-    return run_isolated(
-        lambda: _answer(store, query_text, accept, row_cap), timeout_s=timeout_s, memory_bytes=memory_bytes
-    )
+    return pool.call((query_text, accept, row_cap), timeout_s=timeout_s)
 
 
 def _answer(
     store: Store, query_text: str, accept: str | None, row_cap: int, timeout_s: float | None = None
 ) -> QueryResult:
-    query = screen(query_text)
-    kind = query.algebra.name.removesuffix("Query").upper()
+    kind = screened_kind(query_text)
     fmt = negotiate(accept, GRAPH_FORMATS if kind in GRAPH_KINDS else RESULT_FORMATS)
     try:
         result = evaluate(store, query_text, kind, row_cap, timeout_s)
@@ -221,89 +231,6 @@ def _tsv_term(term: Any) -> str:
             return f"{text}@{term.language}"
         return f"{text}^^<{term.datatype}>" if term.datatype and term.datatype != XSD.string else text
     return str(term.n3())
-
-
-# ---------------------------------------------------------------------------------- the isolated child
-
-
-def run_isolated(task: Callable[[], T], *, timeout_s: float, memory_bytes: int | None = None) -> T:
-    """`task()` run in a forked, sandboxed child: its value, or its KGError raised here; QueryTimeout
-    (the child killed) when it takes longer than `timeout_s`."""
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(task, writer, memory_bytes), daemon=True)
-    child.start()
-    writer.close()
-    try:
-        if not wait([reader, child.sentinel], timeout_s):
-            raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped")
-        try:
-            outcome, value = reader.recv()
-        except EOFError:
-            raise KGError("the query process died before it answered") from None
-    finally:
-        reader.close()
-        if child.is_alive():
-            child.kill()
-        child.join(timeout=5)
-        if child.exitcode is None:  # under concurrent requests join can return before the child is reaped
-            child.kill()
-            child.join()
-    if outcome == "error":
-        raise value
-    return value
-
-
-_DENIED_EVENTS = frozenset(
-    {
-        "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto", "socket.bind",
-        "urllib.Request", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-    }
-)  # fmt: skip
-MODULE_SUFFIXES = (".py", ".pyc", ".so")  # a lazy import may still read these
-_denied: list[str] = []  # the events refused in this (child) process
-
-
-def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if event in _DENIED_EVENTS or (event == "open" and not _harmless_open(args)):
-        _denied.append(event)
-        raise PermissionError(f"{event} is not allowed while a query runs")
-
-
-def _harmless_open(args: tuple[Any, ...]) -> bool:
-    path = args[0] if args else None
-    return isinstance(path, int) or (isinstance(path, str | bytes) and os.fsdecode(path).endswith(MODULE_SUFFIXES))
-
-
-def _limit_memory(extra_bytes: int) -> None:
-    """Let the address space grow by at most `extra_bytes` beyond what the fork inherited (on Linux)."""
-    try:
-        with open("/proc/self/statm") as statm:
-            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:  # no /proc: no limit
-        return
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = size + extra_bytes if hard == resource.RLIM_INFINITY else min(size + extra_bytes, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-def _child(task: Callable[[], Any], conn: Connection, memory_bytes: int | None) -> None:
-    if memory_bytes:
-        _limit_memory(memory_bytes)
-    sys.addaudithook(_audit)
-    message: tuple[str, Any]
-    try:
-        message = ("ok", task())
-    except MemoryError:
-        message = ("error", QueryTooLarge("the query needed more memory than it may use and was stopped"))
-    except KGError as exc:
-        message = ("error", exc)
-    except Exception as exc:
-        message = ("error", KGError(f"the query process failed: {type(exc).__name__}: {exc}"))
-    if _denied:  # whatever the task made of it, even if a SILENT clause swallowed the refusal
-        message = ("error", Forbidden(f"the query tried something not allowed here ({_denied[0]})"))
-    conn.send(message)
-    conn.close()
 
 
 def _import_plugins() -> None:

@@ -23,6 +23,7 @@ SETTINGS = (
     Setting("SPARQL_UPDATE_URL", "", "the sparql store's update endpoint (needed only to ingest)"),
     Setting("QUERY_TIMEOUT", 5.0, "seconds a SPARQL query may run before it is stopped with 503"),
     Setting("QUERY_MEMORY", 1_000_000_000, "bytes of memory a SPARQL query may add before it is stopped with 503"),
+    Setting("QUERY_PROCESSES", 4, "sandboxed processes per server worker that run SPARQL queries (one query each)"),
     Setting("ROW_CAP", 10_000, "most rows a SELECT query returns; the response says when rows were cut"),
     Setting("MAX_BODY", 2_000_000, "request bodies must be smaller than this many bytes, else 413"),
     Setting("MAX_DEPTH", 3, "deepest neighbourhood /api/graph returns"),

@@ -29,14 +29,14 @@ def sparql() -> Response:
     query = query_text()
     if query is None:
         return description()
-    config = current_app.config
+    config, st = current_app.config, state()
     result = run_user_query(
-        state().store,
+        st.store,
         query,
+        pool=st.pool,
         timeout_s=config["QUERY_TIMEOUT"],
         row_cap=config["ROW_CAP"],
         accept=request.headers.get("Accept"),
-        memory_bytes=config["QUERY_MEMORY"],
     )
     response = Response(result.body, content_type=result.content_type)
     if result.kind == "SELECT":

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from kg.errors import BadQuery, NotFound
 from kg.facts import EntityRecord, FactRecord
 from kg.snapshot import Snapshot, snapshot_of
+from kg.sparql import QueryPool, query_pool
 from kg.stores import Store, StoreConfig, open_store
 from service.qa import QA
 
@@ -25,6 +26,7 @@ class State:
     facts_out: dict[str, list[FactRecord]]  # by subject IRI
     facts_in: dict[str, list[FactRecord]]  # by object IRI
     graph_sizes: dict[str, int]  # triples in each named graph, counted once
+    pool: QueryPool | None  # the sandboxed processes that run /sparql queries on a local store
     exports: dict[str, bytes] = field(default_factory=dict)  # /api/export bodies, made once
 
     @property
@@ -41,11 +43,10 @@ class State:
         return found
 
 
-def load(config: StoreConfig) -> State:
+def load(config: StoreConfig, *, query_processes: int = 4, query_memory: int | None = None) -> State:
     store = open_store(config)
     snapshot = snapshot_of(store)
     qa = QA(snapshot)
-    qa.warm()  # every per-entity query once, so the first questions are as fast as the rest
     ents = snapshot.entities.values()
     by_name = {alias.lower(): e for e in ents for alias in e.aliases}
     by_name |= {e.label.lower(): e for e in ents}  # a label wins over another entity's alias
@@ -64,6 +65,7 @@ def load(config: StoreConfig) -> State:
         dict(facts_out),
         dict(facts_in),
         store.graph_sizes(),
+        query_pool(store, size=query_processes, memory_bytes=query_memory),
     )
 
 
@@ -73,7 +75,9 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = load(
         StoreConfig.resolve(
             config["STORE"], config["GRAPH"] or None, config["SPARQL_QUERY_URL"], config["SPARQL_UPDATE_URL"]
-        )
+        ),
+        query_processes=config["QUERY_PROCESSES"],
+        query_memory=config["QUERY_MEMORY"],
     )
 
 

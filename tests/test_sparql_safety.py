@@ -1,7 +1,6 @@
 """User SPARQL cannot write, fetch, read files or run forever: the screen, the isolated child and /sparql."""
 
 import contextlib
-import multiprocessing
 import os
 import select
 import socket
@@ -10,16 +9,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.request import urlopen
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, URIRef
 
-from kg.errors import BadQuery, Forbidden, KGError, QueryTimeout, QueryTooLarge
+from kg.errors import BadQuery, Forbidden
 from kg.safety import screen
-from kg.sparql import run_isolated
 from service import create_app
 from service.state import state
 
@@ -232,49 +229,21 @@ def test_file_iris_never_return_the_file(client: FlaskClient, secret_file: Path)
             assert SECRET.encode() not in response.data
 
 
-def test_the_child_refuses_files_and_connections_even_unscreened(secret_file: Path, listener: socket.socket) -> None:
-    """Whatever rdflib does, the isolated child may not open a file or a connection."""
-    with pytest.raises(Forbidden):
-        run_isolated(lambda: secret_file.read_text(), timeout_s=10)
-    with pytest.raises(Forbidden):
-        run_isolated(lambda: urlopen(url_of(listener), timeout=2).read(), timeout_s=10)
-    with pytest.raises(Forbidden) as refused:
-        query = f"SELECT ?o FROM <{secret_file.as_uri()}> WHERE {{ ?s ?p ?o }}"
-        run_isolated(lambda: [str(row) for row in Dataset().query(query)], timeout_s=10)
-    assert SECRET not in refused.value.message
-    assert not connected(listener)
-    assert run_isolated(lambda: sum(range(10)), timeout_s=10) == 45
-
-
-def test_a_cartesian_product_is_stopped_in_time(client: FlaskClient) -> None:
+def test_a_cartesian_product_is_stopped_in_time(app: Flask, client: FlaskClient) -> None:
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    with app.app_context():
+        pool = state().pool
+    assert pool is not None
+    before = set(pool.pids)
     started = time.monotonic()
     response = client.get("/sparql", query_string={"query": CARTESIAN})
     elapsed = time.monotonic() - started
     assert_json_error(response, 503)
     assert response.get_json()["error"]["code"] == "query_timeout"
     assert elapsed < TIMEOUT + 1
-    assert not multiprocessing.active_children()  # the child was killed and reaped
+    assert before and not before & set(pool.pids)  # the busy child was killed, and no other was forked
     assert client.get("/healthz").get_json()["status"] == "ok"
     assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).get_json()["boolean"] is True
-
-
-def test_a_query_that_needs_too_much_memory_is_stopped() -> None:
-    with pytest.raises(QueryTooLarge) as stopped:
-        run_isolated(lambda: len(bytearray(4_000_000_000)), timeout_s=20, memory_bytes=200_000_000)
-    assert stopped.value.status == 503
-
-
-def test_errors_come_back_from_the_child_with_their_status() -> None:
-    def bad() -> None:
-        raise BadQuery("no good")
-
-    with pytest.raises(BadQuery, match="no good"):
-        run_isolated(bad, timeout_s=10)
-    with pytest.raises(QueryTimeout):
-        run_isolated(lambda: time.sleep(30), timeout_s=0.5)
-    with pytest.raises(KGError) as died:
-        run_isolated(lambda: os._exit(3), timeout_s=10)
-    assert died.value.status == 500
 
 
 @pytest.mark.parametrize(
@@ -295,3 +264,11 @@ def test_a_body_under_the_limit_is_read(client: FlaskClient) -> None:
     query = "ASK { ?s ?p ?o }" + " " * 1_900_000
     response = client.post("/sparql", data=query, content_type="application/sparql-query")
     assert response.status_code == 200 and response.get_json()["boolean"] is True
+
+
+def test_unicode_escapes_cannot_smuggle_a_service_past_the_screen(client: FlaskClient) -> None:
+    """SPARQL decodes \\u escapes before parsing (Oxigraph does; rdflib does not): refused outright."""
+    smuggled = r"SELECT * WHERE { SERV\u0049CE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    response = client.get("/sparql", query_string={"query": smuggled})
+    assert_json_error(response, 400)
+    assert "escapes" in response.get_json()["error"]["message"]

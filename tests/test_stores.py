@@ -212,5 +212,5 @@ def test_a_forwarded_query_that_runs_too_long_is_stopped(sparql_store: StoreConf
     endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
-        run_user_query(open_store(sparql_store), endless, timeout_s=1, row_cap=10)
+        run_user_query(open_store(sparql_store), endless, pool=None, timeout_s=1, row_cap=10)
     assert time.monotonic() - started < 10

@@ -145,16 +145,6 @@ class QA:
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
 
-    def warm(self) -> None:
-        """Run every per-entity query once, so that a long-running service answers its first questions as
-        fast as its later ones (a second or so on the corpus graph)."""
-        run = _Run(self)
-        for subject in list(self.relations_of):
-            run.all_of(subject)
-        for obj, relations in list(self.relations_to.items()):
-            for relation in relations:
-                run.subjects(relation, obj)
-
     # -------------------------------------------------------------- wording
 
     def label(self, iri: str) -> str:
