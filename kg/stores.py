@@ -6,7 +6,7 @@
 
 Every source file has its own named graph. An ingest replaces the named graphs of the files it read with SPARQL
 Update: one transaction on the local stores, one request per batch of whole sources on a server. Reads are
-SPARQL SELECTs over the union of the named graphs; rows hold rdflib terms.
+SPARQL SELECTs; the default graph is the union of the named graphs, rebuilt by each ingest. Rows hold rdflib terms.
 """
 
 import json
@@ -38,6 +38,10 @@ STORE_KINDS = ("memory", "oxigraph", "sparql")
 GRAPH_FILE = "graph.nq"
 OXIGRAPH_DIR = "oxigraph"
 BATCH_TRIPLES = 50_000  # a remote update request carries whole sources up to about this many triples
+# The default graph is the union of the named graphs, kept as a set: queries that name no graph read every
+# source once per distinct triple, on any server, without its own union setting (Oxigraph's repeats a triple
+# once per graph that holds it).
+UNION_UPDATE = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use these prefixes undeclared
 
@@ -131,11 +135,16 @@ class Store(ABC):
         """Let go of files and connections."""
 
     def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
-        """Swap in each source's named graph and refresh the ontology graph; on the local stores, all at once."""
-        ontology = [*load_ontology().graph]
-        for batch in self._batches(sources):
-            self.update(replace_graphs_update([(source_graph(s.name), _with_hash(s)) for s in batch]))
-        self.update(replace_graphs_update([(ONTOLOGY_GRAPH, ontology)]))
+        """Swap in each source's named graph, refresh the ontology graph and rebuild the default graph as their
+        union; on the local stores in one update, so one transaction."""
+        batches = list(self._batches(sources))
+        for n, batch in enumerate(batches, 1):
+            graphs = [(source_graph(s.name), _with_hash(s)) for s in batch]
+            if n < len(batches):
+                self.update(replace_graphs_update(graphs))
+            else:
+                ontology = (ONTOLOGY_GRAPH, [*load_ontology().graph])
+                self.update(replace_graphs_update([*graphs, ontology]) + " ;\n" + UNION_UPDATE)
         self.commit()
 
     def _batches(self, sources: Sequence[SourceGraph]) -> Iterator[Sequence[SourceGraph]]:
@@ -227,9 +236,9 @@ class LocalStore(Store):
         return bool(self.ox.query(PROLOGUE + "ASK { GRAPH ?g { ?g kg:fileName ?name } }"))
 
     def query(self, text: str) -> Any:
-        """Oxigraph's own result for a query over the union of the named graphs."""
+        """Oxigraph's own result for a query (its default graph is the union of the named graphs)."""
         try:
-            return self.ox.query(text, use_default_graph_as_union=True, prefixes=PREFIX_IRIS)
+            return self.ox.query(text, prefixes=PREFIX_IRIS)
         except SyntaxError as exc:
             raise BadQuery(f"the query does not parse: {exc}") from None
         except (OSError, RuntimeError) as exc:

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.stores import GRAPH_FILE, StoreConfig
 
@@ -15,3 +16,8 @@ def memory(directory: Path) -> StoreConfig:
 def read_dataset(directory: Path) -> Dataset:
     """The memory store's file read by rdflib: a reader independent of the one under test."""
     return Dataset(default_union=True).parse(directory / GRAPH_FILE, format="nquads")
+
+
+def named_graphs(directory: Path) -> list[Graph]:
+    """The memory store's named graphs (one per source, and the ontology), read by rdflib."""
+    return [g for g in read_dataset(directory).graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID]

@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from graphs import memory, read_dataset
+from graphs import memory, named_graphs, read_dataset
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
@@ -81,7 +81,7 @@ def test_healthz_reports_the_graph(client: FlaskClient, st: State, corpus_graph:
     body = client.get("/healthz").get_json()
     assert body == {
         "status": "ok",
-        "triples": sum(len(g) for g in read_dataset(corpus_graph).graphs()),
+        "triples": sum(len(g) for g in named_graphs(corpus_graph)),
         "entities": len(st.snapshot.entities),
         "facts": len(st.snapshot.facts),
     }
@@ -223,7 +223,7 @@ def test_export_trig_keeps_named_graphs_and_graphml_the_projection(
 ) -> None:
     dataset = Dataset().parse(data=client.get("/api/export?format=trig").data, format="trig")
     named = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert named == {str(g.identifier) for g in read_dataset(corpus_graph).graphs() if len(g)}
+    assert named == {str(g.identifier) for g in named_graphs(corpus_graph) if len(g)}
     assert len(named) > 1
     graphml = nx.read_graphml(io.BytesIO(client.get("/api/export?format=graphml").data))
     assert graphml.number_of_nodes() == st.snapshot.nx.number_of_nodes()
@@ -387,7 +387,7 @@ def test_service_description_without_a_query(client: FlaskClient, st: State, cor
     assert (service, SD.endpoint, URIRef("http://localhost/sparql")) in graph
     names = set(graph.objects(None, SD.name))
     assert names == {
-        g.identifier for g in read_dataset(corpus_graph).graphs() if len(g) and str(g.identifier).startswith("https")
+        g.identifier for g in named_graphs(corpus_graph) if len(g) and str(g.identifier).startswith("https")
     }
 
 

@@ -214,3 +214,14 @@ def test_a_forwarded_query_that_runs_too_long_is_stopped(sparql_store: StoreConf
     with pytest.raises(QueryTimeout):
         run_user_query(open_store(sparql_store), endless, pool=None, timeout_s=1, row_cap=10)
     assert time.monotonic() - started < 10
+
+
+def test_the_default_graph_is_the_set_union_of_the_sources(
+    corpus_graph: Path, oxigraph_store: StoreConfig, sparql_store: StoreConfig
+) -> None:
+    """A triple stated in several notes is one row, as in an RDF merge (Oxigraph's own union repeats it)."""
+    query = "SELECT ?o WHERE { ent:aws-batch kg:runsOn ?o }"
+    for config in (memory(corpus_graph), oxigraph_store, sparql_store):
+        objects = [str(r["o"]) for r in open_store(config).select(query)]
+        assert len(objects) == len(set(objects)) > 0, config.kind
+        assert "https://kgqa.example/entity/amazon-ecs" in objects
