@@ -58,11 +58,11 @@ def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> StoreConfig:
     return config
 
 
-def start_oxigraph(location: Path, *flags: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_oxigraph(location: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Oxigraph server (read-write) on a free loopback port; its base URL once it answers."""
     port = free_port()
     process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *flags],
+        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -80,8 +80,8 @@ def start_oxigraph(location: Path, *flags: str) -> tuple[subprocess.Popen[bytes]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An Oxigraph server whose default graph is the union of the named graphs, as /sparql users expect."""
-    process, base = start_oxigraph(tmp_path_factory.mktemp("server"), "--union-default-graph")
+    """An Oxigraph server as it comes: ingest keeps its default graph the union of the named graphs."""
+    process, base = start_oxigraph(tmp_path_factory.mktemp("server"))
     try:
         yield base
     finally:
@@ -126,16 +126,6 @@ def test_a_server_store_holds_what_the_memory_store_holds(corpus_graph: Path, sp
 
 def test_a_server_store_answers_alike(sparql_store: StoreConfig, memory_answers: list[dict[str, Any]]) -> None:
     assert answers(sparql_store) == memory_answers
-
-
-def test_reads_do_not_rely_on_a_union_default_graph(tmp_path: Path, corpus_graph: Path) -> None:
-    process, base = start_oxigraph(tmp_path / "plain")
-    try:
-        config = remote(base)
-        assert not run_ingest([SOURCES_DIR], config).errors
-        assert fact_set(config) == fact_set(memory(corpus_graph))
-    finally:
-        stop(process)
 
 
 def test_reingesting_one_note_replaces_only_its_graph_on_the_server(tmp_path: Path) -> None:
