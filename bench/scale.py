@@ -79,7 +79,6 @@ def oxigraph_server(location: Path) -> Iterator[str]:
             str(location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -87,15 +86,24 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                http_get(f"{base}/query?query={quote('ASK {}')}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for(f"{base}/query?query={quote('ASK {}')}", proc)
         yield base
     finally:
         stop(proc)
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    """Until `url` answers; RuntimeError if the process exits or the time runs out first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            http_get(url, timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{proc.args!r} exited") from None
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds:g} s")
 
 
 def store_args(store: str, graph: Path, base: str) -> list[str]:
@@ -118,14 +126,7 @@ def serving(args: list[str], workdir: Path) -> Iterator[str]:
         proc = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(1200):
-                try:
-                    http_get(f"{base}/healthz", timeout=2)
-                    break
-                except OSError:
-                    if proc.poll() is not None:
-                        raise RuntimeError(f"kgqa serve {' '.join(args)} exited") from None
-                    time.sleep(0.1)
+            wait_for(f"{base}/healthz", proc)
             yield base
         finally:
             stop(proc)

@@ -330,16 +330,21 @@ class RemoteStore(Store):
         client = self._client(timeout_s)
         client.setQuery(text)
         client.setReturnFormat(fmt)
+        return self._send(client, "query").response.read()
+
+    def _send(self, client: SPARQLWrapper, verb: str) -> Any:
+        """The server's response to a query or update; its failures as KGErrors with a status."""
+        url = self.config.update_url if verb == "update" else self.config.query_url
         try:
-            return client.query().response.read()
+            return client.query()
         except TimeoutError:
             raise QueryTimeout(f"the SPARQL server did not answer within {client.timeout} s") from None
         except QueryBadFormed as exc:
-            raise BadQuery(f"the SPARQL server at {self.config.query_url} refused the query: {exc}") from None
+            raise BadQuery(f"the SPARQL server at {url} refused the {verb}: {exc}") from None
         except urllib.error.HTTPError as exc:
-            raise _server_error(exc, self.config.query_url) from None
+            raise _server_error(exc, url) from None
         except (OSError, SPARQLWrapperException) as exc:
-            raise GraphUnavailable(f"cannot query the SPARQL server at {self.config.query_url}: {exc}") from None
+            raise GraphUnavailable(f"cannot {verb} the SPARQL server at {url}: {exc}") from None
 
     def exists(self) -> bool:
         return self.ask(PROLOGUE + "ASK { GRAPH ?g { ?g kg:fileName ?name } }")
@@ -364,14 +369,7 @@ class RemoteStore(Store):
             raise KGError("the sparql store needs an update URL (--sparql-update-url) to ingest", status=400)
         client = self._client()
         client.setQuery(text)
-        try:
-            client.query()
-        except QueryBadFormed as exc:
-            raise BadQuery(f"the SPARQL server at {self.config.update_url} refused the update: {exc}") from None
-        except urllib.error.HTTPError as exc:
-            raise _server_error(exc, self.config.update_url) from None
-        except (OSError, SPARQLWrapperException) as exc:
-            raise GraphUnavailable(f"cannot update the SPARQL server at {self.config.update_url}: {exc}") from None
+        self._send(client, "update")
 
     def _batches(self, sources: Sequence[SourceGraph]) -> Iterator[Sequence[SourceGraph]]:
         batch: list[SourceGraph] = []
