@@ -6,7 +6,9 @@
 
 Every source file has its own named graph. An ingest replaces the named graphs of the files it read with SPARQL
 Update: one transaction on the local stores, one request per batch of whole sources on a server. Reads are
-SPARQL SELECTs; the default graph is the union of the named graphs, rebuilt by each ingest. Rows hold rdflib terms.
+SPARQL SELECTs. The default graph is kept as the union of the named graphs, as a set: queries that name no graph
+mean the same on every store and server, with no union option of the server's (Oxigraph's repeats a triple once
+per graph that holds it). Rows hold rdflib terms.
 """
 
 import json
@@ -38,10 +40,6 @@ STORE_KINDS = ("memory", "oxigraph", "sparql")
 GRAPH_FILE = "graph.nq"
 OXIGRAPH_DIR = "oxigraph"
 BATCH_TRIPLES = 50_000  # a remote update request carries whole sources up to about this many triples
-# The default graph is the union of the named graphs, kept as a set: queries that name no graph read every
-# source once per distinct triple, on any server, without its own union setting (Oxigraph's repeats a triple
-# once per graph that holds it).
-UNION_UPDATE = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use these prefixes undeclared
 
@@ -135,16 +133,13 @@ class Store(ABC):
         """Let go of files and connections."""
 
     def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
-        """Swap in each source's named graph, refresh the ontology graph and rebuild the default graph as their
-        union; on the local stores in one update, so one transaction."""
-        batches = list(self._batches(sources))
-        for n, batch in enumerate(batches, 1):
-            graphs = [(source_graph(s.name), _with_hash(s)) for s in batch]
-            if n < len(batches):
-                self.update(replace_graphs_update(graphs))
-            else:
-                ontology = (ONTOLOGY_GRAPH, [*load_ontology().graph])
-                self.update(replace_graphs_update([*graphs, ontology]) + " ;\n" + UNION_UPDATE)
+        """Swap in each source's named graph and the ontology graph, and keep the default graph their union;
+        on the local stores in one update, so one transaction."""
+        ontology = SourceGraph("", "", [*load_ontology().graph])
+        everything = set(self.source_hashes()) <= {s.name for s in sources}  # no other source stays
+        for n, batch in enumerate(self._batches([*sources, ontology])):
+            graphs = [(source_graph(s.name), _with_hash(s)) if s.name else (ONTOLOGY_GRAPH, s.triples) for s in batch]
+            self.update(replace_graphs_update(graphs, drop_union=everything and n == 0))
         self.commit()
 
     def _batches(self, sources: Sequence[SourceGraph]) -> Iterator[Sequence[SourceGraph]]:
@@ -171,12 +166,22 @@ def _with_hash(source: SourceGraph) -> list[Triple]:
     return [*source.triples, (iri, KG.fileName, Literal(source.name)), (iri, KG.sha256, Literal(source.sha256))]
 
 
-def replace_graphs_update(graphs: Iterable[tuple[URIRef, Iterable[Triple]]]) -> str:
-    """One SPARQL Update that drops each named graph and inserts its new triples."""
-    parts = []
+def replace_graphs_update(graphs: Sequence[tuple[URIRef, Iterable[Triple]]], *, drop_union: bool = False) -> str:
+    """One SPARQL Update that replaces each named graph's triples and keeps the default graph the union of all
+    named graphs: it loses the old triples no other graph states and gains the new ones. `drop_union` starts
+    the default graph afresh, for when every named graph is being replaced."""
+    names = " ".join(f"<{iri}>" for iri, _ in graphs)
+    if drop_union:
+        parts = ["DROP SILENT DEFAULT"]
+    else:
+        parts = [
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?old {{ {names} }} GRAPH ?old {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other NOT IN ({names.replace(' ', ', ')})) }} }}"
+        ]
     for iri, triples in graphs:
         body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
         parts.append(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
+    parts.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?new {{ {names} }} GRAPH ?new {{ ?s ?p ?o }} }}")
     return " ;\n".join(parts)
 
 

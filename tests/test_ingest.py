@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from graphs import memory, read_dataset
+from graphs import memory, named_graphs, read_dataset
 
 from ingest.pipeline import run_ingest
 from kg.facts import entities, facts
@@ -146,6 +146,8 @@ def test_reingesting_one_note_replaces_only_its_named_graph(tmp_path):
     assert ("AWS Batch", "runs_on") not in got  # a's old facts are gone
     assert ("Amazon Lightsail", "pricing") in got  # b's are kept
     assert len(read_dataset(graph).graph(source_graph("b.md"))) > 0
+    union = {t for g in named_graphs(graph) for t in g}
+    assert set(read_dataset(graph).default_graph) == union  # the default graph follows the named graphs
 
 
 def test_facts_json_shape(corpus_graph, capsys):

@@ -33,6 +33,9 @@ QUESTIONS = [
     "how is lambda related to s3",
     "what does fargate have to do with availability zones",
 ]
+UNION_DIFFERS = """ASK {
+  { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } UNION { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }
+}"""  # is the default graph anything but the union of the named graphs?
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
 
@@ -143,6 +146,7 @@ def test_reingesting_one_note_replaces_only_its_graph_on_the_server(tmp_path: Pa
         got = {(ents[f.subject].label, f.predicate) for f in facts(store)}
         assert ("AWS Batch", "launches") in got and ("AWS Batch", "runs_on") not in got
         assert ("Amazon Lightsail", "pricing") in got
+        assert not store.ask(UNION_DIFFERS)
     finally:
         stop(process)
 
