@@ -4,6 +4,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
@@ -59,12 +60,20 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+@lru_cache(maxsize=65536)
 def entity_iri(key: str) -> URIRef:
     return ENT[key]
 
 
+@lru_cache(maxsize=4096)
 def relation_iri(name: str) -> URIRef:
     return KG[camel(name)]
+
+
+# Made once: a Namespace builds (and validates) a new URIRef at every attribute access.
+EVIDENCE, SOURCE, LINE, TEXT, RULE, CONTRAST, SECTION = (
+    KG[n] for n in ("Evidence", "source", "line", "text", "rule", "contrast", "section")
+)
 
 
 def local_name(iri: str) -> str:
@@ -101,14 +110,14 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
         "\x1f".join([str(s), str(p), str(o), ev.source, str(ev.line), ev.rule, ev.contrast]).encode()
     ).hexdigest()[:20]
     node = EVI[digest]
-    yield node, RDF.type, KG.Evidence
+    yield node, RDF.type, EVIDENCE
     yield node, RDF.subject, s
     yield node, RDF.predicate, p
     yield node, RDF.object, o
-    yield node, KG.source, Literal(ev.source)
-    yield node, KG.line, Literal(ev.line, datatype=XSD.integer)
-    yield node, KG.text, Literal(ev.text)
-    yield node, KG.rule, Literal(ev.rule)
+    yield node, SOURCE, Literal(ev.source)
+    yield node, LINE, Literal(ev.line, datatype=XSD.integer)
+    yield node, TEXT, Literal(ev.text)
+    yield node, RULE, Literal(ev.rule)
     if ev.contrast:
-        yield node, KG.contrast, Literal(ev.contrast)
-    yield node, KG.section, Literal(ev.section)
+        yield node, CONTRAST, Literal(ev.contrast)
+    yield node, SECTION, Literal(ev.section)
