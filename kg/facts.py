@@ -5,10 +5,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.model import local_name, snake
+from kg.model import CONTRAST, LINE, RULE, SECTION, SOURCE, TEXT, local_name, snake
 from kg.namespaces import ENT, source_graph
 from kg.stores import PROLOGUE, Store
 
@@ -42,26 +41,30 @@ class FactRecord:
         return len(self.sources)
 
 
-ENTITY_PROPERTIES = {RDFS.label: "label", RDF.type: "type", SKOS.altLabel: "alias"}
+ENTITY_PROPERTIES = {str(RDFS.label): "label", str(RDF.type): "type", str(SKOS.altLabel): "alias"}
+EVIDENCE_PROPERTIES = {
+    str(iri): name
+    for iri, name in (
+        (RDF.subject, "s"), (RDF.predicate, "p"), (RDF.object, "o"), (SOURCE, "source"), (LINE, "line"),
+        (TEXT, "text"), (RULE, "rule"), (CONTRAST, "contrast"), (SECTION, "section"),
+    )
+}  # fmt: skip
+REQUIRED = ("s", "p", "o", "source", "line", "text", "rule")
 
+# Property by property, not one join per node: an index scan each, grouped here (six times faster on Oxigraph).
 ENTITY_ROWS = (
     PROLOGUE
-    + """SELECT DISTINCT ?e ?p ?v ?g WHERE {
+    + """SELECT ?e ?p ?v ?g WHERE {
   VALUES ?p { rdfs:label rdf:type skos:altLabel }
   GRAPH ?g { ?e ?p ?v }
   FILTER(STRSTARTS(STR(?e), STR(ent:)))
 }"""
 )
-
 EVIDENCE_ROWS = (
     PROLOGUE
-    + """SELECT ?s ?p ?o ?source ?line ?text ?rule ?contrast ?section WHERE {
-  GRAPH ?g {
-    ?ev a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-        kg:source ?source ; kg:line ?line ; kg:text ?text ; kg:rule ?rule .
-    OPTIONAL { ?ev kg:contrast ?contrast }
-    OPTIONAL { ?ev kg:section ?section }
-  }
+    + """SELECT ?ev ?p ?v (isIRI(?v) AS ?iri) WHERE {
+  VALUES ?p { rdf:subject rdf:predicate rdf:object kg:source kg:line kg:text kg:rule kg:contrast kg:section }
+  GRAPH ?g { ?ev ?p ?v }
 }"""
 )
 
@@ -70,10 +73,10 @@ def entities(store: Store, *, without: Collection[str] = ()) -> dict[str, Entity
     """Every entity in the store by IRI; `without` names sources whose graphs are left out."""
     left_out = {str(source_graph(name)) for name in without}
     found: dict[str, dict[str, Any]] = defaultdict(lambda: {"aliases": set()})
-    for row in store.select(ENTITY_ROWS):
-        if str(row["g"]) in left_out:
+    for iri, prop, value, graph in store.values(ENTITY_ROWS):
+        if graph in left_out or iri is None or value is None or prop is None:
             continue
-        iri, kind, value = str(row["e"]), ENTITY_PROPERTIES[URIRef(str(row["p"]))], str(row["v"])
+        kind = ENTITY_PROPERTIES[prop]
         if kind == "alias":
             found[iri]["aliases"].add(value)
         else:
@@ -90,24 +93,62 @@ def entities(store: Store, *, without: Collection[str] = ()) -> dict[str, Entity
 
 def facts(store: Store) -> list[FactRecord]:
     """Every fact, merged across sources, from the kg:Evidence nodes."""
+    nodes: dict[str, dict[str, str]] = defaultdict(dict)
+    object_is_iri: dict[str, bool] = {}
+    for node, prop, value, iri in store.values(EVIDENCE_ROWS):
+        if node is None or prop is None or value is None:
+            continue
+        name = EVIDENCE_PROPERTIES[prop]
+        nodes[node][name] = value
+        if name == "o":
+            object_is_iri[node] = iri == "true"
     grouped: dict[tuple[str, str, str], FactRecord] = {}
-    for row in store.select(EVIDENCE_ROWS):
-        s, p, o = row["s"], row["p"], row["o"]
-        key = (str(s), str(p), str(o))
+    for node, ev in nodes.items():
+        if any(k not in ev for k in REQUIRED):
+            continue
+        key = (ev["s"], ev["p"], ev["o"])
         rec = grouped.get(key)
         if rec is None:
-            rec = grouped[key] = FactRecord(str(s), snake(local_name(str(p))), str(o), not isinstance(o, Literal))
-        line = row["line"]
+            rec = grouped[key] = FactRecord(ev["s"], snake(local_name(ev["p"])), ev["o"], object_is_iri[node])
         rec.evidence.append(
             {
-                "source": str(row["source"]),
-                "line": int(line.toPython()) if isinstance(line, Literal) else 0,
-                "text": str(row["text"]),
-                "rule": str(row["rule"]),
-                **({"contrast": str(c)} if (c := row.get("contrast")) is not None else {}),
-                **({"section": str(c)} if (c := row.get("section")) is not None else {}),
+                "source": ev["source"],
+                "line": int(ev["line"]),
+                "text": ev["text"],
+                "rule": ev["rule"],
+                **({"contrast": ev["contrast"]} if "contrast" in ev else {}),
+                **({"section": ev["section"]} if "section" in ev else {}),
             }
         )
     for rec in grouped.values():
         rec.evidence.sort(key=lambda e: (str(e["source"]), int(str(e["line"])), str(e["text"]), str(e["rule"])))
     return sorted(grouped.values(), key=lambda r: (r.subject, r.predicate, r.object))
+
+
+@dataclass(frozen=True, order=True)
+class FactKey:
+    """A fact without its evidence: what the graph states, read from the plain triples."""
+
+    subject: str
+    predicate: str  # snake_case relation name
+    object: str
+    object_is_entity: bool
+
+
+FACT_ROWS = (
+    PROLOGUE
+    + """SELECT ?s ?p ?o (isIRI(?o) AS ?iri) WHERE {
+  ?s ?p ?o
+  FILTER(STRSTARTS(STR(?s), STR(ent:)) && ?p NOT IN (rdf:type, rdfs:label, skos:altLabel))
+}"""
+)
+
+
+def fact_keys(store: Store) -> list[FactKey]:
+    """Every fact the graph states, one row per plain triple in the union of the sources: a read of a third
+    of the triples, where `facts` reads every evidence node."""
+    return sorted(
+        FactKey(s, snake(local_name(p)), o, iri == "true")
+        for s, p, o, iri in store.values(FACT_ROWS)
+        if s is not None and p is not None and o is not None
+    )

@@ -1,11 +1,13 @@
-"""The graph loaded for reading: the store it lives in, its entity names, its facts and the networkx
-projection. Built once per process; the service and `kgqa ask` answer from it."""
+"""The graph loaded for reading: the store it lives in, its entity names and what its facts are. Built once per
+process; the service and `kgqa ask` answer from it. The facts with all their evidence and the networkx
+projection are read on first use, so that a large store opens in seconds."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
-from kg.facts import EntityRecord, FactRecord, entities, facts
+from kg.facts import EntityRecord, FactKey, FactRecord, entities, fact_keys, facts
 from kg.ontology import Ontology, load_ontology
 from kg.paths import project
 from kg.stores import Store
@@ -15,15 +17,21 @@ from kg.stores import Store
 class Snapshot:
     store: Store
     entities: dict[str, EntityRecord]
-    facts: list[FactRecord]
-    nx: nx.MultiDiGraph
+    keys: list[FactKey]
     ontology: Ontology
 
     @property
     def labels(self) -> dict[str, str]:
         return {iri: e.label for iri, e in self.entities.items()}
 
+    @cached_property
+    def facts(self) -> list[FactRecord]:
+        return facts(self.store)
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        return project(self.entities, self.facts)
+
 
 def snapshot_of(store: Store) -> Snapshot:
-    ents, all_facts = entities(store), facts(store)
-    return Snapshot(store, ents, all_facts, project(ents, all_facts), load_ontology())
+    return Snapshot(store, entities(store), fact_keys(store), load_ontology())

@@ -115,6 +115,11 @@ class Store(ABC):
         """The rows of a SELECT over the union of the named graphs, with `bindings` fixed."""
 
     @abstractmethod
+    def values(self, text: str) -> Iterator[tuple[str | None, ...]]:
+        """The rows of a SELECT as lexical values (IRIs and literals alike; None where unbound), in the order
+        of its variables: for reading many rows without making rdflib terms."""
+
+    @abstractmethod
     def construct(self, text: str) -> Graph:
         """The graph a CONSTRUCT or DESCRIBE query makes."""
 
@@ -256,6 +261,10 @@ class LocalStore(Store):
             {n: to_rdflib(t) for n, t in zip(names, solution, strict=True) if t is not None} for solution in solutions
         ]
 
+    def values(self, text: str) -> Iterator[tuple[str | None, ...]]:
+        for solution in self.query(text):
+            yield tuple(None if term is None else term.value for term in solution)
+
     def construct(self, text: str) -> Graph:
         graph = Graph()
         for triple in self.query(text):
@@ -357,6 +366,12 @@ class RemoteStore(Store):
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         body = json.loads(self._request(PROLOGUE + inline_values(text, bindings or {}), JSON))
         return [{k: from_json_term(v) for k, v in b.items()} for b in body["results"]["bindings"]]
+
+    def values(self, text: str) -> Iterator[tuple[str | None, ...]]:
+        body = self.select_json(text)
+        names = body["head"]["vars"]
+        for row in body["results"]["bindings"]:
+            yield tuple(row[n]["value"] if n in row else None for n in names)
 
     def select_json(self, text: str, timeout_s: float | None = None) -> dict[str, Any]:
         """The server's SPARQL JSON results for a SELECT or ASK, as they came."""

@@ -1,8 +1,10 @@
-"""The graph the service answers from, loaded once at startup: the store (named graph per source, for
-/sparql and TriG export), the snapshot, the question answerer and lookup tables."""
+"""The graph the service answers from, opened once at startup: the store (named graph per source, for /sparql
+and TriG export), the snapshot, the question answerer and lookup tables; the tables that need every fact's
+evidence are made on first use."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import Flask, current_app
 
@@ -23,15 +25,34 @@ class State:
     qa: QA
     by_key: dict[str, EntityRecord]
     by_name: dict[str, EntityRecord]  # lower-cased labels and aliases
-    facts_out: dict[str, list[FactRecord]]  # by subject IRI
-    facts_in: dict[str, list[FactRecord]]  # by object IRI
-    graph_sizes: dict[str, int]  # triples in each named graph, counted once
     pool: QueryPool | None  # the sandboxed processes that run /sparql queries on a local store
     exports: dict[str, bytes] = field(default_factory=dict)  # /api/export bodies, made once
+
+    @cached_property
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples in each named graph, counted once (on first use: a scan of the whole store)."""
+        return self.store.graph_sizes()
 
     @property
     def triples(self) -> int:
         return sum(self.graph_sizes.values())
+
+    @cached_property
+    def facts_out(self) -> dict[str, list[FactRecord]]:
+        """Facts with their evidence by subject IRI."""
+        found: dict[str, list[FactRecord]] = defaultdict(list)
+        for fact in self.snapshot.facts:
+            found[fact.subject].append(fact)
+        return dict(found)
+
+    @cached_property
+    def facts_in(self) -> dict[str, list[FactRecord]]:
+        """Facts with their evidence by object IRI."""
+        found: dict[str, list[FactRecord]] = defaultdict(list)
+        for fact in self.snapshot.facts:
+            if fact.object_is_entity:
+                found[fact.object].append(fact)
+        return dict(found)
 
     def entity(self, ident: str, param: str) -> EntityRecord:
         """The entity a request names by key (the last part of its IRI), IRI, label or alias."""
@@ -50,21 +71,12 @@ def load(config: StoreConfig, *, query_processes: int = 4, query_memory: int | N
     ents = snapshot.entities.values()
     by_name = {alias.lower(): e for e in ents for alias in e.aliases}
     by_name |= {e.label.lower(): e for e in ents}  # a label wins over another entity's alias
-    facts_out: dict[str, list[FactRecord]] = defaultdict(list)
-    facts_in: dict[str, list[FactRecord]] = defaultdict(list)
-    for fact in snapshot.facts:
-        facts_out[fact.subject].append(fact)
-        if fact.object_is_entity:
-            facts_in[fact.object].append(fact)
     return State(
         store,
         snapshot,
         qa,
         {e.key: e for e in ents},
         by_name,
-        dict(facts_out),
-        dict(facts_in),
-        store.graph_sizes(),
         query_pool(store, size=query_processes, memory_bytes=query_memory),
     )
 

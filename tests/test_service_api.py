@@ -83,7 +83,7 @@ def test_healthz_reports_the_graph(client: FlaskClient, st: State, corpus_graph:
         "status": "ok",
         "triples": sum(len(g) for g in named_graphs(corpus_graph)),
         "entities": len(st.snapshot.entities),
-        "facts": len(st.snapshot.facts),
+        "facts": len(st.snapshot.facts),  # the evidence's facts: as many as the plain triples state
     }
     assert body["triples"] > 0 and body["entities"] > 0
 

@@ -18,7 +18,7 @@ from live_server import OPENER, free_port, serving, stop
 
 from ingest.pipeline import run_ingest
 from kg.errors import BadQuery, GraphUnavailable, KGError, QueryTimeout
-from kg.facts import entities, facts
+from kg.facts import entities, fact_keys, facts
 from kg.locations import SOURCES_DIR
 from kg.snapshot import snapshot_of
 from kg.sparql import run_user_query
@@ -219,3 +219,11 @@ def test_the_default_graph_is_the_set_union_of_the_sources(
         objects = [str(r["o"]) for r in open_store(config).select(query)]
         assert len(objects) == len(set(objects)) > 0, config.kind
         assert "https://kgqa.example/entity/amazon-ecs" in objects
+
+
+def test_fact_keys_are_the_facts_the_evidence_states(corpus_graph: Path, sparql_store: StoreConfig) -> None:
+    """What a snapshot opens with (the plain triples) matches what the evidence nodes say, on every store."""
+    for config in (memory(corpus_graph), sparql_store):
+        store = open_store(config)
+        from_evidence = {(f.subject, f.predicate, f.object, f.object_is_entity) for f in facts(store)}
+        assert {(k.subject, k.predicate, k.object, k.object_is_entity) for k in fact_keys(store)} == from_evidence

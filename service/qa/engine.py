@@ -140,7 +140,7 @@ class QA:
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
         self.relations_of: dict[str, set[str]] = defaultdict(set)
         self.relations_to: dict[str, set[str]] = defaultdict(set)
-        for f in snapshot.facts:
+        for f in snapshot.keys:
             self.relations_of[f.subject].add(f.predicate)
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
