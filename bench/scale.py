@@ -155,6 +155,7 @@ def measure(size: str, store: str, notes: Path, words: int, work: Path, seconds:
         subprocess.run([*KGQA, "ingest", *args, str(notes)], check=True, capture_output=True)
         ingest_s = time.perf_counter() - started
         where = {"memory": graph / "graph.nq", "oxigraph": graph / "oxigraph", "sparql": Path(location)}[store]
+        size_mb = disk_mb(where)  # here: the server's directory goes when the block ends
         opened = json.loads(
             subprocess.run(
                 [sys.executable, "-c", OPEN, config_json(store, graph, base)],
@@ -168,7 +169,7 @@ def measure(size: str, store: str, notes: Path, words: int, work: Path, seconds:
             lookup = f"SELECT ?p ?o WHERE {{ <{opened['iri']}> ?p ?o }}"
             sparql = latency(f"{url}/sparql?query={quote(lookup)}", seconds)
     return ScaleRow(
-        size, store, words, opened["triples"], opened["facts"], ingest_s, disk_mb(where),
+        size, store, words, opened["triples"], opened["facts"], ingest_s, size_mb,
         opened["seconds"], opened["rss_mb"], *ask, *sparql,
     )  # fmt: skip
 
