@@ -102,7 +102,7 @@ def ask() -> Response:
     limit = current_app.config["MAX_QUESTION"]
     if len(question) > limit:
         raise BadQuery(f"the question is longer than {limit} characters")
-    return jsonify(state().qa.ask(question).to_dict())
+    return Response(state().answer_json(question), content_type="application/json")
 
 
 @bp.get("/api/entities")

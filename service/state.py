@@ -2,6 +2,8 @@
 and TriG export), the snapshot, the question answerer and lookup tables; the tables that need every fact's
 evidence are made on first use."""
 
+import json
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +18,7 @@ from kg.stores import Store, StoreConfig, open_store
 from service.qa import QA
 
 EXTENSION = "kgqa"
+ANSWER_CACHE = 4096
 
 
 @dataclass
@@ -27,6 +30,8 @@ class State:
     by_name: dict[str, EntityRecord]  # lower-cased labels and aliases
     pool: QueryPool | None  # the sandboxed processes that run /sparql queries on a local store
     exports: dict[str, bytes] = field(default_factory=dict)  # /api/export bodies, made once
+    answers: dict[str, bytes] = field(default_factory=dict)  # /api/ask bodies, least recently asked first
+    answers_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
     def graph_sizes(self) -> dict[str, int]:
@@ -53,6 +58,19 @@ class State:
             if fact.object_is_entity:
                 found[fact.object].append(fact)
         return dict(found)
+
+    def answer_json(self, question: str) -> bytes:
+        """The answer to `question` as JSON; an answer depends on nothing but the question and the snapshot,
+        so the latest ANSWER_CACHE of them are kept."""
+        with self.answers_lock:
+            body = self.answers.pop(question, None)
+        if body is None:
+            body = json.dumps(self.qa.ask(question).to_dict(), ensure_ascii=False).encode()
+        with self.answers_lock:
+            while len(self.answers) >= ANSWER_CACHE:
+                self.answers.pop(next(iter(self.answers)))  # the least recently asked
+            self.answers[question] = body
+        return body
 
     def entity(self, ident: str, param: str) -> EntityRecord:
         """The entity a request names by key (the last part of its IRI), IRI, label or alias."""

@@ -427,3 +427,14 @@ def test_sparql_sends_cors_headers_for_browser_clients(client: FlaskClient) -> N
 )
 def test_sparql_protocol_errors(client: FlaskClient, request_args: dict[str, Any], status: int) -> None:
     error_of(client.open(**request_args), status)
+
+
+def test_repeated_questions_get_the_same_answer_and_the_cache_stays_bounded(
+    client: FlaskClient, st: State, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("service.state.ANSWER_CACHE", 2)
+    first = client.get("/api/ask", query_string={"q": "what does batch run on"}).get_json()
+    for question in ("what is fargate", "what is lambda", "what does batch run on"):
+        client.get("/api/ask", query_string={"q": question})
+    assert client.get("/api/ask", query_string={"q": "what does batch run on"}).get_json() == first
+    assert len(st.answers) <= 2
