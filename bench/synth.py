@@ -39,10 +39,10 @@ CONCEPTS = (
     "WebSocket API", "edge location", "thumbnail", "microservice",
 )  # fmt: skip
 NOUNS = """snapshot shard ledger replica webhook certificate token dashboard pipeline partition checkpoint
-    manifest schema index bucket record event message stream table cluster node volume backup report alert
-    metric log trace session cursor queue topic channel segment archive template policy secret key endpoint
-    route job task workflow build release artifact package module plugin widget form invoice order payment
-    customer ticket sensor device reading frame video document file folder notebook model dataset feature
+    manifest schema index bucket record event message stream table cluster volume backup report alert
+    metric log trace session cursor queue topic channel segment archive template secret key endpoint
+    job task workflow build release package module plugin widget form invoice order payment
+    customer ticket sensor device reading frame video file folder notebook model dataset feature
     label prompt vector embedding graph query view""".split()
 KINDS = """storage database messaging streaming analytics search caching queueing compute orchestration
     monitoring logging security identity networking migration backup workflow notification ledger indexing
@@ -59,8 +59,8 @@ NEEDS = phrases(
     storage, unlimited throughput, a fully managed cluster, fine-grained access control, long running jobs,
     a serverless option"""
 )
-DESCRIPTORS = """Data Stream Relay Gateway Vault Mesh Cache Ledger Tracker Broker Pipeline Kernel Hub Node Bridge
-    Store Grid Tunnel Lens Forge Pulse Shield Beacon Catalog Monitor Transfer Router Scheduler Vector
+DESCRIPTORS = """Data Stream Relay Gateway Vault Mesh Cache Ledger Tracker Broker Pipeline Kernel Hub Bridge
+    Store Grid Tunnel Lens Forge Pulse Beacon Catalog Monitor Transfer Router Scheduler Vector
     Graph""".split()
 LANGUAGES = ("Python", "Java", "Node.js (JavaScript)", "Go", "Ruby", "C# (.NET Core)", "PowerShell", "Rust")
 ONSETS = """b c d f g h j k l m n p r s t v w z br cr dr fr gr kr pl pr st tr vr qu sk sl sn th ph x sh ch gl bl
@@ -103,7 +103,7 @@ def deletions(word: str, depth: int = 2) -> set[str]:
 
 @dataclass
 class NamePool:
-    """Names handed out so far. Invented words stay three edits apart from each other and from the real names,
+    """Names handed out so far. Invented words stay three edits apart from each other and from every gazetteer name,
     so that ingest takes none of them for a misspelling of another; acronyms never repeat."""
 
     taken: set[str] = field(default_factory=set)
@@ -456,22 +456,28 @@ def flashcards(title: str, parts: list[Block]) -> str:
     return "\n".join(out)
 
 
-FORMATS = ("md", "txt", "ocr", "cards")
+SUFFIXES = {"md": ".md", "txt": ".txt", "ocr": "-ocr.txt", "cards": "-cards.txt"}  # format -> file name ending
+
+
+def note_format(name: str) -> str:
+    """'note-00003-ocr.txt' -> 'ocr'."""
+    return next(kind for kind in ("ocr", "cards", "md", "txt") if name.endswith(SUFFIXES[kind]))
 
 
 def note(rng: random.Random, pool: NamePool, index: int) -> tuple[str, str]:
     """One note, (file name, text): a few hundred to about 1,500 words."""
     fresh, known = cast(rng, pool, rng.randint(3, 5))
     parts = list(blocks(rng, fresh, known, int(rng.triangular(250, 1400, 700))))
-    kind = rng.choices(FORMATS, (4, 3, 1, 2))[0]
+    kind = rng.choices(tuple(SUFFIXES), (4, 3, 1, 2))[0]
     title = f"{fresh[0].short} and {rng.choice(KINDS).capitalize()} Services"
+    name = f"note-{index:05d}{SUFFIXES[kind]}"
     if kind == "md":
-        return f"note-{index:05d}.md", markdown(title, parts)
+        return name, markdown(title, parts)
     if kind == "txt":
-        return f"note-{index:05d}.txt", bullet_text(title, parts)
+        return name, bullet_text(title, parts)
     if kind == "ocr":
-        return f"note-{index:05d}-ocr.txt", ocr_text(rng, f"Section {index}: {title}", parts)
-    return f"note-{index:05d}-cards.txt", flashcards(title, parts)
+        return name, ocr_text(rng, f"Section {index}: {title}", parts)
+    return name, flashcards(title, parts)
 
 
 def note_stream(seed: int, pool: NamePool | None = None) -> Iterator[tuple[str, str]]:

@@ -3,9 +3,10 @@ apart, and ingest into facts about the services they invent."""
 
 import json
 import os
+import random
 import subprocess
 import sys
-from itertools import islice
+from itertools import count, islice
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -14,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import synth
 
+from ingest.names import load_gazetteer
 from ingest.nlp import fold
 from ingest.sources import read_document
 
@@ -49,8 +51,8 @@ def test_notes_come_in_every_format_at_a_realistic_size(tmp_path):
     summary = synth.write_notes(tmp_path, 16)
     docs = [read_document(p) for p in sorted(tmp_path.iterdir())]
     assert summary.files == len(docs) == 16
-    assert {d.format for d in docs} == {"markdown", "text", "flashcards"}
-    assert any(d.name.endswith("-ocr.txt") for d in docs)
+    assert {d.format for d in docs} == {"markdown", "text", "flashcards"}  # as ingest reads them
+    assert {synth.note_format(d.name) for d in docs} == set(synth.SUFFIXES)  # OCR'd text too
     assert any(st.kind == "table" for d in docs for st in d.statements)
     sizes = [len(d.text.split()) for d in docs]
     assert summary.words == sum(sizes)
@@ -86,18 +88,43 @@ def test_a_near_name_or_an_acronym_read_as_a_plural_is_refused():
     assert not pool.acronym_free("CRSS") and not pool.acronym_free("CR") and pool.acronym_free("CRT")
 
 
+def first_of_each_format(seed: int) -> tuple[dict[str, str], list[synth.Service]]:
+    """The first Markdown note with a table and an acronym, OCR note and flashcard deck of a stream: their
+    texts by file name, and the services they introduce."""
+    rng, pool = random.Random(seed), synth.NamePool()
+    chosen: dict[str, str] = {}
+    introduced: list[synth.Service] = []
+    for index in count():
+        before = len(pool.services)
+        name, text = synth.note(rng, pool, index)
+        fresh, kind = pool.services[before:], synth.note_format(name)
+        wanted = kind in ("ocr", "cards") or (kind == "md" and "| --- |" in text and any(s.definition for s in fresh))
+        if wanted and kind not in map(synth.note_format, chosen):
+            chosen[name] = text
+            introduced += fresh
+        if len(chosen) == 3:
+            return chosen, introduced
+    raise AssertionError("unreachable")
+
+
+def test_the_filler_words_name_no_real_service():
+    table = load_gazetteer()  # 'Artifacts are kept in ...' would be about AWS Artifact
+    words = [*synth.NOUNS, *map(synth.plural, synth.NOUNS), *synth.DESCRIPTORS, *synth.KINDS]
+    assert [w for w in words if table.key_for(w) or table.key_for(w.capitalize())] == []
+
+
 def test_generated_notes_ingest_into_facts_about_invented_services(tmp_path):
-    pool = synth.NamePool()
+    chosen, introduced = first_of_each_format(7)
     notes = tmp_path / "notes"
     notes.mkdir()
-    for name, text in islice(synth.note_stream(12, pool), 3):  # Markdown with a table, OCR text, flashcards
+    for name, text in chosen.items():
         (notes / name).write_text(text, encoding="utf-8")
     kgqa(tmp_path / "g", "ingest", str(notes))
     facts = json.loads(kgqa(tmp_path / "g", "facts", "--json").stdout)
-    invented = {s.label for s in pool.services}
+    invented = {s.label for s in introduced}
     subjects = {f["subject"] for f in facts}
     assert len(invented & subjects) >= 0.9 * len(invented), invented - subjects
-    assert {s.label for s in pool.services if s.definition} <= subjects  # 'Amazon QDR (Quorvex Data Relay)'
+    assert {s.label for s in introduced if s.definition} <= subjects  # 'Amazon QDR (Quorvex Data Relay)'
     between = {f["predicate"] for f in facts if f["subject"] in invented and f["object"] in invented}
     assert {"runs_on", "integrated_with", "triggered_by", "compared_with"} <= between
     predicates = {f["predicate"] for f in facts if f["subject"] in invented}
