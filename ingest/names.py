@@ -5,6 +5,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from kg.locations import GAZETTEER_FILE
@@ -35,7 +36,7 @@ class NameTable:
     entities: dict[str, Entity] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> key
     case_sensitive: set[str] = field(default_factory=set)  # aliases that match only as written
-    _folded: list[str] | None = field(default=None, repr=False)
+    _folded: list[str] = field(default_factory=list, repr=False)  # fold() of `aliases`, in their order
 
     def key_for(self, name: str) -> str | None:
         """The entity a name (or its plural) stands for."""
@@ -61,11 +62,12 @@ class NameTable:
         return key
 
     def folded(self) -> list[str]:
-        """Every alias in OCR-forgiving form (ingest.nlp.fold), kept until the names change."""
+        """Every alias in OCR-forgiving form (ingest.nlp.fold). Aliases are only ever added, in order, so the
+        list grows by the new ones instead of being made afresh after each new name."""
         from ingest.nlp import fold
 
-        if self._folded is None or len(self._folded) != len(self.aliases):
-            self._folded = [fold(a) for a in self.aliases]
+        if len(self._folded) < len(self.aliases):
+            self._folded.extend(fold(a) for a in islice(self.aliases, len(self._folded), None))
         return self._folded
 
     def add_alias(self, key: str, alias: str) -> None:

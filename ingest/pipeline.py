@@ -72,9 +72,18 @@ class Extraction:
 
 
 def doc_context(doc: Document, table: NameTable) -> set[str]:
-    """Entities a document names somewhere, spelled right: context for linking its damaged mentions."""
+    """Entities a document names somewhere, spelled right: context for linking its damaged mentions. Only
+    aliases whose first word the document has are searched for (a few hundred of thousands)."""
     text = doc.text.lower()
-    return {key for alias, key in table.aliases.items() if len(alias) > 2 and alias in text}
+    words = set(WORD.findall(text))
+    return {
+        key
+        for alias, key in table.aliases.items()
+        if len(alias) > 2 and (first := WORD.search(alias)) and first[0] in words and alias in text
+    }
+
+
+WORD = re.compile(r"\w+")
 
 
 def extract(docs: list[Document], table: NameTable, nlp: Language | None = None, *, workers: int = 1) -> Extraction:
