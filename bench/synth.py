@@ -112,7 +112,9 @@ class NamePool:
 
     def __post_init__(self) -> None:
         for alias in load_gazetteer().aliases:  # lower-cased, as ingest matches them
-            self.claim(re.sub(r"^(amazon|aws) ", "", alias))
+            core = re.sub(r"^(amazon|aws) ", "", alias)
+            self.claim(core)
+            self.claim(re.sub(r" (functions?|services?|instances?)$", "", core))  # ingest finds 'AWS Step' too
             self.acronyms.add(alias.upper())
 
     def free(self, word: str) -> bool:
