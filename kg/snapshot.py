@@ -20,10 +20,6 @@ class Snapshot:
     keys: list[FactKey]
     ontology: Ontology
 
-    @property
-    def labels(self) -> dict[str, str]:
-        return {iri: e.label for iri, e in self.entities.items()}
-
     @cached_property
     def facts(self) -> list[FactRecord]:
         return facts(self.store)

@@ -106,9 +106,9 @@ class Store(ABC):
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
 
-    @abstractmethod
     def exists(self) -> bool:
         """Does the store hold a graph (at least one source)?"""
+        return self.ask(PROLOGUE + "ASK { GRAPH ?g { ?g kg:fileName ?name } }")
 
     @abstractmethod
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
@@ -266,9 +266,6 @@ class LocalStore(Store):
             raise GraphUnavailable(f"no graph in the {self.config.describe()}: run `kgqa ingest --store oxigraph`")
         return ox.Store.read_only(str(self.path))  # readers do not take the writer's lock
 
-    def exists(self) -> bool:
-        return bool(self.ox.query(PROLOGUE + "ASK { GRAPH ?g { ?g kg:fileName ?name } }"))
-
     def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
         """Into a store that holds no source yet, one transactional insert of Oxigraph quads, several times
         faster than SPARQL Update on disk; otherwise one SPARQL Update replaces the named graphs."""
@@ -399,9 +396,6 @@ class RemoteStore(Store):
             raise _server_error(exc, url) from None
         except (OSError, SPARQLWrapperException) as exc:
             raise GraphUnavailable(f"cannot {verb} the SPARQL server at {url}: {exc}") from None
-
-    def exists(self) -> bool:
-        return self.ask(PROLOGUE + "ASK { GRAPH ?g { ?g kg:fileName ?name } }")
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         body = json.loads(self._request(PROLOGUE + inline_values(text, bindings or {}), JSON))
