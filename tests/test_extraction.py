@@ -299,3 +299,19 @@ def test_gazetteer_lists_no_relations():
     data = tomllib.loads(GAZETTEER_FILE.read_text(encoding="utf-8"))
     assert set(data) == {"case_sensitive", "types"}
     assert set(data["types"]) <= load_ontology().classes
+
+
+@pytest.mark.parametrize(
+    ("relation", "verb", "inverse", "literal"),
+    [
+        ("runs_on", "runs on", None, False),
+        ("triggers", "triggers", "triggered_by", False),
+        ("alternative_to", "is an alternative to", "alternative_to", False),
+        ("pricing", "is priced", None, True),
+    ],
+)
+def test_relation_registry(relation: str, verb: str, inverse: str | None, literal: bool) -> None:
+    from kg.ontology import load_ontology
+
+    declared = load_ontology().relations[relation]
+    assert (declared.verb, declared.inverse, declared.literal) == (verb, inverse, literal)
