@@ -1,6 +1,7 @@
 """Operating the graph as a user's machine meets it: one writer at a time, nothing left behind, a way back from
 a damaged graph, one-line errors, and sources keyed by their path."""
 
+import errno
 import os
 import shutil
 import signal
@@ -328,6 +329,38 @@ def test_a_read_only_graph_directory_is_one_line(tmp_path: Path, capsys: pytest.
     finally:
         graph.chmod(0o755)
     assert "permission denied" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        (errno.ENOSPC, "no space left on the device — free some space"),
+        (errno.EACCES, "permission denied — give the user running kgqa write permission"),
+        (errno.EROFS, "read-only file system — use --graph DIR"),
+        (errno.EISDIR, "a directory where the graph file should be — run `kgqa ingest --rebuild`"),
+        (errno.EIO, "Input/output error — check the disk"),
+    ],
+)
+def test_each_disk_error_is_one_line_and_keeps_the_graph(
+    tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str], error: int, says: str
+) -> None:
+    graph = tmp_path / "g"
+    (tmp_path / "a.md").write_text(NOTE, encoding="utf-8")
+    assert main(["ingest", "--graph", str(graph), str(tmp_path / "a.md")]) == 0
+    before = (graph / "graph.nq").read_bytes()
+    capsys.readouterr()
+
+    def fail(*args: object) -> None:
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(os, "replace", fail)
+    (tmp_path / "a.md").write_text(OTHER, encoding="utf-8")
+    assert main(["ingest", "--graph", str(graph), str(tmp_path / "a.md")]) == 2
+    out = capsys.readouterr()
+    line = one_line(out.err)
+    assert line.startswith(f"error: {graph / 'graph.nq'}: cannot write the graph: {says}")
+    assert line.endswith("(the previous graph is kept)") and not out.out
+    assert (graph / "graph.nq").read_bytes() == before and not temp_files(graph)
 
 
 def test_a_commit_is_success_even_if_compacting_fails(tmp_path: Path, monkeypatch, caplog) -> None:
