@@ -20,7 +20,7 @@ import stat
 import tempfile
 import urllib.error
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -363,7 +363,7 @@ class LocalStore(Store):
     def update(self, text: str) -> None:
         self._write(lambda: self.ox.update(text))
 
-    def _write(self, write: Any) -> None:
+    def _write(self, write: Callable[[], object]) -> None:
         """One transaction; on disk, its disk errors as one line."""
         try:
             write()

@@ -73,20 +73,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 @contextmanager
 def writer_lock(config: StoreConfig, *, wait: bool) -> Iterator[None]:
     """The graph directory's writer lock for the whole command; waiting for it is said on stderr."""
-
-    def waiting(pid: int | None) -> None:
-        who = f"another ingest (pid {pid})" if pid else "another ingest"
-        print(f"waiting for {who} to finish…", file=sys.stderr, flush=True)
-
     lock = WriterLock(config.directory)
     try:
-        lock.acquire(wait=wait, on_wait=waiting)
+        lock.acquire(wait=wait, on_wait=say_waiting)
     except OSError as exc:
         raise disk_error(config.directory, exc, "lock the graph directory") from None
     try:
         yield
     finally:
         lock.release()
+
+
+def say_waiting(pid: int | None) -> None:
+    who = f"another ingest (pid {pid})" if pid else "another ingest"
+    print(f"waiting for {who} to finish…", file=sys.stderr, flush=True)
 
 
 def stale(paths: list[Path], config: StoreConfig) -> bool:
@@ -116,11 +116,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from kg.doctor import check, failed, repair
 
     config = store_config(args)
-    findings = (
-        repair(config, on_wait=lambda pid: print(f"waiting for pid {pid} to finish…", file=sys.stderr))
-        if args.repair
-        else check(config)
-    )
+    findings = repair(config, on_wait=say_waiting) if args.repair else check(config)
     for finding in findings:
         print(finding)
     return 1 if failed(findings) else 0
