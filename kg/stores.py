@@ -446,6 +446,7 @@ class LocalStore(Store):
         try:
             if self.compacted:
                 ox.Store(str(self.path))  # opening as a writer deletes the log files already applied
+                trim_info_logs(self.path)
         except OSError as exc:
             LOG.warning("%s: could not tidy the store's applied logs (%s)", self.path, _first_line(exc))
         finally:
@@ -466,6 +467,13 @@ def unapplied_log_bytes(directory: Path) -> int:
         return sum(f.stat().st_size for f in directory.glob("*.log"))
     except OSError:
         return 0
+
+
+def trim_info_logs(directory: Path, keep: int = 2) -> None:
+    """Remove all but the newest `keep` of RocksDB's old diagnostic logs (LOG.old.*): one is left by every
+    writer's open, and RocksDB keeps up to a thousand."""
+    for old in sorted(directory.glob("LOG.old.*"), key=lambda f: f.name)[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def _mode_of(path: Path) -> int:
