@@ -222,19 +222,22 @@ def empty(path: Path) -> None:
         (empty, None),  # nothing to lose: a plain ingest writes a graph
     ],
 )
-def test_rebuild_over_a_damaged_memory_graph(tmp_path: Path, damage, plain_ingest_says: str | None) -> None:
+def test_rebuild_over_a_damaged_memory_graph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage, plain_ingest_says: str | None
+) -> None:
     notes = folder(tmp_path, "n", {"batch.md": NOTE})
     graph = tmp_path / "g"
-    assert kgqa("ingest", "--graph", str(graph), str(notes)).returncode == 0
+    assert main(["ingest", "--graph", str(graph), str(notes)]) == 0
     damage(graph / "graph.nq")
     assert [f.level for f in check(memory(graph))] == ["error"]
-    out = kgqa("ingest", "--graph", str(graph), str(notes))
+    capsys.readouterr()
     if plain_ingest_says:
-        assert out.returncode != 0 and plain_ingest_says in one_line(out.stderr)
-        assert plain_ingest_says in one_line(kgqa("facts", "--graph", str(graph)).stderr)
-    out = kgqa("ingest", "--rebuild", "--graph", str(graph), str(notes))
-    assert out.returncode == 0, out.stderr
-    assert "rebuilt the graph from 1 documents" in out.stdout
+        assert main(["ingest", "--graph", str(graph), str(notes)]) != 0
+        assert plain_ingest_says in one_line(capsys.readouterr().err)
+        assert main(["facts", "--graph", str(graph)]) != 0
+        assert plain_ingest_says in one_line(capsys.readouterr().err)
+    assert main(["ingest", "--rebuild", "--graph", str(graph), str(notes)]) == 0
+    assert "rebuilt the graph from 1 documents" in capsys.readouterr().out
     assert open_store(memory(graph)).source_hashes().keys() == {"batch.md"}
     assert (graph / "graph.nq").is_file() and [f.level for f in check(memory(graph))] == ["ok"]
 
