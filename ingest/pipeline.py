@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from tqdm import tqdm
 
 from ingest.entities import discover
+from ingest.files import discover as discover_files
 from ingest.names import NameTable, load_gazetteer
 from ingest.nlp import build_nlp
 from ingest.outline import (
@@ -27,7 +28,6 @@ from ingest.outline import (
 )
 from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, read_document
-from ingest.sources import discover as discover_files
 from kg.facts import entities as kg_entities
 from kg.lexicon import lemma
 from kg.model import Evidence, Fact, Triple, entity_triples, fact_triples, relation_declaration
@@ -266,23 +266,27 @@ def seed_names(table: NameTable, config: StoreConfig, replacing: set[str]) -> No
         table.add(rec.label, rec.type, [rec.label, *rec.aliases], key=rec.key)
 
 
-def run_ingest(paths: list[Path], config: StoreConfig, *, progress: bool = False) -> IngestReport:
-    """Read the files, extract, and replace each file's named graph. Nothing is written until extraction
-    is done, and then in one transaction (on a SPARQL server, one per batch of whole sources), so a failed
-    or killed ingest leaves the previous graph whole. Unreadable files are reported, not fatal."""
+def run_ingest(
+    paths: list[Path], config: StoreConfig, *, progress: bool = False, rebuild: bool = False
+) -> IngestReport:
+    """Read the files, extract, and replace each file's named graph (`rebuild`: build a new graph of these
+    files alone, whatever state the old one is in). Nothing is written until extraction is done, and then in
+    one transaction (on a SPARQL server, one per batch of whole sources), so a failed or killed ingest leaves
+    the previous graph whole. Unreadable files are reported, not fatal."""
     started = time.perf_counter()
     report = IngestReport(graph=config.describe())
     docs: list[Document] = []
-    for path in tqdm(discover_files(paths), desc="reading", unit="file", disable=not progress, leave=False):
+    for source in tqdm(discover_files(paths), desc="reading", unit="file", disable=not progress, leave=False):
         try:
-            docs.append(read_document(path))
+            docs.append(read_document(source.path, source.name))
         except SourceError as exc:
             report.errors.append(str(exc))
     if not docs:
         report.errors.append("no readable notes: the graph was left as it was")
         return report
     table = load_gazetteer()
-    seed_names(table, config, {d.name for d in docs})
+    if not rebuild:
+        seed_names(table, config, {d.name for d in docs})
     discover(docs, table)
     nlp = build_nlp(table)
     result = extract(docs, table, nlp, workers=min(os.cpu_count() or 1, 4))
@@ -290,7 +294,7 @@ def run_ingest(paths: list[Path], config: StoreConfig, *, progress: bool = False
     for fact in result.facts:
         by_source[fact.evidence.source].append(fact)
     report.statements = result.statements
-    store = open_store(config, write=True)
+    store = open_store(config, write=True, rebuild=rebuild)
     try:
         store.replace_sources(
             [SourceGraph(d.name, d.sha256, list(source_triples(by_source[d.name], table))) for d in docs]

@@ -11,11 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUFFIXES = (".md", ".markdown", ".txt", ".text", "")
-
-
-class SourceError(ValueError):
-    """A file that cannot be read as a note; the message names the file."""
+from ingest.files import SourceError, read_note
 
 
 @dataclass
@@ -372,13 +368,11 @@ def is_flashcards(text: str) -> bool:
 # ------------------------------------------------------------------ entry point
 
 
-def read_document(path: Path) -> Document:
-    """Read one file; raise SourceError (naming the file) when it is empty, binary or not UTF-8."""
+def read_document(path: Path, name: str = "") -> Document:
+    """Read one file as the source `name` (default: the file's name); raise SourceError (naming the file)
+    when it cannot be read (ingest/files.py) or is empty, binary or not UTF-8."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_note(path)
     if not data.strip():
         raise SourceError(f"{path}: the file is empty")
     if b"\x00" in data[:8192]:
@@ -394,24 +388,8 @@ def read_document(path: Path) -> Document:
         fmt, reader = "flashcards", read_flashcards
     else:
         fmt, reader = "text", read_text
-    doc = Document(path.name, path, text, fmt, hashlib.sha256(data).hexdigest())
+    doc = Document(name or path.name, path, text, fmt, hashlib.sha256(data).hexdigest())
     reader(doc)
     if not doc.statements:
         raise SourceError(f"{path}: no statements found")
     return doc
-
-
-def discover(paths: list[Path]) -> list[Path]:
-    """Files named directly, plus note files inside named folders (sorted, hidden files skipped)."""
-    found: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found.extend(
-                f
-                for f in sorted(p.rglob("*"))
-                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in SUFFIXES
-            )
-        else:
-            found.append(p)
-    return found

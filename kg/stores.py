@@ -12,12 +12,15 @@ per graph that holds it). Rows hold rdflib terms.
 """
 
 import json
+import logging
 import math
 import os
+import shutil
+import stat
 import tempfile
 import urllib.error
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from kg.errors import BadQuery, GraphUnavailable, KGError, QueryTimeout
+from kg.graphdir import WriterLock, disk_error, disk_trouble, make_temp, sweep, temp_prefix
 from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
 from kg.model import Triple
 from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, source_graph
@@ -40,10 +44,14 @@ STORE_KINDS = ("memory", "oxigraph", "sparql")
 GRAPH_FILE = "graph.nq"
 OXIGRAPH_DIR = "oxigraph"
 BATCH_TRIPLES = 50_000  # a remote update request carries whole sources up to about this many triples
+UNAPPLIED_LOG_LIMIT = 64_000_000  # bytes of Oxigraph write-ahead log a reader replays before it is told to repair
+REBUILD = "run `kgqa ingest --rebuild` to build it anew from the notes"
+REPAIR = "run `kgqa doctor --repair` to apply them once (or `kgqa ingest --rebuild`)"
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use these prefixes undeclared
 
 Row = dict[str, Identifier]
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,8 +111,9 @@ class SourceGraph:
 class Store(ABC):
     """A graph store: named graphs per source, read with SPARQL, written with SPARQL Update."""
 
-    def __init__(self, config: StoreConfig) -> None:
+    def __init__(self, config: StoreConfig, *, rebuild: bool = False) -> None:
         self.config = config
+        self.rebuild = rebuild  # the sources written next are all the graph holds
 
     def exists(self) -> bool:
         """Does the store hold a graph (at least one source)?"""
@@ -139,8 +148,11 @@ class Store(ABC):
 
     def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
         """Swap in each source's named graph and the ontology graph, and keep the default graph their union;
-        on the local stores in one update, so one transaction."""
-        everything = set(self.source_hashes()) <= {s.name for s in sources}  # no other source stays
+        on the local stores in one update, so one transaction. A rebuild drops every other source first."""
+        others = set(self.source_hashes()) - {s.name for s in sources}
+        for name in others if self.rebuild else ():
+            self.update(f"DROP SILENT GRAPH <{source_graph(name)}>")
+        everything = self.rebuild or not others  # no other source stays
         for n, batch in enumerate(self._batches([*sources, ontology_source()])):
             self.update(replace_graphs_update(_graphs(batch), drop_union=everything and n == 0))
         self.commit()
@@ -201,10 +213,14 @@ def replace_graphs_update(graphs: Sequence[tuple[URIRef, Iterable[Triple]]], *, 
     return " ;\n".join(parts)
 
 
-def open_store(config: StoreConfig, *, write: bool = False) -> Store:
+def open_store(config: StoreConfig, *, write: bool = False, rebuild: bool = False) -> Store:
     """The store `config` names. Reading a store that holds no graph is GraphUnavailable; `write` opens
-    (or creates) it for an ingest."""
-    store: Store = RemoteStore(config) if config.kind == "sparql" else LocalStore(config, write=write)
+    (or creates) it for an ingest, holding the graph directory's writer lock until it is closed; `rebuild`
+    starts an empty graph that replaces the old one, whatever its state, when it is committed."""
+    if config.kind == "sparql":
+        store: Store = RemoteStore(config, rebuild=rebuild)
+    else:
+        store = LocalStore(config, write=write or rebuild, rebuild=rebuild)
     if not write and not store.exists():
         store.close()
         raise GraphUnavailable(f"no graph in the {config.describe()}: run `kgqa ingest` first")
@@ -242,29 +258,63 @@ def to_oxigraph(term: Node) -> Any:
 
 
 class LocalStore(Store):
-    """Oxigraph in this process: in memory (loaded from, and saved to, graph.nq) or on disk."""
+    """Oxigraph in this process: in memory (loaded from, and saved to, graph.nq) or on disk. A writer holds
+    the graph directory's lock; every open sweeps the temporary files of writers that died."""
 
-    def __init__(self, config: StoreConfig, *, write: bool = False) -> None:
-        super().__init__(config)
+    def __init__(self, config: StoreConfig, *, write: bool = False, rebuild: bool = False) -> None:
+        super().__init__(config, rebuild=rebuild)
         self.path = config.directory / (GRAPH_FILE if config.kind == "memory" else OXIGRAPH_DIR)
         self.dirty = False
+        self.compacted = False  # on disk: written, so its applied logs are deleted on close
+        self.building: Path | None = None  # the new on-disk store a rebuild writes, until it replaces the old
+        self.lock = WriterLock(config.directory) if write else None
         try:
+            if self.lock:
+                self.lock.acquire()
+            sweep(config.directory)
             self.ox = self._open(write)
-        except (OSError, SyntaxError, ValueError, RuntimeError) as exc:  # pyoxigraph's errors for bad files
-            raise GraphUnavailable(f"cannot open the {config.describe()}: {exc}") from exc
+        except OSError as exc:
+            self._let_go()
+            raise disk_error(self.path, exc, "open the graph") from None
+        except BaseException:
+            self._let_go()
+            raise
 
     def _open(self, write: bool) -> ox.Store:
         if self.config.kind == "memory":
             store = ox.Store()
-            if self.path.is_file():
-                store.bulk_load(path=self.path, format=ox.RdfFormat.N_QUADS)
+            if not self.rebuild and self.path.exists():
+                if not self.path.is_file():
+                    raise GraphUnavailable(f"{self.path}: not a file, so not a graph — {REBUILD}")
+                try:
+                    store.bulk_load(path=self.path, format=ox.RdfFormat.N_QUADS)
+                except (SyntaxError, ValueError, RuntimeError) as exc:  # pyoxigraph's errors for a bad file
+                    raise GraphUnavailable(f"{self.path}: damaged ({_first_line(exc)}) — {REBUILD}") from None
             return store
-        if write:
+        if self.rebuild:
+            self.building = Path(tempfile.mkdtemp(prefix=temp_prefix("oxigraph"), suffix=".tmp", dir=self.path.parent))
+            return ox.Store(str(self.building))
+        if self.path.exists() and not self.path.is_dir():
+            raise GraphUnavailable(f"{self.path}: not a directory, so not an Oxigraph store — {REBUILD}")
+        if not write:
+            if not self.path.is_dir():
+                raise GraphUnavailable(f"no graph in the {self.config.describe()}: run `kgqa ingest --store oxigraph`")
+            if (waiting := unapplied_log_bytes(self.path)) > UNAPPLIED_LOG_LIMIT:
+                raise GraphUnavailable(
+                    f"{self.path}: needs recovery: {waiting / 1e6:,.0f} MB of writes left unapplied by an ingest "
+                    f"that stopped (or is still running), which every reader would replay first — {REPAIR}"
+                )
+        try:
+            if not write:
+                return ox.Store.read_only(str(self.path))  # readers do not take the writer's lock
             self.path.mkdir(parents=True, exist_ok=True)
             return ox.Store(str(self.path))
-        if not self.path.is_dir():
-            raise GraphUnavailable(f"no graph in the {self.config.describe()}: run `kgqa ingest --store oxigraph`")
-        return ox.Store.read_only(str(self.path))  # readers do not take the writer's lock
+        except (SyntaxError, ValueError, RuntimeError) as exc:
+            raise GraphUnavailable(f"{self.path}: cannot open ({_first_line(exc)}) — {REBUILD}") from None
+        except OSError as exc:
+            if not disk_trouble(exc):  # RocksDB's errors about the files it finds
+                raise GraphUnavailable(f"{self.path}: damaged ({_first_line(exc)}) — {REBUILD}") from None
+            raise
 
     def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
         """Into a store that holds no source yet, one transactional insert of Oxigraph quads, several times
@@ -278,8 +328,7 @@ class LocalStore(Store):
             for s, p, o in triples:
                 terms = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
                 quads += [ox.Quad(*terms, graph), ox.Quad(*terms)]  # the default graph: the union, as a set
-        self.ox.extend(quads)
-        self.dirty = True
+        self._write(lambda: self.ox.extend(quads))
         self.commit()
 
     def query(self, text: str) -> Any:
@@ -312,32 +361,138 @@ class LocalStore(Store):
         return bool(self.query(text))
 
     def update(self, text: str) -> None:
-        self.ox.update(text)
+        self._write(lambda: self.ox.update(text))
+
+    def _write(self, write: Callable[[], object]) -> None:
+        """One transaction; on disk, its disk errors as one line."""
+        try:
+            write()
+        except OSError as exc:
+            raise disk_error(self.building or self.path, exc, "write the graph") from None
         self.dirty = True
 
     def commit(self) -> None:
-        if self.config.kind == "memory" and self.dirty:
-            self._save()
-        elif self.dirty:
-            self.ox.flush()
+        """The memory store: graph.nq written anew and renamed over the old. The oxigraph store: its
+        transactions have committed; then its write-ahead log is applied and compacted (failing that is a
+        warning: the graph is whole), and a rebuilt store takes the old one's place."""
+        if not self.dirty:
+            return
         self.dirty = False
+        if self.config.kind == "memory":
+            self._save()
+            return
+        try:
+            self.compact()
+        except OSError as exc:
+            LOG.warning(
+                "%s: the graph is written, but compacting it failed (%s) — run `kgqa doctor --repair` later",
+                self.path,
+                _first_line(exc),
+            )
+        if self.building:
+            self._swap_in()
+
+    def compact(self) -> None:
+        """On disk: apply the write-ahead log to the store's files and compact them, so that no log outlives
+        its writer and readers open the store at once."""
+        self.ox.flush()
+        self.ox.optimize()
+        self.compacted = True
 
     def _save(self) -> None:
-        """Write graph.nq atomically: a temporary file in the same directory, fsync, then rename over."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".nq.tmp", dir=self.path.parent)
+        """Write graph.nq atomically: a temporary file in the same directory, fsync, then rename over; the
+        file keeps its mode (0644 for a new one)."""
+        fd, tmp = -1, None
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            mode = _mode_of(self.path)
+            fd, tmp = make_temp(self.path.parent, "graph", ".nq.tmp")
+            os.fchmod(fd, mode)
             with os.fdopen(fd, "wb") as out:
+                fd = -1
                 self.ox.dump(out, format=ox.RdfFormat.N_QUADS)
                 out.flush()
                 os.fsync(out.fileno())
+            if self.rebuild and self.path.is_dir() and not self.path.is_symlink():
+                shutil.rmtree(self.path)  # the damaged graph a rebuild replaces
             os.replace(tmp, self.path)
+        except OSError as exc:
+            _discard(fd, tmp)
+            raise disk_error(self.path, exc, "write the graph") from None
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            _discard(fd, tmp)
             raise
 
-    def close(self) -> None:
+    def _swap_in(self) -> None:
+        """The rebuilt on-disk store takes the old one's place (which is removed, whatever its state)."""
+        assert self.building
         del self.ox
+        try:
+            if self.path.exists() or self.path.is_symlink():
+                old = Path(tempfile.mkdtemp(prefix=temp_prefix("replaced"), suffix=".tmp", dir=self.path.parent))
+                self.path.rename(old / OXIGRAPH_DIR)
+                self.building.rename(self.path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                self.building.rename(self.path)
+        except OSError as exc:
+            raise disk_error(self.path, exc, "put the rebuilt graph in place") from None
+        self.building = None
+        self.ox = ox.Store(str(self.path))
+
+    def close(self) -> None:
+        if hasattr(self, "ox"):
+            del self.ox
+        try:
+            if self.compacted:
+                ox.Store(str(self.path))  # opening as a writer deletes the log files already applied
+                trim_info_logs(self.path)
+        except OSError as exc:
+            LOG.warning("%s: could not tidy the store's applied logs (%s)", self.path, _first_line(exc))
+        finally:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if self.building:
+            shutil.rmtree(self.building, ignore_errors=True)  # a rebuild that never committed
+            self.building = None
+        if self.lock:
+            self.lock.release()
+            self.lock = None
+
+
+def unapplied_log_bytes(directory: Path) -> int:
+    """Bytes of write-ahead log in an on-disk Oxigraph store: after a clean write there is next to none."""
+    try:
+        return sum(f.stat().st_size for f in directory.glob("*.log"))
+    except OSError:
+        return 0
+
+
+def trim_info_logs(directory: Path, keep: int = 2) -> None:
+    """Remove all but the newest `keep` of RocksDB's old diagnostic logs (LOG.old.*): one is left by every
+    writer's open, and RocksDB keeps up to a thousand."""
+    for old in sorted(directory.glob("LOG.old.*"), key=lambda f: f.name)[:-keep]:
+        old.unlink(missing_ok=True)
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        info = path.stat()
+    except OSError:
+        return 0o644
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o644
+
+
+def _discard(fd: int, tmp: Path | None) -> None:
+    if fd >= 0:
+        os.close(fd)
+    if tmp:
+        tmp.unlink(missing_ok=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 # ------------------------------------------------------------------------------------ a SPARQL server

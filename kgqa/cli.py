@@ -2,16 +2,19 @@
 
 import argparse
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import GraphUnavailable, KGError
 from kg.facts import FactRecord, entities, facts
+from kg.graphdir import WriterLock, disk_error
 from kg.locations import SOURCES_DIR
 from kg.paths import project
-from kg.stores import STORE_KINDS, StoreConfig, open_store, serialize
+from kg.stores import BATCH_TRIPLES, STORE_KINDS, StoreConfig, open_store, serialize
 
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld", "graphml": "graphml"}
 
@@ -35,29 +38,62 @@ def store_config(args: argparse.Namespace) -> StoreConfig:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
+    from ingest.settings import MAX_NOTE_BYTES, value
 
     paths = [Path(p) for p in args.paths] or [SOURCES_DIR]
     config = store_config(args)
-    if args.if_stale and not stale(paths, config):
+    try:
+        value(MAX_NOTE_BYTES)
+    except ValueError as exc:
+        raise KGError(str(exc)) from None
+    if args.if_stale and not args.rebuild and not stale(paths, config):
         print(f"graph is up to date: {config.describe()}")
         return 0
-    report = run_ingest(paths, config, progress=sys.stderr.isatty())
+    if config.kind == "sparql":
+        print(
+            "the sparql store takes no lock: each source is written whole, in one update request (with others "
+            f"up to ~{BATCH_TRIPLES:,} triples)",
+            file=sys.stderr,
+        )
+        report = run_ingest(paths, config, progress=sys.stderr.isatty(), rebuild=args.rebuild)
+    else:
+        with writer_lock(config, wait=not args.no_wait):
+            report = run_ingest(paths, config, progress=sys.stderr.isatty(), rebuild=args.rebuild)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     if report.documents:
         print(
-            f"ingested {report.documents} documents, {report.statements} statements, "
-            f"{report.entities} entities, "
+            f"{'rebuilt the graph from' if args.rebuild else 'ingested'} {report.documents} documents, "
+            f"{report.statements} statements, {report.entities} entities, "
             f"{report.facts} facts in {report.seconds:.2f} s -> {report.graph}"
         )
     return 1 if report.errors else 0
 
 
+@contextmanager
+def writer_lock(config: StoreConfig, *, wait: bool) -> Iterator[None]:
+    """The graph directory's writer lock for the whole command; waiting for it is said on stderr."""
+    lock = WriterLock(config.directory)
+    try:
+        lock.acquire(wait=wait, on_wait=say_waiting)
+    except OSError as exc:
+        raise disk_error(config.directory, exc, "lock the graph directory") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def say_waiting(pid: int | None) -> None:
+    who = f"another ingest (pid {pid})" if pid else "another ingest"
+    print(f"waiting for {who} to finish…", file=sys.stderr, flush=True)
+
+
 def stale(paths: list[Path], config: StoreConfig) -> bool:
-    """Is the graph missing, or does any source file differ from what the graph was built from?"""
+    """Is the graph missing or unreadable, or does any source file differ from what the graph was built from?"""
     import hashlib
 
-    from ingest.sources import discover
+    from ingest.files import SourceError, discover, read_note
 
     try:
         store = open_store(config)
@@ -68,9 +104,22 @@ def stale(paths: list[Path], config: StoreConfig) -> bool:
     finally:
         store.close()
     files = discover(paths)
-    return len(files) != len(known) or any(
-        known.get(f.name) != hashlib.sha256(f.read_bytes()).hexdigest() for f in files
-    )
+    if {f.name for f in files} != set(known):
+        return True
+    try:
+        return any(known[f.name] != hashlib.sha256(read_note(f.path)).hexdigest() for f in files)
+    except SourceError:
+        return True  # the ingest names the file
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from kg.doctor import check, failed, repair
+
+    config = store_config(args)
+    findings = repair(config, on_wait=say_waiting) if args.repair else check(config)
+    for finding in findings:
+        print(finding)
+    return 1 if failed(findings) else 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
@@ -192,7 +241,15 @@ def parser() -> argparse.ArgumentParser:
     sp = with_graph(sub.add_parser("ingest", help="read notes into the graph"))
     sp.add_argument("paths", nargs="*", help=f"files or folders (default: {SOURCES_DIR})")
     sp.add_argument("--if-stale", action="store_true", help="only when the graph is missing or a source changed")
+    sp.add_argument(
+        "--rebuild", action="store_true", help="build a new graph of these sources alone, whatever state the old is in"
+    )
+    sp.add_argument("--no-wait", action="store_true", help="fail at once if another ingest is writing the graph")
     sp.set_defaults(func=cmd_ingest)
+
+    sp = with_graph(sub.add_parser("doctor", help="check a graph and say what is wrong (exit 1 if anything is)"))
+    sp.add_argument("--repair", action="store_true", help="remove leftovers and apply unapplied writes first")
+    sp.set_defaults(func=cmd_doctor)
 
     sp = with_graph(sub.add_parser("facts", help="print every fact with its evidence"))
     sp.add_argument("--json", action="store_true", help="one JSON list")
@@ -227,6 +284,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
     try:
         return int(args.func(args))
     except KGError as exc:
@@ -234,6 +292,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder named on the command line
+        print(
+            f"error: {exc.filename or ''}: {exc.strerror or exc} — check the path and its permissions", file=sys.stderr
+        )
+        return 2
 
 
 if __name__ == "__main__":
