@@ -14,6 +14,7 @@ per graph that holds it). Rows hold rdflib terms.
 import json
 import math
 import os
+import re
 import tempfile
 import urllib.error
 from abc import ABC, abstractmethod
@@ -30,7 +31,7 @@ from rdflib.term import Identifier, Node
 from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from kg.errors import BadQuery, GraphUnavailable, KGError, QueryTimeout
+from kg.errors import BadQuery, Forbidden, GraphUnavailable, KGError, QueryTimeout
 from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
 from kg.model import Triple
 from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, source_graph
@@ -42,6 +43,7 @@ OXIGRAPH_DIR = "oxigraph"
 BATCH_TRIPLES = 50_000  # a remote update request carries whole sources up to about this many triples
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use these prefixes undeclared
+SYNTAX_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
 
 Row = dict[str, Identifier]
 
@@ -286,10 +288,8 @@ class LocalStore(Store):
         """Oxigraph's own result for a query (its default graph is the union of the named graphs)."""
         try:
             return self.ox.query(text, prefixes=PREFIX_IRIS)
-        except SyntaxError as exc:
-            raise BadQuery(f"the query does not parse: {exc}") from None
-        except (OSError, RuntimeError) as exc:
-            raise GraphUnavailable(f"the {self.config.describe()} failed: {exc}") from None
+        except Exception as exc:  # SyntaxError, OSError or RuntimeError
+            raise engine_error(exc) from None
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         solutions = self.query(inline_values(text, bindings or {}))
@@ -338,6 +338,22 @@ class LocalStore(Store):
 
     def close(self) -> None:
         del self.ox
+
+
+def engine_error(exc: Exception) -> KGError:
+    """What a client is told when Oxigraph fails a query: where a syntax error is, else only what kind of
+    failure it was. Oxigraph's own texts may name files, addresses and OS errors, so they are not passed on."""
+    if isinstance(exc, KGError):
+        return exc
+    if isinstance(exc, SyntaxError):
+        found = SYNTAX_ERROR_AT.match(str(exc))
+        where = f" at line {found[1]}, column {found[2]}" if found else ""
+        return BadQuery(f"the query does not parse{where}")
+    if isinstance(exc, PermissionError):
+        return Forbidden("the query tried something not allowed here")
+    if isinstance(exc, OSError):
+        return GraphUnavailable("the graph store failed while answering the query")
+    return BadQuery("the query cannot be evaluated here: it uses a function or a feature this endpoint lacks")
 
 
 # ------------------------------------------------------------------------------------ a SPARQL server
