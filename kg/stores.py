@@ -12,6 +12,7 @@ per graph that holds it). Rows hold rdflib terms.
 """
 
 import json
+import logging
 import math
 import os
 import re
@@ -43,6 +44,7 @@ OXIGRAPH_DIR = "oxigraph"
 BATCH_TRIPLES = 50_000  # a remote update request carries whole sources up to about this many triples
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use these prefixes undeclared
+log = logging.getLogger(__name__)
 SYNTAX_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
 
 Row = dict[str, Identifier]
@@ -407,11 +409,13 @@ class RemoteStore(Store):
         except TimeoutError:
             raise QueryTimeout(f"the SPARQL server did not answer within {client.timeout} s") from None
         except QueryBadFormed as exc:
-            raise BadQuery(f"the SPARQL server at {url} refused the {verb}: {exc}") from None
+            log.warning("the SPARQL server at %s refused the %s: %s", url, verb, exc)
+            raise BadQuery(f"the SPARQL server refused the {verb} as malformed") from None
         except urllib.error.HTTPError as exc:
             raise _server_error(exc, url) from None
         except (OSError, SPARQLWrapperException) as exc:
-            raise GraphUnavailable(f"cannot {verb} the SPARQL server at {url}: {exc}") from None
+            log.warning("cannot %s the SPARQL server at %s: %s", verb, url, exc)
+            raise GraphUnavailable(f"cannot {verb} the SPARQL server") from None
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         body = json.loads(self._request(PROLOGUE + inline_values(text, bindings or {}), JSON))
@@ -455,10 +459,11 @@ class RemoteStore(Store):
 
 
 def _server_error(exc: urllib.error.HTTPError, url: str) -> KGError:
-    detail = exc.read().decode("utf-8", "replace")[:500]
+    """The server's status for the client; its own words, which may name its files, only for the log."""
+    log.warning("the SPARQL server at %s answered %s: %s", url, exc.code, exc.read().decode("utf-8", "replace")[:500])
     if 400 <= exc.code < 500:
-        return BadQuery(f"the SPARQL server at {url} refused the request ({exc.code}): {detail}")
-    return GraphUnavailable(f"the SPARQL server at {url} failed ({exc.code}): {detail}")
+        return BadQuery(f"the SPARQL server refused the request ({exc.code})")
+    return GraphUnavailable(f"the SPARQL server failed ({exc.code})")
 
 
 def serialize(store: Store, rdflib_format: str) -> bytes:
