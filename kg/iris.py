@@ -6,6 +6,7 @@ an IRI invalid it backtracks and reads the same characters another way. So an IR
 
 import ipaddress
 import re
+from functools import lru_cache
 
 _UCS = (
     "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
@@ -38,6 +39,7 @@ _AUTHORITY = re.compile(
 _FIRST_SEGMENT = re.compile(f"{_SEGMENT_NC}*")
 
 
+@lru_cache(maxsize=4096)
 def is_iri_reference(text: str) -> bool:
     """Whether `text` is an IRI or a relative reference by RFC 3987."""
     found = IRI_REFERENCE.fullmatch(text)

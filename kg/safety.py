@@ -19,7 +19,7 @@ Other syntax errors are the engine's to report.
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from functools import lru_cache
 
 from kg import sparql_tokens as tk
 from kg.errors import BadQuery, Forbidden
@@ -31,15 +31,15 @@ FORBIDDEN_SCHEMES = frozenset({"file", "ftp", "jar", "netdoc", "gopher"})
 UNICODE_ESCAPE = re.compile(r"\\[uU][0-9a-fA-F]{4}")
 LINE_ENDS = re.compile("\r\n|[\r\f\v\x85\u2028\u2029]")
 SERVICE = re.compile("service", re.IGNORECASE | re.ASCII)
+KEYWORD = re.compile("[A-Za-z_][A-Za-z0-9_]*")
 READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only"
 NO_SERVICE = "SERVICE is not allowed: queries run only over this graph"
 NO_DATASET = "FROM and FROM NAMED are not allowed: use GRAPH <iri> { ... } for one source's graph"
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 PROLOGUE_WORDS = frozenset({"BASE", "PREFIX", "VERSION"})
-OPERAND_ENDS = frozenset({tk.IRI, tk.PNAME, tk.BNODE, tk.VAR, tk.STRING, tk.LANGTAG, tk.NUMBER, tk.WORD})
-OPERAND_END_PUNCT = frozenset({")", "]", ">"})
-CHECKED = frozenset({tk.WORD, tk.PNAME, tk.IRI})
+OPERAND_END_PUNCT = frozenset({")", "]", ">"})  # and every token but punctuation: terms, words
+CHECKED = frozenset({tk.WORD, tk.PNAME, tk.IRI})  # the kinds of token that _Reading._check reads
 PAREN_DEPTH = {"(": 1, ")": -1}
 PREDECLARED = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
 AMBIGUITY_BUDGET = 10_000  # tokens read in other readings, beyond one per token of the query
@@ -53,13 +53,9 @@ class Screened:
     text: str
 
 
-class _State(NamedTuple):
-    """Where a reading of the text stands: the next token's offset, the depth of parentheses and whether the
-    token before could end an operand (then a `<` could be less-than)."""
-
-    position: int
-    depth: int
-    after_operand: bool
+State = tuple[int, int, bool]
+"""Where a reading of the text stands: the next token's offset, the depth of parentheses and whether the token
+before could end an operand (then a `<` could be less-than). A plain tuple: one is kept per token."""
 
 
 def screen(query_text: str) -> Screened:
@@ -77,40 +73,59 @@ def screen(query_text: str) -> Screened:
 
 
 class _Reading:
-    """The grammar's reading of the text: its tokens, checked as they come."""
+    """The grammar's reading of the text, checked token by token as it comes; only what the checks need is
+    kept (the prologue's prefixes, the form, the comments, and the state at each token)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens: list[tk.Token] = []  # without spaces and comments
         self.comments: list[tk.Token] = []
-        self.states: list[_State] = []
-        self.forks: list[_State] = []  # where `<` might be less-than rather than an IRI's start
+        self.states: list[State] = []  # the state at each token's start, and at the end
+        self.forks: list[State] = []  # where `<` might be less-than rather than an IRI's start
         self.prefixes = dict(PREDECLARED)
         self.base: str | None = None
+        self.form: str | None = None  # the first word after the prologue
+        self._in_prologue = 0  # tokens left of the current BASE, PREFIX or VERSION declaration
+        self._before: list[str] = ["", ""]  # the texts of the two tokens before, upper-cased
+        self._declared = ""  # the prefix that the last PREFIX declares
 
     def read(self) -> None:
         depth, after_operand = 0, False
+        states, forks = self.states, self.forks
         try:
             for token in tk.tokens(self.text):
-                kind = token.kind
+                kind, text = token.kind, token.text
                 if kind == tk.COMMENT:
                     self.comments.append(token)
                     continue
-                self.states.append(_State(token.start, depth, after_operand))
-                if kind == tk.IRI and depth > 0 and after_operand:
-                    self.forks.append(_State(token.start + 1, depth, False))
-                if kind in CHECKED:
-                    self._check(token)
-                elif kind == tk.PUNCT:
-                    depth += PAREN_DEPTH.get(token.text, 0)
-                self.tokens.append(token)
-                after_operand = kind in OPERAND_ENDS or token.text in OPERAND_END_PUNCT
+                states.append((token.start, depth, after_operand))
+                if kind == tk.PUNCT:
+                    depth += PAREN_DEPTH.get(text, 0)
+                    after_operand = text in OPERAND_END_PUNCT
+                else:
+                    if kind == tk.IRI and depth > 0 and after_operand:
+                        forks.append((token.start + 1, depth, False))
+                    if kind in CHECKED:
+                        self._check(token)
+                    after_operand = True
+                if self.form is None:
+                    self._prologue(token)
         except tk.TokenError as error:
             raise BadQuery(f"not a SPARQL query: unexpected character at {_where(self.text, error.position)}") from None
-        self.states.append(_State(len(self.text), depth, after_operand))
+        states.append((len(self.text), depth, after_operand))
+
+    def _prologue(self, token: tk.Token) -> None:
+        upper = token.text.upper()
+        if self._in_prologue:
+            self._in_prologue -= 1
+        elif upper in PROLOGUE_WORDS:
+            self._in_prologue = 2 if upper == "PREFIX" else 1
+        else:
+            self.form = upper if token.kind == tk.WORD else ""
+        self._before = [self._before[1], upper]
 
     def _check(self, token: tk.Token) -> None:
-        previous = self.tokens[-1].text.upper() if self.tokens else ""
+        in_prologue = self.form is None
+        before, previous = self._before if in_prologue else ("", "")
         if token.kind == tk.WORD:
             _check_word(token.text)
         elif token.kind == tk.PNAME:
@@ -120,20 +135,18 @@ class _Reading:
                 self._declare_prefix(token)
             else:
                 self._check_iri(token, self._expand(token, prefix, local))
-        elif token.kind == tk.IRI:
+        else:
             iri = token.text[1:-1]
+            self._check_iri(token, iri)
             if previous == "BASE":
-                self._check_iri(token, iri)
                 self.base = iri
-            elif len(self.tokens) >= 2 and self.tokens[-2].text.upper() == "PREFIX":
-                self._check_iri(token, iri)
-                self.prefixes[self.tokens[-1].text[:-1]] = iri
-            else:
-                self._check_iri(token, iri)
+            elif before == "PREFIX":
+                self.prefixes[self._declared] = iri
 
     def _declare_prefix(self, token: tk.Token) -> None:
         if not token.text.endswith(":"):
             raise BadQuery(f"PREFIX takes a name ending in ':' at {_where(self.text, token.start)}")
+        self._declared = token.text[:-1]
 
     def _expand(self, token: tk.Token, prefix: str, local: str) -> str:
         namespace = self.prefixes.get(prefix)
@@ -150,13 +163,9 @@ class _Reading:
 
     def kind(self) -> str:
         """The query form, after the prologue (BASE, PREFIX and VERSION declarations)."""
-        index = 0
-        while index < len(self.tokens) and self.tokens[index].text.upper() in PROLOGUE_WORDS:
-            index += 3 if self.tokens[index].text.upper() == "PREFIX" else 2
-        form = self.tokens[index].text.upper() if index < len(self.tokens) else ""
-        if form not in QUERY_FORMS:
+        if self.form not in QUERY_FORMS:
             raise BadQuery("not a SPARQL query: after its prologue comes SELECT, ASK, CONSTRUCT or DESCRIBE")
-        return form
+        return str(self.form)
 
     def blanked(self) -> str:
         """The text with every comment replaced by as many spaces."""
@@ -171,14 +180,22 @@ class _Reading:
 
 
 def _check_word(word: str) -> None:
-    """A keyword-like word: refused if it is or holds SERVICE, is FROM or an Update keyword."""
-    upper = word.upper()
+    """A run of keywords (`true.FROM` is two): refused if it holds SERVICE, FROM or an Update keyword."""
+    refusal = _word_refusal(word)
+    if refusal is not None:
+        raise Forbidden(refusal)
+
+
+@lru_cache(maxsize=4096)
+def _word_refusal(word: str) -> str | None:
     if SERVICE.search(word):
-        raise Forbidden(NO_SERVICE)
-    if upper == "FROM":
-        raise Forbidden(NO_DATASET)
-    if upper in UPDATE_WORDS:
-        raise Forbidden(READ_ONLY)
+        return NO_SERVICE
+    for keyword in KEYWORD.findall(word.upper()):
+        if keyword == "FROM":
+            return NO_DATASET
+        if keyword in UPDATE_WORDS:
+            return READ_ONLY
+    return None
 
 
 def _check_prefix(prefix: str) -> None:
@@ -186,14 +203,14 @@ def _check_prefix(prefix: str) -> None:
         raise Forbidden(f"{NO_SERVICE} (nor a prefix that holds the word)")
 
 
-def _check_other_readings(text: str, known: list[_State], forks: list[_State]) -> None:
+def _check_other_readings(text: str, known: list[State], forks: list[State]) -> None:
     """Read on from every place where `<` might be less-than, in each reading that differs from the grammar's,
     until it meets a state that was read already; Forbidden if one of them meets a word or prefix that holds
     SERVICE. A reading ends where no token fits (the engine would fail there too)."""
     if not forks:
         return
     budget = len(known) + AMBIGUITY_BUDGET
-    seen = set(known)
+    seen: set[State] = set(known)
     pending = [fork for fork in forks if fork not in seen]
     while pending:
         position, depth, after_operand = pending.pop()
@@ -202,9 +219,9 @@ def _check_other_readings(text: str, known: list[_State], forks: list[_State]) -
             if token is None:
                 break
             position = token.end
-            if token.kind in (tk.SPACE, tk.COMMENT):
+            if token.kind == tk.COMMENT:
                 continue
-            state = _State(token.start, depth, after_operand)
+            state = (token.start, depth, after_operand)
             if state in seen:
                 break
             seen.add(state)
@@ -212,14 +229,14 @@ def _check_other_readings(text: str, known: list[_State], forks: list[_State]) -
             if budget < 0:
                 raise BadQuery("the query is too ambiguous to screen: write spaces around the '<' operator")
             if token.kind == tk.IRI and depth > 0 and after_operand:
-                pending.append(_State(token.start + 1, depth, False))
+                pending.append((token.start + 1, depth, False))
             if token.kind == tk.WORD and SERVICE.search(token.text):
                 raise Forbidden(NO_SERVICE)
             if token.kind == tk.PNAME:
                 _check_prefix(token.text.partition(":")[0])
             if token.kind == tk.PUNCT:
                 depth += PAREN_DEPTH.get(token.text, 0)
-            after_operand = token.kind in OPERAND_ENDS or token.text in OPERAND_END_PUNCT
+            after_operand = token.kind != tk.PUNCT or token.text in OPERAND_END_PUNCT
 
 
 def _where(text: str, position: int) -> str:

@@ -3,7 +3,9 @@
 Each token is the longest match of one terminal at its position, as the grammar's notes ask, with the patterns
 written as the grammar states them and the repetitions possessive, as in Oxigraph's PEG parser. One deviation
 follows Oxigraph rather than the grammar: a local name takes at most one run of inner dots (`ex:a.b.c` is read as
-`ex:a.b`, `.`, `c`), so that the screen never reads more of a name than the engine does.
+`ex:a.b`, `.`, `c`), so that the screen never reads more of a name than the engine does. And a run of name
+characters with no colon after it (`a-b.c`) is one WORD token, holding one or more keywords: read keyword by
+keyword, `a.a.a.a...` would scan its rest again at every keyword, in time quadratic in its length.
 """
 
 import re
@@ -17,10 +19,9 @@ VAR = "var"
 STRING = "string"
 LANGTAG = "langtag"
 NUMBER = "number"
-WORD = "word"  # a keyword, a function name, true/false or `a`
+WORD = "word"  # keywords, function names, true/false or `a`: a run of name characters without a colon
 PUNCT = "punct"
 COMMENT = "comment"
-SPACE = "space"
 
 _BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -37,8 +38,8 @@ ECHAR = r"\\[tbnrf\"'\\]"
 EXPONENT = "[eE][+-]?[0-9]++"
 IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*+>"
 
-TERMINALS = [
-    (SPACE, r"[ \t\r\n]++"),
+TERMINALS = [  # in the order they are tried: only those that can start with the same character must be ordered
+    (PUNCT, r"\^\^|&&|\|\||!=|>=|[{}()\[\];,=>!+\-*/|^~]"),  # what no other terminal starts with
     (COMMENT, r"\#[^\r\n]*+"),
     (IRI, IRIREF),
     (PNAME, f"(?:{PN_PREFIX})?:(?:{PN_LOCAL})?"),
@@ -50,14 +51,17 @@ TERMINALS = [
     (STRING, f'"(?:[^"\\\\\\n\\r]|{ECHAR})*+"'),
     (LANGTAG, "@[a-zA-Z]++(?:-[a-zA-Z0-9]++)*+"),
     (NUMBER, f"[0-9]++\\.[0-9]*+{EXPONENT}|\\.[0-9]++{EXPONENT}|[0-9]++{EXPONENT}|[0-9]*+\\.[0-9]++|[0-9]++"),
-    (WORD, "[A-Za-z_][A-Za-z0-9_]*+"),
-    (PUNCT, r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.=<>!+\-*/|^~?]"),
+    (WORD, PN_PREFIX),  # the whole run, so that no part of it is scanned twice
+    (PUNCT, r"<=|[<.?]"),  # after the IRI, numbers and variables that start with these
 ]
 ERROR = "error"  # one character where no terminal starts
-_MASTER = re.compile(
-    "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TERMINALS)) + "|(?P<error>.)", re.DOTALL
+_MASTER = re.compile(  # spaces are skipped in front of each token
+    "[ \t\r\n]*+(?:"
+    + "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(TERMINALS))
+    + "|(?P<error>.)|(?P<end>\\Z))",  # so that every offset matches: finditer never has to search on
+    re.DOTALL,
 )
-_KINDS = {f"t{i}": kind for i, (kind, _) in enumerate(TERMINALS)} | {"error": ERROR}
+_KINDS = {f"t{i}": kind for i, (kind, _) in enumerate(TERMINALS)} | {"error": ERROR, "end": ""}
 
 
 class Token(NamedTuple):
@@ -76,20 +80,21 @@ class TokenError(ValueError):
 
 
 def token_at(text: str, position: int) -> Token | None:
-    """The token (spaces and comments included) that starts at `position`; None if none does."""
+    """The first token at or after `position`, past spaces; None at the end or where no terminal fits."""
     found = _MASTER.match(text, position)
-    if found is None or found.lastgroup == "error":
+    if found is None or found.lastgroup in (None, "error", "end"):
         return None
-    return Token(_KINDS[found.lastgroup or ""], position, found.end(), found.group())
+    group = found.lastgroup or ""
+    return Token(_KINDS[group], found.start(group), found.end(), found.group(group))
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """Every token but spaces, comments included, in one pass; TokenError where no terminal fits."""
+    """Every token, comments included (spaces are not tokens), in one pass; TokenError where none fits."""
     kinds = _KINDS
     for found in _MASTER.finditer(text):
-        kind = kinds[found.lastgroup or ""]
-        if kind == SPACE:
-            continue
-        if kind == ERROR:
-            raise TokenError(found.start())
-        yield Token(kind, found.start(), found.end(), found.group())
+        group = found.lastgroup or "error"
+        if group == "end":
+            return
+        if group == "error":
+            raise TokenError(found.start(group))
+        yield Token(kinds[group], found.start(group), found.end(), found.group(group))
