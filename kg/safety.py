@@ -68,8 +68,9 @@ def screen(query_text: str) -> Screened:
     text = LINE_ENDS.sub("\n", query_text)
     reading = _Reading(text)
     reading.read()
-    _check_other_readings(text, reading.states, reading.forks)
-    return Screened(reading.kind(), reading.blanked())
+    blanked = reading.blanked()  # what the engine will read: the other readings are of this text
+    _check_other_readings(blanked, reading.states, reading.forks)
+    return Screened(reading.kind(), blanked)
 
 
 class _Reading:
