@@ -2,7 +2,7 @@
 
 Forking a child per query costs milliseconds; a pool child is forked once (lazily, with multiprocessing's
 "fork" context, so it shares the parent's memory copy-on-write), runs `setup()` to get its handler, installs
-the same sandbox as kg.sparql's per-query child (address-space limit, audit hook) and then answers request
+the sandbox of kg.sandbox (address-space limit, no sockets but Unix ones, audit hook) and then answers request
 after request over its pipe. The parent kills a child that overruns its time, died or ran out of memory, and
 forks a replacement when next needed.
 
@@ -35,7 +35,7 @@ from types import FrameType
 from typing import Any, Generic, TypeVar, cast
 
 from kg.errors import Forbidden, KGError, QueryTimeout, QueryTooLarge
-from kg.sandbox import audit, denied, limit_memory
+from kg.sandbox import audit, denied, deny_network, limit_memory
 
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
@@ -115,7 +115,7 @@ class IsolatedPool(Generic[Req, Resp]):
         except BaseException as exc:
             self._children.started(None)
             if isinstance(exc, OSError):  # e.g. fork: EAGAIN
-                raise KGError(f"cannot start a query process: {exc}") from exc
+                raise KGError("cannot start a query process now") from exc
             raise
         self._children.started(child)
         try:
@@ -358,7 +358,7 @@ def outcome(task: Callable[[], T]) -> Message:
     except KGError as exc:
         message = ("error", exc)
     except Exception as exc:
-        message = ("error", KGError(f"the query process failed: {type(exc).__name__}: {exc}"))
+        message = ("error", KGError(f"the query process failed: {type(exc).__name__}"))  # its text may name files
     if denied:
         message = ("error", Forbidden(f"the query tried something not allowed here ({denied[0]})"))
     return message
@@ -389,10 +389,15 @@ def _serve(
 
 
 def _start(setup: Callable[[], Callable[[Any], Any]], memory_bytes: int | None) -> Callable[[Any], Any]:
-    """The handler, with the sandbox installed after setup (which may open files)."""
+    """The handler, with the sandbox installed after setup (which may open files): the memory limit, the
+    kernel's refusal of every socket but a Unix one (on Linux), and the audit hook."""
     handler = setup()
     if memory_bytes:
         limit_memory(memory_bytes)
+    try:
+        deny_network()
+    except OSError:
+        raise KGError("the query process cannot be sandboxed: seccomp is not available") from None
     sys.addaudithook(audit)
     return handler
 

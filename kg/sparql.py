@@ -19,11 +19,11 @@ from rdflib.namespace import XSD
 from rdflib.query import Result, ResultSerializer
 from rdflib.serializer import Serializer
 
-from kg.errors import BadQuery, KGError, NotAcceptable
+from kg.errors import NotAcceptable
 from kg.namespaces import PREFIXES
 from kg.pool import IsolatedPool
-from kg.safety import screened_kind
-from kg.stores import LocalStore, RemoteStore, Store, from_json_term, to_rdflib
+from kg.safety import screen
+from kg.stores import LocalStore, RemoteStore, Store, engine_error, from_json_term, to_rdflib
 
 T = TypeVar("T")
 
@@ -147,14 +147,15 @@ def run_user_query(
 def _answer(
     store: Store, query_text: str, accept: str | None, row_cap: int, timeout_s: float | None = None
 ) -> QueryResult:
-    kind = screened_kind(query_text)
+    screened = screen(query_text)
+    kind = screened.kind
     fmt = negotiate(accept, GRAPH_FORMATS if kind in GRAPH_KINDS else RESULT_FORMATS)
     try:
-        result = evaluate(store, query_text, kind, row_cap, timeout_s)
-    except (KGError, MemoryError):
+        result = evaluate(store, screened.text, kind, row_cap, timeout_s)
+    except MemoryError:
         raise
-    except Exception as exc:  # a query the store cannot run
-        raise BadQuery(f"the query failed: {exc}") from None
+    except Exception as exc:  # a query the store cannot run; its text may name files or addresses
+        raise engine_error(exc) from None
     if kind != "SELECT":
         return QueryResult(kind, fmt.media_type, _serialise(result, fmt))
     rows = len(result.bindings)

@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -33,7 +34,7 @@ from rdflib.term import Identifier, Node
 from SPARQLWrapper import JSON, N3, POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from kg.errors import BadQuery, GraphUnavailable, KGError, QueryTimeout
+from kg.errors import BadQuery, Forbidden, GraphUnavailable, KGError, QueryTimeout
 from kg.graphdir import WriterLock, disk_error, disk_trouble, make_temp, sweep, temp_prefix
 from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
 from kg.model import Triple
@@ -49,6 +50,7 @@ REBUILD = "run `kgqa ingest --rebuild` to build it anew from the notes"
 REPAIR = "run `kgqa doctor --repair` to apply them once (or `kgqa ingest --rebuild`)"
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use these prefixes undeclared
+SYNTAX_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
 
 Row = dict[str, Identifier]
 LOG = logging.getLogger(__name__)
@@ -335,10 +337,8 @@ class LocalStore(Store):
         """Oxigraph's own result for a query (its default graph is the union of the named graphs)."""
         try:
             return self.ox.query(text, prefixes=PREFIX_IRIS)
-        except SyntaxError as exc:
-            raise BadQuery(f"the query does not parse: {exc}") from None
-        except (OSError, RuntimeError) as exc:
-            raise GraphUnavailable(f"the {self.config.describe()} failed: {exc}") from None
+        except Exception as exc:  # SyntaxError, OSError or RuntimeError
+            raise engine_error(exc) from None
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         solutions = self.query(inline_values(text, bindings or {}))
@@ -495,6 +495,22 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def engine_error(exc: Exception) -> KGError:
+    """What a client is told when Oxigraph fails a query: where a syntax error is, else only what kind of
+    failure it was. Oxigraph's own texts may name files, addresses and OS errors, so they are not passed on."""
+    if isinstance(exc, KGError):
+        return exc
+    if isinstance(exc, SyntaxError):
+        found = SYNTAX_ERROR_AT.match(str(exc))
+        where = f" at line {found[1]}, column {found[2]}" if found else ""
+        return BadQuery(f"the query does not parse{where}")
+    if isinstance(exc, PermissionError):
+        return Forbidden("the query tried something not allowed here")
+    if isinstance(exc, OSError):
+        return GraphUnavailable("the graph store failed while answering the query")
+    return BadQuery("the query cannot be evaluated here: it uses a function or a feature this endpoint lacks")
+
+
 # ------------------------------------------------------------------------------------ a SPARQL server
 
 
@@ -546,11 +562,13 @@ class RemoteStore(Store):
         except TimeoutError:
             raise QueryTimeout(f"the SPARQL server did not answer within {client.timeout} s") from None
         except QueryBadFormed as exc:
-            raise BadQuery(f"the SPARQL server at {url} refused the {verb}: {exc}") from None
+            LOG.warning("the SPARQL server at %s refused the %s: %s", url, verb, exc)
+            raise BadQuery(f"the SPARQL server refused the {verb} as malformed") from None
         except urllib.error.HTTPError as exc:
             raise _server_error(exc, url) from None
         except (OSError, SPARQLWrapperException) as exc:
-            raise GraphUnavailable(f"cannot {verb} the SPARQL server at {url}: {exc}") from None
+            LOG.warning("cannot %s the SPARQL server at %s: %s", verb, url, exc)
+            raise GraphUnavailable(f"cannot {verb} the SPARQL server") from None
 
     def select(self, text: str, bindings: Mapping[str, Node] | None = None) -> list[Row]:
         body = json.loads(self._request(PROLOGUE + inline_values(text, bindings or {}), JSON))
@@ -594,10 +612,11 @@ class RemoteStore(Store):
 
 
 def _server_error(exc: urllib.error.HTTPError, url: str) -> KGError:
-    detail = exc.read().decode("utf-8", "replace")[:500]
+    """The server's status for the client; its own words, which may name its files, only for the log."""
+    LOG.warning("the SPARQL server at %s answered %s: %s", url, exc.code, exc.read().decode("utf-8", "replace")[:500])
     if 400 <= exc.code < 500:
-        return BadQuery(f"the SPARQL server at {url} refused the request ({exc.code}): {detail}")
-    return GraphUnavailable(f"the SPARQL server at {url} failed ({exc.code}): {detail}")
+        return BadQuery(f"the SPARQL server refused the request ({exc.code})")
+    return GraphUnavailable(f"the SPARQL server failed ({exc.code})")
 
 
 def serialize(store: Store, rdflib_format: str) -> bytes:

@@ -2,10 +2,12 @@
 answered in the format the Accept header prefers; a service description when there is no query; CORS
 headers so that browser clients such as YASGUI can use it. Queries run isolated (kg.sparql)."""
 
+from urllib.parse import unquote_to_bytes
+
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from kg.errors import BadQuery, Forbidden
 from kg.safety import READ_ONLY
@@ -47,13 +49,17 @@ def sparql() -> Response:
 
 def query_text() -> str | None:
     """The query of a protocol request: None for a GET without one; Forbidden for an Update or a
-    dataset named by default-graph-uri / named-graph-uri."""
+    dataset named by default-graph-uri / named-graph-uri; BadQuery for text that is not UTF-8; 413 for a
+    query longer than the MAX_BODY setting, however it came."""
+    _check_utf8(request.query_string)
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        _check_utf8(request.get_data())  # before the form is parsed, which consumes the body
     if request.mimetype == "application/sparql-update" or "update" in request.values:
         raise Forbidden(READ_ONLY)
     if "default-graph-uri" in request.values or "named-graph-uri" in request.values:
         raise Forbidden("default-graph-uri and named-graph-uri are not allowed: queries run over this graph")
     if request.method == "POST" and request.mimetype == "application/sparql-query":
-        return request.get_data(as_text=True)
+        return _bounded(_decode(request.get_data()))
     if request.method == "POST" and request.mimetype not in ("application/x-www-form-urlencoded", ""):
         raise UnsupportedMediaType("POST a query as application/sparql-query or as an HTML form")
     queries = request.values.getlist("query")
@@ -61,7 +67,25 @@ def query_text() -> str | None:
         raise BadQuery("give one query, not several")
     if not queries and request.method == "POST":
         raise BadQuery("parameter 'query' is required")
-    return queries[0] if queries else None
+    return _bounded(queries[0]) if queries else None
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadQuery(f"the query is not UTF-8: byte {exc.start} cannot be decoded") from None
+
+
+def _check_utf8(urlencoded: bytes) -> None:
+    """Werkzeug replaces what it cannot decode in a query string or form; refuse that instead."""
+    _decode(unquote_to_bytes(urlencoded.replace(b"+", b" ")))
+
+
+def _bounded(query: str) -> str:
+    if len(query.encode()) >= current_app.config["MAX_BODY"]:
+        raise RequestEntityTooLarge(f"the query is longer than {current_app.config['MAX_BODY'] - 1} bytes")
+    return query
 
 
 def description() -> Response:
