@@ -144,6 +144,7 @@
   var OTHER_COLOURS = ["#72b7b2", "#eeca3b", "#ff9da6", "#bab0ac", "#79706e"];
   var FIRST_VIEW = 150;     // the most connected entities drawn first; "Show all" draws the rest
   var LABEL_PX = 13;        // node labels keep this size on screen while zooming out
+  var labelSize = LABEL_PX; // their size in the graph's units at the current zoom
 
   function colourOf(type) {
     if (!TYPE_COLOURS[type]) {
@@ -161,14 +162,23 @@
   var highlighted = null;   // {nodes: [...ids], edges: [...ids]} of the last answer
   var total = null;         // {nodes, edges} of the whole graph
   var graphStatus = $("graph-status");
+  var transpose = null;     // on a portrait screen the (landscape) layout is drawn with x and y swapped
+
+  /** Where an entity is drawn: its place in the graph's one layout, transposed on portrait screens. */
+  function place(node) {
+    var home = node.data("home");
+    if (transpose === null) transpose = $("graph").clientHeight > $("graph").clientWidth * 1.15;
+    return transpose ? { x: home.y, y: home.x } : { x: home.x, y: home.y };
+  }
 
   if (window.cytoscape && window.cytoscapeFcose) window.cytoscape.use(window.cytoscapeFcose);
 
   var STYLE = [
     { selector: "node", style: {
       "background-color": "data(colour)", "width": "data(size)", "height": "data(size)",
-      "label": "data(label)", "font-size": LABEL_PX, "color": "#1f2933", "text-valign": "bottom", "text-margin-y": 3,
-      "text-wrap": "wrap", "text-max-width": 110, "text-outline-color": "#fff", "text-outline-width": 2,
+      "label": "data(label)", "font-size": function () { return labelSize; }, "color": "#1f2933",
+      "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "wrap",
+      "text-max-width": function () { return Math.round(110 * labelSize / LABEL_PX) + "px"; }, "text-outline-color": "#fff", "text-outline-width": 2,
       "border-width": 1, "border-color": "#fff", "z-index": "data(degree)" } },
     { selector: "node.nolabel", style: { "label": "" } },
     { selector: "edge", style: {
@@ -233,21 +243,33 @@
     var zoom = cy.zoom(), size = Math.max(LABEL_PX, LABEL_PX / zoom);
     cy.startBatch();
     cy.nodes().removeClass("nolabel");
-    cy.style().selector("node").style({ "font-size": size, "text-max-width": 110 * size / LABEL_PX }).update();
+    labelSize = size;
+    cy.style().update();
     cy.endBatch();
-    var nodes = cy.nodes(":visible").sort(function (a, b) {
+    var nodes = cy.nodes().not(".hidden").sort(function (a, b) {
       var pa = (a.selected() ? 2 : 0) + (a.hasClass("hl") ? 1 : 0), pb = (b.selected() ? 2 : 0) + (b.hasClass("hl") ? 1 : 0);
       return (pb - pa) || (b.data("degree") - a.data("degree")) || (a.id() < b.id() ? -1 : 1);
     });
-    var kept = [], hide = [];
+    // Boxes already taken (kept labels, and the bodies of better-ranked entities, drawn above), in a grid.
+    var grid = {}, CELL = 160, shown = 0, hide = [];
+    function cells(b, visit) {
+      for (var gx = Math.floor(b.x1 / CELL); gx <= Math.floor(b.x2 / CELL); gx++) {
+        for (var gy = Math.floor(b.y1 / CELL); gy <= Math.floor(b.y2 / CELL); gy++) {
+          if (visit(gx + "," + gy)) return true;
+        }
+      }
+      return false;
+    }
+    function taken(b) { return cells(b, function (k) { return (grid[k] || []).some(function (o) { return overlaps(o, b); }); }); }
+    function take(b) { cells(b, function (k) { (grid[k] = grid[k] || []).push(b); return false; }); }
     nodes.forEach(function (n) {
       var box = labelBox(n);
-      if (!box) return;
-      var clash = kept.some(function (k) { return overlaps(k, box); });
-      if (clash) hide.push(n); else kept.push(box);
+      if (box && taken(box)) hide.push(n);
+      else if (box) { take(box); shown++; }
+      take(n.boundingBox({ includeLabels: false, includeEdges: false, includeOverlays: false }));
     });
     cy.batch(function () { hide.forEach(function (n) { n.addClass("nolabel"); }); });
-    document.body.setAttribute("data-labels", String(kept.length));
+    document.body.setAttribute("data-labels", String(shown));
   }
 
   function labelBox(node) {
@@ -259,15 +281,25 @@
 
   /** The shown labels' boxes on screen (for tests and for checking by hand). */
   function shownLabelBoxes() {
-    return cy.nodes(":visible").not(".nolabel").map(function (n) {
+    return cy.nodes().not(".hidden").not(".nolabel").map(function (n) {
       var b = n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
       return { id: n.id(), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
     });
   }
 
+  /** The zoom and pan that fit some elements' bodies (labels left out: their size follows the zoom). */
+  function viewportFor(eles, padding, maxZoom) {
+    var bb = eles.boundingBox({ includeLabels: false, includeOverlays: false });
+    var w = cy.width() - 2 * padding - 80, h = cy.height() - 2 * padding - 16;  // room for labels at the edges
+    var zoom = Math.min(maxZoom || cy.maxZoom(), Math.max(cy.minZoom(), Math.min(w / Math.max(bb.w, 1), h / Math.max(bb.h, 1))));
+    return { zoom: zoom, pan: { x: cy.width() / 2 - zoom * (bb.x1 + bb.w / 2), y: (cy.height() - 16) / 2 - zoom * (bb.y1 + bb.h / 2) } };
+  }
+
   function fitVisible() {
     if (!cy) return;
-    cy.fit(cy.elements(":visible"), 24);
+    var visible = cy.elements().not(".hidden");
+    cy.stop(true);  // an earlier animated fit (the last answer's) must not land after this one
+    if (visible.nonempty()) cy.viewport(viewportFor(visible, 24, 1.6));
     declutter();
   }
 
@@ -287,10 +319,13 @@
         var fresh = elements.filter(function (e) { return cy.getElementById(e.data.id).empty(); });
         if (origin) fresh.forEach(function (e) { if (e.position) e.position = { x: origin.x, y: origin.y }; });
         var added = cy.add(fresh);
-        added.nodes().forEach(function (n) { n.animate({ position: n.data("home") }, { duration: 450 }); });
+        added.nodes().forEach(function (n) {
+          if (!origin) n.position(place(n));
+          n.animate({ position: place(n) }, { duration: 450 });
+        });
       }
       if (!from) {
-        cy.nodes().forEach(function (n) { n.position(n.data("home")); });
+        cy.nodes().forEach(function (n) { n.position(place(n)); });
         if (!url.match(/focus=/)) total = data.total;
       }
       fillRelations();
@@ -311,7 +346,7 @@
   }
 
   function showCounts(requested) {
-    var nodes = cy.nodes(":visible").length, edges = cy.edges(":visible").length;
+    var nodes = cy.nodes().not(".hidden").length, edges = cy.edges().not(".hidden").length;
     var filter = $("relation-filter").value;
     clear(graphStatus);
     var text = nodes + " entities and " + edges + " relations shown";
@@ -363,12 +398,12 @@
     markLegend();
     var done;
     if (!wanted) {
-      cy.nodes().forEach(function (n) { n.position(n.data("home")); });
+      cy.nodes().forEach(function (n) { n.position(place(n)); });
       done = Promise.resolve();
     } else {
       // From the fixed places, without randomising, so the same filter gives the same drawing.
-      var visible = cy.elements(":visible");
-      visible.nodes().forEach(function (n) { n.position(n.data("home")); });
+      var visible = cy.elements().not(".hidden");
+      visible.nodes().forEach(function (n) { n.position(place(n)); });
       var run = visible.layout(window.cytoscapeFcose
         ? { name: "fcose", randomize: false, animate: false, quality: "proof", nodeRepulsion: 30000,
             idealEdgeLength: 110, nodeSeparation: 120, packComponents: true, fit: false }
@@ -390,7 +425,10 @@
           typeText(type) + " (" + types[type] + ")");
       }),
       el("span", { class: "key muted" }, "size = how many notes support it")));
-    legend.appendChild(el("div", { class: "legend-group" }, el("span", { class: "legend-title" }, "Relations"),
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 900px)").matches;
+    legend.appendChild(el("details", { class: "legend-relations", open: !narrow },
+      el("summary", { class: "legend-title" }, "Relations (" + Object.keys(relations).length + "): label and SPARQL term"),
+      el("div", { class: "legend-group" },
       Object.keys(relations).sort().map(function (p) {
         return el("button", { type: "button", class: "key relation", "data-relation": p,
           title: "Show only " + predicateText(p), onclick: function () {
@@ -398,7 +436,7 @@
             select.value = select.value === p ? "" : p;
             applyFilter();
           } }, predicateText(p), " ", el("code", {}, termOf(p)), " " + relations[p]);
-      })));
+      }))));
     markLegend();
   }
 
@@ -612,11 +650,7 @@
 
   /** Fit the view to some elements, zooming in no further than makes them comfortable to read. */
   function fitTo(eles, padding) {
-    var max = cy.maxZoom();
-    cy.maxZoom(1.4);
-    cy.animate({ fit: { eles: eles, padding: padding } }, {
-      duration: 400, complete: function () { cy.maxZoom(max); declutter(); }
-    });
+    cy.animate(viewportFor(eles, padding, 1.4), { duration: 400, complete: declutter });
   }
 
   $("clear-highlight").addEventListener("click", function () {
@@ -847,7 +881,7 @@
     PREFIXES.forEach(function (p) { terms.push({ text: p[0], label: "prefix " + p[1] }); });
     v.classes.forEach(function (c) { terms.push({ text: c.term, label: "class · " + c.label }); });
     v.predicates.forEach(function (p) {
-      terms.push({ text: p.term, label: p.label + (p.count ? " · " + p.count + " facts" : "") });
+      terms.push({ text: p.term, label: p.label + (p.count ? " · " + p.count + " facts" : ""), count: p.count });
       vocab.known[p.term] = true;
       vocab.byName[p.name] = p.term;
     });
@@ -863,7 +897,8 @@
     var start = cursor.ch;
     while (start > 0 && /[\w:\-]/.test(line.charAt(start - 1))) start--;
     var word = line.slice(start, cursor.ch), lower = word.toLowerCase();
-    var list = vocab.terms.filter(function (t) { return t.text.toLowerCase().indexOf(lower) === 0; });
+    var list = vocab.terms.filter(function (t) { return t.text.toLowerCase().indexOf(lower) === 0; })
+      .sort(function (a, b) { return (b.count || 0) - (a.count || 0); });  // the most used relations first
     if (/^ent:/i.test(word) && cy) {
       cy.nodes().forEach(function (n) {
         var text = "ent:" + n.id();
@@ -1027,8 +1062,8 @@
     if (!at) return;
     var lineText = query.split("\n")[at.line - 1];
     if (lineText === undefined) { box.hidden = true; return; }
-    box.textContent = "Line " + at.line + ", column " + at.column + ":\n" + lineText + "\n" +
-      " ".repeat(Math.max(0, at.column - 1)) + "^";
+    box.textContent = "Line " + at.line + ", column " + at.column +
+      (lineText.trim() ? ":\n" + lineText + "\n" + " ".repeat(Math.max(0, at.column - 1)) + "^" : ": the end of the query (is a brace missing?)");
     box.setAttribute("data-line", String(at.line));
     box.setAttribute("data-column", String(at.column));
     var from = window.CodeMirror.Pos(at.line - 1, at.column - 1);
