@@ -20,9 +20,18 @@ def ranked(g: nx.MultiDiGraph) -> list[str]:
     return sorted(g, key=lambda n: (-g.degree(n), n))
 
 
+EDGES_PER_NODE = 4  # a first view draws at most this many relations per entity, the best supported
+
+
 def top(g: nx.MultiDiGraph, limit: int) -> nx.MultiDiGraph:
-    """The `limit` most connected entities and the relations among them."""
-    return g.subgraph(ranked(g)[:limit])
+    """The `limit` most connected entities and the best supported relations among them (dense graphs have
+    far more relations among their hubs than a page can draw)."""
+    core = g.subgraph(ranked(g)[:limit])
+    edges = sorted(core.edges(keys=True, data=True), key=lambda e: (-e[3]["support"], e[0], e[1], e[2]))
+    kept = nx.MultiDiGraph()
+    kept.add_nodes_from(core.nodes(data=True))
+    kept.add_edges_from(edges[: limit * EDGES_PER_NODE])
+    return kept
 
 
 def positions(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:

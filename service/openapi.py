@@ -201,7 +201,11 @@ def spec(config: Mapping[str, Any]) -> dict[str, Any]:
                 "Elements",
                 [
                     param("focus", NAME, "the centre (default: the whole graph)"),
-                    param("limit", integer(0, 1_000_000, 0), "only the most connected entities (0: all)"),
+                    param(
+                        "limit",
+                        integer(0, 1_000_000, 0),
+                        "only the most connected entities and their best supported relations (0: all)",
+                    ),
                     param("depth", integer(0, config["MAX_DEPTH"], 1), "hops from the focus"),
                     param("relations", STRING, "only these relations, comma-separated"),
                 ],
