@@ -122,7 +122,8 @@ def wait_for_graph(page: Any) -> None:
     page.wait_for_selector("body[data-graph-ready='true']", timeout=WAIT_MS)
 
 
-def open_page(browser: Any, base_url: str, viewport: dict[str, int]) -> Iterator[Visit]:
+def open_page(browser: Any, base_url: str, viewport: dict[str, int], first_view: int = 0) -> Iterator[Visit]:
+    """A page at `viewport`; first_view: make its first view of the graph this many entities, not 150."""
     context = browser.new_context(viewport=viewport, accept_downloads=True, service_workers="block")
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
@@ -131,7 +132,9 @@ def open_page(browser: Any, base_url: str, viewport: dict[str, int]) -> Iterator
     def route(route: Any) -> None:
         url = route.request.url
         visit.requests.append(url)
-        if url.startswith(base_url + "/") or url.startswith("data:") or url.startswith("blob:"):
+        if first_view and url.endswith("/api/graph?limit=150"):
+            route.continue_(url=url.replace("limit=150", f"limit={first_view}"))
+        elif url.startswith(base_url + "/") or url.startswith("data:") or url.startswith("blob:"):
             route.continue_()
         else:
             visit.outside.append(url)
@@ -291,6 +294,20 @@ def test_expanding_an_entity_adds_its_neighbourhood(desktop: Visit) -> None:
     page.wait_for_selector("[data-testid=details][data-entity='docker']")
     assert page.evaluate("() => kgqa.cy().nodes().length") >= before
     desktop.assert_clean()
+
+
+def test_a_large_graph_first_shows_its_most_connected_entities(browser: Any, base_url: str) -> None:
+    """The first view asks for the 150 most connected entities; here the page is made to ask for 20 (the corpus
+    has fewer than 150), and "show all" draws the rest."""
+    for visit in open_page(browser, base_url, DESKTOP, first_view=20):
+        page = visit.page
+        assert page.evaluate("() => kgqa.cy().nodes().length") == 20
+        status = page.get_by_test_id("graph-status")
+        assert "20 of " in status.inner_text()
+        status.get_by_test_id("show-every").click()
+        page.wait_for_function("() => kgqa.cy().nodes().length > 50")
+        assert page.evaluate(OVERLAPS)["overlaps"] == []
+        visit.assert_clean()
 
 
 def test_back_and_forward_move_through_asked_questions(visit: Visit) -> None:
@@ -453,6 +470,11 @@ def test_an_iri_in_the_results_focuses_the_graph(visit: Visit) -> None:
     page.wait_for_selector("[data-testid=details][data-entity='aws-batch']")
     assert page.evaluate("() => kgqa.cy().nodes(':selected').map(n => n.id())") == ["aws-batch"]
     assert "entity=aws-batch" in page.url
+    relations = run_sparql(
+        page, "SELECT DISTINCT ?p WHERE { ent:aws-batch ?p ent:amazon-ecs . FILTER (?p = kg:runsOn) }"
+    )
+    relations.get_by_role("button", name="kg:runsOn").click()  # a relation's term filters the graph by it
+    page.wait_for_function("() => document.getElementById('graph-status').textContent.includes('kg:runsOn')")
     visit.assert_clean()
 
 

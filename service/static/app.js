@@ -170,6 +170,7 @@
   var highlighted = null;   // {nodes: [...ids], edges: [...ids]} of the last answer
   var total = null;         // {nodes, edges} of the whole graph
   var graphStatus = $("graph-status");
+  var decluttered = null;   // the zoom the labels were last sized and sorted out for
   var transpose = null;     // on a portrait screen the (landscape) layout is drawn with x and y swapped
 
   /** Where an entity is drawn: its place in the graph's one layout, transposed on portrait screens. */
@@ -222,7 +223,8 @@
   function createGraph(elements) {
     cy = window.cytoscape({
       container: $("graph"), elements: elements, style: STYLE, wheelSensitivity: 0.3, layout: { name: "preset" },
-      minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false
+      minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false,
+      hideEdgesOnViewport: elements.length > 1500  // panning a dense graph stays smooth
     });
     cy.on("tap", "node", function (evt) { focusEntity(evt.target.id(), true); });
     cy.on("dbltap", "node", function (evt) { expand(evt.target.id()); });
@@ -239,7 +241,7 @@
     var pending = null;
     cy.on("zoom", function () {
       if (pending) clearTimeout(pending);
-      pending = setTimeout(function () { pending = null; declutter(); }, 120);
+      pending = setTimeout(function () { pending = null; if (cy.zoom() !== decluttered) declutter(); }, 120);
     });
   }
 
@@ -247,7 +249,8 @@
       connected entity's label is hidden (the selected and highlighted ones are kept first). */
   function declutter() {
     if (!cy) return;
-    var size = LABEL_PX / cy.zoom();  // the same size on screen at every zoom
+    decluttered = cy.zoom();
+    var size = LABEL_PX / decluttered;  // the same size on screen at every zoom
     cy.startBatch();
     cy.nodes().removeClass("nolabel");
     cy.nodes().style({ "font-size": size, "text-max-width": Math.round(110 * size / LABEL_PX) });
@@ -296,7 +299,7 @@
 
   /** The zoom and pan that fit some elements' bodies (labels left out: their size follows the zoom). */
   function viewportFor(eles, padding, maxZoom) {
-    var bb = eles.boundingBox({ includeLabels: false, includeOverlays: false });
+    var bb = eles.nodes().boundingBox({ includeLabels: false, includeOverlays: false });  // edges: costly, and inside
     var w = cy.width() - 2 * padding - 80, h = cy.height() - 2 * padding - 16;  // room for labels at the edges
     var zoom = Math.min(maxZoom || cy.maxZoom(), Math.max(cy.minZoom(), Math.min(w / Math.max(bb.w, 1), h / Math.max(bb.h, 1))));
     return { zoom: zoom, pan: { x: cy.width() / 2 - zoom * (bb.x1 + bb.w / 2), y: (cy.height() - 16) / 2 - zoom * (bb.y1 + bb.h / 2) } };
@@ -340,10 +343,16 @@
       if ($("relation-filter").value) {
         applyFilter();
       } else {
-        applyHighlight(false);
+        applyHighlight(false, true);
       }
-      return new Promise(function (resolve) { setTimeout(resolve, from ? 480 : 0); }).then(function () {
-        if (!$("relation-filter").value) fitVisible();
+      // A new graph is fitted before its first frame (drawing it unfitted first costs a frame); an expansion
+      // is fitted once its entities have moved out.
+      if (!from && !$("relation-filter").value) fitVisible();
+      return new Promise(function (resolve) {
+        if (from) setTimeout(resolve, 480);
+        else window.requestAnimationFrame(function () { window.requestAnimationFrame(resolve); });
+      }).then(function () {
+        if (from && !$("relation-filter").value) fitVisible();
         showCounts(data.total);
         if (!document.body.hasAttribute("data-graph-ready") && window.performance && performance.mark) {
           performance.mark("kgqa-graph-drawn");  // the first drawn graph (bench/web.py reads it)
@@ -359,15 +368,18 @@
     var nodes = cy.nodes().not(".hidden").length, edges = cy.edges().not(".hidden").length;
     var filter = $("relation-filter").value;
     clear(graphStatus);
-    var text = nodes + " entities and " + edges + " relations shown";
+    var part = !filter && total && cy.nodes().length < total.nodes;
+    var text = part
+      ? nodes + " of " + total.nodes.toLocaleString("en") + " entities and " + edges + " of " +
+        total.edges.toLocaleString("en") + " relations shown"
+      : nodes + " entities and " + edges + " relations shown";
     if (filter) text += " (only “" + predicateText(filter) + "”, " + termOf(filter) + ")";
-    else if (total && cy.nodes().length < total.nodes) text += " of " + total.nodes + " and " + total.edges;
     graphStatus.appendChild(document.createTextNode(text + ". "));
     if (requested && requested.nodes > cy.nodes().length && !filter) {
-      graphStatus.appendChild(document.createTextNode("These are the " + cy.nodes().length + " most connected. "));
+      graphStatus.appendChild(document.createTextNode("These are the most connected and their best supported relations: "));
       graphStatus.appendChild(el("button", { type: "button", class: "link", "data-testid": "show-every",
-        onclick: function () { loadGraph("/api/graph"); } }, "Show all " + requested.nodes));
-      graphStatus.appendChild(document.createTextNode(" "));
+        onclick: function () { loadGraph("/api/graph"); } }, "show all"));
+      graphStatus.appendChild(document.createTextNode(". "));
     }
     graphStatus.appendChild(document.createTextNode("Click an entity for its facts; double-click to expand it."));
     graphStatus.setAttribute("data-nodes", String(nodes));
@@ -643,7 +655,8 @@
     }
   }
 
-  function applyHighlight(zoomTo) {
+  /** Mark the last answer's elements; zoomTo: fit them; later: the caller fits (and sorts out labels). */
+  function applyHighlight(zoomTo, later) {
     $("clear-highlight").disabled = !highlighted;
     if (!cy) return;
     cy.batch(function () {
@@ -655,7 +668,7 @@
     });
     var hl = cy.nodes(".hl");
     if (zoomTo && hl.nonempty()) fitTo(hl.union(cy.edges(".hl")), 60);
-    else declutter();
+    else if (!later) declutter();
   }
 
   /** Fit the view to some elements, zooming in no further than makes them comfortable to read. */
@@ -857,7 +870,7 @@
 
   var sparqlStatus = $("sparql-status"), resultsTable = $("sparql-results");
   var exampleSelect = $("sparql-example");
-  var vocab = { terms: [], known: {}, byName: {} };
+  var vocab = { terms: [], known: {}, byName: {}, names: {} };  // names: term -> API relation name
   var result = { vars: [], rows: [], page: 0 };
   var errorMark = null;
 
@@ -894,6 +907,7 @@
       terms.push({ text: p.term, label: p.label + (p.count ? " · " + p.count + " facts" : ""), count: p.count });
       vocab.known[p.term] = true;
       vocab.byName[p.name] = p.term;
+      vocab.names[p.term] = p.name;
     });
     v.classes.forEach(function (c) { vocab.known[c.term] = true; });
     v.standard.forEach(function (s) { terms.push({ text: s.term, label: s.label }); });
@@ -937,6 +951,7 @@
   });
 
   var checkTimer = null;
+  editor.on("blur", function () { checkTerms(); });
   editor.on("change", function () {
     if (errorMark) { errorMark.clear(); errorMark = null; }
     if (checkTimer) clearTimeout(checkTimer);
@@ -949,7 +964,11 @@
     if (!vocab.terms.length) return;
     var text = editor.getValue().replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^>\s]*>|#[^\n]*/g, " ");
     var unknown = {}, m, re = /(^|[^\w:])(kg:[A-Za-z_][\w-]*)/g;
-    while ((m = re.exec(text))) { if (!vocab.known[m[2]]) unknown[m[2]] = true; }
+    var typing = editor.hasFocus() ? editor.indexFromPos(editor.getCursor()) : -1;  // not the word being typed
+    while ((m = re.exec(text))) {
+      var start = m.index + m[1].length, end = start + m[2].length;
+      if (!vocab.known[m[2]] && !(typing >= start && typing <= end)) unknown[m[2]] = true;
+    }
     var names = Object.keys(unknown);
     box.hidden = !names.length;
     if (!names.length) return;
@@ -984,6 +1003,15 @@
         var key = term.value.slice(entity.length);
         return el("td", { class: "uri" }, el("button", { type: "button", class: "link iri", title: "Show " + key + " in the graph",
           onclick: function () { showInGraph(key); } }, short(term.value)));
+      }
+      var relation = vocab.names[short(term.value)];
+      if (relation && cy && cy.edges().some(function (e) { return e.data("predicate") === relation; })) {
+        return el("td", { class: "uri" }, el("button", { type: "button", class: "link iri",
+          title: "Show only “" + predicateText(relation) + "” in the graph", onclick: function () {
+            $("relation-filter").value = relation;
+            $("graph-title").scrollIntoView({ behavior: "smooth", block: "start" });
+            applyFilter();
+          } }, short(term.value)));
       }
       return el("td", { class: "uri", title: term.value }, short(term.value));
     }
@@ -1087,6 +1115,7 @@
     var query = editor.getValue(), started = performance.now();
     if (push !== false) pushAddress({ sparql: query });
     remember("queries", query);
+    checkTerms();
     sparqlStatus.className = "status";
     sparqlStatus.textContent = "Running…";
     $("sparql-error-at").hidden = true;
