@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import networkx as nx
 import pytest
 from live_server import OPENER, serving
 from rdflib import Graph
 
 from kg.locations import PROJECT_ROOT
+from service import graphview, vocabulary
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = [
@@ -596,3 +598,26 @@ def test_the_page_and_everything_it_loads_come_from_this_server(base_url: str) -
         assert (folder / "LICENSE").is_file() and (folder / "package.json").is_file(), folder
         version = json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]
         assert folder.name.endswith("-" + version), folder
+
+
+@pytest.mark.parametrize(
+    ("relation", "term"),
+    [("runs_on", "kg:runsOn"), ("triggers", "kg:triggers"), ("supports_language", "kg:supportsLanguage")],
+)
+def test_each_relation_has_one_sparql_term(relation: str, term: str) -> None:
+    assert vocabulary.term(relation) == term
+
+
+def test_the_first_view_keeps_the_hubs_and_their_best_supported_relations() -> None:
+    g = nx.MultiDiGraph()
+    for i in range(6):  # a hub joined to every other node, a weak chain among them
+        g.add_edge("hub", f"n{i}", key="uses", predicate="uses", support=5)
+        g.add_edge(f"n{i}", f"n{(i + 1) % 6}", key="runs_on", predicate="runs_on", support=1)
+    first = graphview.top(g, 3)
+    assert set(first) == {"hub", "n0", "n1"} and first.number_of_edges() == 3
+    dense = nx.MultiDiGraph()
+    for i in range(10):  # more relations between two entities than a first view of two draws
+        dense.add_edge("a", "b", key=f"r{i}", predicate=f"r{i}", support=i)
+    kept = sorted(d["support"] for _, _, d in graphview.top(dense, 2).edges(data=True))
+    assert kept == list(range(10 - 2 * graphview.EDGES_PER_NODE, 10))
+    assert graphview.layout(g) == graphview.layout(g.copy())  # seeded: the same drawing every time
