@@ -501,9 +501,10 @@
         return applyFilter();
       }
     }).then(function () {
-      select(key);
       if (push) pushAddress({ entity: key });
-      return showDetails(key);
+      var shown = showDetails(key);  // opens the drawer first: the graph narrows, then the entity is centred
+      select(key);
+      return shown;
     });
   }
 
