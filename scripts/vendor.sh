@@ -14,7 +14,7 @@ PACKAGES=(
   "layout-base@2.0.1      layout-base.js"
   "cose-base@2.2.0        cose-base.js"
   "cytoscape-fcose@2.2.0  cytoscape-fcose.js"
-  "codemirror@5.65.21     lib/codemirror.js lib/codemirror.css mode/sparql/sparql.js addon/edit/matchbrackets.js"
+  "codemirror@5.65.21     lib/codemirror.js lib/codemirror.css mode/sparql/sparql.js addon/edit/matchbrackets.js addon/hint/show-hint.js addon/hint/show-hint.css"
 )
 VENDOR=service/static/vendor
 work=$(mktemp -d)

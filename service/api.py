@@ -13,7 +13,9 @@ from kg.facts import EntityRecord, FactRecord
 from kg.paths import edges_between, neighbourhood, shortest_paths
 from kg.sparql import content_type
 from kg.stores import serialize
+from service.graphview import positions, top
 from service.state import State, state
+from service.vocabulary import term, vocabulary
 
 bp = Blueprint("api", __name__)
 
@@ -24,7 +26,7 @@ EXPORTS = {  # format parameter -> (rdflib serializer, media type); graphml is w
     "jsonld": ("json-ld", "application/ld+json"),
     "graphml": ("graphml", "application/graphml+xml"),
 }
-SHARED_FIELDS = ("predicate", "predicate_label", "object", "object_label", "object_is_entity")
+SHARED_FIELDS = ("predicate", "term", "predicate_label", "object", "object_label", "object_is_entity")
 MAX_LIMIT = 1000
 MAX_PATHS = 10
 
@@ -67,6 +69,7 @@ def fact_json(st: State, fact: FactRecord) -> dict[str, Any]:
         "subject": subject.key if subject else fact.subject,
         "subject_label": subject.label if subject else fact.subject,
         "predicate": fact.predicate,
+        "term": term(fact.predicate),
         "predicate_label": st.snapshot.ontology.label(fact.predicate),
         "object": obj.key if obj else fact.object,
         "object_label": obj.label if obj else fact.object,
@@ -169,6 +172,7 @@ def path() -> Response:
             {
                 "source": node_key(st, s),
                 "predicate": p,
+                "term": term(p),
                 "target": node_key(st, o),
                 "support": g.edges[s, o, p]["support"],
             }
@@ -181,11 +185,14 @@ def path() -> Response:
 
 @bp.get("/api/graph")
 def graph() -> Response:
-    """Cytoscape.js elements: the whole graph, or the neighbourhood of `focus` to `depth` hops, with only
-    the `relations` given (comma-separated) if any."""
+    """Cytoscape.js elements: the whole graph (or its `limit` most connected entities), or the neighbourhood
+    of `focus` to `depth` hops, with only the `relations` given (comma-separated) if any. Every node carries
+    its place in the graph's one fixed layout; `total` counts what the request would show without `limit`."""
     st = state()
-    g = st.snapshot.nx
+    whole = st.snapshot.nx
+    g = whole
     depth = int_param("depth", 1, 0, current_app.config["MAX_DEPTH"])
+    limit = int_param("limit", 0, 0, 1_000_000)  # 0: no limit
     wanted = {r.strip() for r in request.args.get("relations", "").split(",") if r.strip()}
     if wanted:
         known = {d["predicate"] for _, _, d in g.edges(data=True)} | set(st.snapshot.ontology.labels)
@@ -199,10 +206,18 @@ def graph() -> Response:
         g = neighbourhood(g, st.entity(text_param("focus"), "focus").iri, depth)
     elif wanted:
         g = g.subgraph([n for n in g if g.degree(n)])
+    total = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+    if limit and g.number_of_nodes() > limit:
+        g = top(g, limit)
+    placed = positions(whole)
     nodes = [
-        {"data": {"id": node_key(st, n), "label": d["label"], "type": d["type"], "support": d["support"]}}
+        {
+            "data": {"id": node_key(st, n), "label": d["label"], "type": d["type"], "support": d["support"],
+                     "degree": whole.degree(n)},
+            "position": {"x": placed[n][0], "y": placed[n][1]},
+        }
         for n, d in g.nodes(data=True)
-    ]
+    ]  # fmt: skip
     edges = [
         {
             "data": {
@@ -210,14 +225,24 @@ def graph() -> Response:
                 "source": node_key(st, u),
                 "target": node_key(st, v),
                 "predicate": d["predicate"],
+                "term": term(d["predicate"]),
+                "label": st.snapshot.ontology.label(d["predicate"]),
                 "support": d["support"],
             }
         }
         for u, v, d in g.edges(data=True)
     ]
     return jsonify(
-        nodes=sorted(nodes, key=lambda e: e["data"]["id"]), edges=sorted(edges, key=lambda e: e["data"]["id"])
+        nodes=sorted(nodes, key=lambda e: e["data"]["id"]),
+        edges=sorted(edges, key=lambda e: e["data"]["id"]),
+        total=total,
     )
+
+
+@bp.get("/api/vocabulary")
+def vocabulary_json() -> Response:
+    """The graph's prefixes, classes and predicates (for completion in the SPARQL editor)."""
+    return jsonify(vocabulary(state().snapshot))
 
 
 @bp.get("/api/export")

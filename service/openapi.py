@@ -11,6 +11,7 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 STRING: dict[str, Any] = {"type": "string"}
 INTEGER: dict[str, Any] = {"type": "integer"}
+NUMBER: dict[str, Any] = {"type": "number"}
 BOOLEAN: dict[str, Any] = {"type": "boolean"}
 NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}  # an entity id, IRI, label or alias
 
@@ -31,7 +32,7 @@ def integer(low: int, high: int, default: int) -> dict[str, Any]:
     return {"type": "integer", "minimum": low, "maximum": high, "default": default}
 
 
-FACT_OBJECT = {"predicate": STRING, "predicate_label": STRING, "object": STRING, "object_label": STRING}
+FACT_OBJECT = {"predicate": STRING, "term": STRING, "predicate_label": STRING, "object": STRING, "object_label": STRING}
 SCHEMAS: dict[str, Any] = {
     "Error": obj({"error": obj({"code": STRING, "message": STRING})}),
     "Health": obj(
@@ -58,15 +59,24 @@ SCHEMAS: dict[str, Any] = {
         {"a": ref("Entity"), "b": ref("Entity"), "shared": array(ref("SharedFact")), "only_a": array(ref("Fact")),
          "only_b": array(ref("Fact")), "between": array(ref("Fact"))}
     ),
-    "Step": obj({"source": STRING, "predicate": STRING, "target": STRING, "support": INTEGER}),
+    "Step": obj({"source": STRING, "predicate": STRING, "term": STRING, "target": STRING, "support": INTEGER}),
     "Paths": obj(
         {"from": ref("Entity"), "to": ref("Entity"),
          "paths": array(obj({"nodes": array(ref("Entity")), "edges": array(ref("Step"))}))}
     ),
     "Elements": obj(
-        {"nodes": array(obj({"data": obj({"id": STRING, "label": STRING, "type": STRING, "support": INTEGER})})),
+        {"nodes": array(obj({"data": obj({"id": STRING, "label": STRING, "type": STRING, "support": INTEGER,
+                                          "degree": INTEGER}),
+                             "position": obj({"x": NUMBER, "y": NUMBER})})),
          "edges": array(obj({"data": obj({"id": STRING, "source": STRING, "target": STRING, "predicate": STRING,
-                                          "support": INTEGER})}))}
+                                          "term": STRING, "label": STRING, "support": INTEGER})})),
+         "total": obj({"nodes": INTEGER, "edges": INTEGER})}
+    ),
+    "Vocabulary": obj(
+        {"prefixes": {"type": "object", "additionalProperties": STRING},
+         "classes": array(obj({"term": STRING, "label": STRING, "count": INTEGER})),
+         "predicates": array(obj({"term": STRING, "name": STRING, "label": STRING, "count": INTEGER})),
+         "standard": array(obj({"term": STRING, "label": STRING, "kind": STRING}))}
     ),
 }  # fmt: skip
 
@@ -187,16 +197,24 @@ def spec(config: Mapping[str, Any]) -> dict[str, Any]:
         },
         "/api/graph": {
             "get": json_operation(
-                "Cytoscape.js elements of the graph, or of an entity's neighbourhood",
+                "Cytoscape.js elements of the graph, or of an entity's neighbourhood, placed by one fixed layout",
                 "Elements",
                 [
                     param("focus", NAME, "the centre (default: the whole graph)"),
+                    param(
+                        "limit",
+                        integer(0, 1_000_000, 0),
+                        "only the most connected entities and their best supported relations (0: all)",
+                    ),
                     param("depth", integer(0, config["MAX_DEPTH"], 1), "hops from the focus"),
                     param("relations", STRING, "only these relations, comma-separated"),
                 ],
                 e400="bad parameter",
                 e404="no such entity",
             )
+        },
+        "/api/vocabulary": {
+            "get": json_operation("Prefixes, classes and predicates of the graph, for completion", "Vocabulary", [])
         },
         "/api/export": {
             "get": operation("The whole graph as a file", export_content, [export_formats], e400="unknown format")
