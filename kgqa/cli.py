@@ -129,7 +129,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         report = run_ingest([SOURCES_DIR], config, progress=sys.stderr.isatty())
         for error in report.errors:
             print(f"error: {error}", file=sys.stderr)
-    print(f"serving the {config.describe()} on http://{args.host}:{args.port}", file=sys.stderr)
     serve(config, Serving(args.host, args.port, args.workers, args.threads), args.server)
     return 0
 

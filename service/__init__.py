@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, request
 
-MAX_URL = 64 * 1024  # bytes of path and query string; longer gets 414 (POST takes longer SPARQL queries)
+MAX_URL = 32 * 1024  # bytes of path and query string; longer gets 414 (POST takes longer SPARQL queries)
 MAX_HEADERS = 64 * 1024  # bytes of header names and values; more gets 431
 
 # Everything the page loads comes from this server. CodeMirror and Cytoscape.js set element styles at run time,

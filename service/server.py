@@ -16,6 +16,7 @@ import math
 import multiprocessing
 import os
 import socket
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from kg.errors import KGError
 from kg.stores import StoreConfig
 from service import create_app, security_headers
 from service.errors import code_of
+from service.state import EXTENSION
 
 SERVERS = ("granian", "gunicorn")
 DEFAULT_SERVER = "granian"
@@ -55,6 +57,11 @@ def serve(store: StoreConfig | None = None, serving: Serving = Serving(), server
     config = None if store is None else app_config(store)
     check_port_free(serving.host, serving.port)
     app = create_app(config)
+    where = f"[{serving.host}]" if ":" in serving.host else serving.host
+    print(
+        f"serving the {app.extensions[EXTENSION].store.config.describe()} on http://{where}:{serving.port}",
+        file=sys.stderr,
+    )
     if server == "granian":
         run_granian(AppLoader(app, config), serving)
     else:
