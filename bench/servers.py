@@ -3,7 +3,7 @@ from the answer cache: every request's question differs, in the case of its lett
 Then what slow clients do to each: how long /healthz takes while 8 connections trickle their headers, and while
 200 connections sit idle.
 
-    python bench/servers.py [--graph DIR] [--seconds 5] [--runs 3] [--servers granian,gunicorn,waitress]
+    python bench/servers.py [--graph DIR] [--seconds 5] [--runs 3] [--servers granian,gunicorn,waitress] [--threads 8]
 
 Every server runs at once, idle but for the one being measured; timed runs alternate (run 1 of every endpoint and
 server, then run 2, ...) and the tables show medians. A server whose package is not installed is left out.
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peers import WRK_CONNECTIONS, WRK_THREADS, WrkStats, free_port, http_get, parse_wrk, stop
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKERS, THREADS = 2, 8
+WORKERS, THREADS = 2, 8  # as kgqa serve's defaults
 START_TIMEOUT_S = 120.0
 SLOW_WAIT_S = 30.0  # the longest a /healthz is waited for under slow clients
 LABEL_QUERY = 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s WHERE { ?s rdfs:label "AWS Batch" }'
@@ -52,31 +52,31 @@ class Candidate:
     command: list[str]
 
 
-def candidates(graph: Path) -> list[Candidate]:
+def candidates(graph: Path, threads: int = THREADS) -> list[Candidate]:
     kgqa = [sys.executable, "-m", "kgqa.cli", "serve", "--graph", str(graph), "--workers", str(WORKERS)]
-    kgqa += ["--threads", str(THREADS), "--port"]
+    kgqa += ["--threads", str(threads), "--port"]
     ports = [free_port() for _ in range(3)]
     return [
         Candidate(
             "granian",
-            f"granian WSGI, {WORKERS} workers x {THREADS} threads (kgqa serve)",
+            f"granian WSGI, {WORKERS} workers x {threads} threads (kgqa serve)",
             "granian",
             ports[0],
             [*kgqa, str(ports[0]), "--server", "granian"],
         ),
         Candidate(
             "gunicorn",
-            f"gunicorn gthread, {WORKERS} workers x {THREADS} threads (kgqa serve --server gunicorn)",
+            f"gunicorn gthread, {WORKERS} workers x {threads} threads (kgqa serve --server gunicorn)",
             "gunicorn",
             ports[1],
             [*kgqa, str(ports[1]), "--server", "gunicorn"],
         ),
         Candidate(
             "waitress",
-            f"waitress, 1 process x {THREADS} threads (waitress-serve service.wsgi:app)",
+            f"waitress, 1 process x {threads} threads (waitress-serve service.wsgi:app)",
             "waitress",
             ports[2],
-            [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{ports[2]}", f"--threads={THREADS}", WSGI_APP],
+            [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{ports[2]}", f"--threads={threads}", WSGI_APP],
         ),
     ]
 
@@ -271,9 +271,12 @@ def tables(
     return "\n".join(lines)
 
 
-def bench_servers(graph: Path, seconds: int = 5, runs: int = 3, only: list[str] | None = None) -> str:
+def bench_servers(
+    graph: Path, seconds: int = 5, runs: int = 3, only: list[str] | None = None, threads: int = THREADS
+) -> str:
     """Both tables as Markdown; `graph` is a directory holding graph.nq."""
-    cands = [c for c in candidates(graph) if importlib.util.find_spec(c.module) and (only is None or c.name in only)]
+    found = [c for c in candidates(graph, threads) if importlib.util.find_spec(c.module)]
+    cands = [c for c in found if only is None or c.name in only]
     with tempfile.TemporaryDirectory() as tmp, running(cands, graph, Path(tmp)) as urls:
         samples = measure(urls, seconds, runs, ask_script(Path(tmp) / "ask.lua"))
         slow = slow_clients(urls)
@@ -290,10 +293,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--servers", help="comma-separated names (default: every one installed)")
+    parser.add_argument("--threads", type=int, default=THREADS, help=f"per worker process (default {THREADS})")
     args = parser.parse_args(argv)
     only = args.servers.split(",") if args.servers else None
     if args.graph:
-        print(bench_servers(args.graph, args.seconds, args.runs, only))
+        print(bench_servers(args.graph, args.seconds, args.runs, only, args.threads))
         return
     from ingest.pipeline import run_ingest
     from kg.locations import SOURCES_DIR
@@ -301,7 +305,7 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         run_ingest([SOURCES_DIR], StoreConfig(directory=Path(tmp)))
-        print(bench_servers(Path(tmp), args.seconds, args.runs, only))
+        print(bench_servers(Path(tmp), args.seconds, args.runs, only, args.threads))
 
 
 if __name__ == "__main__":
