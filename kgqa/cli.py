@@ -120,9 +120,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from service.server import Serving, serve
+    from service.server import Serving, check_port_free, serve
 
     config = store_config(args)
+    check_port_free(args.host, args.port)  # before an ingest that would be wasted
     if args.ingest_if_stale and stale([SOURCES_DIR], config):
         from ingest.pipeline import run_ingest
 

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from urllib.request import Request
 
 import pytest
+from flask import Flask
 from graphs import read_dataset
 from gunicorn.config import Config
 from live_server import OPENER, free_port, serving, start, stop
@@ -34,6 +35,8 @@ from ingest.pipeline import run_ingest
 from kg.locations import PROJECT_ROOT, SOURCES_DIR
 from kg.namespaces import ENT
 from kg.stores import StoreConfig
+from service import MAX_HEADERS, MAX_URL, create_app
+from service.server import json_error_page
 
 LABELS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s ?label WHERE { ?s rdfs:label ?label }"
 CONSTRUCT = f"CONSTRUCT {{ <{ENT['aws-lambda']}> ?p ?o }} WHERE {{ <{ENT['aws-lambda']}> ?p ?o }}"
@@ -295,7 +298,46 @@ def test_a_malformed_request_gets_400_and_never_html(any_server: tuple[str, str]
         assert answer.status == 400 and answer.body == b"", answer
 
 
-SOME_ENTITY = "aws-batch"
+@pytest.fixture(scope="module")
+def app(corpus_graph: Path) -> Flask:
+    return create_app({"TESTING": True, "GRAPH": str(corpus_graph)})
+
+
+@pytest.mark.parametrize(
+    ("target", "headers", "status"),
+    [
+        ("/healthz?" + "x" * 8000, {}, 200),
+        ("/healthz?" + "x" * (MAX_URL - len("/healthz")), {}, 200),
+        ("/healthz?" + "x" * MAX_URL, {}, 414),
+        ("/healthz", {"X-Big": "x" * (MAX_HEADERS - 200)}, 200),
+        ("/healthz", {"X-Big": "x" * MAX_HEADERS}, 431),
+    ],
+)
+def test_the_apps_own_limits_on_urls_and_headers(
+    client: Any, target: str, headers: dict[str, str], status: int
+) -> None:
+    response = client.get(target, headers=headers)
+    assert response.status_code == status
+    if status != 200:
+        assert set(response.get_json()["error"]) == {"code", "message"}
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "message", "code"),
+    [
+        (400, "Bad Request", "Invalid HTTP Version '(9, 9)'", "bad_request"),
+        (414, "URI Too Long", "Request Line is too large (9024 > 8190)", "uri_too_long"),
+        (431, "Request Header Fields Too Large", "", "request_header_fields_too_large"),
+    ],
+)
+def test_gunicorns_error_pages_are_written_as_json(status: int, reason: str, message: str, code: str) -> None:
+    head, _, body = json_error_page(status, reason, message).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0] == f"HTTP/1.1 {status} {reason}"
+    assert f"Content-Length: {len(body)}" in lines and "X-Content-Type-Options: nosniff" in lines
+    assert json.loads(body) == {"error": {"code": code, "message": message or reason}}
+
+
 KINDS_OF_RESPONSE = [  # (method, target, extra header, body, status)
     ("GET", "/", None, b"", 200),
     ("GET", "/static/app.js", None, b"", 200),
