@@ -4,8 +4,9 @@ processes (kg/pool.py) on first use. service.wsgi is the entry for running a ser
 
 Two servers (numbers in README.md, from bench/servers.py):
 - granian (the default): HTTP is read by Rust (hyper on tokio); the app runs on a few Python threads per worker
-  only once a request has arrived whole, so slow or idle clients hold no thread. SIGHUP reloads the graph and
-  replaces the workers one by one; SIGTERM lets requests in flight finish.
+  only once a request's head has arrived, so clients trickling headers or sitting idle hold no thread (a body is
+  read as the app asks for it: a client trickling one holds its thread). SIGHUP reloads the graph and replaces the
+  workers one by one; SIGTERM lets requests in flight finish.
 - gunicorn (gthread): a thread per connection while it reads a request, so eight slow clients can hold every
   thread; kept for deployments built around it. Its own error pages are written as JSON here too.
 """
