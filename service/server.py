@@ -15,6 +15,7 @@ import errno
 import json
 import math
 import multiprocessing
+import multiprocessing.util
 import os
 import socket
 import sys
@@ -94,6 +95,16 @@ def check_port_free(host: str, port: int) -> None:
             raise KGError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
+def close_pool_at_exit(app: Flask) -> Flask:
+    """`app`, its query processes to be stopped when this process ends. A granian worker is a multiprocessing
+    child: it leaves without running atexit (where the pool would close itself) but first joins its own children,
+    so a worker that had run a query would wait for its query processes until killed."""
+    pool = app.extensions[EXTENSION].pool
+    if pool is not None:
+        multiprocessing.util.Finalize(pool, pool.close, exitpriority=10)
+    return app
+
+
 # --- granian ---------------------------------------------------------------------------------------------------------
 
 
@@ -105,7 +116,8 @@ class AppLoader:
         self.app, self.config = app, config
 
     def __call__(self) -> Flask:
-        return self.app
+        """In a new worker: the app, with its query processes stopped when the worker ends."""
+        return close_pool_at_exit(self.app)
 
     def reload(self) -> None:
         try:

@@ -2,5 +2,6 @@
 or `gunicorn service.wsgi:app`. Each worker process then loads the graph itself; `kgqa serve` loads it once."""
 
 from service import create_app
+from service.server import close_pool_at_exit
 
-app = create_app()
+app = close_pool_at_exit(create_app())

@@ -483,6 +483,8 @@ def test_sigterm_lets_a_request_in_flight_finish(corpus_graph: Path, tmp_path: P
             assert process.wait(timeout=60) == 0
         finally:
             stop(process)
+        log.seek(0)
+        assert b"refused to gracefully stop" not in log.read()  # each worker stopped its query processes and left
 
 
 def test_sighup_reloads_the_graph_without_a_failed_request(corpus_graph: Path, tmp_path: Path) -> None:
