@@ -53,7 +53,7 @@ DEFAULT_QUERIES = {
     "rdf:object ent:amazon-ecs ; kg:source ?source ; kg:line ?line }",
 }
 CONCURRENCY = {
-    "kgqa": f"gunicorn, {WORKERS} gthread workers x 4 threads (kgqa serve --workers {WORKERS}); "
+    "kgqa": f"granian, {WORKERS} WSGI workers x 8 threads (kgqa serve --workers {WORKERS}); "
     "each query runs in an isolated child",
     "oxigraph": "one process, a thread per connection (no worker setting); store optimised after load",
     "rdflib-endpoint": f"uvicorn --workers {WORKERS}; queries run on the event loop, one at a time per worker",

@@ -1,6 +1,7 @@
 """`make bench`: ingest time on the corpus, extraction throughput on a synthetic million words, answer latency,
-/api/ask against the /healthz ceiling, /sparql side by side with Oxigraph server and rdflib-endpoint (peers.py),
-and each store at about 10k, 100k and 1M triples (scale.py, with a latency plot in bench/latency.png).
+/api/ask against the /healthz ceiling, the HTTP servers side by side with slow clients (servers.py), /sparql side by
+side with Oxigraph server and rdflib-endpoint (peers.py), and each store at about 10k, 100k and 1M triples (scale.py,
+with a latency plot in bench/latency.png).
 
 Prints Markdown tables; numbers are medians of several runs on this machine. Nothing here is asserted.
 """
@@ -114,7 +115,7 @@ def bench_ask(rounds: int = 5) -> list[tuple[str, str]]:
 
 
 def bench_service(seconds: int = 10, runs: int = 3) -> list[tuple[str, str]]:
-    """wrk against `kgqa serve` (gunicorn, 2 workers) on loopback: /healthz (the ceiling) and /api/ask, in
+    """wrk against `kgqa serve` (granian, 2 workers) on loopback: /healthz (the ceiling) and /api/ask, in
     turns, `runs` times; medians, and the ratio of each run's pair."""
     import shutil
     import subprocess
@@ -162,6 +163,7 @@ def main() -> None:
     from peers import DEFAULT_QUERIES, bench_peers, ratios, table
     from scale import bench_scale, plot
     from scale import table as scale_table
+    from servers import bench_servers
 
     python = f"{platform.python_implementation()} {platform.python_version()}"
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {python}")
@@ -171,6 +173,7 @@ def main() -> None:
         print(f"| {name} | {value} |")
     with tempfile.TemporaryDirectory() as tmp:
         run_ingest([SOURCES_DIR], StoreConfig(directory=Path(tmp)))
+        print("\n" + bench_servers(Path(tmp), seconds=5, runs=3))
         results = bench_peers(Path(tmp) / "graph.nq", DEFAULT_QUERIES, seconds=10, runs=3)
     print("\n" + table(results) + "\n" + ratios(results))
     sizes = [size for size in os.environ.get("BENCH_SIZES", "10k,100k,1M").split(",") if size]

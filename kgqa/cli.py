@@ -169,17 +169,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from service.server import serve
+    from service.server import Serving, check_port_free, serve
 
     config = store_config(args)
+    check_port_free(args.host, args.port)  # before an ingest that would be wasted
     if args.ingest_if_stale and stale([SOURCES_DIR], config):
         from ingest.pipeline import run_ingest
 
         report = run_ingest([SOURCES_DIR], config, progress=sys.stderr.isatty())
         for error in report.errors:
             print(f"error: {error}", file=sys.stderr)
-    print(f"serving the {config.describe()} on http://{args.host}:{args.port}", file=sys.stderr)
-    serve(config, args.host, args.port, args.workers)
+    serve(config, Serving(args.host, args.port, args.workers, args.threads), args.server)
     return 0
 
 
@@ -264,12 +264,16 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp.set_defaults(func=cmd_ask)
 
-    sp = with_graph(sub.add_parser("serve", help="serve the JSON API and /sparql under gunicorn"))
+    sp = with_graph(sub.add_parser("serve", help="serve the web page, the JSON API and /sparql"))
     sp.add_argument("--host", default=os.environ.get("KGQA_HOST", "127.0.0.1"), help="default $KGQA_HOST or 127.0.0.1")
     sp.add_argument(
         "--port", type=int, default=int(os.environ.get("KGQA_PORT", "5000")), help="default $KGQA_PORT or 5000"
     )
-    sp.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    sp.add_argument(
+        "--server", choices=("granian", "gunicorn"), default="granian", help="HTTP server (default: granian)"
+    )
+    sp.add_argument("--workers", type=int, default=2, help="worker processes, each running the app (default 2)")
+    sp.add_argument("--threads", type=int, default=8, help="threads per worker that run requests (default 8)")
     sp.add_argument("--ingest-if-stale", action="store_true", help="ingest data/sources first if the graph is stale")
     sp.set_defaults(func=cmd_serve)
 

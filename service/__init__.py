@@ -2,13 +2,39 @@
 
 Settings come from service.settings (defaults, KGQA_* environment variables, the config mapping); the
 graph is loaded once at startup (service.state); each feature is a blueprint (service.api, service.sparql);
-one error handler (service.errors) renders every error as JSON.
+one error handler (service.errors) renders every error as JSON; every response carries the security headers.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request
+
+MAX_URL = 32 * 1024  # bytes of path and query string; longer gets 414 (POST takes longer SPARQL queries)
+MAX_HEADERS = 64 * 1024  # bytes of header names and values; more gets 431
+
+# Everything the page loads comes from this server. CodeMirror and Cytoscape.js set element styles at run time,
+# hence 'unsafe-inline' for styles (not scripts); data: and blob: images are Cytoscape's canvas exports and the
+# empty favicon. JSON and RDF responses carry the same policy: a browser shown one runs nothing from it.
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def security_headers() -> dict[str, str]:
+    """The headers every response carries, the HTTP server's own error responses included."""
+    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -23,10 +49,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     state.init_app(app)
 
     @app.before_request
-    def refuse_large_bodies() -> None:
-        """413 as soon as a declared body is too large, even where the endpoint would not read it."""
+    def refuse_large_requests() -> None:
+        """414, 431 or 413 as soon as the URL, the headers or a declared body is too large, even where the
+        endpoint would not read it."""
+        if len(request.environ.get("PATH_INFO", "")) + len(request.environ.get("QUERY_STRING", "")) > MAX_URL:
+            abort(414, f"the URL is longer than {MAX_URL} bytes: send long queries by POST")
+        if sum(len(name) + len(value) for name, value in request.headers.items()) > MAX_HEADERS:
+            abort(431, f"the request's headers are larger than {MAX_HEADERS} bytes")
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        response.headers.update(security_headers())
+        return response
 
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)

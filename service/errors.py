@@ -17,11 +17,16 @@ def error_response(status: int, code: str, message: str) -> Response:
     return response
 
 
+def code_of(name: str) -> str:
+    """The machine-readable code of an HTTP status's name: "URI Too Long" -> "uri_too_long"."""
+    return re.sub(r"\W+", "_", (name or "error").lower())
+
+
 def render(exc: Exception) -> Response:
     if isinstance(exc, KGError):
         return error_response(exc.status, exc.code, exc.message)
     if isinstance(exc, HTTPException) and exc.code is not None:
-        response = error_response(exc.code, re.sub(r"\W+", "_", (exc.name or "error").lower()), exc.description or "")
+        response = error_response(exc.code, code_of(exc.name), exc.description or "")
         for name, value in exc.get_headers():
             if name in KEPT_HEADERS:
                 response.headers[name] = value

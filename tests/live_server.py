@@ -1,5 +1,5 @@
-"""Starting and stopping a real `kgqa serve` (gunicorn) on a free loopback port, for the server and browser
-tests."""
+"""Starting and stopping a real `kgqa serve` (granian, or gunicorn) on a free loopback port, for the server and
+browser tests."""
 
 import socket
 import subprocess
@@ -52,13 +52,17 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def serving(
-    graph: Path, log_dir: Path, env: dict[str, str] | None = None, store: tuple[str, ...] = ()
+    graph: Path,
+    log_dir: Path,
+    env: dict[str, str] | None = None,
+    store: tuple[str, ...] = (),
+    server: str = "granian",
 ) -> Iterator[str]:
-    """`kgqa serve` (gunicorn, two workers) on `graph`, with `store` options if any; yields the base URL."""
+    """`kgqa serve` (two workers, under `server`) on `graph`, with `store` options if any; yields the base URL."""
     port = free_port()
     command = [sys.executable, "-m", "kgqa.cli", "serve", "--graph", str(graph), "--port", str(port), "--workers", "2"]
-    with (log_dir / "server.log").open("w+b") as log:
-        process = start([*command, *store], log, port, env)
+    with (log_dir / f"{server}.log").open("w+b") as log:
+        process = start([*command, "--server", server, *store], log, port, env)
         try:
             yield f"http://127.0.0.1:{port}"
         finally:
