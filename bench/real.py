@@ -66,7 +66,8 @@ def main() -> int:
             total[1] += n
             print(f"{name:40} {hit / n:6.3f} ({hit:3}/{n:3}) {listed:6} {wps:8.0f}")
             for m in missed if args.verbose else []:
-                print(f"    missed: {m['subject']} | {m['predicate']} | {m['object']}   <- {str(m.get('quote', ''))[:90]}")
+                quote = str(m.get("quote", ""))[:80]
+                print(f"    missed: {m['subject']} | {m['predicate']} | {m['object']}  <- {quote}")
     print(f"{'all':40} {total[0] / max(total[1], 1):6.3f} ({total[0]:3}/{total[1]:3})")
     return 0
 

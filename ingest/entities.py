@@ -11,7 +11,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ingest.names import NameTable
 from ingest.nlp import fold
-from ingest.sources import Document
+from ingest.sources import Document, Statement
 from kg.lexicon import lemma, verbs_only
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
@@ -32,7 +32,7 @@ GENERIC = frozenset(
     """summary overview index introduction example examples benefits benefit pricing use cases case other
     why what how section notes note part chapter key points the a an free easy new your my our this that
     these aws amazon function functions service services working reading public private pay fully vs
-    versus""".split()
+    versus definition""".split()
 )
 CATEGORY_WORDS = frozenset(
     """billing pricing price cost costs support summary architecture limits limit example use cases time
@@ -98,7 +98,14 @@ def discover(docs: list[Document], table: NameTable) -> None:
                     if not table.key_for(full) and not near_known(full, table):
                         table.add(full, "AwsService", [full, name])
         _heading_acronyms(doc, table)
+        parents = {st.parent for st in doc.statements if st.parent is not None}
         for st in doc.statements:
+            if st.kind == "item" and st.index in parents and not st.label and not st.raw.rstrip().endswith(":"):
+                _outline_concept(st.text, table)
+            elif st.kind == "item" and st.label and glossary_entry(st):
+                _outline_concept(st.label, table)
+            elif st.kind == "heading" and st.text.endswith("?"):
+                _question_concept(st.text, table)
             if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
                 _named_subject(st.text, table)
@@ -149,6 +156,59 @@ def _heading_name(text: str, table: NameTable) -> None:
         return
     if re.fullmatch(r"[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*", name):
         table.add(singular(name), "Concept", [name, singular(name)])
+
+
+NAME_SHAPE = re.compile(r"[A-Za-z][\w.+#/'-]*(?:\s+[A-Za-z0-9][\w.+#/'-]*){0,4}")
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+LEADING_STOPS = frozenset("this these that those it they there some each every any all i you we".split())
+
+
+def _outline_concept(text: str, table: NameTable) -> None:
+    """A list item that its children describe ('read committed'), or a glossary term ('Initiative: ...'):
+    the outline names a concept, even a common noun. Phrases that say something (verbs, sentence
+    punctuation, category words) name none."""
+    name = re.sub(r"\s*\(.*\)\s*$", "", text).strip(" :*_")
+    words = name.split()
+    if not words or not NAME_SHAPE.fullmatch(name) or table.key_for(name) or table.key_for(singular(name)):
+        return
+    low = [w.lower() for w in words]
+    if low[0] in LEADING_STOPS or (low[0] in STOP_WORDS and low[0] not in NUMBER_WORDS):
+        return
+    if any(w in GENERIC or w in CATEGORY_WORDS for w in low) or (len(words) > 1 and low[-1] in STOP_WORDS):
+        return
+    if lemma(low[0]) in verbs_only() or low[0].endswith("ly"):  # "Use X", "literally serializing ...": a saying
+        return
+    if low[0].endswith(("ed", "ing")) and lemma(low[0]) != low[0]:  # "Supported engines", "Limited throughput"
+        return
+    if len(words) == 1 and not (words[0][:1].isupper() or len(words[0]) > 3):
+        return
+    if near_known(name, table):
+        return
+    table.add(name, "Concept", [name, singular(name)] if singular(name) != name else [name])
+
+
+def glossary_entry(st: Statement) -> bool:
+    """'**Initiative**: Individual or group of related policies', 'Artifacts: a component in ...': a term set
+    off in bold, or followed by a noun phrase that opens with an article, defines it; 'Max item size: 400 KB'
+    gives a value instead."""
+    bold = bool(re.match(r"^\W*(\*\*|__)[^*_]+(\*\*|__)\s*:", st.raw.lstrip(" -*+")))
+    return bool(st.body) and (bold or bool(re.match(r"(?i)(an?|the)\s", st.body)))
+
+
+QUESTION_NAME = re.compile(r"(?i)^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<name>[^?]{2,60}?)\s*\??$")
+
+
+def is_definition_question(text: str) -> str:
+    """'What is a lifecycle policy?' -> 'lifecycle policy': the question asks what the thing is."""
+    m = QUESTION_NAME.match(text.strip())
+    if not m or len(m["name"].split()) > 5 or re.search(r"(?i)\b(of|for|in|on|to|with|between)\b", m["name"]):
+        return ""
+    return m["name"]
+
+
+def _question_concept(text: str, table: NameTable) -> None:
+    if name := is_definition_question(text):
+        _outline_concept(name, table)
 
 
 def _defined_term(text: str) -> str:

@@ -6,12 +6,13 @@ bullets) and exported flashcard decks (Q / A pairs, rating boilerplate dropped).
 """
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUFFIXES = (".md", ".markdown", ".txt", ".text", "")
+SUFFIXES = (".md", ".markdown", ".txt", ".text", ".tsv", ".json", "")
 
 
 class SourceError(ValueError):
@@ -171,8 +172,8 @@ class _Outline:
         self.doc.statements.append(st)
         return st
 
-    def heading(self, start: int, end: int, level: int) -> Statement | None:
-        text = clean(self.doc.text[start:end]).lstrip("#").strip().rstrip(":").strip()
+    def heading(self, start: int, end: int, level: int, text: str | None = None) -> Statement | None:
+        text = clean(self.doc.text[start:end] if text is None else text).lstrip("#").strip().rstrip(":").strip()
         if not text:
             return None
         self.open_label = self.table = None
@@ -369,6 +370,81 @@ def is_flashcards(text: str) -> bool:
     return lines.count("Q") >= 2 and lines.count("A") >= 2
 
 
+QUESTION_KEYS = frozenset({"question", "front", "q", "prompt", "term", "word"})
+ANSWER_KEYS = frozenset({"answer", "back", "a", "definition", "meaning", "response"})
+_JSON_STRING_FIELD = re.compile(r'"(?P<key>[^"\\]{1,40})"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
+
+
+def _card(out: _Outline, question: tuple[int, int, str], answer: tuple[int, int, str]) -> None:
+    """One card: its question is a heading, its answer's sentences are the items under it."""
+    out.blank()
+    out.stack.clear()
+    out.heading(*question[:2], 1, text=question[2])
+    start, end, text = answer
+    if text != out.doc.text[start:end]:  # escapes inside: one statement, its text decoded
+        st = out.item(start, end, 0)
+        if st is not None:
+            st.text = st.body = clean(text)
+        return
+    for s, e in _sentences(text, start):
+        out.item(s, e, 0)
+
+
+def read_json_cards(doc: Document) -> None:
+    """A JSON export of cards: objects whose fields name a question and an answer, at any depth."""
+    out = _Outline(doc)
+    question: tuple[int, int, str] | None = None
+    for m in _JSON_STRING_FIELD.finditer(doc.text):
+        key, value = m["key"].lower(), json.loads(f'"{m["value"]}"')
+        span = (m.start("value"), m.end("value"), value)
+        if key in QUESTION_KEYS:
+            question = span
+        elif key in ANSWER_KEYS and question is not None and value.strip():
+            _card(out, question, span)
+            question = None
+
+
+def is_json_cards(text: str) -> bool:
+    if not text.lstrip().startswith(("[", "{")):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    keys = {m["key"].lower() for m in _JSON_STRING_FIELD.finditer(text)}
+    return bool(keys & QUESTION_KEYS) and bool(keys & ANSWER_KEYS)
+
+
+def is_tab_cards(text: str) -> bool:
+    """Tab-separated front/back lines (an Anki export): most lines have a tab, '#' lines are settings."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return len(lines) >= 2 and sum(1 for ln in lines if "\t" in ln.strip()) >= 0.8 * len(lines)
+
+
+_HTML = re.compile(r"<br\s*/?>|<div>|</div>|<[^>]{1,40}>")
+
+
+def read_tab_cards(doc: Document) -> None:
+    """Anki's text export: front TAB back [TAB tags]; HTML line breaks split the back into items."""
+    out = _Outline(doc)
+    for pos, line in _lines(doc.text):
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        front, back = line.split("\t")[:2]
+        back_start = pos + len(front) + 1
+        parts = [(m.start(), m.end()) for m in _HTML.finditer(back)]
+        bounds = [0, *(x for p in parts for x in p), len(back)]
+        out.blank()
+        out.stack.clear()
+        if out.heading(pos, pos + len(front), 1, text=_HTML.sub(" ", front)) is None:
+            continue
+        for a, b in zip(bounds[::2], bounds[1::2], strict=False):
+            seg = back[a:b]
+            if seg.strip():
+                for s, e in _sentences(seg, back_start + a):
+                    out.item(s, e, 0)
+
+
 # ------------------------------------------------------------------ entry point
 
 
@@ -392,6 +468,10 @@ def read_document(path: Path) -> Document:
         fmt, reader = "markdown", read_markdown
     elif is_flashcards(text):
         fmt, reader = "flashcards", read_flashcards
+    elif is_json_cards(text):
+        fmt, reader = "json-cards", read_json_cards
+    elif is_tab_cards(text):
+        fmt, reader = "tab-cards", read_tab_cards
     else:
         fmt, reader = "text", read_text
     doc = Document(path.name, path, text, fmt, hashlib.sha256(data).hexdigest())
