@@ -201,14 +201,44 @@ QUESTION_NAME = re.compile(r"(?i)^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?
 def is_definition_question(text: str) -> str:
     """'What is a lifecycle policy?' -> 'lifecycle policy': the question asks what the thing is."""
     m = QUESTION_NAME.match(text.strip())
-    if not m or len(m["name"].split()) > 5 or re.search(r"(?i)\b(of|for|in|on|to|with|between)\b", m["name"]):
+    if not m or len(m["name"].split()) > 6 or re.search(r"(?i)\b(of|for|to|with|between|and)\b", m["name"]):
         return ""
     return m["name"]
 
 
+SCOPED = re.compile(r"^(?P<term>.+?)\s+(?:in|on)\s+(?:the\s+context\s+of\s+)?(?P<scope>[\w .-]{1,40})$")
+
+
 def _question_concept(text: str, table: NameTable) -> None:
-    if name := is_definition_question(text):
-        _outline_concept(name, table)
+    """'What is a object in S3?' names 'S3 object' (and is matched as written); 'What is S3 cross-region
+    replication (CRR)?' names it with its acronym and without the name it opens with."""
+    name = is_definition_question(text)
+    if not name:
+        return
+    acronym = re.search(r"\(([A-Z][A-Za-z0-9]{1,7})\)\s*$", name)
+    name = re.sub(r"\s*\(.*\)\s*$", "", name).strip()
+    label, aliases = name, [name]
+    if m := SCOPED.match(name):
+        term = m["term"]
+        label = f"{m['scope']} {term}" if len(term.split()) == 1 and table.key_for(m["scope"]) else term
+        aliases = [name, label]
+    elif len(words := name.split()) > 2 and table.key_for(words[0]):  # "S3 cross-region replication"
+        aliases.append(" ".join(words[1:]))
+    if acronym:
+        aliases.append(acronym.group(1))
+    known = table.key_for(label)
+    if known or near_known(label, table):
+        for alias in aliases if known else []:
+            if not table.key_for(alias):
+                table.add_alias(known, alias)
+        return
+    before = len(table.entities)
+    _outline_concept(label, table)
+    key = table.key_for(label)
+    if key and len(table.entities) > before:
+        for alias in [*aliases, *(a.replace("-", "") for a in aliases if "-" in a)]:
+            if not table.key_for(alias):
+                table.add_alias(key, alias)
 
 
 def _defined_term(text: str) -> str:

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
+from ingest.entities import is_definition_question
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.sources import Document, Statement
 from kg.lexicon import word_classes
@@ -82,6 +83,12 @@ def example_target(st: Statement, sdoc: Doc) -> str | None:
     return concept.ent_id_ if concept is not None else None
 
 
+def asks_other_than_what(st: Statement) -> bool:
+    """A card's question that asks for something other than what the thing is ('What is the level of
+    durability for S3?'): its answer is no definition."""
+    return st.kind == "heading" and st.text.endswith("?") and not is_definition_question(st.text)
+
+
 def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
     """Walk up from each statement: the nearest category wins, the nearest entity is the topic."""
     contexts = []
@@ -106,7 +113,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         )
         if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
             opened.add(anchor)
-            first = True
+            first = not asks_other_than_what(doc.statements[anchor])
         contexts.append(Context(topic=topic, category=category, example_target=target, first=first))
     return contexts
 
@@ -131,6 +138,12 @@ def comparison_pairs(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                 continue
             if other.kind in ("item", "row") and not (other.label and not other.body):
                 yield other, Candidate(a, "compared_with", b, True, "comparison_section", literal(other.text))
+
+
+def column_entities(outline: Outline, header: Statement) -> list[str | None]:
+    """The entity each column of a table's header row names (None for a column that names none)."""
+    head_doc = outline.docs[header.index]
+    return [c[0] if c else None for c in (_cell_keys(head_doc, span) for span in _cells(head_doc))]
 
 
 def table_rows(outline: Outline, extractor: RelationExtractor) -> Iterator[tuple[Statement, Candidate]]:

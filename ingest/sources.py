@@ -33,6 +33,7 @@ class Statement:
     label: str = ""  # "Lambda" in "Lambda: ..." (cleaned)
     body: str = ""  # what follows the label (cleaned); the whole text when there is no label
     cells: tuple[str, ...] = ()
+    bulleted: bool = True  # a list item; False for a sentence of running text
 
 
 @dataclass
@@ -264,7 +265,9 @@ def read_markdown(doc: Document) -> None:
             depth = len(m.group(1).expandtabs(4)) // 2 if m else 0
             body_start = pos + (m.end() if m else len(line) - len(line.lstrip()))
             for s, e in _sentences(doc.text[body_start : pos + len(line)], body_start):
-                out.item(s, e, depth)
+                st = out.item(s, e, depth)
+                if st is not None and m is None:
+                    st.bulleted = False
 
 
 _SECTION_LABELS = {"example", "examples", "summary", "overview", "note", "notes", "index"}
@@ -306,7 +309,9 @@ def _text_segments(doc: Document, out: _Outline, pos: int, line: str, *, allow_h
                 out.heading(pos + a, pos + b, 1)
                 continue
         for s, e in _sentences(seg, pos + a):
-            out.item(s, e, depth)
+            st = out.item(s, e, depth)
+            if st is not None and not bulleted and n == 0:
+                st.bulleted = False
 
 
 def _continues(doc: Document, line: str, blank_before: bool) -> bool:
@@ -443,6 +448,35 @@ def read_tab_cards(doc: Document) -> None:
             if seg.strip():
                 for s, e in _sentences(seg, back_start + a):
                     out.item(s, e, 0)
+
+
+# ------------------------------------------------------------------ passages
+
+CARD_FORMATS = frozenset({"flashcards", "json-cards", "tab-cards"})
+
+
+def passage_kind(doc: Document, st: Statement) -> str:
+    """heading | item | row | term | question | answer | sentence: where a statement sits in its note."""
+    if st.kind == "heading":
+        return "question" if doc.format in CARD_FORMATS else "heading"
+    if st.kind in ("table", "row"):
+        return "row"
+    if doc.format in CARD_FORMATS:
+        return "answer"
+    if st.label and st.body:
+        return "term"
+    return "item" if st.bulleted else "sentence"
+
+
+def section_path(doc: Document, st: Statement) -> str:
+    """The headings above a statement, outermost first, ' > ' joined."""
+    return " > ".join(reversed([a.text for a in doc.ancestors(st) if a.kind == "heading"]))
+
+
+def cell_spans(st: Statement) -> list[tuple[int, str]]:
+    """A table row's cells as written: (column, verbatim text) for each non-empty cell."""
+    cells = st.raw.strip().strip("|").split("|")
+    return [(n, c.strip()) for n, c in enumerate(cells) if c.strip()]
 
 
 # ------------------------------------------------------------------ entry point

@@ -48,7 +48,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(
             f"ingested {report.documents} documents, {report.statements} statements, "
             f"{report.entities} entities, "
-            f"{report.facts} facts in {report.seconds:.2f} s -> {report.graph}"
+            f"{report.facts} facts ({report.evidence_only} statements kept as evidence only) "
+            f"in {report.seconds:.2f} s -> {report.graph}"
         )
     return 1 if report.errors else 0
 
