@@ -228,8 +228,8 @@ def _question_concept(text: str, table: NameTable) -> None:
         aliases.append(acronym.group(1))
     known = table.key_for(label)
     if known or near_known(label, table):
-        for alias in aliases if known else []:
-            if not table.key_for(alias):
+        for alias in aliases:
+            if known and not table.key_for(alias):
                 table.add_alias(known, alias)
         return
     before = len(table.entities)
