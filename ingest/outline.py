@@ -12,16 +12,10 @@ from spacy.tokens import Doc
 from ingest.entities import is_definition_question
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.sources import Document, Statement
+from ingest.vocabulary import vocabulary
 from kg.lexicon import word_classes
 
 COMPARE_WORDS = re.compile(r"(?i)\b(vs\.?|versus|or|compared|comparison|difference)\b")
-CATEGORIES = (
-    ("use_case", re.compile(r"(?i)\buse[- ]?cases?\b|\bused for\b")),
-    ("pricing", re.compile(r"(?i)\b(pric\w*|billing|billed|costs?|pay per)\b")),
-    ("language", re.compile(r"(?i)\blang(uage)?s?\b")),
-    ("has_limit", re.compile(r"(?i)\b(limits?|limitations?|quotas?)\b")),
-    ("example", re.compile(r"(?i)\b(examples?|ex|e\.g|some of the|such as)\b")),
-)
 
 
 @dataclass
@@ -66,12 +60,12 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
     return None
 
 
-def own_category(st: Statement) -> str | None:
-    text = st.text if st.kind == "heading" else st.label
-    for name, pattern in CATEGORIES:
-        if text and pattern.search(text):
-            return name
-    return None
+def own_category(st: Statement, *, parent: bool = False) -> str | None:
+    """The relation a category parent sets for what is under it: a heading, a 'Label:', or a short item
+    that heads a list ('Subscribers can be')."""
+    short_parent = parent and st.kind == "item" and not st.label and len(st.text.split()) <= 4
+    text = st.text if st.kind == "heading" or short_parent else st.label
+    return vocabulary().category(text) if text else None
 
 
 def example_target(st: Statement, sdoc: Doc) -> str | None:
@@ -99,7 +93,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
         for node in ([st] if st.label else []) + ([parent] if parent else []):  # its own line, or right under
-            if (category := own_category(node)) is not None:
+            if (category := own_category(node, parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
         for node in chain:

@@ -66,7 +66,7 @@ class Context:
     """What the outline says about a statement: whom it is about and under which kind of heading."""
 
     topic: str | None = None
-    category: str | None = None  # use_case | pricing | has_limit | language | example
+    category: str | None = None  # the relation a category parent sets (data/vocabulary.toml), or example
     example_target: str | None = None  # for "examples of X": X
     first: bool = False  # the first statement about its topic (a definition, when it has no verb)
 
@@ -726,7 +726,7 @@ class RelationExtractor:
                 value = literal(strip_parenthetical(part) if cat == "use_case" else part)
                 if re.search(r"[a-z]{2}", value.lower()):
                     yield Candidate(subject, cat, value, False, f"under:{cat}")
-        elif cat == "language":
+        elif cat == "supports_language":
             for e in ents:
                 kind = "supports_language" if self.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
                 if e.ent_id_ != subject:
@@ -739,6 +739,13 @@ class RelationExtractor:
             text = literal(span.text)
             if re.search(r"[a-z]{3}", text):
                 yield Candidate(subject, "use_case", text, False, "under:example")
+        else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
+            named = [e.ent_id_ for e in ents if e.ent_id_ != subject]
+            for key in dict.fromkeys(named):
+                yield Candidate(subject, cat, key, True, f"under:{cat}")
+            value = literal(strip_parenthetical(span.text))
+            if not named and readable(span) and re.search(r"[a-z]{3}", value.lower()):
+                yield Candidate(subject, cat, value, False, f"under:{cat}")
 
     # -------------------------------------------------------------- arrow chains
 
