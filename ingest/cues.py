@@ -90,6 +90,28 @@ CUES: dict[str, Cue] = {
     "defined_as": Cue("defined_as", "mixed", ([_l("define", "package"), _w("as")],)),
     "provides": Cue("provides", "mixed", ([_w("provide", "provides", "providing", "offer", "offers")],)),
     "manages": Cue("manages", "mixed", ([_w("manage", "manages", "managing")],)),
+    "protects": Cue("protects", "mixed", ([_w("protect", "protects", "protecting", "prevents", "guards")],)),
+    "monitors": Cue("monitors", "mixed", ([_w("monitor", "monitors", "tracks", "track", "observes", "watches")],)),
+    "replicates_to": Cue(
+        "replicates_to",
+        "mixed",
+        ([_w("replicated", "replicates", "replicate", "replication", "copied", "copies"), _w("to", "across", "into")],),
+    ),
+    "connects_to": Cue(
+        "connects_to",
+        "mixed",
+        (
+            [_w("connect", "connects", "connected", "connecting"), _w("to", "with")],
+            [_w("send", "sends", "sending", "deliver", "delivers"), _w("data"), _w("to")],
+            [_w("routes"), _w("events", "data", "messages"), _w("between", "to")],
+        ),
+    ),
+    "includes": Cue(
+        "includes",
+        "mixed",
+        ([_w("includes", "include", "including", "contains", "contain")], [_w("consists"), _w("of")]),
+    ),
+    "part_of": Cue("part_of", "entity", ([_w("part", "component", "member"), _w("of", "in")],)),
     "creates": Cue("creates", "mixed", ([_l("create")],)),
     "pricing": Cue(
         "pricing",

@@ -1,6 +1,6 @@
 """Finding entities the gazetteer does not list, from the structure of the notes:
 acronym definitions ("ECS = Elastic Container Service", "Amazon ECR (Elastic Container Registry)"),
-"Amazon X" / "AWS X" names, short headings, and capitalised noun phrases."""
+vendor-prefixed names ("Amazon X", "Azure X": data/vocabulary.toml), short headings, and capitalised noun phrases."""
 
 import re
 from collections.abc import Iterator
@@ -12,6 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ingest.names import NameTable
 from ingest.nlp import fold
 from ingest.sources import Document, Statement
+from ingest.vocabulary import SERVICE, vocabulary
 from kg.lexicon import lemma, verbs_only
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
@@ -22,22 +23,14 @@ DEFINITIONS = (
     re.compile(rf"\b(?P<acr>{_ACR})\s*\((?P<long>{_LONG})\)"),
     re.compile(rf"(?P<acr>{_ACR})\s*==?\s*(?P<long2>{_ACR})\s*\((?P<long>{_LONG})\)"),
 )
-AMAZON_NAME = re.compile(
-    r"\b(?P<prefix>Amazon|AWS)\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+))*)"
+VENDOR_NAME = re.compile(
+    rf"\b(?P<prefix>{vocabulary().prefix_pattern()})\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+))*)"
 )
 CAPITALISED = re.compile(
     r"(?<![\w.])(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}s?))+"
 )
-GENERIC = frozenset(
-    """summary overview index introduction example examples benefits benefit pricing use cases case other
-    why what how section notes note part chapter key points the a an free easy new your my our this that
-    these aws amazon function functions service services working reading public private pay fully vs
-    versus definition""".split()
-)
-CATEGORY_WORDS = frozenset(
-    """billing pricing price cost costs support summary architecture limits limit example use cases time
-    type types""".split()
-)
+GENERIC = vocabulary().generic | frozenset(p.lower() for p in vocabulary().prefixes)
+CATEGORY_WORDS = vocabulary().category_words
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
 
@@ -90,13 +83,13 @@ def discover(docs: list[Document], table: NameTable) -> None:
         for st in doc.statements:
             for acr, long in acronym_pairs(st.text):
                 _alias_pair(table, acr, long, st.text)
-            for m in AMAZON_NAME.finditer(st.text):
+            for m in VENDOR_NAME.finditer(st.text):
                 name = singular(_trim(m["name"]))
                 first = name.split()[0].lower() if name else ""
                 if name and first not in GENERIC and first not in STOP_WORDS and not table.key_for(name):
                     full = f"{m['prefix']} {name}"
                     if not table.key_for(full) and not near_known(full, table):
-                        table.add(full, "AwsService", [full, name])
+                        table.add(full, SERVICE, [full, name])
         _heading_acronyms(doc, table)
         parents = {st.parent for st in doc.statements if st.parent is not None}
         for st in doc.statements:
@@ -127,9 +120,9 @@ def _alias_pair(table: NameTable, acr: str, long: str, text: str) -> None:
         table.add_alias(key, acr)
         table.add_alias(key, long)
         return
-    prefixed = re.search(rf"\b(Amazon|AWS)\s+(?:{re.escape(acr)}|{re.escape(long)})", text)
+    prefixed = re.search(rf"\b({vocabulary().prefix_pattern()})\s+(?:{re.escape(acr)}|{re.escape(long)})", text)
     label = f"{prefixed.group(1)} {long}" if prefixed else long
-    table.add(label, "AwsService" if prefixed else "Concept", [label, long, acr])
+    table.add(label, SERVICE if prefixed else "Concept", [label, long, acr])
 
 
 def _heading_acronyms(doc: Document, table: NameTable) -> None:
@@ -263,7 +256,8 @@ def _named_subject(name: str, table: NameTable) -> None:
     base = table.key_for(words[0])
     if not base:
         return
-    prefix = next((p for p in ("Amazon ", "AWS ") if table.entities[base].label.startswith(p)), "")
+    vendor = vocabulary().vendor_of(table.entities[base].label)[0]
+    prefix = f"{vendor} " if vendor else ""
     extra = [acronym.group(1)] if acronym and not table.key_for(acronym.group(1)) else []
     table.add(singular(name), "Concept", [name, singular(name), *extra, *([prefix + name] if prefix else [])])
 

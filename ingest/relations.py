@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS, build_matcher
+from ingest.vocabulary import SERVICE
 from kg.lexicon import english_words, lemma, verbs_only, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
@@ -659,7 +660,7 @@ class RelationExtractor:
                 j += 1
             services = []
             ents = {e.start: e for e in doc.ents if e.ent_id_}
-            while j < end and j in ents and self.types.get(ents[j].ent_id_) == "AwsService":
+            while j < end and j in ents and self.types.get(ents[j].ent_id_) == SERVICE:
                 services.append(ents[j].ent_id_)
                 j = ents[j].end
                 if j < end and doc[j].lower_ in COORDINATORS:

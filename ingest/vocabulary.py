@@ -8,23 +8,43 @@ from functools import cache
 from kg.locations import DATA_DIR
 
 VOCABULARY_FILE = DATA_DIR / "vocabulary.toml"
+SERVICE = "Service"  # the type of a vendor-prefixed name found in the notes (the ontology's kg:Service)
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    vendors: tuple[str, ...]  # longest first: "Microsoft Azure" before "Microsoft"
+    vendors: tuple[tuple[str, ...], ...]  # one group of interchangeable prefixes per vendor
     categories: tuple[tuple[str, re.Pattern[str]], ...]  # (relation, phrases as one whole-word pattern)
+    generic: frozenset[str]  # words that make no name ("functions", "services", "overview")
+    category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
 
     def category(self, text: str) -> str | None:
         """The relation a category parent ('Use cases:', 'Key features') gives the statements under it."""
         return next((name for name, pattern in self.categories if pattern.search(text)), None)
 
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """Every vendor prefix, longest first ("Microsoft Azure" before "Azure")."""
+        return tuple(sorted((p for group in self.vendors for p in group), key=len, reverse=True))
+
     def vendor_of(self, name: str) -> tuple[str, str]:
         """'Amazon S3' -> ('Amazon', 'S3'); a name without a vendor prefix -> ('', name)."""
-        for prefix in self.vendors:
+        for prefix in self.prefixes:
             if name.startswith(prefix + " ") and len(name) > len(prefix) + 1:
                 return prefix, name[len(prefix) + 1 :]
         return "", name
+
+    def variants(self, name: str) -> list[str]:
+        """'AWS Lambda' -> ['AWS Lambda', 'Lambda', 'Amazon Lambda']: the forms people drop or swap."""
+        prefix, core = self.vendor_of(name)
+        if not prefix:
+            return [name]
+        group = next(g for g in self.vendors if prefix in g)
+        return [name, core, *(f"{p} {core}" for p in group if p != prefix)]
+
+    def prefix_pattern(self) -> str:
+        """A regular expression alternative of every prefix (for finding 'Azure Arc' in text)."""
+        return "|".join(re.escape(p) for p in self.prefixes)
 
 
 def _phrases(words: list[str]) -> re.Pattern[str]:
@@ -36,6 +56,7 @@ def _phrases(words: list[str]) -> re.Pattern[str]:
 def vocabulary() -> Vocabulary:
     with open(VOCABULARY_FILE, "rb") as fh:
         data = tomllib.load(fh)
-    vendors = tuple(sorted(data["vendors"]["prefixes"], key=len, reverse=True))
+    vendors = tuple(tuple(group) for group in data["vendors"]["groups"])
     categories = tuple((name, _phrases(words)) for name, words in data["categories"].items())
-    return Vocabulary(vendors, categories)
+    words = data["words"]
+    return Vocabulary(vendors, categories, frozenset(words["generic"]), frozenset(words["category"]))

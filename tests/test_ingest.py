@@ -63,7 +63,7 @@ def test_entities_carry_labels_and_aliases(corpus_graph):
     ents = {e.label: e for e in entities(open_store(memory(corpus_graph))).values()}
     assert "ECS" in ents["Amazon ECS"].aliases
     assert "Elastic Container Service" in ents["Amazon ECS"].aliases
-    assert ents["AWS Lambda"].type == "AwsService"
+    assert ents["AWS Lambda"].type == "Service"
     assert 40 <= len(ents) <= 150
 
 
