@@ -13,7 +13,8 @@ from ingest.names import NameTable
 from ingest.nlp import fold
 from ingest.sources import Document, Statement
 from ingest.vocabulary import SERVICE, vocabulary
-from kg.lexicon import lemma, verbs_only
+from kg.lexicon import lemma, verbs_only, word_classes
+from kg.model import slug
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
 _LONG = r"[A-Z][\w.-]*(?:\s+[A-Za-z][\w.-]*){1,6}"
@@ -24,7 +25,7 @@ DEFINITIONS = (
     re.compile(rf"(?P<acr>{_ACR})\s*==?\s*(?P<long2>{_ACR})\s*\((?P<long>{_LONG})\)"),
 )
 VENDOR_NAME = re.compile(
-    rf"\b(?P<prefix>{vocabulary().prefix_pattern()})\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+))*)"
+    rf"\b(?P<prefix>{vocabulary().prefix_pattern()})\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+|\+\s+[A-Z][A-Za-z0-9-]*))*)"
 )
 CAPITALISED = re.compile(
     r"(?<![\w.])(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}s?))+"
@@ -84,12 +85,10 @@ def discover(docs: list[Document], table: NameTable) -> None:
             for acr, long in acronym_pairs(st.text):
                 _alias_pair(table, acr, long, st.text)
             for m in VENDOR_NAME.finditer(st.text):
-                name = singular(_trim(m["name"]))
-                first = name.split()[0].lower() if name else ""
-                if name and first not in GENERIC and first not in STOP_WORDS and not table.key_for(name):
-                    full = f"{m['prefix']} {name}"
-                    if not table.key_for(full) and not near_known(full, table):
-                        table.add(full, SERVICE, [full, name])
+                after = re.match(r"\s+([a-z]+)", st.text[m.end() :])
+                if after and after[1] not in STOP_WORDS and lemma(after[1]) not in word_classes()["verb"]:
+                    continue  # "Azure Cost management", "Azure Data services": a longer name, lower-cased
+                _vendor_name(m["prefix"], _trim(m["name"]), table)
         _heading_acronyms(doc, table)
         parents = {st.parent for st in doc.statements if st.parent is not None}
         for st in doc.statements:
@@ -105,6 +104,25 @@ def discover(docs: list[Document], table: NameTable) -> None:
             elif st.kind != "heading":
                 _capitalised(st.text, table)
                 _named_subject(st.label or _defined_term(st.text), table)
+
+
+def _vendor_name(prefix: str, written: str, table: NameTable) -> None:
+    """'Azure Reservations': a service of its vendor, even where another vendor's service has the same
+    core name ('AWS Pricing Calculator' does not stand for 'Azure Pricing Calculator')."""
+    name = singular(written)
+    first = name.split()[0].lower() if name else ""
+    core = table.key_for(name) if name else None
+    if not name or ((first in GENERIC or first in STOP_WORDS) and not core):
+        return
+    full = f"{prefix} {name}"
+    known = table.key_for(full)
+    if known and vocabulary().same_vendor(table.entities[known].label, full):
+        return
+    if core and (known or not vocabulary().vendor_of(table.entities[core].label)[0]):
+        return  # the core name is already an entity of no vendor ('Docker Hub')
+    if not core and near_known(full, table):
+        return
+    table.add(full, SERVICE, [full, f"{prefix} {written}", name, written], key=slug(full) if core else None)
 
 
 def _trim(name: str) -> str:

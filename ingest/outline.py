@@ -141,28 +141,104 @@ def column_entities(outline: Outline, header: Statement) -> list[str | None]:
 
 
 def table_rows(outline: Outline, extractor: RelationExtractor) -> Iterator[tuple[Statement, Candidate]]:
-    """A table whose header names entities: each cell is a fact about its column, each row a contrast."""
-    doc, docs = outline.doc, outline.docs
+    """Three kinds of table, told apart by the header: every column names an entity (each cell is a fact
+    about its column); the first column holds aspects and the others name entities (a comparison: each
+    cell is its column's value of the row's aspect); the first column holds terms (each row is about its
+    term: a definition column defines it, another column gives the aspect it names)."""
+    doc = outline.doc
     for st in doc.statements:
         if st.kind != "table":
             continue
-        head_doc = docs[st.index]
-        columns = [_cell_keys(head_doc, span) for span in _cells(head_doc)]
-        heads = [c[0] if c else None for c in columns]
+        heads = column_entities(outline, st)
         rows = [r for r in doc.statements if r.kind == "row" and r.parent == st.index]
-        for n, row in enumerate(rows):
-            rdoc = docs[row.index]
-            for (a, b), head in zip(_cells(rdoc), heads, strict=False):
-                if head and b > a:
-                    ctx = Context(topic=head, first=n == 0)
-                    for cand in extractor.clause(rdoc, a, b, head, ctx, fallback=True):
-                        yield row, cand._replace(rule="table_cell:" + cand.rule)
-            known = [h for h in heads if h]
-            if len(known) == 2:
-                yield (
-                    row,
-                    Candidate(known[0], "compared_with", known[1], True, "table_row", " vs ".join(row.cells)),
-                )
+        if heads and heads[0] is not None:
+            yield from _column_table(outline, extractor, heads, rows)
+        elif len({h for h in heads[1:] if h}) >= 2:
+            yield from _aspect_table(outline, extractor, heads, rows)
+        else:
+            yield from _term_table(outline, extractor, st, rows)
+
+
+def _column_table(
+    outline: Outline, extractor: RelationExtractor, heads: list[str | None], rows: list[Statement]
+) -> Iterator[tuple[Statement, Candidate]]:
+    for n, row in enumerate(rows):
+        rdoc = outline.docs[row.index]
+        for (a, b), head in zip(_cells(rdoc), heads, strict=False):
+            if head and b > a:
+                ctx = Context(topic=head, first=n == 0)
+                for cand in extractor.clause(rdoc, a, b, head, ctx, fallback=True):
+                    yield row, cand._replace(rule="table_cell:" + cand.rule)
+        known = [h for h in heads if h]
+        if len(known) == 2:
+            yield row, Candidate(known[0], "compared_with", known[1], True, "table_row", " vs ".join(row.cells))
+
+
+def _aspect_value(subject: str, aspect: str, value: str, rule: str) -> Iterator[Candidate]:
+    """One cell of a comparison: 'Yes' supports the aspect, 'No'/'None' lacks it, a value is the aspect's
+    relation (data/vocabulary.toml aspects and categories) or a property 'aspect: value'."""
+    aspect_text = literal(aspect)
+    answer = re.match(r"(?i)^(yes|no|none|n/a)\b\W*(.*)$", value)
+    if answer and answer[1].lower() == "yes":
+        yield Candidate(subject, "supports", aspect_text, False, rule + ":yes")
+        return
+    if answer and not answer[2]:
+        yield Candidate(subject, "has_limit", f"no {aspect_text}", False, rule + ":no")
+        return
+    relation = vocabulary().aspect(aspect) or vocabulary().category(aspect)
+    if relation in (None, "example", "supports_language"):
+        yield Candidate(subject, "has_property", literal(f"{aspect_text}: {value}"), False, rule)
+    else:
+        yield Candidate(subject, str(relation), literal(value), False, rule)
+
+
+def _aspect_table(
+    outline: Outline, extractor: RelationExtractor, heads: list[str | None], rows: list[Statement]
+) -> Iterator[tuple[Statement, Candidate]]:
+    named = [h for h in heads[1:] if h]
+    for row in rows:
+        aspect, *values = row.cells
+        if not aspect:
+            continue
+        for head, value in zip(heads[1:], values, strict=False):
+            if head and value.strip():
+                for cand in _aspect_value(head, aspect, value, "table_aspect"):
+                    yield row, cand
+        if len(named) == 2:
+            contrast = f"{aspect}: " + " vs ".join(values)
+            yield row, Candidate(named[0], "compared_with", named[1], True, "table_row", contrast)
+
+
+def _term_table(
+    outline: Outline, extractor: RelationExtractor, header: Statement, rows: list[Statement]
+) -> Iterator[tuple[Statement, Candidate]]:
+    columns = header.cells
+    for row in rows:
+        rdoc = outline.docs[row.index]
+        spans = _cells(rdoc)
+        if not spans:
+            continue
+        terms = _cell_keys(rdoc, spans[0])
+        if not terms:
+            continue
+        term = terms[0]
+        for n, (a, b) in enumerate(spans[1:], start=1):
+            column = columns[n] if n < len(columns) else ""
+            value = row.cells[n] if n < len(row.cells) else ""
+            if b <= a or not value.strip():
+                continue
+            if vocabulary().defines(column):
+                facts = list(extractor.clause(rdoc, a, b, term, Context(topic=term, first=True), fallback=False))
+                definition = extractor.definition_phrase(rdoc, a, b)
+                if definition:
+                    facts.append(Candidate(term, "is_a", definition, False, "definition"))
+                if not facts:
+                    facts = [Candidate(term, "has_property", literal(value), False, "property")]
+                for cand in facts:
+                    yield row, cand._replace(rule="table_term:" + cand.rule)
+            else:
+                for cand in _aspect_value(term, column, value, "table_term"):
+                    yield row, cand
 
 
 def _cells(sdoc: Doc) -> list[tuple[int, int]]:

@@ -673,6 +673,14 @@ class RelationExtractor:
                         if svc != s:
                             yield Candidate(s, "runs_on", svc, True, "run_service_workload")
 
+    @staticmethod
+    def definition_phrase(doc: Doc, start: int, end: int) -> str:
+        """'A calculator that estimates cost ...' -> 'calculator': the noun phrase a definition opens with."""
+        if end - start < 2 or doc[start].lower_ not in ("a", "an"):
+            return ""
+        stop = next((j for j in range(start + 1, end) if doc[j].lower_ in RELATIVES or doc[j].is_punct), end)
+        return literal(doc[start:stop].text) if stop - start <= 6 else ""
+
     def property_fallback(
         self, doc: Doc, start: int, end: int, subjects: list[str], ctx: Context, explicit: bool, label: str
     ) -> Iterator[Candidate]:

@@ -15,8 +15,17 @@ SERVICE = "Service"  # the type of a vendor-prefixed name found in the notes (th
 class Vocabulary:
     vendors: tuple[tuple[str, ...], ...]  # one group of interchangeable prefixes per vendor
     categories: tuple[tuple[str, re.Pattern[str]], ...]  # (relation, phrases as one whole-word pattern)
+    aspects: tuple[tuple[str, re.Pattern[str]], ...]  # a comparison row's aspect -> relation
+    defining: re.Pattern[str]  # a table column that defines its row's term ("Definition", "Description")
     generic: frozenset[str]  # words that make no name ("functions", "services", "overview")
     category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
+
+    def aspect(self, text: str) -> str | None:
+        """The relation a table row's aspect names ('Type' -> is_a, 'Maximum retention' -> has_limit)."""
+        return next((name for name, pattern in self.aspects if pattern.search(text)), None)
+
+    def defines(self, column: str) -> bool:
+        return bool(self.defining.search(column))
 
     def category(self, text: str) -> str | None:
         """The relation a category parent ('Use cases:', 'Key features') gives the statements under it."""
@@ -33,6 +42,11 @@ class Vocabulary:
             if name.startswith(prefix + " ") and len(name) > len(prefix) + 1:
                 return prefix, name[len(prefix) + 1 :]
         return "", name
+
+    def same_vendor(self, a: str, b: str) -> bool:
+        """Do two names carry prefixes of one vendor (or both none)?"""
+        pa, pb = self.vendor_of(a)[0], self.vendor_of(b)[0]
+        return pa == pb or any(pa in g and pb in g for g in self.vendors)
 
     def variants(self, name: str) -> list[str]:
         """'AWS Lambda' -> ['AWS Lambda', 'Lambda', 'Amazon Lambda']: the forms people drop or swap."""
@@ -58,5 +72,7 @@ def vocabulary() -> Vocabulary:
         data = tomllib.load(fh)
     vendors = tuple(tuple(group) for group in data["vendors"]["groups"])
     categories = tuple((name, _phrases(words)) for name, words in data["categories"].items())
+    aspects = tuple((name, _phrases(words)) for name, words in data["aspects"].items())
+    defining = _phrases(data["columns"]["defining"])
     words = data["words"]
-    return Vocabulary(vendors, categories, frozenset(words["generic"]), frozenset(words["category"]))
+    return Vocabulary(vendors, categories, aspects, defining, frozenset(words["generic"]), frozenset(words["category"]))
