@@ -98,6 +98,8 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 _outline_concept(st.label, table)
             elif st.kind == "heading" and st.text.endswith("?"):
                 _question_concept(st.text, table)
+            elif st.kind == "table":
+                _table_concepts(doc, st, table)
             if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
                 _named_subject(st.text, table)
@@ -174,7 +176,22 @@ NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".spli
 LEADING_STOPS = frozenset("this these that those it they there some each every any all i you we".split())
 
 
-def _outline_concept(text: str, table: NameTable) -> None:
+def _table_concepts(doc: Document, header: Statement, table: NameTable) -> None:
+    """A comparison table's header ('Aspect | InnoDB | MyISAM') names what it compares; a term table's
+    first column ('Term | Definition') names the terms it defines."""
+    cells = header.cells
+    if len(cells) >= 3 and vocabulary().aspect_column(cells[0]):
+        for cell in cells[1:]:
+            _outline_concept(cell, table)
+    elif len(cells) >= 2 and any(vocabulary().defines(c) for c in cells[1:]):
+        for row in doc.statements[header.index + 1 :]:
+            if row.kind != "row" or row.parent != header.index:
+                break
+            if row.cells and row.cells[0]:
+                _outline_concept(row.cells[0], table)
+
+
+def _outline_concept(text: str, table: NameTable, *, noun: bool = False) -> None:
     """A list item that its children describe ('read committed'), or a glossary term ('Initiative: ...'):
     the outline names a concept, even a common noun. Phrases that say something (verbs, sentence
     punctuation, category words) name none."""
@@ -185,9 +202,9 @@ def _outline_concept(text: str, table: NameTable) -> None:
     low = [w.lower() for w in words]
     if low[0] in LEADING_STOPS or (low[0] in STOP_WORDS and low[0] not in NUMBER_WORDS):
         return
-    if any(w in GENERIC or w in CATEGORY_WORDS for w in low) or (len(words) > 1 and low[-1] in STOP_WORDS):
+    if low[0] in GENERIC or any(w in CATEGORY_WORDS for w in low) or (len(words) > 1 and low[-1] in STOP_WORDS):
         return
-    if lemma(low[0]) in verbs_only() or low[0].endswith("ly"):  # "Use X", "literally serializing ...": a saying
+    if not noun and (lemma(low[0]) in verbs_only() or low[0].endswith("ly")):  # "Use X", "literally ...": a saying
         return
     if low[0].endswith(("ed", "ing")) and lemma(low[0]) != low[0]:  # "Supported engines", "Limited throughput"
         return
@@ -244,7 +261,7 @@ def _question_concept(text: str, table: NameTable) -> None:
                 table.add_alias(known, alias)
         return
     before = len(table.entities)
-    _outline_concept(label, table)
+    _outline_concept(label, table, noun=True)  # "What is a commit?": a noun, whatever else it can be
     key = table.key_for(label)
     if key and len(table.entities) > before:
         for alias in [*aliases, *(a.replace("-", "") for a in aliases if "-" in a)]:

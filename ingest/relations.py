@@ -678,7 +678,10 @@ class RelationExtractor:
         """'A calculator that estimates cost ...' -> 'calculator': the noun phrase a definition opens with."""
         if end - start < 2 or doc[start].lower_ not in ("a", "an"):
             return ""
-        stop = next((j for j in range(start + 1, end) if doc[j].lower_ in RELATIVES or doc[j].is_punct), end)
+        stop = next(
+            (j for j in range(start + 1, end) if doc[j].lower_ in RELATIVES | {"where", "when"} or doc[j].is_punct),
+            end,
+        )
         return literal(doc[start:stop].text) if stop - start <= 6 else ""
 
     def property_fallback(

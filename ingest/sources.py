@@ -245,9 +245,21 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         pos += len(line)
 
 
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def front_matter_end(text: str) -> int:
+    """Where a leading YAML/TOML front-matter block ends (0 when there is none): metadata, never a subject."""
+    m = _FRONT_MATTER.match(text)
+    return m.end() if m else 0
+
+
 def read_markdown(doc: Document) -> None:
     out = _Outline(doc)
+    skip = front_matter_end(doc.text)
     for pos, line in _lines(doc.text):
+        if pos < skip:
+            continue
         if not line.strip():
             out.blank()
             continue

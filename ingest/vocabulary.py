@@ -17,12 +17,17 @@ class Vocabulary:
     categories: tuple[tuple[str, re.Pattern[str]], ...]  # (relation, phrases as one whole-word pattern)
     aspects: tuple[tuple[str, re.Pattern[str]], ...]  # a comparison row's aspect -> relation
     defining: re.Pattern[str]  # a table column that defines its row's term ("Definition", "Description")
+    aspect_header: re.Pattern[str]  # the first header cell of a comparison table ("Aspect", "Feature")
     generic: frozenset[str]  # words that make no name ("functions", "services", "overview")
     category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
 
     def aspect(self, text: str) -> str | None:
         """The relation a table row's aspect names ('Type' -> is_a, 'Maximum retention' -> has_limit)."""
         return next((name for name, pattern in self.aspects if pattern.search(text)), None)
+
+    def aspect_column(self, column: str) -> bool:
+        """A comparison table's first header cell ('Aspect', 'Feature', or none)."""
+        return not column.strip() or bool(self.aspect_header.search(column))
 
     def defines(self, column: str) -> bool:
         return bool(self.defining.search(column))
@@ -74,5 +79,8 @@ def vocabulary() -> Vocabulary:
     categories = tuple((name, _phrases(words)) for name, words in data["categories"].items())
     aspects = tuple((name, _phrases(words)) for name, words in data["aspects"].items())
     defining = _phrases(data["columns"]["defining"])
+    aspect_header = _phrases(data["columns"]["aspect"])
     words = data["words"]
-    return Vocabulary(vendors, categories, aspects, defining, frozenset(words["generic"]), frozenset(words["category"]))
+    return Vocabulary(
+        vendors, categories, aspects, defining, aspect_header, frozenset(words["generic"]), frozenset(words["category"])
+    )
