@@ -13,7 +13,7 @@ from ingest.names import NameTable
 from ingest.nlp import fold
 from ingest.sources import Document, Statement
 from ingest.vocabulary import SERVICE, vocabulary
-from kg.lexicon import lemma, verbs_only, word_classes
+from kg.lexicon import english_words, lemma, verbs_only, word_classes
 from kg.model import slug
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
@@ -104,7 +104,7 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 _heading_name(st.text, table)
                 _named_subject(st.text, table)
             elif st.kind != "heading":
-                _capitalised(st.text, table)
+                _capitalised(st.text, table, strict=doc.format == "text")
                 _named_subject(st.label or _defined_term(st.text), table)
 
 
@@ -301,7 +301,20 @@ def title_words(words: list[str]) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
-def _capitalised(text: str, table: NameTable) -> None:
+def plausible_name(words: list[str], table: NameTable, *, strict: bool) -> bool:
+    """Is a capitalised phrase a name rather than OCR residue? Its words are not repeated, and some word
+    (in plain text that may be OCR'd: every word) is an English word or a name as the table spells it."""
+    if len({w.lower() for w in words}) < len(words):
+        return False
+
+    def known(w: str) -> bool:
+        key = table.key_for(w)
+        return w.lower() in english_words() or (key is not None and w in table.entities[key].aliases)
+
+    return all(map(known, words)) if strict else any(map(known, words))
+
+
+def _capitalised(text: str, table: NameTable, *, strict: bool = False) -> None:
     for m in CAPITALISED.finditer(text):
         opening = m.start() == 0 or re.search(r"[:>\-]\s*$", text[: m.start()])
         if opening and not table.key_for(m.group(0).split()[0]):
@@ -313,6 +326,8 @@ def _capitalised(text: str, table: NameTable) -> None:
             continue  # "Lambda Billing", "Batch Vs Lambda": a heading's words, not a name
         if all(w.isupper() for w in words) or lemma(words[0]) in verbs_only() or words[-1].endswith("ed"):
             continue  # "PROXY REQUESTS", "Create Thumbnails", "RAM Provisioned"
+        if not plausible_name(words, table, strict=strict):
+            continue  # "Mgn Magnito", "Container Container": OCR residue
         name = " ".join(words)
         if not table.key_for(name) and not table.key_for(singular(name)) and not near_known(name, table):
             table.add(singular(name), "Concept", [name, singular(name)])

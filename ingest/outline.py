@@ -77,6 +77,36 @@ def example_target(st: Statement, sdoc: Doc) -> str | None:
     return concept.ent_id_ if concept is not None else None
 
 
+def leading_entity(sdoc: Doc) -> tuple[str, str] | None:
+    """The entity a statement opens with ('Aws Batch provisions ...', 'Lambda Billing:'), and its type."""
+    first = next((e for e in sdoc.ents if e.ent_id_), None)
+    return (str(first.ent_id_), str(first.label_)) if first is not None and first.start <= 1 else None
+
+
+def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, anchor: int) -> bool:
+    """In plain-text notes (OCR'd handwriting above all) a heading's topic is not carried past a statement
+    that opens with another entity of its kind, nor into a later block (lines between blank lines) that
+    opens statements with such an entity and never names the topic: an unreadable heading may stand
+    between them."""
+    if st.index == anchor:
+        return False
+    kind = next((e.label_ for e in docs[anchor].ents if e.ent_id_ == topic), None)
+    if kind is None or kind == "Concept":
+        return False
+
+    def rival(node: Statement) -> bool:
+        lead = leading_entity(docs[node.index])
+        return lead is not None and lead[0] != topic and lead[1] == kind
+
+    above = {a.index for a in doc.ancestors(st)}
+    if any(rival(n) and n.kind == "item" and n.index not in above for n in doc.statements[anchor + 1 : st.index]):
+        return True
+    if doc.statements[anchor].block == st.block:
+        return False
+    block = [n for n in doc.statements if n.block == st.block and n.index > anchor]
+    return any(map(rival, block)) and topic not in {k for n in block for k in _keys(docs[n.index])}
+
+
 def asks_other_than_what(st: Statement) -> bool:
     """A card's question that asks for something other than what the thing is ('What is the level of
     durability for S3?'): its answer is no definition."""
@@ -101,6 +131,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             if found:
                 topic, anchor = found, node.index
                 break
+        if topic and anchor is not None and doc.format == "text" and uncertain_topic(doc, docs, st, topic, anchor):
+            topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         first = False
         bare_name = (st.text.istitle() and len(st.text.split()) <= 4) or bool(  # "Elastic Container Registry"
             re.fullmatch(r"[\w.-]+\s*==?\s*[\w .()-]+", st.text)  # "EFS = Elastic File System"

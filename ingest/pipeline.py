@@ -31,7 +31,7 @@ from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, cell_spans, passage_kind, read_document, section_path
 from ingest.sources import discover as discover_files
 from kg.facts import entities as kg_entities
-from kg.lexicon import lemma
+from kg.lexicon import english_words, lemma
 from kg.model import (
     Evidence,
     Fact,
@@ -153,7 +153,9 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
-        doc_facts = list(to_facts(doc, found))
+        readable = {w for alias in table.aliases for w in WORD.findall(alias)}
+        typed = doc.format != "text"  # only plain text can be OCR output
+        doc_facts = [f for f in to_facts(doc, found) if typed or f.object_is_entity or mostly_words(f.object, readable)]
         out.facts.extend(doc_facts)
         out.statements += len(doc.statements)
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
@@ -176,6 +178,18 @@ def passages(outline: Outline) -> Iterator[Passage]:
             for n, text in cell_spans(st):
                 head = heads[n] if n < len(heads) else None
                 yield Passage(doc.name, st.line, text, section, "cell", (head,) if head else about)
+
+
+def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
+    """Is a value mostly words or known names? OCR residue of a diagram ('0.5 os os iontoiner Container',
+    'Free Her of LOOD') is not, and makes no fact."""
+    tokens = [t for t in re.findall(r"[A-Za-z]+", text) if len(t) > 1]
+    if not tokens:
+        return bool(re.search(r"\d", text))
+    known = sum(
+        1 for t in tokens if (t.lower() in english_words() or t.lower() in names or (t.isupper() and len(t) <= 6))
+    )
+    return known / len(tokens) >= share
 
 
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:

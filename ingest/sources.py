@@ -34,6 +34,7 @@ class Statement:
     body: str = ""  # what follows the label (cleaned); the whole text when there is no label
     cells: tuple[str, ...] = ()
     bulleted: bool = True  # a list item; False for a sentence of running text
+    block: int = 0  # statements between the same two blank lines share a block
 
 
 @dataclass
@@ -138,6 +139,7 @@ class _Outline:
         self.stack: list[Statement] = []
         self.open_label: Statement | None = None
         self.table: Statement | None = None
+        self.block = 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
 
     def line_of(self, offset: int) -> int:
@@ -151,8 +153,11 @@ class _Outline:
         return lo + 1
 
     def blank(self) -> None:
-        self.open_label = None
+        """A blank line ends a table and a 'Label:' scope, unless the label has nothing under it yet."""
+        if self.open_label is not None and self.doc.statements[-1] is not self.open_label:
+            self.open_label = None
         self.table = None
+        self.block += 1
 
     def _new(self, start: int, end: int, kind: str, depth: int, text: str | None = None) -> Statement:
         raw = self.doc.text[start:end]
@@ -169,6 +174,7 @@ class _Outline:
             depth=depth,
             label=label,
             body=body,
+            block=self.block,
         )
         self.doc.statements.append(st)
         return st
