@@ -107,6 +107,15 @@ def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, a
     return any(map(rival, block)) and topic not in {k for n in block for k in _keys(docs[n.index])}
 
 
+def two_of_a_kind(st: Statement, docs: list[Doc]) -> bool:
+    """A plain-text heading that names two entities of one kind and no comparison ('Why AWS Lambda? JAmazon
+    Ecz:'): OCR has run two lines together, and whose section follows is not certain."""
+    if st.kind != "heading" or COMPARE_WORDS.search(st.text):
+        return False
+    kinds = [e.label_ for e in dict((e.ent_id_, e) for e in docs[st.index].ents if e.ent_id_).values()]
+    return any(kinds.count(k) >= 2 for k in set(kinds) if k != "Concept")
+
+
 def asks_other_than_what(st: Statement) -> bool:
     """A card's question that asks for something other than what the thing is ('What is the level of
     durability for S3?'): its answer is no definition."""
@@ -132,6 +141,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 topic, anchor = found, node.index
                 break
         if topic and anchor is not None and doc.format == "text" and uncertain_topic(doc, docs, st, topic, anchor):
+            topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
+        if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         first = False
         bare_name = (st.text.istitle() and len(st.text.split()) <= 4) or bool(  # "Elastic Container Registry"
