@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS, build_matcher
-from ingest.vocabulary import SERVICE
+from ingest.vocabulary import SERVICE, vocabulary
 from kg.lexicon import english_words, lemma, verbs_only, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
@@ -43,6 +43,7 @@ CATEGORY_HEADS = frozenset(
     model engine broker cache warehouse queue stream gateway framework runtime language""".split()
 )
 LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can only|only one|only works)\b")
+PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "i.e", "i.e.", "e.g", "e.g."})
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 EQUALS = frozenset({"=", "==", ":="})
@@ -700,15 +701,17 @@ class RelationExtractor:
         if not readable(span):
             return
         label_is_subject = bool(label) and bool(self.mentions(doc, 0, start))
-        if label and not label_is_subject:
+        defining = bool(label) and vocabulary().defines(label)  # "Definition: A calculator that ..."
+        if label and not label_is_subject and not defining:
             text = f"{label}: {text}"
         definitional = (
-            (ctx.first or label_is_subject)
+            (ctx.first or label_is_subject or defining)
             and not explicit
             and not verb_initial(span)
             and not is_negated(span[:3] if start == 0 else span)
-            and (start == 0 or label_is_subject)
-            and not (label and not label_is_subject)
+            and (start == 0 or label_is_subject or defining)
+            and not (label and not label_is_subject and not defining)
+            and span[0].lower_ not in PRONOUNS  # "this ensures that ...": a saying, not a kind
         )
         last = [t for t in span if t.is_alpha][-1:]
         named_kind = bool(last) and (last[0].lower_ in CATEGORY_HEADS or last[0].lemma_ in CATEGORY_HEADS)
