@@ -3,6 +3,7 @@ structure rather than from one sentence (comparison headings and tables, sibling
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -83,28 +84,51 @@ def leading_entity(sdoc: Doc) -> tuple[str, str] | None:
     return (str(first.ent_id_), str(first.label_)) if first is not None and first.start <= 1 else None
 
 
-def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, anchor: int) -> bool:
+@dataclass
+class Leads:
+    """Per document, computed once: the entity each statement opens with, and each block's names."""
+
+    leads: list[tuple[str, str] | None]
+    positions: list[int]  # statements that open with an entity, in order
+    blocks: dict[int, list[int]]  # block -> its statements
+    named: dict[int, set[str]]  # block -> the entities its statements name
+
+    @classmethod
+    def of(cls, doc: Document, docs: list[Doc]) -> "Leads":
+        leads = [leading_entity(d) for d in docs]
+        blocks: dict[int, list[int]] = {}
+        named: dict[int, set[str]] = {}
+        for st, sdoc in zip(doc.statements, docs, strict=True):
+            blocks.setdefault(st.block, []).append(st.index)
+            named.setdefault(st.block, set()).update(_keys(sdoc))
+        return cls(leads, [i for i, lead in enumerate(leads) if lead], blocks, named)
+
+
+def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, anchor: int, leads: Leads) -> bool:
     """In plain-text notes (OCR'd handwriting above all) a heading's topic is not carried past a statement
     that opens with another entity of its kind, nor into a later block (lines between blank lines) that
-    opens statements with such an entity and never names the topic: an unreadable heading may stand
-    between them."""
+    opens statements with such an entity and never names the topic, apart from the heading's own: an
+    unreadable heading may stand between them."""
     if st.index == anchor:
         return False
     kind = next((e.label_ for e in docs[anchor].ents if e.ent_id_ == topic), None)
     if kind is None or kind == "Concept":
         return False
 
-    def rival(node: Statement) -> bool:
-        lead = leading_entity(docs[node.index])
+    def rival(i: int) -> bool:
+        lead = leads.leads[i]
         return lead is not None and lead[0] != topic and lead[1] == kind
 
     above = {a.index for a in doc.ancestors(st)}
-    if any(rival(n) and n.kind == "item" and n.index not in above for n in doc.statements[anchor + 1 : st.index]):
+    between = leads.positions[bisect_right(leads.positions, anchor) : bisect_left(leads.positions, st.index)]
+    if any(rival(i) and doc.statements[i].kind == "item" and i not in above for i in between):
         return True
     if doc.statements[anchor].block == st.block:
         return False
-    block = [n for n in doc.statements if n.block == st.block and n.index > anchor]
-    return any(map(rival, block)) and topic not in {k for n in block for k in _keys(docs[n.index])}
+    block = [i for i in leads.blocks[st.block] if i > anchor]
+    if topic in leads.named[st.block] and any(topic in _keys(docs[i]) for i in block):
+        return False
+    return any(map(rival, block))
 
 
 def two_of_a_kind(st: Statement, docs: list[Doc]) -> bool:
@@ -126,6 +150,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
     """Walk up from each statement: the nearest category wins, the nearest entity is the topic."""
     contexts = []
     opened: set[int] = set()
+    leads = Leads.of(doc, docs)
     for st in doc.statements:
         topic = category = target = None
         anchor = None
@@ -140,7 +165,12 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             if found:
                 topic, anchor = found, node.index
                 break
-        if topic and anchor is not None and doc.format == "text" and uncertain_topic(doc, docs, st, topic, anchor):
+        if (
+            topic
+            and anchor is not None
+            and doc.format == "text"
+            and uncertain_topic(doc, docs, st, topic, anchor, leads)
+        ):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic

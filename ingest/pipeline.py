@@ -134,6 +134,7 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
     )
     linker = nlp.get_pipe("ocr_linker")
     out = Extraction()
+    readable = {w for alias in table.aliases for w in WORD.findall(alias)}
     for doc in docs:
         linker.context = doc_context(doc, table)  # type: ignore[attr-defined]
         sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
@@ -153,7 +154,6 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
-        readable = {w for alias in table.aliases for w in WORD.findall(alias)}
         typed = doc.format != "text"  # only plain text can be OCR output
         doc_facts = [f for f in to_facts(doc, found) if typed or f.object_is_entity or mostly_words(f.object, readable)]
         out.facts.extend(doc_facts)
