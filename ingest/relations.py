@@ -341,7 +341,7 @@ class RelationExtractor:
                 if (
                     attributes_done
                     or late
-                    or (name == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global"))
+                    or (cue.predicate == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global"))
                 ):
                     continue
                 attributes_done = True

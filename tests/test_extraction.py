@@ -418,3 +418,32 @@ def test_readers(tmp_path: Path, name: str, text: str, expected: list) -> None:
     doc = read_document(path)
     got = [(st.kind, st.text, p.text if (p := doc.parent(st)) else None) for st in doc.statements]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("cue", "kind", "pattern"),
+    [
+        ("entity: ~run on|atop", "entity", [{"LEMMA": "run"}, {"LOWER": {"IN": ["on", "atop"]}}]),
+        ("region: must be|have?", "region", [{"LOWER": "must"}, {"LOWER": {"IN": ["be", "have"]}, "OP": "?"}]),
+        ("clause: up to #", "clause", [{"LOWER": "up"}, {"LOWER": "to"}, {"LIKE_NUM": True}]),
+    ],
+)
+def test_cue_syntax(cue: str, kind: str, pattern: list) -> None:
+    from ingest.cues import parse_cue
+
+    assert parse_cue(cue) == (kind, pattern)
+
+
+@pytest.mark.parametrize("bad", ["~run on", "thing: run", "entity:"])
+def test_bad_cues_are_refused(bad: str) -> None:
+    from ingest.cues import parse_cue
+
+    with pytest.raises(ValueError, match="bad cue"):
+        parse_cue(bad)
+
+
+def test_every_cue_names_a_declared_relation() -> None:
+    from ingest.cues import CUES
+    from kg.ontology import load_ontology
+
+    assert {cue.predicate for cue in CUES.values()} <= set(load_ontology().relations)
