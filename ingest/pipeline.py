@@ -186,6 +186,8 @@ def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
     tokens = [t for t in re.findall(r"[A-Za-z]+", text) if len(t) > 1]
     if not tokens:
         return bool(re.search(r"\d", text))
+    if len({t.lower() for t in tokens}) <= len(tokens) / 2:  # "Apps Apps Apps 0 entainer Container Container"
+        return False
     known = sum(
         1 for t in tokens if (t.lower() in english_words() or t.lower() in names or (t.isupper() and len(t) <= 6))
     )

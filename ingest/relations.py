@@ -210,11 +210,18 @@ class RelationExtractor:
         return parts
 
     def object_region(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        """The words after a cue up to a stop word, a sentence end, or the next 'X:' label run into the
+        line ('to run applis. 2) ECS: ...': ECS starts a point of its own)."""
         i = start
         while i < end and (
             doc[i].lower_ not in OBJECT_STOPS or (doc[i].lower_ == "as" and doc[i - 1].lower_ == "such")
         ):
+            if doc[i].text in (".", ";") or (doc[i].text == ":" and i > start and doc[i - 1].ent_id_):
+                break
             i += 1
+        if i < end and doc[i].text == ":":  # the label's own name is not the object either
+            label = next((e for e in doc.ents if e.end == i), None)
+            i = label.start if label is not None and label.start >= start else i
         return start, i
 
     # -------------------------------------------------------------- main entry
