@@ -1,6 +1,6 @@
 """Finding entities the gazetteer does not list, from the structure of the notes:
 acronym definitions ("ECS = Elastic Container Service", "Amazon ECR (Elastic Container Registry)"),
-"Amazon X" / "AWS X" names, short headings, and capitalised noun phrases."""
+vendor-prefixed names ("Amazon X", "Azure X": data/vocabulary.toml), short headings, and capitalised noun phrases."""
 
 import re
 from collections.abc import Iterator
@@ -11,8 +11,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ingest.names import NameTable
 from ingest.nlp import fold
-from ingest.sources import Document
-from kg.lexicon import lemma, verbs_only
+from ingest.sources import Document, Statement
+from ingest.vocabulary import SERVICE, vocabulary
+from kg.lexicon import english_words, lemma, verbs_only, word_classes
+from kg.model import slug
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
 _LONG = r"[A-Z][\w.-]*(?:\s+[A-Za-z][\w.-]*){1,6}"
@@ -22,22 +24,14 @@ DEFINITIONS = (
     re.compile(rf"\b(?P<acr>{_ACR})\s*\((?P<long>{_LONG})\)"),
     re.compile(rf"(?P<acr>{_ACR})\s*==?\s*(?P<long2>{_ACR})\s*\((?P<long>{_LONG})\)"),
 )
-AMAZON_NAME = re.compile(
-    r"\b(?P<prefix>Amazon|AWS)\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+))*)"
+VENDOR_NAME = re.compile(
+    rf"\b(?P<prefix>{vocabulary().prefix_pattern()})\s+(?P<name>(?:[A-Z][A-Za-z0-9-]*|[A-Z0-9]*[A-Z][A-Z0-9]+)(?:\s+(?:[A-Z][A-Za-z0-9-]*|[0-9]+|\+\s+[A-Z][A-Za-z0-9-]*))*)"
 )
 CAPITALISED = re.compile(
     r"(?<![\w.])(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}[a-z]?)(?:\s+(?:[A-Z][a-z]+[A-Za-z]*|[A-Z]{2,}s?))+"
 )
-GENERIC = frozenset(
-    """summary overview index introduction example examples benefits benefit pricing use cases case other
-    why what how section notes note part chapter key points the a an free easy new your my our this that
-    these aws amazon function functions service services working reading public private pay fully vs
-    versus""".split()
-)
-CATEGORY_WORDS = frozenset(
-    """billing pricing price cost costs support summary architecture limits limit example use cases time
-    type types""".split()
-)
+GENERIC = vocabulary().generic | frozenset(p.lower() for p in vocabulary().prefixes)
+CATEGORY_WORDS = vocabulary().category_words
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
 
@@ -90,21 +84,47 @@ def discover(docs: list[Document], table: NameTable) -> None:
         for st in doc.statements:
             for acr, long in acronym_pairs(st.text):
                 _alias_pair(table, acr, long, st.text)
-            for m in AMAZON_NAME.finditer(st.text):
-                name = singular(_trim(m["name"]))
-                first = name.split()[0].lower() if name else ""
-                if name and first not in GENERIC and first not in STOP_WORDS and not table.key_for(name):
-                    full = f"{m['prefix']} {name}"
-                    if not table.key_for(full) and not near_known(full, table):
-                        table.add(full, "AwsService", [full, name])
+            for m in VENDOR_NAME.finditer(st.text):
+                after = re.match(r"\s+([a-z]+)", st.text[m.end() :])
+                if after and after[1] not in STOP_WORDS and lemma(after[1]) not in word_classes()["verb"]:
+                    continue  # "Azure Cost management", "Azure Data services": a longer name, lower-cased
+                _vendor_name(m["prefix"], _trim(m["name"]), table)
         _heading_acronyms(doc, table)
+        parents = {st.parent for st in doc.statements if st.parent is not None}
         for st in doc.statements:
+            if st.kind == "item" and st.index in parents and not st.label and not st.raw.rstrip().endswith(":"):
+                _outline_concept(st.text, table)
+            elif st.kind == "item" and st.label and glossary_entry(st):
+                _outline_concept(st.label, table)
+            elif st.kind == "heading" and st.text.endswith("?"):
+                _question_concept(st.text, table)
+            elif st.kind == "table":
+                _table_concepts(doc, st, table)
             if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
                 _named_subject(st.text, table)
             elif st.kind != "heading":
-                _capitalised(st.text, table)
+                _capitalised(st.text, table, strict=doc.format == "text")
                 _named_subject(st.label or _defined_term(st.text), table)
+
+
+def _vendor_name(prefix: str, written: str, table: NameTable) -> None:
+    """'Azure Reservations': a service of its vendor, even where another vendor's service has the same
+    core name ('AWS Pricing Calculator' does not stand for 'Azure Pricing Calculator')."""
+    name = singular(written)
+    first = name.split()[0].lower() if name else ""
+    core = table.key_for(name) if name else None
+    if not name or ((first in GENERIC or first in STOP_WORDS) and not core):
+        return
+    full = f"{prefix} {name}"
+    known = table.key_for(full)
+    if known and vocabulary().same_vendor(table.entities[known].label, full):
+        return
+    if core and (known or not vocabulary().vendor_of(table.entities[core].label)[0]):
+        return  # the core name is already an entity of no vendor ('Docker Hub')
+    if not core and near_known(full, table):
+        return
+    table.add(full, SERVICE, [full, f"{prefix} {written}", name, written], key=slug(full) if core else None)
 
 
 def _trim(name: str) -> str:
@@ -120,9 +140,9 @@ def _alias_pair(table: NameTable, acr: str, long: str, text: str) -> None:
         table.add_alias(key, acr)
         table.add_alias(key, long)
         return
-    prefixed = re.search(rf"\b(Amazon|AWS)\s+(?:{re.escape(acr)}|{re.escape(long)})", text)
+    prefixed = re.search(rf"\b({vocabulary().prefix_pattern()})\s+(?:{re.escape(acr)}|{re.escape(long)})", text)
     label = f"{prefixed.group(1)} {long}" if prefixed else long
-    table.add(label, "AwsService" if prefixed else "Concept", [label, long, acr])
+    table.add(label, SERVICE if prefixed else "Concept", [label, long, acr])
 
 
 def _heading_acronyms(doc: Document, table: NameTable) -> None:
@@ -151,6 +171,104 @@ def _heading_name(text: str, table: NameTable) -> None:
         table.add(singular(name), "Concept", [name, singular(name)])
 
 
+NAME_SHAPE = re.compile(r"[A-Za-z][\w.+#/'-]*(?:\s+[A-Za-z0-9][\w.+#/'-]*){0,4}")
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+LEADING_STOPS = frozenset("this these that those it they there some each every any all i you we".split())
+
+
+def _table_concepts(doc: Document, header: Statement, table: NameTable) -> None:
+    """A comparison table's header ('Aspect | InnoDB | MyISAM') names what it compares; a term table's
+    first column ('Term | Definition') names the terms it defines."""
+    cells = header.cells
+    if len(cells) >= 3 and vocabulary().aspect_column(cells[0]):
+        for cell in cells[1:]:
+            _outline_concept(cell, table)
+    elif len(cells) >= 2 and any(vocabulary().defines(c) for c in cells[1:]):
+        for row in doc.statements[header.index + 1 :]:
+            if row.kind != "row" or row.parent != header.index:
+                break
+            if row.cells and row.cells[0]:
+                _outline_concept(row.cells[0], table)
+
+
+def _outline_concept(text: str, table: NameTable, *, noun: bool = False) -> None:
+    """A list item that its children describe ('read committed'), or a glossary term ('Initiative: ...'):
+    the outline names a concept, even a common noun. Phrases that say something (verbs, sentence
+    punctuation, category words) name none."""
+    name = re.sub(r"\s*\(.*\)\s*$", "", text).strip(" :*_")
+    words = name.split()
+    if not words or not NAME_SHAPE.fullmatch(name) or table.key_for(name) or table.key_for(singular(name)):
+        return
+    low = [w.lower() for w in words]
+    if low[0] in LEADING_STOPS or (low[0] in STOP_WORDS and low[0] not in NUMBER_WORDS):
+        return
+    if low[0] in GENERIC or any(w in CATEGORY_WORDS for w in low) or (len(words) > 1 and low[-1] in STOP_WORDS):
+        return
+    if not noun and (lemma(low[0]) in verbs_only() or low[0].endswith("ly")):  # "Use X", "literally ...": a saying
+        return
+    if low[0].endswith(("ed", "ing")) and lemma(low[0]) != low[0]:  # "Supported engines", "Limited throughput"
+        return
+    if len(words) == 1 and not (words[0][:1].isupper() or len(words[0]) > 3):
+        return
+    if near_known(name, table):
+        return
+    table.add(name, "Concept", [name, singular(name)] if singular(name) != name else [name])
+
+
+def glossary_entry(st: Statement) -> bool:
+    """'**Initiative**: Individual or group of related policies', 'Artifacts: a component in ...': a term set
+    off in bold, or followed by a noun phrase that opens with an article, defines it; 'Max item size: 400 KB'
+    gives a value instead."""
+    bold = bool(re.match(r"^\W*(\*\*|__)[^*_]+(\*\*|__)\s*:", st.raw.lstrip(" -*+")))
+    return bool(st.body) and (bold or bool(re.match(r"(?i)(an?|the)\s", st.body)))
+
+
+QUESTION_NAME = re.compile(r"(?i)^(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?(?P<name>[^?]{2,60}?)\s*\??$")
+
+
+def is_definition_question(text: str) -> str:
+    """'What is a lifecycle policy?' -> 'lifecycle policy': the question asks what the thing is."""
+    m = QUESTION_NAME.match(text.strip())
+    if not m or len(m["name"].split()) > 6 or re.search(r"(?i)\b(of|for|to|with|between|and)\b", m["name"]):
+        return ""
+    return m["name"]
+
+
+SCOPED = re.compile(r"^(?P<term>.+?)\s+(?:in|on)\s+(?:the\s+context\s+of\s+)?(?P<scope>[\w .-]{1,40})$")
+
+
+def _question_concept(text: str, table: NameTable) -> None:
+    """'What is a object in S3?' names 'S3 object' (and is matched as written); 'What is S3 cross-region
+    replication (CRR)?' names it with its acronym and without the name it opens with."""
+    name = is_definition_question(text)
+    if not name:
+        return
+    acronym = re.search(r"\(([A-Z][A-Za-z0-9]{1,7})\)\s*$", name)
+    name = re.sub(r"\s*\(.*\)\s*$", "", name).strip()
+    label, aliases = name, [name]
+    if m := SCOPED.match(name):
+        term = m["term"]
+        label = f"{m['scope']} {term}" if len(term.split()) == 1 and table.key_for(m["scope"]) else term
+        aliases = [name, label]
+    elif len(words := name.split()) > 2 and table.key_for(words[0]):  # "S3 cross-region replication"
+        aliases.append(" ".join(words[1:]))
+    if acronym:
+        aliases.append(acronym.group(1))
+    known = table.key_for(label)
+    if known or near_known(label, table):
+        for alias in aliases:
+            if known and not table.key_for(alias):
+                table.add_alias(known, alias)
+        return
+    before = len(table.entities)
+    _outline_concept(label, table, noun=True)  # "What is a commit?": a noun, whatever else it can be
+    key = table.key_for(label)
+    if key and len(table.entities) > before:
+        for alias in [*aliases, *(a.replace("-", "") for a in aliases if "-" in a)]:
+            if not table.key_for(alias):
+                table.add_alias(key, alias)
+
+
 def _defined_term(text: str) -> str:
     """'EBS Snapshots = backup of the volume ...' -> 'EBS Snapshots'."""
     m = re.match(r"^([A-Z][\w.-]*(?:\s+[A-Z0-9][\w.-]*){0,3})\s*==?\s", text)
@@ -173,7 +291,8 @@ def _named_subject(name: str, table: NameTable) -> None:
     base = table.key_for(words[0])
     if not base:
         return
-    prefix = next((p for p in ("Amazon ", "AWS ") if table.entities[base].label.startswith(p)), "")
+    vendor = vocabulary().vendor_of(table.entities[base].label)[0]
+    prefix = f"{vendor} " if vendor else ""
     extra = [acronym.group(1)] if acronym and not table.key_for(acronym.group(1)) else []
     table.add(singular(name), "Concept", [name, singular(name), *extra, *([prefix + name] if prefix else [])])
 
@@ -182,7 +301,20 @@ def title_words(words: list[str]) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
-def _capitalised(text: str, table: NameTable) -> None:
+def plausible_name(words: list[str], table: NameTable, *, strict: bool) -> bool:
+    """Is a capitalised phrase a name rather than OCR residue? Its words are not repeated, and some word
+    (in plain text that may be OCR'd: every word) is an English word or a name as the table spells it."""
+    if len({w.lower() for w in words}) < len(words):
+        return False
+
+    def known(w: str) -> bool:
+        key = table.key_for(w)
+        return w.lower() in english_words() or (key is not None and w in table.entities[key].aliases)
+
+    return all(map(known, words)) if strict else any(map(known, words))
+
+
+def _capitalised(text: str, table: NameTable, *, strict: bool = False) -> None:
     for m in CAPITALISED.finditer(text):
         opening = m.start() == 0 or re.search(r"[:>\-]\s*$", text[: m.start()])
         if opening and not table.key_for(m.group(0).split()[0]):
@@ -194,6 +326,8 @@ def _capitalised(text: str, table: NameTable) -> None:
             continue  # "Lambda Billing", "Batch Vs Lambda": a heading's words, not a name
         if all(w.isupper() for w in words) or lemma(words[0]) in verbs_only() or words[-1].endswith("ed"):
             continue  # "PROXY REQUESTS", "Create Thumbnails", "RAM Provisioned"
+        if not plausible_name(words, table, strict=strict):
+            continue  # "Mgn Magnito", "Container Container": OCR residue
         name = " ".join(words)
         if not table.key_for(name) and not table.key_for(singular(name)) and not near_known(name, table):
             table.add(singular(name), "Concept", [name, singular(name)])

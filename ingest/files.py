@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ingest.settings import MAX_NOTE_BYTES, value
 
-SUFFIXES = (".md", ".markdown", ".txt", ".text", "")
+SUFFIXES = (".md", ".markdown", ".txt", ".text", ".tsv", ".json", "")
 
 
 class SourceError(ValueError):

@@ -8,19 +8,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from ingest.vocabulary import vocabulary
+from kg.lexicon import english_words
 from kg.locations import GAZETTEER_FILE
 from kg.model import Entity, slug
 
-_PREFIXES = ("Amazon ", "AWS ")
-
 
 def name_variants(label: str) -> list[str]:
-    """'AWS Lambda' -> ['AWS Lambda', 'Lambda', 'Amazon Lambda']: the prefixes people drop or swap."""
-    for prefix in _PREFIXES:
-        if label.startswith(prefix):
-            core = label[len(prefix) :]
-            return [label, core, *(p + core for p in _PREFIXES if p != prefix)]
-    return [label]
+    """'AWS Lambda' -> ['AWS Lambda', 'Lambda', 'Amazon Lambda']: the vendor prefixes people drop or swap."""
+    return vocabulary().variants(label)
 
 
 def plural(word: str) -> str:
@@ -56,10 +52,19 @@ class NameTable:
         key = key or self.key_for(label) or next(filter(None, map(self.key_for, aliases)), None) or slug(label)
         old = self.entities.get(key)
         names = list(dict.fromkeys([*(old.aliases if old else ()), *aliases, label]))
+        names = list(dict.fromkeys(v for name in names for v in self._vendor_forms(name)))
         self.entities[key] = Entity(key, old.label if old else label, old.type if old else type_, tuple(names))
         for name in names:
             self.aliases.setdefault(name.lower(), key)
         return key
+
+    def _vendor_forms(self, name: str) -> list[str]:
+        """A name and its forms with the vendor prefix dropped or swapped; a dropped prefix that leaves one
+        English word ('Azure Policy' -> 'Policy') matches only as written."""
+        forms = name_variants(name)
+        if len(forms) > 1 and " " not in forms[1] and forms[1].lower() in english_words():
+            self.case_sensitive.add(forms[1])
+        return forms
 
     def folded(self) -> list[str]:
         """Every alias in OCR-forgiving form (ingest.nlp.fold). Aliases are only ever added, in order, so the

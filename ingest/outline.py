@@ -3,24 +3,20 @@ structure rather than from one sentence (comparison headings and tables, sibling
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
 from spacy.tokens import Doc
 
+from ingest.entities import is_definition_question
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.sources import Document, Statement
+from ingest.vocabulary import vocabulary
 from kg.lexicon import word_classes
 
 COMPARE_WORDS = re.compile(r"(?i)\b(vs\.?|versus|or|compared|comparison|difference)\b")
-CATEGORIES = (
-    ("use_case", re.compile(r"(?i)\buse[- ]?cases?\b|\bused for\b")),
-    ("pricing", re.compile(r"(?i)\b(pric\w*|billing|billed|costs?|pay per)\b")),
-    ("language", re.compile(r"(?i)\blang(uage)?s?\b")),
-    ("has_limit", re.compile(r"(?i)\b(limits?|limitations?|quotas?)\b")),
-    ("example", re.compile(r"(?i)\b(examples?|ex|e\.g|some of the|such as)\b")),
-)
 
 
 @dataclass
@@ -65,12 +61,12 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
     return None
 
 
-def own_category(st: Statement) -> str | None:
-    text = st.text if st.kind == "heading" else st.label
-    for name, pattern in CATEGORIES:
-        if text and pattern.search(text):
-            return name
-    return None
+def own_category(st: Statement, *, parent: bool = False) -> str | None:
+    """The relation a category parent sets for what is under it: a heading, a 'Label:', or a short item
+    that heads a list ('Subscribers can be')."""
+    short_parent = parent and st.kind == "item" and not st.label and len(st.text.split()) <= 4
+    text = st.text if st.kind == "heading" or short_parent else st.label
+    return vocabulary().category(text) if text else None
 
 
 def example_target(st: Statement, sdoc: Doc) -> str | None:
@@ -82,17 +78,86 @@ def example_target(st: Statement, sdoc: Doc) -> str | None:
     return concept.ent_id_ if concept is not None else None
 
 
+def leading_entity(sdoc: Doc) -> tuple[str, str] | None:
+    """The entity a statement opens with ('Aws Batch provisions ...', 'Lambda Billing:'), and its type."""
+    first = next((e for e in sdoc.ents if e.ent_id_), None)
+    return (str(first.ent_id_), str(first.label_)) if first is not None and first.start <= 1 else None
+
+
+@dataclass
+class Leads:
+    """Per document, computed once: the entity each statement opens with, and each block's names."""
+
+    leads: list[tuple[str, str] | None]
+    positions: list[int]  # statements that open with an entity, in order
+    blocks: dict[int, list[int]]  # block -> its statements
+    named: dict[int, set[str]]  # block -> the entities its statements name
+
+    @classmethod
+    def of(cls, doc: Document, docs: list[Doc]) -> "Leads":
+        leads = [leading_entity(d) for d in docs]
+        blocks: dict[int, list[int]] = {}
+        named: dict[int, set[str]] = {}
+        for st, sdoc in zip(doc.statements, docs, strict=True):
+            blocks.setdefault(st.block, []).append(st.index)
+            named.setdefault(st.block, set()).update(_keys(sdoc))
+        return cls(leads, [i for i, lead in enumerate(leads) if lead], blocks, named)
+
+
+def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, anchor: int, leads: Leads) -> bool:
+    """In plain-text notes (OCR'd handwriting above all) a heading's topic is not carried past a statement
+    that opens with another entity of its kind, nor into a later block (lines between blank lines) that
+    opens statements with such an entity and never names the topic, apart from the heading's own: an
+    unreadable heading may stand between them."""
+    if st.index == anchor:
+        return False
+    kind = next((e.label_ for e in docs[anchor].ents if e.ent_id_ == topic), None)
+    if kind is None or kind == "Concept":
+        return False
+
+    def rival(i: int) -> bool:
+        lead = leads.leads[i]
+        return lead is not None and lead[0] != topic and lead[1] == kind
+
+    above = {a.index for a in doc.ancestors(st)}
+    between = leads.positions[bisect_right(leads.positions, anchor) : bisect_left(leads.positions, st.index)]
+    if any(rival(i) and doc.statements[i].kind == "item" and i not in above for i in between):
+        return True
+    if doc.statements[anchor].block == st.block:
+        return False
+    block = [i for i in leads.blocks[st.block] if i > anchor]
+    if topic in leads.named[st.block] and any(topic in _keys(docs[i]) for i in block):
+        return False
+    return any(map(rival, block))
+
+
+def two_of_a_kind(st: Statement, docs: list[Doc]) -> bool:
+    """A plain-text heading that names two entities of one kind and no comparison ('Why AWS Lambda? JAmazon
+    Ecz:'): OCR has run two lines together, and whose section follows is not certain."""
+    if st.kind != "heading" or COMPARE_WORDS.search(st.text):
+        return False
+    kinds = [e.label_ for e in dict((e.ent_id_, e) for e in docs[st.index].ents if e.ent_id_).values()]
+    return any(kinds.count(k) >= 2 for k in set(kinds) if k != "Concept")
+
+
+def asks_other_than_what(st: Statement) -> bool:
+    """A card's question that asks for something other than what the thing is ('What is the level of
+    durability for S3?'): its answer is no definition."""
+    return st.kind == "heading" and st.text.endswith("?") and not is_definition_question(st.text)
+
+
 def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
     """Walk up from each statement: the nearest category wins, the nearest entity is the topic."""
     contexts = []
     opened: set[int] = set()
+    leads = Leads.of(doc, docs)
     for st in doc.statements:
         topic = category = target = None
         anchor = None
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
         for node in ([st] if st.label else []) + ([parent] if parent else []):  # its own line, or right under
-            if (category := own_category(node)) is not None:
+            if (category := own_category(node, parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
         for node in chain:
@@ -100,13 +165,22 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             if found:
                 topic, anchor = found, node.index
                 break
+        if (
+            topic
+            and anchor is not None
+            and doc.format == "text"
+            and uncertain_topic(doc, docs, st, topic, anchor, leads)
+        ):
+            topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
+        if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
+            topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         first = False
         bare_name = (st.text.istitle() and len(st.text.split()) <= 4) or bool(  # "Elastic Container Registry"
             re.fullmatch(r"[\w.-]+\s*==?\s*[\w .()-]+", st.text)  # "EFS = Elastic File System"
         )
         if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
             opened.add(anchor)
-            first = True
+            first = not asks_other_than_what(doc.statements[anchor])
         contexts.append(Context(topic=topic, category=category, example_target=target, first=first))
     return contexts
 
@@ -133,29 +207,111 @@ def comparison_pairs(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                 yield other, Candidate(a, "compared_with", b, True, "comparison_section", literal(other.text))
 
 
+def column_entities(outline: Outline, header: Statement) -> list[str | None]:
+    """The entity each column of a table's header row names (None for a column that names none)."""
+    head_doc = outline.docs[header.index]
+    return [c[0] if c else None for c in (_cell_keys(head_doc, span) for span in _cells(head_doc))]
+
+
 def table_rows(outline: Outline, extractor: RelationExtractor) -> Iterator[tuple[Statement, Candidate]]:
-    """A table whose header names entities: each cell is a fact about its column, each row a contrast."""
-    doc, docs = outline.doc, outline.docs
+    """Three kinds of table, told apart by the header: every column names an entity (each cell is a fact
+    about its column); the first column holds aspects and the others name entities (a comparison: each
+    cell is its column's value of the row's aspect); the first column holds terms (each row is about its
+    term: a definition column defines it, another column gives the aspect it names)."""
+    doc = outline.doc
     for st in doc.statements:
         if st.kind != "table":
             continue
-        head_doc = docs[st.index]
-        columns = [_cell_keys(head_doc, span) for span in _cells(head_doc)]
-        heads = [c[0] if c else None for c in columns]
+        heads = column_entities(outline, st)
         rows = [r for r in doc.statements if r.kind == "row" and r.parent == st.index]
-        for n, row in enumerate(rows):
-            rdoc = docs[row.index]
-            for (a, b), head in zip(_cells(rdoc), heads, strict=False):
-                if head and b > a:
-                    ctx = Context(topic=head, first=n == 0)
-                    for cand in extractor.clause(rdoc, a, b, head, ctx, fallback=True):
-                        yield row, cand._replace(rule="table_cell:" + cand.rule)
-            known = [h for h in heads if h]
-            if len(known) == 2:
-                yield (
-                    row,
-                    Candidate(known[0], "compared_with", known[1], True, "table_row", " vs ".join(row.cells)),
-                )
+        if heads and heads[0] is not None:
+            yield from _column_table(outline, extractor, heads, rows)
+        elif len({h for h in heads[1:] if h}) >= 2:
+            yield from _aspect_table(outline, extractor, heads, rows)
+        else:
+            yield from _term_table(outline, extractor, st, rows)
+
+
+def _column_table(
+    outline: Outline, extractor: RelationExtractor, heads: list[str | None], rows: list[Statement]
+) -> Iterator[tuple[Statement, Candidate]]:
+    for n, row in enumerate(rows):
+        rdoc = outline.docs[row.index]
+        for (a, b), head in zip(_cells(rdoc), heads, strict=False):
+            if head and b > a:
+                ctx = Context(topic=head, first=n == 0)
+                for cand in extractor.clause(rdoc, a, b, head, ctx, fallback=True):
+                    yield row, cand._replace(rule="table_cell:" + cand.rule)
+        known = [h for h in heads if h]
+        if len(known) == 2:
+            yield row, Candidate(known[0], "compared_with", known[1], True, "table_row", " vs ".join(row.cells))
+
+
+def _aspect_value(subject: str, aspect: str, value: str, rule: str) -> Iterator[Candidate]:
+    """One cell of a comparison: 'Yes' supports the aspect, 'No'/'None' lacks it, a value is the aspect's
+    relation (data/vocabulary.toml aspects and categories) or a property 'aspect: value'."""
+    aspect_text = literal(aspect)
+    answer = re.match(r"(?i)^(yes|no|none|n/a)\b\W*(.*)$", value)
+    if answer and answer[1].lower() == "yes":
+        yield Candidate(subject, "supports", aspect_text, False, rule + ":yes")
+        return
+    if answer and not answer[2]:
+        yield Candidate(subject, "has_limit", f"no {aspect_text}", False, rule + ":no")
+        return
+    relation = vocabulary().aspect(aspect) or vocabulary().category(aspect)
+    if relation in (None, "example", "supports_language"):
+        yield Candidate(subject, "has_property", literal(f"{aspect_text}: {value}"), False, rule)
+    else:
+        yield Candidate(subject, str(relation), literal(value), False, rule)
+
+
+def _aspect_table(
+    outline: Outline, extractor: RelationExtractor, heads: list[str | None], rows: list[Statement]
+) -> Iterator[tuple[Statement, Candidate]]:
+    named = [h for h in heads[1:] if h]
+    for row in rows:
+        aspect, *values = row.cells
+        if not aspect:
+            continue
+        for head, value in zip(heads[1:], values, strict=False):
+            if head and value.strip():
+                for cand in _aspect_value(head, aspect, value, "table_aspect"):
+                    yield row, cand
+        if len(named) == 2:
+            contrast = f"{aspect}: " + " vs ".join(values)
+            yield row, Candidate(named[0], "compared_with", named[1], True, "table_row", contrast)
+
+
+def _term_table(
+    outline: Outline, extractor: RelationExtractor, header: Statement, rows: list[Statement]
+) -> Iterator[tuple[Statement, Candidate]]:
+    columns = header.cells
+    for row in rows:
+        rdoc = outline.docs[row.index]
+        spans = _cells(rdoc)
+        if not spans:
+            continue
+        terms = _cell_keys(rdoc, spans[0])
+        if not terms:
+            continue
+        term = terms[0]
+        for n, (a, b) in enumerate(spans[1:], start=1):
+            column = columns[n] if n < len(columns) else ""
+            value = row.cells[n] if n < len(row.cells) else ""
+            if b <= a or not value.strip():
+                continue
+            if vocabulary().defines(column):
+                facts = list(extractor.clause(rdoc, a, b, term, Context(topic=term, first=True), fallback=False))
+                definition = extractor.definition_phrase(rdoc, a, b)
+                if definition:
+                    facts.append(Candidate(term, "is_a", definition, False, "definition"))
+                if not facts:
+                    facts = [Candidate(term, "has_property", literal(value), False, "property")]
+                for cand in facts:
+                    yield row, cand._replace(rule="table_term:" + cand.rule)
+            else:
+                for cand in _aspect_value(term, column, value, "table_term"):
+                    yield row, cand
 
 
 def _cells(sdoc: Doc) -> list[tuple[int, int]]:

@@ -4,7 +4,7 @@ import multiprocessing
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,16 +21,27 @@ from ingest.outline import (
     Outline,
     build_contexts,
     category_labels,
+    column_entities,
     comparison_pairs,
     entity_label_siblings,
+    own_topic,
     sibling_labels,
     table_rows,
 )
 from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
-from ingest.sources import Document, SourceError, Statement, read_document
+from ingest.sources import Document, SourceError, Statement, cell_spans, passage_kind, read_document, section_path
 from kg.facts import entities as kg_entities
-from kg.lexicon import lemma
-from kg.model import Evidence, Fact, Triple, entity_triples, fact_triples, relation_declaration
+from kg.lexicon import english_words, lemma
+from kg.model import (
+    Evidence,
+    Fact,
+    Passage,
+    Triple,
+    entity_triples,
+    fact_triples,
+    passage_triples,
+    relation_declaration,
+)
 from kg.ontology import load_ontology
 from kg.stores import SourceGraph, StoreConfig, open_store
 
@@ -69,6 +80,8 @@ STOP = frozenset(
 class Extraction:
     facts: list[Fact] = field(default_factory=list)
     statements: int = 0
+    passages: list[Passage] = field(default_factory=list)
+    evidence_only: int = 0  # statements kept as passages that gave no fact
 
 
 def doc_context(doc: Document, table: NameTable) -> set[str]:
@@ -96,7 +109,12 @@ def extract(docs: list[Document], table: NameTable, nlp: Language | None = None,
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_extract_chunk, chunks)
         _SHARED.clear()
-        return Extraction([f for p in parts for f in p.facts], sum(p.statements for p in parts))
+        return Extraction(
+            [f for p in parts for f in p.facts],
+            sum(p.statements for p in parts),
+            [x for p in parts for x in p.passages],
+            sum(p.evidence_only for p in parts),
+        )
     return _extract(docs, table, nlp)
 
 
@@ -116,6 +134,7 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
     )
     linker = nlp.get_pipe("ocr_linker")
     out = Extraction()
+    readable = {w for alias in table.aliases for w in WORD.findall(alias)}
     for doc in docs:
         linker.context = doc_context(doc, table)  # type: ignore[attr-defined]
         sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
@@ -135,9 +154,44 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
-        out.facts.extend(to_facts(doc, found))
+        typed = doc.format != "text"  # only plain text can be OCR output
+        doc_facts = [f for f in to_facts(doc, found) if typed or f.object_is_entity or mostly_words(f.object, readable)]
+        out.facts.extend(doc_facts)
         out.statements += len(doc.statements)
+        said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
+        out.evidence_only += sum(1 for st in doc.statements if (st.line, st.raw) not in said)
+        out.passages.extend(passages(outline))
     return out
+
+
+def passages(outline: Outline) -> Iterator[Passage]:
+    """Every statement of a note as a passage, with the entity the outline says it is about; a table row
+    also gives one passage per cell, about its column's entity."""
+    doc = outline.doc
+    for st, sdoc, ctx in zip(doc.statements, outline.docs, outline.contexts, strict=True):
+        section = section_path(doc, st)
+        topic = own_topic(st, sdoc) if st.kind == "heading" else ctx.topic
+        about = (topic,) if topic else ()
+        yield Passage(doc.name, st.line, st.raw, section, passage_kind(doc, st), about)
+        if st.kind == "row" and st.parent is not None:
+            heads = column_entities(outline, doc.statements[st.parent])
+            for n, text in cell_spans(st):
+                head = heads[n] if n < len(heads) else None
+                yield Passage(doc.name, st.line, text, section, "cell", (head,) if head else about)
+
+
+def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
+    """Is a value mostly words or known names? OCR residue of a diagram ('0.5 os os iontoiner Container',
+    'Free Her of LOOD') is not, and makes no fact."""
+    tokens = [t for t in re.findall(r"[A-Za-z]+", text) if len(t) > 1]
+    if not tokens:
+        return bool(re.search(r"\d", text))
+    if len({t.lower() for t in tokens}) <= len(tokens) / 2:  # "Apps Apps Apps 0 entainer Container Container"
+        return False
+    known = sum(
+        1 for t in tokens if (t.lower() in english_words() or t.lower() in names or (t.isupper() and len(t) <= 6))
+    )
+    return known / len(tokens) >= share
 
 
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
@@ -237,21 +291,25 @@ class IngestReport:
     documents: int = 0
     statements: int = 0
     entities: int = 0
-    facts: int = 0
+    facts: int = 0  # distinct (subject, relation, object), as `kgqa facts` lists them
+    evidence_only: int = 0  # statements kept as passages only: no fact was read from them
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     graph: str = ""  # the store written
 
 
-def source_triples(doc_facts: list[Fact], table: NameTable) -> Iterator[Triple]:
+def source_triples(doc_facts: list[Fact], table: NameTable, doc_passages: Sequence[Passage] = ()) -> Iterator[Triple]:
     onto = load_ontology()
     keys = {f.subject for f in doc_facts} | {f.object for f in doc_facts if f.object_is_entity}
+    keys |= {k for p in doc_passages for k in p.about}
     for key in sorted(keys):
         yield from entity_triples(table.entities[key])
     for name in sorted({f.predicate for f in doc_facts} - set(onto.labels)):
         yield from relation_declaration(name, name.replace("_", " "))
     for fact in doc_facts:
         yield from fact_triples(fact)
+    for passage in doc_passages:
+        yield from passage_triples(passage)
 
 
 def seed_names(table: NameTable, config: StoreConfig, replacing: set[str]) -> None:
@@ -293,16 +351,23 @@ def run_ingest(
     by_source: dict[str, list[Fact]] = {doc.name: [] for doc in docs}
     for fact in result.facts:
         by_source[fact.evidence.source].append(fact)
+    passages_of: dict[str, list[Passage]] = {doc.name: [] for doc in docs}
+    for passage in result.passages:
+        passages_of[passage.source].append(passage)
     report.statements = result.statements
     store = open_store(config, write=True, rebuild=rebuild)
     try:
         store.replace_sources(
-            [SourceGraph(d.name, d.sha256, list(source_triples(by_source[d.name], table))) for d in docs]
+            [
+                SourceGraph(d.name, d.sha256, list(source_triples(by_source[d.name], table, passages_of[d.name])))
+                for d in docs
+            ]
         )
     finally:
         store.close()
     report.documents = len(docs)
-    report.facts = sum(len(f) for f in by_source.values())
+    report.facts = len({(f.subject, f.predicate, f.object) for f in result.facts})
+    report.evidence_only = result.evidence_only
     report.entities = len(
         {k for fs in by_source.values() for f in fs for k in (f.subject, f.object) if k in table.entities}
     )

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS, build_matcher
+from ingest.vocabulary import SERVICE, vocabulary
 from kg.lexicon import english_words, lemma, verbs_only, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
@@ -42,6 +43,7 @@ CATEGORY_HEADS = frozenset(
     model engine broker cache warehouse queue stream gateway framework runtime language""".split()
 )
 LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can only|only one|only works)\b")
+PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "i.e", "i.e.", "e.g", "e.g."})
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 EQUALS = frozenset({"=", "==", ":="})
@@ -66,7 +68,7 @@ class Context:
     """What the outline says about a statement: whom it is about and under which kind of heading."""
 
     topic: str | None = None
-    category: str | None = None  # use_case | pricing | has_limit | language | example
+    category: str | None = None  # the relation a category parent sets (data/vocabulary.toml), or example
     example_target: str | None = None  # for "examples of X": X
     first: bool = False  # the first statement about its topic (a definition, when it has no verb)
 
@@ -208,11 +210,18 @@ class RelationExtractor:
         return parts
 
     def object_region(self, doc: Doc, start: int, end: int) -> tuple[int, int]:
+        """The words after a cue up to a stop word, a sentence end, or the next 'X:' label run into the
+        line ('to run applis. 2) ECS: ...': ECS starts a point of its own)."""
         i = start
         while i < end and (
             doc[i].lower_ not in OBJECT_STOPS or (doc[i].lower_ == "as" and doc[i - 1].lower_ == "such")
         ):
+            if doc[i].text in (".", ";") or (doc[i].text == ":" and i > start and doc[i - 1].ent_id_):
+                break
             i += 1
+        if i < end and doc[i].text == ":":  # the label's own name is not the object either
+            label = next((e for e in doc.ents if e.end == i), None)
+            i = label.start if label is not None and label.start >= start else i
         return start, i
 
     # -------------------------------------------------------------- main entry
@@ -339,7 +348,7 @@ class RelationExtractor:
                 if (
                     attributes_done
                     or late
-                    or (name == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global"))
+                    or (cue.predicate == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global"))
                 ):
                     continue
                 attributes_done = True
@@ -659,7 +668,7 @@ class RelationExtractor:
                 j += 1
             services = []
             ents = {e.start: e for e in doc.ents if e.ent_id_}
-            while j < end and j in ents and self.types.get(ents[j].ent_id_) == "AwsService":
+            while j < end and j in ents and self.types.get(ents[j].ent_id_) == SERVICE:
                 services.append(ents[j].ent_id_)
                 j = ents[j].end
                 if j < end and doc[j].lower_ in COORDINATORS:
@@ -671,6 +680,17 @@ class RelationExtractor:
                     for svc in services:
                         if svc != s:
                             yield Candidate(s, "runs_on", svc, True, "run_service_workload")
+
+    @staticmethod
+    def definition_phrase(doc: Doc, start: int, end: int) -> str:
+        """'A calculator that estimates cost ...' -> 'calculator': the noun phrase a definition opens with."""
+        if end - start < 2 or doc[start].lower_ not in ("a", "an"):
+            return ""
+        stop = next(
+            (j for j in range(start + 1, end) if doc[j].lower_ in RELATIVES | {"where", "when"} or doc[j].is_punct),
+            end,
+        )
+        return literal(doc[start:stop].text) if stop - start <= 6 else ""
 
     def property_fallback(
         self, doc: Doc, start: int, end: int, subjects: list[str], ctx: Context, explicit: bool, label: str
@@ -688,15 +708,17 @@ class RelationExtractor:
         if not readable(span):
             return
         label_is_subject = bool(label) and bool(self.mentions(doc, 0, start))
-        if label and not label_is_subject:
+        defining = bool(label) and vocabulary().defines(label)  # "Definition: A calculator that ..."
+        if label and not label_is_subject and not defining:
             text = f"{label}: {text}"
         definitional = (
-            (ctx.first or label_is_subject)
+            (ctx.first or label_is_subject or defining)
             and not explicit
             and not verb_initial(span)
             and not is_negated(span[:3] if start == 0 else span)
-            and (start == 0 or label_is_subject)
-            and not (label and not label_is_subject)
+            and (start == 0 or label_is_subject or defining)
+            and not (label and not label_is_subject and not defining)
+            and span[0].lower_ not in PRONOUNS  # "this ensures that ...": a saying, not a kind
         )
         last = [t for t in span if t.is_alpha][-1:]
         named_kind = bool(last) and (last[0].lower_ in CATEGORY_HEADS or last[0].lemma_ in CATEGORY_HEADS)
@@ -726,7 +748,7 @@ class RelationExtractor:
                 value = literal(strip_parenthetical(part) if cat == "use_case" else part)
                 if re.search(r"[a-z]{2}", value.lower()):
                     yield Candidate(subject, cat, value, False, f"under:{cat}")
-        elif cat == "language":
+        elif cat == "supports_language":
             for e in ents:
                 kind = "supports_language" if self.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
                 if e.ent_id_ != subject:
@@ -739,6 +761,13 @@ class RelationExtractor:
             text = literal(span.text)
             if re.search(r"[a-z]{3}", text):
                 yield Candidate(subject, "use_case", text, False, "under:example")
+        else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
+            named = [e.ent_id_ for e in ents if e.ent_id_ != subject]
+            for key in dict.fromkeys(named):
+                yield Candidate(subject, cat, key, True, f"under:{cat}")
+            value = literal(strip_parenthetical(span.text))
+            if not named and readable(span) and re.search(r"[a-z]{3}", value.lower()):
+                yield Candidate(subject, cat, value, False, f"under:{cat}")
 
     # -------------------------------------------------------------- arrow chains
 

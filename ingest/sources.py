@@ -6,6 +6,7 @@ bullets) and exported flashcard decks (Q / A pairs, rating boilerplate dropped).
 """
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ class Statement:
     label: str = ""  # "Lambda" in "Lambda: ..." (cleaned)
     body: str = ""  # what follows the label (cleaned); the whole text when there is no label
     cells: tuple[str, ...] = ()
+    bulleted: bool = True  # a list item; False for a sentence of running text
+    block: int = 0  # statements between the same two blank lines share a block
 
 
 @dataclass
@@ -132,6 +135,7 @@ class _Outline:
         self.stack: list[Statement] = []
         self.open_label: Statement | None = None
         self.table: Statement | None = None
+        self.block = 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
 
     def line_of(self, offset: int) -> int:
@@ -145,8 +149,11 @@ class _Outline:
         return lo + 1
 
     def blank(self) -> None:
-        self.open_label = None
+        """A blank line ends a table and a 'Label:' scope, unless the label has nothing under it yet."""
+        if self.open_label is not None and self.doc.statements[-1] is not self.open_label:
+            self.open_label = None
         self.table = None
+        self.block += 1
 
     def _new(self, start: int, end: int, kind: str, depth: int, text: str | None = None) -> Statement:
         raw = self.doc.text[start:end]
@@ -163,12 +170,13 @@ class _Outline:
             depth=depth,
             label=label,
             body=body,
+            block=self.block,
         )
         self.doc.statements.append(st)
         return st
 
-    def heading(self, start: int, end: int, level: int) -> Statement | None:
-        text = clean(self.doc.text[start:end]).lstrip("#").strip().rstrip(":").strip()
+    def heading(self, start: int, end: int, level: int, text: str | None = None) -> Statement | None:
+        text = clean(self.doc.text[start:end] if text is None else text).lstrip("#").strip().rstrip(":").strip()
         if not text:
             return None
         self.open_label = self.table = None
@@ -239,9 +247,21 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         pos += len(line)
 
 
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n.*?\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def front_matter_end(text: str) -> int:
+    """Where a leading YAML/TOML front-matter block ends (0 when there is none): metadata, never a subject."""
+    m = _FRONT_MATTER.match(text)
+    return m.end() if m else 0
+
+
 def read_markdown(doc: Document) -> None:
     out = _Outline(doc)
+    skip = front_matter_end(doc.text)
     for pos, line in _lines(doc.text):
+        if pos < skip:
+            continue
         if not line.strip():
             out.blank()
             continue
@@ -259,7 +279,9 @@ def read_markdown(doc: Document) -> None:
             depth = len(m.group(1).expandtabs(4)) // 2 if m else 0
             body_start = pos + (m.end() if m else len(line) - len(line.lstrip()))
             for s, e in _sentences(doc.text[body_start : pos + len(line)], body_start):
-                out.item(s, e, depth)
+                st = out.item(s, e, depth)
+                if st is not None and m is None:
+                    st.bulleted = False
 
 
 _SECTION_LABELS = {"example", "examples", "summary", "overview", "note", "notes", "index"}
@@ -301,7 +323,9 @@ def _text_segments(doc: Document, out: _Outline, pos: int, line: str, *, allow_h
                 out.heading(pos + a, pos + b, 1)
                 continue
         for s, e in _sentences(seg, pos + a):
-            out.item(s, e, depth)
+            st = out.item(s, e, depth)
+            if st is not None and not bulleted and n == 0:
+                st.bulleted = False
 
 
 def _continues(doc: Document, line: str, blank_before: bool) -> bool:
@@ -365,6 +389,110 @@ def is_flashcards(text: str) -> bool:
     return lines.count("Q") >= 2 and lines.count("A") >= 2
 
 
+QUESTION_KEYS = frozenset({"question", "front", "q", "prompt", "term", "word"})
+ANSWER_KEYS = frozenset({"answer", "back", "a", "definition", "meaning", "response"})
+_JSON_STRING_FIELD = re.compile(r'"(?P<key>[^"\\]{1,40})"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
+
+
+def _card(out: _Outline, question: tuple[int, int, str], answer: tuple[int, int, str]) -> None:
+    """One card: its question is a heading, its answer's sentences are the items under it."""
+    out.blank()
+    out.stack.clear()
+    out.heading(*question[:2], 1, text=question[2])
+    start, end, text = answer
+    if text != out.doc.text[start:end]:  # escapes inside: one statement, its text decoded
+        st = out.item(start, end, 0)
+        if st is not None:
+            st.text = st.body = clean(text)
+        return
+    for s, e in _sentences(text, start):
+        out.item(s, e, 0)
+
+
+def read_json_cards(doc: Document) -> None:
+    """A JSON export of cards: objects whose fields name a question and an answer, at any depth."""
+    out = _Outline(doc)
+    question: tuple[int, int, str] | None = None
+    for m in _JSON_STRING_FIELD.finditer(doc.text):
+        key, value = m["key"].lower(), json.loads(f'"{m["value"]}"')
+        span = (m.start("value"), m.end("value"), value)
+        if key in QUESTION_KEYS:
+            question = span
+        elif key in ANSWER_KEYS and question is not None and value.strip():
+            _card(out, question, span)
+            question = None
+
+
+def is_json_cards(text: str) -> bool:
+    if not text.lstrip().startswith(("[", "{")):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    keys = {m["key"].lower() for m in _JSON_STRING_FIELD.finditer(text)}
+    return bool(keys & QUESTION_KEYS) and bool(keys & ANSWER_KEYS)
+
+
+def is_tab_cards(text: str) -> bool:
+    """Tab-separated front/back lines (an Anki export): most lines have a tab, '#' lines are settings."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return len(lines) >= 2 and sum(1 for ln in lines if "\t" in ln.strip()) >= 0.8 * len(lines)
+
+
+_HTML = re.compile(r"<br\s*/?>|<div>|</div>|<[^>]{1,40}>")
+
+
+def read_tab_cards(doc: Document) -> None:
+    """Anki's text export: front TAB back [TAB tags]; HTML line breaks split the back into items."""
+    out = _Outline(doc)
+    for pos, line in _lines(doc.text):
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        front, back = line.split("\t")[:2]
+        back_start = pos + len(front) + 1
+        parts = [(m.start(), m.end()) for m in _HTML.finditer(back)]
+        bounds = [0, *(x for p in parts for x in p), len(back)]
+        out.blank()
+        out.stack.clear()
+        if out.heading(pos, pos + len(front), 1, text=_HTML.sub(" ", front)) is None:
+            continue
+        for a, b in zip(bounds[::2], bounds[1::2], strict=False):
+            seg = back[a:b]
+            if seg.strip():
+                for s, e in _sentences(seg, back_start + a):
+                    out.item(s, e, 0)
+
+
+# ------------------------------------------------------------------ passages
+
+CARD_FORMATS = frozenset({"flashcards", "json-cards", "tab-cards"})
+
+
+def passage_kind(doc: Document, st: Statement) -> str:
+    """heading | item | row | term | question | answer | sentence: where a statement sits in its note."""
+    if st.kind == "heading":
+        return "question" if doc.format in CARD_FORMATS else "heading"
+    if st.kind in ("table", "row"):
+        return "row"
+    if doc.format in CARD_FORMATS:
+        return "answer"
+    if st.label and st.body:
+        return "term"
+    return "item" if st.bulleted else "sentence"
+
+
+def section_path(doc: Document, st: Statement) -> str:
+    """The headings above a statement, outermost first, ' > ' joined."""
+    return " > ".join(reversed([a.text for a in doc.ancestors(st) if a.kind == "heading"]))
+
+
+def cell_spans(st: Statement) -> list[tuple[int, str]]:
+    """A table row's cells as written: (column, verbatim text) for each non-empty cell."""
+    cells = st.raw.strip().strip("|").split("|")
+    return [(n, c.strip()) for n, c in enumerate(cells) if c.strip()]
+
+
 # ------------------------------------------------------------------ entry point
 
 
@@ -386,6 +514,10 @@ def read_document(path: Path, name: str = "") -> Document:
         fmt, reader = "markdown", read_markdown
     elif is_flashcards(text):
         fmt, reader = "flashcards", read_flashcards
+    elif is_json_cards(text):
+        fmt, reader = "json-cards", read_json_cards
+    elif is_tab_cards(text):
+        fmt, reader = "tab-cards", read_tab_cards
     else:
         fmt, reader = "text", read_text
     doc = Document(name or path.name, path, text, fmt, hashlib.sha256(data).hexdigest())

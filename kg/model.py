@@ -9,7 +9,7 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from kg.namespaces import ENT, EVI, KG
+from kg.namespaces import ENT, EVI, KG, PAS
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -43,6 +43,18 @@ class Fact:
     evidence: Evidence
 
 
+@dataclass(frozen=True)
+class Passage:
+    """One statement of a note as written, kept whether or not a fact was read from it."""
+
+    source: str
+    line: int
+    text: str  # verbatim
+    section: str  # the heading path, ' > ' joined
+    kind: str  # heading | item | row | cell | term | question | answer | sentence
+    about: tuple[str, ...] = ()  # entity keys the outline says it is about
+
+
 def slug(text: str) -> str:
     """A stable IRI-safe key for an entity name: 'Amazon ECS' -> 'amazon-ecs', 'C#' -> 'c-sharp'."""
     text = text.replace("#", "-sharp").replace("+", "-plus").replace(".", "-dot-")
@@ -74,6 +86,9 @@ def relation_iri(name: str) -> URIRef:
 EVIDENCE, SOURCE, LINE, TEXT, RULE, CONTRAST, SECTION = (
     KG[n] for n in ("Evidence", "source", "line", "text", "rule", "contrast", "section")
 )
+
+
+PASSAGE, KIND, ABOUT = KG.Passage, KG.kind, KG.about
 
 
 def local_name(iri: str) -> str:
@@ -121,3 +136,19 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
     if ev.contrast:
         yield node, CONTRAST, Literal(ev.contrast)
     yield node, SECTION, Literal(ev.section)
+
+
+def passage_triples(passage: Passage) -> Iterator[Triple]:
+    """A passage node: its source, line, verbatim text, section path, kind and the entities it is about."""
+    digest = hashlib.sha1(
+        "\x1f".join([passage.source, str(passage.line), passage.kind, passage.text]).encode()
+    ).hexdigest()[:20]
+    node = PAS[digest]
+    yield node, RDF.type, PASSAGE
+    yield node, SOURCE, Literal(passage.source)
+    yield node, LINE, Literal(passage.line, datatype=XSD.integer)
+    yield node, TEXT, Literal(passage.text)
+    yield node, SECTION, Literal(passage.section)
+    yield node, KIND, Literal(passage.kind)
+    for key in passage.about:
+        yield node, ABOUT, entity_iri(key)

@@ -9,6 +9,7 @@ BASE = "https://kgqa.example/"
 KG = Namespace(BASE + "ontology#")
 ENT = Namespace(BASE + "entity/")
 EVI = Namespace(BASE + "evidence/")
+PAS = Namespace(BASE + "passage/")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 SOURCE_GRAPH_PREFIX = BASE + "graph/source/"
 

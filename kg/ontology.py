@@ -67,6 +67,7 @@ def load_ontology(path: Path = ONTOLOGY_FILE) -> Ontology:
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
         props.update(URIRef(str(p)) for p in graph.subjects(RDF.type, kind) if _in_kg(p))
     prov = {KG.source, KG.line, KG.text, KG.rule, KG.contrast, KG.section, KG.verbPhrase, KG.cue, KG.askedBy}
+    prov |= {KG.kind, KG.about}  # passages
     props -= prov
     labels = {_relation(p): str(graph.value(p, RDFS.label) or _relation(p)) for p in props}
     inverses = {_relation(a): _relation(b) for a, b in graph.subject_objects(OWL.inverseOf)}

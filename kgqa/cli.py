@@ -65,7 +65,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(
             f"{'rebuilt the graph from' if args.rebuild else 'ingested'} {report.documents} documents, "
             f"{report.statements} statements, {report.entities} entities, "
-            f"{report.facts} facts in {report.seconds:.2f} s -> {report.graph}"
+            f"{report.facts} facts ({report.evidence_only} statements kept as evidence only) "
+            f"in {report.seconds:.2f} s -> {report.graph}"
         )
     return 1 if report.errors else 0
 

@@ -1,5 +1,7 @@
 """Tables of (note text, facts that must come out, facts that must not), one table per kind of sentence."""
 
+from pathlib import Path
+
 import pytest
 
 MUST, MUST_NOT = "must", "must_not"
@@ -315,3 +317,133 @@ def test_relation_registry(relation: str, verb: str, inverse: str | None, litera
 
     declared = load_ontology().relations[relation]
     assert (declared.verb, declared.inverse, declared.literal) == (verb, inverse, literal)
+
+
+FORMATS = Path(__file__).parent / "data" / "formats"
+
+# Notes of other formats and topics (tests/data/formats): (file, facts that must come out, must not).
+FORMAT_NOTES = [
+    (
+        "networking.tsv",  # an Anki export: front TAB back, <br> between the answer's lines
+        {
+            ("TCP", "is_a", "connection-oriented transport protocol"),
+            ("UDP", "is_a", "connectionless transport protocol"),
+            ("UDP", "use_case", "streaming and DNS lookups"),
+            ("subnet", "is_a", "range of IP addresses within a network"),
+            ("NAT", "protects", "internal hosts from direct access"),
+        },
+        set(),
+    ),
+    (
+        "git-cards.json",  # a JSON list of question/answer cards
+        {
+            ("commit", "is_a", "snapshot of the repository at a point in time"),
+            ("branch", "is_a", "movable pointer to a commit"),
+            ("merge conflict", "requires", "manual resolution"),
+        },
+        set(),
+    ),
+    (
+        "database-theory.md",  # front matter, nested concepts, a glossary, an aspect table and a term table
+        {
+            ("B-tree index", "preferred_for", "range queries"),
+            ("B-tree index", "has_property", "keeps keys sorted in a balanced tree"),
+            ("hash index", "preferred_for", "equality lookups"),
+            ("hash index", "has_limit", "cannot answer range queries"),
+            ("Write-ahead log", "is_a", "file where every change is recorded before it is applied"),
+            ("Checkpoint", "is_a", "point where dirty pages are flushed to disk"),
+            ("InnoDB", "is_a", "transactional engine"),
+            ("MyISAM", "is_a", "non-transactional engine"),
+            ("InnoDB", "has_limit", "64 TB"),
+            ("MyISAM", "has_limit", "256 TB"),
+            ("InnoDB", "supports", "foreign keys"),
+            ("MyISAM", "has_limit", "no foreign keys"),
+            ("InnoDB", "compared_with", "MyISAM"),
+            ("Tablespace", "is_a", "storage location"),
+        },
+        {
+            ("InnoDB", "is_a", "non-transactional engine"),  # a cell never goes to the other column
+            ("MyISAM", "has_limit", "64 TB"),
+            ("Index", "has_property", "keeps keys sorted in a balanced tree"),  # the list item is the subject
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "must", "must_not"), FORMAT_NOTES)
+def test_formats(extract_facts, name: str, must: set, must_not: set) -> None:
+    got = extract_facts((FORMATS / name).read_text(encoding="utf-8"), name)
+    assert must <= got, f"missing {sorted(must - got)}\ngot {sorted(got)}"
+    assert not (must_not & got), f"must not extract {sorted(must_not & got)}"
+
+
+# Readers: (file name, text, expected statements as (kind, text, parent's text)).
+READERS = [
+    (
+        "cards.json",
+        '[{"question": "What is X?", "answer": "A thing. It is small."}, {"front": "Y", "back": "Why"}]',
+        [
+            ("heading", "What is X?", None),
+            ("item", "A thing.", "What is X?"),
+            ("item", "It is small.", "What is X?"),
+            ("heading", "Y", None),
+            ("item", "Why", "Y"),
+        ],
+    ),
+    (
+        "deck.tsv",
+        "#separator:tab\nFront one\tBack one<br>Back two\tsome-tag\nFront two\tBack three\n",
+        [
+            ("heading", "Front one", None),
+            ("item", "Back one", "Front one"),
+            ("item", "Back two", "Front one"),
+            ("heading", "Front two", None),
+            ("item", "Back three", "Front two"),
+        ],
+    ),
+    (
+        "note.md",
+        "---\ntitle: Not a subject\n---\n# Topic\n- item\n",
+        [("heading", "Topic", None), ("item", "item", "Topic")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), READERS)
+def test_readers(tmp_path: Path, name: str, text: str, expected: list) -> None:
+    from ingest.sources import read_document
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    got = [(st.kind, st.text, p.text if (p := doc.parent(st)) else None) for st in doc.statements]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("cue", "kind", "pattern"),
+    [
+        ("entity: ~run on|atop", "entity", [{"LEMMA": "run"}, {"LOWER": {"IN": ["on", "atop"]}}]),
+        ("region: must be|have?", "region", [{"LOWER": "must"}, {"LOWER": {"IN": ["be", "have"]}, "OP": "?"}]),
+        ("clause: up to #", "clause", [{"LOWER": "up"}, {"LOWER": "to"}, {"LIKE_NUM": True}]),
+    ],
+)
+def test_cue_syntax(cue: str, kind: str, pattern: list) -> None:
+    from ingest.cues import parse_cue
+
+    assert parse_cue(cue) == (kind, pattern)
+
+
+@pytest.mark.parametrize("bad", ["~run on", "thing: run", "entity:"])
+def test_bad_cues_are_refused(bad: str) -> None:
+    from ingest.cues import parse_cue
+
+    with pytest.raises(ValueError, match="bad cue"):
+        parse_cue(bad)
+
+
+def test_every_cue_names_a_declared_relation() -> None:
+    from ingest.cues import CUES
+    from kg.ontology import load_ontology
+
+    assert {cue.predicate for cue in CUES.values()} <= set(load_ontology().relations)

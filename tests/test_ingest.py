@@ -64,7 +64,7 @@ def test_entities_carry_labels_and_aliases(corpus_graph):
     ents = {e.label: e for e in entities(open_store(memory(corpus_graph))).values()}
     assert "ECS" in ents["Amazon ECS"].aliases
     assert "Elastic Container Service" in ents["Amazon ECS"].aliases
-    assert ents["AWS Lambda"].type == "AwsService"
+    assert ents["AWS Lambda"].type == "Service"
     assert 40 <= len(ents) <= 150
 
 
@@ -171,3 +171,29 @@ def test_missing_graph_is_a_clear_error(tmp_path):
     out = kgqa("facts", "--graph", str(tmp_path / "nothing"))
     assert out.returncode != 0
     assert "kgqa ingest" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_ingest_reports_the_facts_that_facts_lists(tmp_path):
+    report = run_ingest([SOURCES_DIR / "other-compute.md"], memory(tmp_path))
+    store = open_store(memory(tmp_path))
+    assert report.facts == len(facts(store))
+    assert 0 < report.evidence_only < report.statements
+
+
+PASSAGE_ROWS = """PREFIX kg: <https://kgqa.example/ontology#>
+SELECT ?text ?kind ?section ?about WHERE {
+  ?p a kg:Passage ; kg:text ?text ; kg:kind ?kind ; kg:section ?section ; kg:source "note.md" .
+  OPTIONAL { ?p kg:about ?about }
+}"""
+
+
+def test_every_statement_is_a_passage(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("# Notes\n## AWS Lambda\n- Runs code without servers\n\n| a | b |\n| --- | --- |\n| x | y |\n")
+    run_ingest([note], memory(tmp_path / "graph"))
+    rows = {(str(r[0]), str(r[1]), str(r[2])): r[3] for r in read_dataset(tmp_path / "graph").query(PASSAGE_ROWS)}
+    assert ("## AWS Lambda", "heading", "Notes") in rows  # verbatim, as the evidence quotes it
+    assert ("Runs code without servers", "item", "Notes > AWS Lambda") in rows
+    assert str(rows[("Runs code without servers", "item", "Notes > AWS Lambda")]).endswith("/aws-lambda")
+    assert ("| x | y |", "row", "Notes > AWS Lambda") in rows
+    assert ("x", "cell", "Notes > AWS Lambda") in rows

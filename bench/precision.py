@@ -1,0 +1,94 @@
+"""Precision by hand: draw random facts from the corpus graph and from the practice notes' graphs, and
+score them with the verdicts kept in tests/data/precision/<set>.json.
+
+    python bench/precision.py [--n 100] [--seed 1]
+
+Each set's file is a JSON list of {"subject", "predicate", "object", "evidence", "source", "verdict"};
+verdict is true (the quoted evidence states the fact), false, or null (not judged yet). A draw adds the
+facts it has no verdict for with verdict null, to be judged by reading their evidence; the report counts
+judged facts of the current draw only.
+"""
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.pipeline import run_ingest  # noqa: E402
+from kg.facts import entities, facts  # noqa: E402
+from kg.locations import SOURCES_DIR  # noqa: E402
+from kg.stores import StoreConfig, open_store  # noqa: E402
+
+VERDICTS = ROOT / "tests/data/precision"
+PRACTICE = ROOT / "tests/data/real"
+
+Row = dict[str, object]
+
+
+def rows_of(notes: list[Path]) -> list[Row]:
+    """Every fact of a fresh graph of these notes, with its first quoted evidence."""
+    with tempfile.TemporaryDirectory() as tmp:
+        config = StoreConfig(kind="memory", directory=Path(tmp))
+        run_ingest(notes, config)
+        store = open_store(config)
+        ents, got = entities(store), facts(store)
+        store.close()
+    out = []
+    for f in got:
+        ev = f.evidence[0]
+        obj = ents[f.object].label if f.object_is_entity else f.object
+        out.append(
+            {
+                "subject": ents[f.subject].label,
+                "predicate": f.predicate,
+                "object": obj,
+                "evidence": ev["text"],
+                "source": f"{ev['source']}:{ev['line']}",
+            }
+        )
+    return out
+
+
+def key(row: Row) -> tuple[str, str, str, str]:
+    return str(row["subject"]), str(row["predicate"]), str(row["object"]), str(row["evidence"])
+
+
+def draw(name: str, rows: list[Row], n: int, seed: int) -> tuple[int, int, int]:
+    """Draw n facts; add the unjudged ones to the set's file; return (true, judged, drawn)."""
+    path = VERDICTS / f"{name}.json"
+    kept: list[Row] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    verdicts = {key(r): r.get("verdict") for r in kept}
+    sample = random.Random(seed).sample(rows, min(n, len(rows)))
+    for row in sample:
+        if key(row) not in verdicts:
+            kept.append({**row, "verdict": None})
+            verdicts[key(row)] = None
+    path.write_text(json.dumps(kept, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    judged = [verdicts[key(r)] for r in sample if verdicts[key(r)] is not None]
+    return sum(1 for v in judged if v), len(judged), len(sample)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    practice = sorted(p for p in PRACTICE.iterdir() if p.suffix in (".md", ".txt") and p.stem != "SOURCES")
+    sets = {
+        "corpus": rows_of([SOURCES_DIR]),
+        "practice": [r for note in practice for r in rows_of([note])],
+    }
+    for name, rows in sets.items():
+        true, judged, drawn = draw(name, rows, args.n, args.seed)
+        share = f"{true / judged:.3f}" if judged else "n/a"
+        print(f"{name:10} precision {share} ({true}/{judged} judged of {drawn} drawn, {len(rows)} facts)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The words ingest reads as structure (data/vocabulary.toml): vendor prefixes and category parents."""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from kg.locations import DATA_DIR
+
+VOCABULARY_FILE = DATA_DIR / "vocabulary.toml"
+SERVICE = "Service"  # the type of a vendor-prefixed name found in the notes (the ontology's kg:Service)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    vendors: tuple[tuple[str, ...], ...]  # one group of interchangeable prefixes per vendor
+    categories: tuple[tuple[str, re.Pattern[str]], ...]  # (relation, phrases as one whole-word pattern)
+    aspects: tuple[tuple[str, re.Pattern[str]], ...]  # a comparison row's aspect -> relation
+    defining: re.Pattern[str]  # a table column that defines its row's term ("Definition", "Description")
+    aspect_header: re.Pattern[str]  # the first header cell of a comparison table ("Aspect", "Feature")
+    generic: frozenset[str]  # words that make no name ("functions", "services", "overview")
+    category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
+
+    def aspect(self, text: str) -> str | None:
+        """The relation a table row's aspect names ('Type' -> is_a, 'Maximum retention' -> has_limit)."""
+        return next((name for name, pattern in self.aspects if pattern.search(text)), None)
+
+    def aspect_column(self, column: str) -> bool:
+        """A comparison table's first header cell ('Aspect', 'Feature', or none)."""
+        return not column.strip() or bool(self.aspect_header.search(column))
+
+    def defines(self, column: str) -> bool:
+        return bool(self.defining.search(column))
+
+    def category(self, text: str) -> str | None:
+        """The relation a category parent ('Use cases:', 'Key features') gives the statements under it."""
+        return next((name for name, pattern in self.categories if pattern.search(text)), None)
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """Every vendor prefix, longest first ("Microsoft Azure" before "Azure")."""
+        return tuple(sorted((p for group in self.vendors for p in group), key=len, reverse=True))
+
+    def vendor_of(self, name: str) -> tuple[str, str]:
+        """'Amazon S3' -> ('Amazon', 'S3'); a name without a vendor prefix -> ('', name)."""
+        for prefix in self.prefixes:
+            if name.startswith(prefix + " ") and len(name) > len(prefix) + 1:
+                return prefix, name[len(prefix) + 1 :]
+        return "", name
+
+    def same_vendor(self, a: str, b: str) -> bool:
+        """Do two names carry prefixes of one vendor (or both none)?"""
+        pa, pb = self.vendor_of(a)[0], self.vendor_of(b)[0]
+        return pa == pb or any(pa in g and pb in g for g in self.vendors)
+
+    def variants(self, name: str) -> list[str]:
+        """'AWS Lambda' -> ['AWS Lambda', 'Lambda', 'Amazon Lambda']: the forms people drop or swap."""
+        prefix, core = self.vendor_of(name)
+        if not prefix:
+            return [name]
+        group = next(g for g in self.vendors if prefix in g)
+        return [name, core, *(f"{p} {core}" for p in group if p != prefix)]
+
+    def prefix_pattern(self) -> str:
+        """A regular expression alternative of every prefix (for finding 'Azure Arc' in text)."""
+        return "|".join(re.escape(p) for p in self.prefixes)
+
+
+def _phrases(words: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    with open(VOCABULARY_FILE, "rb") as fh:
+        data = tomllib.load(fh)
+    vendors = tuple(tuple(group) for group in data["vendors"]["groups"])
+    categories = tuple((name, _phrases(words)) for name, words in data["categories"].items())
+    aspects = tuple((name, _phrases(words)) for name, words in data["aspects"].items())
+    defining = _phrases(data["columns"]["defining"])
+    aspect_header = _phrases(data["columns"]["aspect"])
+    words = data["words"]
+    return Vocabulary(
+        vendors, categories, aspects, defining, aspect_header, frozenset(words["generic"]), frozenset(words["category"])
+    )
