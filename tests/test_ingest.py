@@ -188,9 +188,10 @@ SELECT ?text ?kind ?section ?about WHERE {
 
 
 def test_every_statement_is_a_passage(tmp_path):
-    note = tmp_path / "note.md"
+    (tmp_path / "notes").mkdir()  # a folder's files are named relative to it: the source is "note.md"
+    note = tmp_path / "notes" / "note.md"
     note.write_text("# Notes\n## AWS Lambda\n- Runs code without servers\n\n| a | b |\n| --- | --- |\n| x | y |\n")
-    run_ingest([note], memory(tmp_path / "graph"))
+    run_ingest([tmp_path / "notes"], memory(tmp_path / "graph"))
     rows = {(str(r[0]), str(r[1]), str(r[2])): r[3] for r in read_dataset(tmp_path / "graph").query(PASSAGE_ROWS)}
     assert ("## AWS Lambda", "heading", "Notes") in rows  # verbatim, as the evidence quotes it
     assert ("Runs code without servers", "item", "Notes > AWS Lambda") in rows
