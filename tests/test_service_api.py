@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from graphs import memory, named_graphs, read_dataset
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
 from werkzeug.test import TestResponse
@@ -21,11 +21,12 @@ from kg.errors import GraphUnavailable
 from kg.namespaces import ENT
 from kg.snapshot import snapshot_of
 from kg.stores import open_store
-from service import create_app
+from service import create_app, sparql
 from service.qa import QA
 from service.settings import resolve
-from service.sparql import SD
 from service.state import State, state
+
+SD = Namespace(sparql.SD)
 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 ROW_CAP = 50
@@ -360,7 +361,7 @@ def test_ask_and_graph_queries_negotiate_their_own_formats(client: FlaskClient, 
     ask = client.get("/sparql", query_string={"query": "ASK { ?s a kg:Evidence }"})
     assert ask.get_json() == {"head": {}, "boolean": True}
     no = client.get("/sparql", query_string={"query": "ASK { ?s a kg:Nothing }"}, headers={"Accept": "text/csv"})
-    assert no.get_data(as_text=True).splitlines() == ["_askResult", "false"]
+    assert no.get_data(as_text=True) == "false"  # Oxigraph's CSV for a boolean
     construct = f"CONSTRUCT {{ <{ENT[LAMBDA]}> ?p ?o }} WHERE {{ <{ENT[LAMBDA]}> ?p ?o }}"
     expected = set(read_dataset(corpus_graph).triples((URIRef(ENT[LAMBDA]), None, None)))
     for accept, fmt in [("text/turtle", "turtle"), ("application/n-triples", "nt"),
