@@ -58,6 +58,7 @@ REMOTE_ACCEPT = {  # what a SPARQL server is asked for
     "ASK": "application/sparql-results+json",
     "GRAPH": "application/n-triples, text/turtle;q=0.9",
 }
+SERVER_REFUSAL = re.compile(r"refused the \w+(?: \(\d+\))?: (.*)", re.DOTALL)  # kg.stores's words
 SAFE_EVALUATION_ERRORS = re.compile(r"The custom function <[^<>\s]*> is not supported")  # Oxigraph's own words
 
 
@@ -200,7 +201,7 @@ def _evaluate(store: Store, query_text: str, kind: str, base_iri: str | None, ti
         except BadQuery as exc:
             raise BadQuery(f"the SPARQL server refused the query{_server_detail(exc.message)}") from None
         except KGError:
-            raise GraphUnavailable("the SPARQL server did not answer") from None
+            raise GraphUnavailable("the SPARQL server failed to answer the query") from None
         if kind in GRAPH_KINDS:
             rdf = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
             return (quad.triple for quad in ox.parse(body, rdf))
@@ -211,9 +212,10 @@ def _evaluate(store: Store, query_text: str, kind: str, base_iri: str | None, ti
 
 def _server_detail(message: str) -> str:
     """The server's own words from a refusal, without the server's address: ': <words>', or nothing."""
-    _, found, detail = message.partition("): ")
-    detail = " ".join(detail.split())[:300]
-    return f": {detail}" if found and detail else ""
+    found = SERVER_REFUSAL.search(message)
+    said = found.group(1).rpartition("Response:")[2] if found else ""  # SPARQLWrapper's preamble, if any
+    detail = " ".join(said.split())[:300]
+    return f": {detail}" if detail else ""
 
 
 @contextmanager

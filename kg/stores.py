@@ -391,7 +391,7 @@ class RemoteStore(Store):
     def query_bytes(self, text: str, accept: str, timeout_s: float | None = None) -> tuple[bytes, str]:
         """The server's answer to a query (the project's prefixes predeclared) as it came, asked for in the
         media types `accept` names, and the media type it came in."""
-        response = self._response(PROLOGUE + text, JSON, timeout_s, accept)
+        response = self._response(PROLOGUE + text, JSON if "json" in accept else N3, timeout_s, accept)
         media_type = (response.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
         return response.read(), media_type
 
