@@ -128,9 +128,13 @@ class IsolatedPool(Generic[Req, Resp]):
         except BaseException:
             self._children.discard(child)
             raise
-        if frame[:1] in (_HEAD, _WHOLE):
-            return cast(Resp, self._stream(child, frame, deadline, late))
-        outcome, value = _message(frame)
+        try:
+            if frame[:1] in (_HEAD, _WHOLE):
+                return cast(Resp, self._stream(child, frame, deadline, late))
+            outcome, value = _message(frame)
+        except KGError:
+            self._children.discard(child)
+            raise
         if outcome == "error" and isinstance(value, QueryTooLarge):
             self._children.discard(child)  # its heap may be fragmented: a fresh child next time
         else:
@@ -141,7 +145,10 @@ class IsolatedPool(Generic[Req, Resp]):
 
     def _stream(self, child: "_Child", frame: bytes, deadline: float, late: str) -> Stream:
         end = 1 + _HEAD_LENGTH + int.from_bytes(frame[1 : 1 + _HEAD_LENGTH], "big")
-        head = pickle.loads(frame[1 + _HEAD_LENGTH : end])
+        try:
+            head = pickle.loads(frame[1 + _HEAD_LENGTH : end])
+        except Exception as exc:
+            raise KGError(f"the query process sent a head that cannot be read: {type(exc).__name__}") from None
         if frame[:1] == _WHOLE:
             self._children.release(child)
             return Stream(head, (frame[end:],))
