@@ -15,10 +15,10 @@ written again, still by Oxigraph.
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
@@ -93,8 +93,10 @@ def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if textual else media_type
 
 
-def negotiate(accept: str | None, formats: Sequence[Format]) -> Format:
-    """The format the Accept header rates highest (ties go to the earlier format); NotAcceptable if none."""
+@lru_cache(maxsize=256)
+def negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format:
+    """The format the Accept header rates highest (ties go to the earlier format); NotAcceptable if none.
+    Remembered: clients send few distinct Accept headers."""
     ranges = _accept_ranges(accept or "*/*")
     best, best_q = None, 0.0
     for fmt in formats:
