@@ -254,6 +254,8 @@ class _CappedLines:
         if self.truncated:  # the serialiser may try its buffer again while it unwinds
             raise _CapReached
         data = bytes(data)
+        if not data:
+            return 0
         lines = data.count(b"\n")
         if lines < self.lines_left or (lines == self.lines_left and data.endswith(b"\n")):
             self.lines_left -= lines

@@ -24,6 +24,7 @@ from kg.errors import GraphUnavailable
 from kg.namespaces import ENT
 from kg.pool import CHUNK_BYTES
 from kg.snapshot import snapshot_of
+from kg.sparql import _capped_tsv
 from kg.stores import PREFIX_IRIS, LocalStore, open_store
 from service import create_app, sparql
 from service.qa import QA
@@ -588,3 +589,24 @@ def wait_for(check: Any, seconds: float = 5.0) -> bool:
             return False
         time.sleep(0.02)
     return True
+
+
+@pytest.mark.parametrize(
+    ("rows", "cap", "kept", "truncated"),
+    [
+        (0, 3, 0, False),
+        (2, 3, 2, False),
+        (3, 3, 3, False),
+        (4, 3, 3, True),
+        (500, 3, 3, True),
+        (5000, 4000, 4000, True),
+    ],
+)
+def test_the_row_cap_counts_oxigraph_s_tsv_lines(rows: int, cap: int, kept: int, truncated: bool) -> None:
+    store = ox.Store()
+    store.extend(
+        ox.Quad(ox.NamedNode(f"urn:s{n}"), ox.NamedNode("urn:p"), ox.Literal(f"a\nb\t{n}")) for n in range(rows)
+    )
+    tsv, counted, cut = _capped_tsv(store.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), cap)
+    assert (counted, cut) == (kept, truncated)
+    assert b"".join(tsv).count(b"\n") == kept + 1 and b"".join(tsv).endswith(b"\n")
