@@ -3,11 +3,14 @@
 import csv
 import io
 import json
+import os
 import threading
 import time
+import urllib.error
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
 import pyoxigraph as ox
@@ -15,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from graphs import memory, named_graphs, read_dataset
+from live_server import OPENER, serving
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
@@ -610,3 +614,34 @@ def test_the_row_cap_counts_oxigraph_s_tsv_lines(rows: int, cap: int, kept: int,
     tsv, counted, cut = _capped_tsv(store.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), cap)
     assert (counted, cut) == (kept, truncated)
     assert b"".join(tsv).count(b"\n") == kept + 1 and b"".join(tsv).endswith(b"\n")
+
+
+def test_a_saturated_pool_leaves_a_real_server_answering_healthz(corpus_graph: Path, tmp_path: Path) -> None:
+    """gunicorn (2 workers x 4 threads), one query process per worker: slow queries beyond one running and one
+    waiting per worker are refused at once, so threads stay free and /healthz answers while they run."""
+    env = {**os.environ, "KGQA_QUERY_PROCESSES": "1", "KGQA_QUERY_TIMEOUT": "4"}
+    slow = urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    outcomes: list[tuple[int, str | None, float]] = []
+
+    def query(url: str) -> None:
+        started = time.monotonic()
+        try:
+            with OPENER.open(f"{url}/sparql?{slow}", timeout=30) as response:
+                outcomes.append((response.status, None, time.monotonic() - started))
+        except urllib.error.HTTPError as error:
+            outcomes.append((error.code, error.headers.get("Retry-After"), time.monotonic() - started))
+
+    with serving(corpus_graph, tmp_path, env) as url:
+        threads = [threading.Thread(target=query, args=(url,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        with OPENER.open(f"{url}/healthz", timeout=30) as response:
+            assert response.status == 200
+        healthz_s = time.monotonic() - started
+        for thread in threads:
+            thread.join(30)
+    assert healthz_s < 2  # the queries run for 4 s
+    assert len(outcomes) == 8 and all(status == 503 and retry == "4" for status, retry, _ in outcomes)
+    assert any(seconds < 2 for *_, seconds in outcomes)  # refused at once, not after a time limit
