@@ -6,6 +6,12 @@ the sandbox of kg.sandbox (address-space limit, no sockets but Unix ones, audit 
 after request over its pipe. The parent kills a child that overruns its time, died or ran out of memory, and
 forks a replacement when next needed.
 
+Messages over the pipe are framed bytes: a tag byte, then a pickled value or raw body bytes. A handler may
+return `Streamed(head, produce)`: the child sends the small head, then the bytes `produce` writes, in chunks,
+and the parent's `call` returns a `Stream` whose chunks are read as they are consumed, so no answer is held
+whole in the parent or pickled. One deadline covers the whole call: waiting for a free child, the answer and
+every chunk of its body. When every child is busy and as many calls already wait, a call is refused at once.
+
 The pool belongs to the process that made its children: after a fork (gunicorn forks its workers after the
 app is built) the new process forgets the parent's children and forks its own. Children never outlive the
 pool's process: the pool is closed when it is collected or at exit, an idle child exits when its pipe closes,
@@ -28,6 +34,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -48,35 +55,84 @@ _PARENT_GONE = signal.SIGUSR2  # what the kernel sends a busy child when its par
 _MAX_POLL_MS = 2**31 - 1
 
 
+# Frames (the first byte of each message): a pickled Message, a streamed answer's head with its first body
+# bytes (H: the whole body), a further chunk, the last chunk, or a pickled KGError raised mid-stream.
+_VALUE, _HEAD, _WHOLE, _CHUNK, _LAST, _FAILED = b"v", b"h", b"H", b"c", b"e", b"x"
+_HEAD_LENGTH = 4  # bytes of the pickled head's length, after the tag of a head frame
+CHUNK_BYTES = 256 * 1024  # a streamed body is sent in chunks of about this size
+
+
 def _died() -> KGError:
     return KGError("the query process died before it answered")
+
+
+class PoolBusy(QueryTimeout):
+    """Every query process is busy and as many calls already wait for one."""
+
+    code = "busy"
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """What a handler returns to stream its answer: a small picklable head, then whatever `produce` writes
+    (a `write(bytes)` callable is passed to it). KGErrors that `produce` raises before about CHUNK_BYTES are
+    written still reach the caller as errors."""
+
+    head: Any
+    produce: Callable[[Callable[[bytes], object]], None]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A streamed answer in the parent: its head and its body's chunks: a tuple when the body came whole
+    with the head, else read from the child as they are consumed, within the call's deadline. Consume or
+    close `chunks`: the child stays busy until then."""
+
+    head: Any
+    chunks: "tuple[bytes] | _Body"
 
 
 class IsolatedPool(Generic[Req, Resp]):
     """Up to `size` sandboxed children, each running the handler that `setup()` returned in it.
 
-    `call` is thread-safe: each call takes an idle child (forking one while fewer than `size` live), waiting
-    at most `timeout_s` for one to come free, then waits at most `timeout_s` for the answer.
+    `call` is thread-safe: each call takes an idle child (forking one while fewer than `size` live) and gets
+    its answer, all within one time limit; while every child is busy, calls wait for one in turn, and if
+    `max_waiting` calls already wait, a further call is refused at once with PoolBusy.
     """
 
     def __init__(
-        self, setup: Callable[[], Callable[[Req], Resp]], *, size: int, memory_bytes: int | None = None
+        self,
+        setup: Callable[[], Callable[[Req], Resp]],
+        *,
+        size: int,
+        memory_bytes: int | None = None,
+        max_waiting: int | None = None,
     ) -> None:
         if size < 1:
             raise ValueError("an IsolatedPool needs a size of at least 1")
         self._setup = setup
         self._memory_bytes = memory_bytes
-        self._children = _Children(size)
+        self._children = _Children(size, max_waiting)
         self._finalizer = weakref.finalize(self, self._children.stop)  # also at exit
 
     def call(self, request: Req, *, timeout_s: float) -> Resp:
-        """The handler's answer to `request` from a child, or the KGError it raised there. QueryTimeout when
-        no child comes free or the answer does not come within `timeout_s`; the child is then killed."""
+        """The handler's answer to `request` from a child (a `Stream` if the handler returned `Streamed`), or
+        the KGError it raised there. QueryTimeout when no child comes free, or the answer (with every chunk
+        of a streamed body) does not come, within `timeout_s` of the call; the child is then killed."""
+        deadline = time.monotonic() + timeout_s
         payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
-        child = self._take(timeout_s)
+        child = self._take(deadline, timeout_s)
+        late = f"the query ran longer than {timeout_s:g} s and was stopped"
         try:
-            outcome, value = child.ask(payload, timeout_s)
+            frame = child.ask(payload, deadline, late)
         except BaseException:
+            self._children.discard(child)
+            raise
+        try:
+            if frame[:1] in (_HEAD, _WHOLE):
+                return cast(Resp, self._stream(child, frame, deadline, late))
+            outcome, value = _message(frame)
+        except KGError:
             self._children.discard(child)
             raise
         if outcome == "error" and isinstance(value, QueryTooLarge):
@@ -87,6 +143,17 @@ class IsolatedPool(Generic[Req, Resp]):
             raise value
         return cast(Resp, value)
 
+    def _stream(self, child: "_Child", frame: bytes, deadline: float, late: str) -> Stream:
+        end = 1 + _HEAD_LENGTH + int.from_bytes(frame[1 : 1 + _HEAD_LENGTH], "big")
+        try:
+            head = pickle.loads(frame[1 + _HEAD_LENGTH : end])
+        except Exception as exc:
+            raise KGError(f"the query process sent a head that cannot be read: {type(exc).__name__}") from None
+        if frame[:1] == _WHOLE:
+            self._children.release(child)
+            return Stream(head, (frame[end:],))
+        return Stream(head, _Body(self._children, child, frame[end:], deadline, late))
+
     def close(self) -> None:
         """Kill and reap every child; later calls raise KGError."""
         self._finalizer()
@@ -96,19 +163,18 @@ class IsolatedPool(Generic[Req, Resp]):
         """The process ids of this process's live children (idle, busy or starting)."""
         return self._children.pids()
 
-    def _take(self, timeout_s: float) -> "_Child":
-        """An idle child that is still alive, or a new one."""
+    def _take(self, deadline: float, timeout_s: float) -> "_Child":
+        """An idle child that is still alive, or a new one, by `deadline`."""
         self._children.ensure_own()
-        deadline = time.monotonic() + timeout_s
         while True:
             child = self._children.acquire(deadline, timeout_s)
             if child is None:
-                return self._spawn(timeout_s)
+                return self._spawn(deadline, timeout_s)
             if not child.stale():
                 return child
             self._children.discard(child)  # it died while idle: nobody's query is lost
 
-    def _spawn(self, timeout_s: float) -> "_Child":
+    def _spawn(self, deadline: float, timeout_s: float) -> "_Child":
         """Fork a child into the slot `acquire` reserved and wait for its setup; KGError if that fails."""
         try:
             child = _Child.start(self._setup, self._memory_bytes)
@@ -119,7 +185,8 @@ class IsolatedPool(Generic[Req, Resp]):
             raise
         self._children.started(child)
         try:
-            outcome, value = child.answer(timeout_s, f"the query process did not start within {timeout_s:g} s")
+            frame = child.answer(deadline, f"the query process did not start within {timeout_s:g} s")
+            outcome, value = _message(frame)
         except BaseException:
             self._children.discard(child)
             raise
@@ -127,6 +194,51 @@ class IsolatedPool(Generic[Req, Resp]):
             self._children.discard(child)
             raise value
         return child
+
+
+class _Body:
+    """A streamed body's chunks as the child sends them: the child is released after the last one, and
+    killed if the body runs late, fails, or is closed or dropped before its end."""
+
+    def __init__(self, children: "_Children", child: "_Child", first: bytes, deadline: float, late: str) -> None:
+        self._children, self._child = children, child
+        self._next: bytes | None = first
+        self._deadline, self._late = deadline, late
+        self._open = True
+
+    def __iter__(self) -> "_Body":
+        return self
+
+    def __next__(self) -> bytes:
+        if self._next is not None:
+            chunk, self._next = self._next, None
+            return chunk
+        if not self._open:
+            raise StopIteration
+        try:
+            frame = self._child.answer(self._deadline, self._late)
+        except BaseException:
+            self.close()
+            raise
+        tag = frame[:1]
+        if tag == _LAST:
+            self._open = False
+            self._children.release(self._child)
+            return frame[1:]
+        if tag == _CHUNK:
+            return frame[1:]
+        self.close()
+        raise _message(frame)[1] if tag == _FAILED else _died()
+
+    def close(self) -> None:
+        """Stop reading: a child still sending is killed and replaced."""
+        if self._open:
+            self._open = False
+            self._next = None
+            self._children.discard(self._child)
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class _Waiter:
@@ -147,8 +259,9 @@ class _Children:
     """One pool's children in this process; all its fields are guarded by `lock`. Waiters are served first
     come, first served, so a busy caller cannot starve another."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_waiting: int | None) -> None:
         self.size = size
+        self.max_waiting = max_waiting
         self.closed = False
         self._reset()
         _ALL.add(self)
@@ -173,7 +286,8 @@ class _Children:
         self._reset()
 
     def acquire(self, deadline: float, timeout_s: float) -> "_Child | None":
-        """An idle child, or None with a slot reserved to fork one into; QueryTimeout at `deadline`."""
+        """An idle child, or None with a slot reserved to fork one into; PoolBusy at once if `max_waiting`
+        calls already wait, QueryTimeout at `deadline`."""
         with self.lock:
             self._check_open()
             if self.idle:
@@ -181,6 +295,8 @@ class _Children:
             if len(self.live) + self.starting < self.size:
                 self.starting += 1
                 return None
+            if self.max_waiting is not None and len(self.waiters) >= self.max_waiting:
+                raise PoolBusy("every query process is busy: try again shortly")
             waiter = _Waiter()
             self.waiters.append(waiter)
         waiter.event.wait(max(0.0, deadline - time.monotonic()))
@@ -293,31 +409,26 @@ class _Child:
             child_end.close()
         return cls(process, parent_end)
 
-    def ask(self, payload: bytes, timeout_s: float) -> Message:
-        """Send a pickled request and wait for the answer."""
+    def ask(self, payload: bytes, deadline: float, late: str) -> bytes:
+        """Send a pickled request and wait for the first frame of the answer."""
         try:
             self.conn.send_bytes(payload)
         except OSError:
             raise _died() from None
-        return self.answer(timeout_s, f"the query ran longer than {timeout_s:g} s and was stopped")
+        return self.answer(deadline, late)
 
-    def answer(self, timeout_s: float, late: str) -> Message:
-        """The child's next message; QueryTimeout(late) if it has sent none within `timeout_s`."""
-        ready = {fd for fd, _ in self._poller.poll(min(_MAX_POLL_MS, max(0, math.ceil(timeout_s * 1000))))}
+    def answer(self, deadline: float, late: str) -> bytes:
+        """The child's next frame; QueryTimeout(late) if it has sent none by `deadline`."""
+        wait_ms = min(_MAX_POLL_MS, max(0, math.ceil((deadline - time.monotonic()) * 1000)))
+        ready = {fd for fd, _ in self._poller.poll(wait_ms)}
         if not ready:
             raise QueryTimeout(late)
         if self._fd not in ready:
             raise _died()
         try:
-            payload = self.conn.recv_bytes()
+            return self.conn.recv_bytes()
         except (EOFError, OSError):
             raise _died() from None
-        try:
-            return cast(Message, pickle.loads(payload))
-        except Exception as exc:  # e.g. an exception class whose __init__ cannot be called again
-            raise KGError(
-                f"the query process sent an answer that cannot be read: {type(exc).__name__}: {exc}"
-            ) from None
 
     def stale(self) -> bool:
         """An idle child has nothing to say: anything readable means it died (EOF)."""
@@ -340,6 +451,15 @@ class _Child:
         children = getattr(multiprocessing.process, "_children", None)  # or its atexit would kill the child
         if isinstance(children, set):
             children.discard(self.process)
+
+
+def _message(frame: bytes) -> Message:
+    """The pickled Message of a value frame, or the KGError of a failed stream, as ("error", KGError)."""
+    try:
+        value = pickle.loads(frame[1:])
+    except Exception as exc:  # e.g. an exception class whose __init__ cannot be called again
+        raise KGError(f"the query process sent an answer that cannot be read: {type(exc).__name__}: {exc}") from None
+    return ("error", value) if frame[:1] == _FAILED else cast(Message, value)
 
 
 # ---------------------------------------------------------------------------------------------- the child
@@ -384,7 +504,11 @@ def _serve(
             payload = conn.recv_bytes()
         except (EOFError, OSError):  # the parent closed the pool or is gone
             return
-        if not _send(conn, outcome(partial(_handle, handler, payload))):
+        message = outcome(partial(_handle, handler, payload))
+        if message[0] == "ok" and isinstance(message[1], Streamed):
+            if not _send_stream(conn, message[1]):
+                return
+        elif not _send(conn, message):
             return
 
 
@@ -415,11 +539,66 @@ def _send(conn: Connection, message: Message) -> bool:
     except Exception as exc:
         error = KGError(f"the query process cannot send its answer: {type(exc).__name__}: {exc}")
         payload = pickle.dumps(("error", error))
+    return _send_frame(conn, _VALUE + payload)
+
+
+def _send_frame(conn: Connection, frame: bytes | bytearray) -> bool:
     try:
-        conn.send_bytes(payload)
+        conn.send_bytes(frame)
     except OSError:
         return False
     return True
+
+
+class _FrameWriter:
+    """Writes a streamed body to the parent: the head with the first chunk, then chunks, then the last."""
+
+    def __init__(self, conn: Connection, head: Any) -> None:
+        self.conn = conn
+        pickled = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+        self.head: bytes | None = len(pickled).to_bytes(_HEAD_LENGTH, "big") + pickled
+        self.buffer = bytearray()
+        self.gone = False  # the parent closed the pipe
+
+    @property
+    def started(self) -> bool:
+        return self.head is None
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK_BYTES:
+            self.flush(last=False)
+        return len(data)
+
+    def flush(self, *, last: bool) -> None:
+        if self.head is not None:
+            frame = (_WHOLE if last else _HEAD) + self.head + self.buffer
+            self.head = None
+        else:
+            frame = (_LAST if last else _CHUNK) + self.buffer
+        self.buffer = bytearray()
+        if not _send_frame(self.conn, frame):
+            self.gone = True
+            raise BrokenPipeError("the parent stopped reading")
+
+
+def _send_stream(conn: Connection, streamed: Streamed) -> bool:
+    """Send a streamed answer; an error raised before the first frame went is sent as a plain error, after
+    it as a failed-stream frame. False if the parent is gone."""
+    writer = _FrameWriter(conn, streamed.head)
+    message = outcome(partial(_produce, streamed, writer))
+    if writer.gone:
+        return False
+    if message[0] == "error" and not writer.started:
+        return _send(conn, message)
+    if message[0] == "error":
+        return _send_frame(conn, _FAILED + pickle.dumps(message[1], protocol=pickle.HIGHEST_PROTOCOL))
+    return True
+
+
+def _produce(streamed: Streamed, writer: _FrameWriter) -> None:
+    streamed.produce(writer.write)
+    writer.flush(last=True)
 
 
 def _drop_inherited_sockets(keep: int) -> None:

@@ -1,67 +1,87 @@
 """User SPARQL with a hard time limit, in sandboxed processes that can neither fetch, read files nor spawn.
 
 Oxigraph has no query timeout, so on the local stores every query runs in a pre-forked child (kg.pool; the
-graph is shared copy-on-write). The child screens the query (kg.safety), evaluates it, caps SELECT rows and
-serialises the result in the format the Accept header prefers; the parent waits on a pipe and kills the child
-when the time is up. An audit hook in the child refuses file, network and process events, and an
-address-space limit stops runaway memory (kg.sandbox). Queries for a SPARQL server are screened the same way,
-then forwarded.
+graph is shared copy-on-write). The child screens the query (kg.safety), evaluates it, and writes the result
+with Oxigraph's own serialisers in the format the Accept header prefers; the parent streams the body as the
+child sends it, and kills the child when the time is up. An audit hook in the child refuses file, network and
+process events, and an address-space limit stops runaway memory (kg.sandbox). Queries for a SPARQL server are
+screened the same way, then forwarded; the server's answer is read and rewritten by the same serialisers.
+
+A SELECT stops after the row cap, and whether it was cut must be known before the first byte is sent: its
+solutions are first written as TSV (one line per solution, so the cap is counted on the lines as Oxigraph
+writes them, and evaluation stops at the first line past it), then, for the other formats, read back and
+written again, still by Oxigraph.
 """
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
-from itertools import islice
-from typing import Any, TypeVar
+from functools import lru_cache, partial
+from typing import IO, Any, cast
 
-from rdflib import Literal, Variable, plugin
-from rdflib.namespace import XSD
-from rdflib.query import Result, ResultSerializer
-from rdflib.serializer import Serializer
+import pyoxigraph as ox
 
-from kg.errors import NotAcceptable
-from kg.namespaces import PREFIXES
-from kg.pool import IsolatedPool
+from kg.errors import BadQuery, GraphUnavailable, KGError, NotAcceptable, QueryTimeout
+from kg.pool import IsolatedPool, Stream, Streamed
 from kg.safety import screen
-from kg.stores import LocalStore, RemoteStore, Store, engine_error, from_json_term, to_rdflib
+from kg.stores import PREFIX_IRIS, LocalStore, RemoteStore, Store, engine_error
 
-T = TypeVar("T")
+Write = Callable[[bytes], object]
 
 
 @dataclass(frozen=True)
 class Format:
     media_type: str
-    name: str  # the rdflib serializer, or "tsv"
+    results: ox.QueryResultsFormat | None = None  # SELECT and ASK
+    rdf: ox.RdfFormat | None = None  # CONSTRUCT and DESCRIBE
 
 
 RESULT_FORMATS = (  # SELECT and ASK; the first is the default
-    Format("application/sparql-results+json", "json"),
-    Format("application/sparql-results+xml", "xml"),
-    Format("text/csv", "csv"),
-    Format("text/tab-separated-values", "tsv"),
-    Format("application/json", "json"),
-    Format("application/xml", "xml"),
+    Format("application/sparql-results+json", results=ox.QueryResultsFormat.JSON),
+    Format("application/sparql-results+xml", results=ox.QueryResultsFormat.XML),
+    Format("text/csv", results=ox.QueryResultsFormat.CSV),
+    Format("text/tab-separated-values", results=ox.QueryResultsFormat.TSV),
+    Format("application/json", results=ox.QueryResultsFormat.JSON),
+    Format("application/xml", results=ox.QueryResultsFormat.XML),
 )
 GRAPH_FORMATS = (  # CONSTRUCT and DESCRIBE
-    Format("text/turtle", "turtle"),
-    Format("application/n-triples", "nt"),
-    Format("application/ld+json", "json-ld"),
-    Format("application/rdf+xml", "xml"),
+    Format("text/turtle", rdf=ox.RdfFormat.TURTLE),
+    Format("application/n-triples", rdf=ox.RdfFormat.N_TRIPLES),
+    Format("application/ld+json", rdf=ox.RdfFormat.JSON_LD),
+    Format("application/rdf+xml", rdf=ox.RdfFormat.RDF_XML),
 )
 GRAPH_KINDS = ("CONSTRUCT", "DESCRIBE")
+REMOTE_ACCEPT = {  # what a SPARQL server is asked for
+    "SELECT": "application/sparql-results+json",
+    "ASK": "application/sparql-results+json",
+    "GRAPH": "application/n-triples, text/turtle;q=0.9",
+}
+
+
+@dataclass(frozen=True)
+class ResultHead:
+    """What is known of a result before its body is sent."""
+
+    kind: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    media_type: str
+    rows: int | None = None  # SELECT: rows in the body
+    truncated: bool = False  # SELECT: more rows matched than the row cap
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    kind: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
-    media_type: str
-    body: bytes
-    rows: int | None = None  # SELECT: rows in the body
-    truncated: bool = False  # SELECT: more rows matched than the row cap
+    head: ResultHead
+    body: Iterable[bytes]  # the serialised result: a tuple when whole, else chunks as they come; consume or close
 
     @property
     def content_type(self) -> str:
-        return content_type(self.media_type)
+        return content_type(self.head.media_type)
+
+    def close(self) -> None:
+        close = getattr(self.body, "close", None)
+        if close is not None:
+            close()
 
 
 def content_type(media_type: str) -> str:
@@ -70,8 +90,10 @@ def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if textual else media_type
 
 
-def negotiate(accept: str | None, formats: Sequence[Format]) -> Format:
-    """The format the Accept header rates highest (ties go to the earlier format); NotAcceptable if none."""
+@lru_cache(maxsize=256)
+def negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format:
+    """The format the Accept header rates highest (ties go to the earlier format); NotAcceptable if none.
+    Remembered: clients send few distinct Accept headers."""
     ranges = _accept_ranges(accept or "*/*")
     best, best_q = None, 0.0
     for fmt in formats:
@@ -112,20 +134,17 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
     return q
 
 
-UserQuery = tuple[str, str | None, int]  # query text, Accept header, row cap
-QueryPool = IsolatedPool[UserQuery, QueryResult]
+UserQuery = tuple[str, str | None, int, str | None]  # query text, Accept header, row cap, base IRI
+QueryPool = IsolatedPool[UserQuery, Any]  # the handler's Streamed arrives as a Stream
 
 
 def query_pool(store: Store, *, size: int, memory_bytes: int | None = None) -> QueryPool | None:
     """The sandboxed processes that answer user queries on a local store; None for a SPARQL server (its
-    queries are forwarded from this process, which may open sockets)."""
+    queries are forwarded from this process, which may open sockets). While all `size` are busy, as many
+    queries more wait for one, within their time limit; any further query is refused at once."""
     if isinstance(store, RemoteStore):
         return None
-    return IsolatedPool(lambda: partial(_answer_request, store), size=size, memory_bytes=memory_bytes)
-
-
-def _answer_request(store: Store, request: UserQuery) -> QueryResult:
-    return _answer(store, *request)
+    return IsolatedPool(lambda: partial(_answer, store), size=size, memory_bytes=memory_bytes, max_waiting=size)
 
 
 def run_user_query(
@@ -136,111 +155,175 @@ def run_user_query(
     timeout_s: float,
     row_cap: int,
     accept: str | None = None,
+    base_iri: str | None = None,
 ) -> QueryResult:
-    """Screen, evaluate and serialise a user's query within `timeout_s` seconds: in a sandboxed process of
-    `pool` on the local stores; on a SPARQL server, forwarded once screened, the server given `timeout_s`."""
+    """Screen, evaluate and serialise a user's query within `timeout_s` seconds (waiting for a free process
+    included, and every chunk of the body): in a sandboxed process of `pool` on the local stores; on a SPARQL
+    server, forwarded once screened, the server given `timeout_s`. Relative IRIs resolve against `base_iri`."""
+    request: UserQuery = (query_text, accept, row_cap, base_iri)
     if pool is None:
-        return _answer(store, query_text, accept, row_cap, timeout_s)
-    return pool.call((query_text, accept, row_cap), timeout_s=timeout_s)
+        streamed = _answer(store, request, timeout_s)
+        chunks: list[bytes] = []
+        with _evaluation_errors():
+            streamed.produce(chunks.append)
+        return QueryResult(streamed.head, tuple(chunks))
+    stream = pool.call(request, timeout_s=timeout_s)
+    assert isinstance(stream, Stream)
+    return QueryResult(stream.head, stream.chunks)
 
 
-def _answer(
-    store: Store, query_text: str, accept: str | None, row_cap: int, timeout_s: float | None = None
-) -> QueryResult:
+def _answer(store: Store, request: UserQuery, timeout_s: float | None = None) -> Streamed:
+    """The head of the query's result and how to write its body: the SELECT evaluated up to the row cap.
+    The engine gets exactly the text the screen read."""
+    query_text, accept, row_cap, base_iri = request
     screened = screen(query_text)
-    kind = screened.kind
+    kind, query_text = screened.kind, screened.text
     fmt = negotiate(accept, GRAPH_FORMATS if kind in GRAPH_KINDS else RESULT_FORMATS)
+    with _evaluation_errors():
+        result = _evaluate(store, query_text, kind, base_iri, timeout_s)
+        if kind == "SELECT":
+            tsv, rows, truncated = _capped_tsv(result, row_cap)
+            return Streamed(ResultHead(kind, fmt.media_type, rows, truncated), partial(_write_solutions, tsv, fmt))
+    if kind == "ASK":
+        return Streamed(ResultHead(kind, fmt.media_type), partial(_write_boolean, result, fmt))
+    return Streamed(ResultHead(kind, fmt.media_type), partial(_write_graph, result, fmt))
+
+
+def _evaluate(store: Store, query_text: str, kind: str, base_iri: str | None, timeout_s: float | None) -> Any:
+    """Oxigraph's result: QuerySolutions, QueryBoolean, or an iterable of Triples. A SPARQL server's answer
+    is read by Oxigraph's parsers into the same."""
+    if isinstance(store, RemoteStore):
+        text = f"BASE <{base_iri}>\n{query_text}" if base_iri else query_text
+        accept = REMOTE_ACCEPT["GRAPH" if kind in GRAPH_KINDS else kind]
+        try:
+            body, media_type = store.query_bytes(text, accept, timeout_s)
+        except QueryTimeout:
+            raise
+        except BadQuery as exc:
+            raise BadQuery(f"the SPARQL server refused the query: {exc.message}") from None  # kg.stores's words
+        except KGError:
+            raise GraphUnavailable("the SPARQL server failed to answer the query") from None
+        if kind in GRAPH_KINDS:
+            rdf = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
+            return (quad.triple for quad in ox.parse(body, rdf))
+        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    assert isinstance(store, LocalStore)
+    return store.ox.query(query_text, prefixes=PREFIX_IRIS, base_iri=base_iri)
+
+
+@contextmanager
+def _evaluation_errors() -> Iterator[None]:
+    """Oxigraph's errors as KGErrors whose messages name no file, address or system error."""
     try:
-        result = evaluate(store, screened.text, kind, row_cap, timeout_s)
+        yield
     except MemoryError:
         raise
-    except Exception as exc:  # a query the store cannot run; its text may name files or addresses
+    except Exception as exc:  # Oxigraph's texts may name files, addresses and OS errors
         raise engine_error(exc) from None
-    if kind != "SELECT":
-        return QueryResult(kind, fmt.media_type, _serialise(result, fmt))
-    rows = len(result.bindings)
-    shown = min(rows, row_cap)
-    result.bindings = result.bindings[:row_cap]
-    return QueryResult(kind, fmt.media_type, _serialise(result, fmt), shown, rows > row_cap)
 
 
-def evaluate(store: Store, query_text: str, kind: str, row_cap: int, timeout_s: float | None = None) -> Result:
-    """The query's result as an rdflib Result; a SELECT stops after `row_cap` + 1 rows. A SPARQL server is
-    given `timeout_s` to answer."""
-    result = Result(kind)
-    if isinstance(store, RemoteStore):
-        if kind in GRAPH_KINDS:
-            result.graph = store.construct(query_text, timeout_s)
-            return result
-        body = store.select_json(query_text, timeout_s)
-        if kind == "ASK":
-            result.askAnswer = bool(body["boolean"])
-        else:
-            result.vars = [Variable(v) for v in body["head"]["vars"]]
-            result.bindings = [
-                {Variable(k): from_json_term(v) for k, v in row.items()}
-                for row in islice(body["results"]["bindings"], row_cap + 1)
-            ]
-    elif kind in GRAPH_KINDS:
-        result.graph = store.construct(query_text)
-    else:
-        assert isinstance(store, LocalStore)
-        raw = store.query(query_text)
-        if kind == "ASK":
-            result.askAnswer = bool(raw)
-        else:
-            result.vars = [Variable(v.value) for v in raw.variables]
-            result.bindings = [
-                {var: to_rdflib(term) for var, term in zip(result.vars, solution, strict=True) if term is not None}
-                for solution in islice(raw, row_cap + 1)
-            ]
-    return result
+class _CapReached(Exception):
+    """Raised into Oxigraph's serialiser to stop a SELECT one solution past the row cap."""
 
 
-def _serialise(result: Result, fmt: Format) -> bytes:
-    if result.type in GRAPH_KINDS:
-        assert result.graph is not None
-        for prefix, ns in PREFIXES.items():
-            result.graph.bind(prefix, ns)
-        return result.graph.serialize(format=fmt.name, encoding="utf-8")
-    if fmt.name == "tsv":
-        return _tsv(result)
-    if result.type == "ASK" and fmt.name == "csv":  # SPARQL defines no CSV for booleans: Jena's form
-        return f"_askResult\r\n{str(bool(result.askAnswer)).lower()}\r\n".encode()
-    return bytes(result.serialize(format=fmt.name) or b"")
+class _CappedLines:
+    """A file that keeps Oxigraph's TSV up to `cap` solutions (one line each, after the header line) and
+    stops the writing at the first byte of the next one."""
+
+    def __init__(self, cap: int) -> None:
+        self.lines_left = cap + 1  # the header's line, then a line per solution
+        self.chunks: list[bytes] = []
+        self.truncated = False
+
+    def write(self, data: bytes) -> int:
+        if self.truncated:  # the serialiser may try its buffer again while it unwinds
+            raise _CapReached
+        data = bytes(data)
+        if not data:
+            return 0
+        lines = data.count(b"\n")
+        if lines < self.lines_left or (lines == self.lines_left and data.endswith(b"\n")):
+            self.lines_left -= lines
+            self.chunks.append(data)
+            return len(data)
+        end = -1
+        for _ in range(self.lines_left):
+            end = data.index(b"\n", end + 1)
+        self.chunks.append(data[: end + 1])
+        self.truncated = True
+        raise _CapReached
+
+    def flush(self) -> None:
+        pass
 
 
-TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+def _capped_tsv(solutions: Any, cap: int) -> tuple[list[bytes], int, bool]:
+    """The solutions as Oxigraph's TSV, cut after `cap`; the number of rows, and whether any was cut."""
+    lines = _CappedLines(cap)
+    try:
+        solutions.serialize(lines, ox.QueryResultsFormat.TSV)
+    except _CapReached:
+        pass
+    except Exception:
+        if not lines.truncated:
+            raise
+    rows = sum(chunk.count(b"\n") for chunk in lines.chunks) - 1
+    return lines.chunks, rows, lines.truncated
 
 
-def _tsv(result: Result) -> bytes:
-    """SPARQL 1.1 TSV: a header of ?variables, then terms in Turtle syntax."""
-    if result.type == "ASK":
-        return f"?_askResult\n{str(bool(result.askAnswer)).lower()}\n".encode()
-    names = result.vars or []
-    lines = ["\t".join(f"?{v}" for v in names)]
-    lines += ["\t".join(_tsv_term(row.get(v)) for v in names) for row in result.bindings]
-    return ("\n".join(lines) + "\n").encode()
+class _Output:
+    """A binary file over a write callable, for Oxigraph's serialisers."""
+
+    def __init__(self, write: Write) -> None:
+        self._write = write
+
+    def write(self, data: bytes) -> int:
+        self._write(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
-def _tsv_term(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, Literal):
-        text = '"' + str(term).translate(TSV_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        return f"{text}^^<{term.datatype}>" if term.datatype and term.datatype != XSD.string else text
-    return str(term.n3())
+class _ChunkReader:
+    """A binary file that reads a list of chunks once, letting go of each as it is read."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = deque(chunks)
+        self._rest = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._rest and self._chunks:
+            self._rest = self._chunks.popleft()
+        if size < 0:
+            data = self._rest + b"".join(self._chunks)
+            self._chunks.clear()
+            self._rest = b""
+            return data
+        data, self._rest = self._rest[:size], self._rest[size:]
+        return data
 
 
-def _import_plugins() -> None:
-    """Import the serializers in the parent, so that children do not import them afresh each time."""
-    for fmt in RESULT_FORMATS:
-        if fmt.name != "tsv":
-            plugin.get(fmt.name, ResultSerializer)
-    for fmt in GRAPH_FORMATS:
-        plugin.get(fmt.name, Serializer)
+def _output(write: Write) -> IO[bytes]:
+    return cast(IO[bytes], _Output(write))
 
 
-_import_plugins()
+def _write_solutions(tsv: list[bytes], fmt: Format, write: Write) -> None:
+    if fmt.results == ox.QueryResultsFormat.TSV:
+        for n, chunk in enumerate(tsv):
+            tsv[n] = b""  # let go of each chunk once written
+            write(chunk)
+        return
+    with _evaluation_errors():
+        solutions = ox.parse_query_results(cast(IO[bytes], _ChunkReader(tsv)), ox.QueryResultsFormat.TSV)
+        tsv.clear()
+        solutions.serialize(_output(write), fmt.results)
+
+
+def _write_boolean(answer: Any, fmt: Format, write: Write) -> None:
+    answer.serialize(_output(write), fmt.results)
+
+
+def _write_graph(triples: Iterable[Any], fmt: Format, write: Write) -> None:
+    with _evaluation_errors():
+        ox.serialize(triples, _output(write), fmt.rdf, prefixes=PREFIX_IRIS)

@@ -549,10 +549,22 @@ class RemoteStore(Store):
         return client
 
     def _request(self, text: str, fmt: str, timeout_s: float | None = None) -> Any:
+        return self._response(text, fmt, timeout_s).read()
+
+    def _response(self, text: str, fmt: str, timeout_s: float | None = None, accept: str | None = None) -> Any:
         client = self._client(timeout_s)
         client.setQuery(text)
         client.setReturnFormat(fmt)
-        return self._send(client, "query").response.read()
+        if accept:
+            client.addCustomHttpHeader("Accept", accept)
+        return self._send(client, "query").response
+
+    def query_bytes(self, text: str, accept: str, timeout_s: float | None = None) -> tuple[bytes, str]:
+        """The server's answer to a query (the project's prefixes predeclared) as it came, asked for in the
+        media types `accept` names, and the media type it came in."""
+        response = self._response(PROLOGUE + text, JSON if "json" in accept else N3, timeout_s, accept)
+        media_type = (response.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
+        return response.read(), media_type
 
     def _send(self, client: SPARQLWrapper, verb: str) -> Any:
         """The server's response to a query or update; its failures as KGErrors with a status."""

@@ -1,23 +1,27 @@
 """The SPARQL 1.1 Protocol endpoint: read-only queries by GET, POST form or POST application/sparql-query,
-answered in the format the Accept header prefers; a service description when there is no query; CORS
-headers so that browser clients such as YASGUI can use it. Queries run isolated (kg.sparql)."""
+answered in the format the Accept header prefers, the body streamed as the query process writes it; a
+service description when there is no query; CORS headers so that browser clients such as YASGUI can use it.
+Queries run isolated (kg.sparql)."""
 
+import math
 from urllib.parse import unquote_to_bytes
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from kg.errors import BadQuery, Forbidden
 from kg.safety import READ_ONLY
 from kg.sparql import GRAPH_FORMATS, content_type, negotiate, run_user_query
+from kg.stores import PREFIX_IRIS
 from service.state import state
 
 bp = Blueprint("sparql", __name__)
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RESULT_FORMAT_NAMES = (
     "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
     "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
@@ -39,11 +43,15 @@ def sparql() -> Response:
         timeout_s=config["QUERY_TIMEOUT"],
         row_cap=config["ROW_CAP"],
         accept=request.headers.get("Accept"),
+        base_iri=request.base_url,  # relative IRIs name things at this endpoint
     )
-    response = Response(result.body, content_type=result.content_type)
-    if result.kind == "SELECT":
+    if isinstance(result.body, tuple):  # the whole body came with the head
+        response = Response(b"".join(result.body), content_type=result.content_type)
+    else:  # streamed; the server closes the body (and so frees the query process) even if the client goes
+        response = Response(result.body, content_type=result.content_type, direct_passthrough=True)
+    if result.head.kind == "SELECT":
         response.headers[ROW_CAP_HEADER] = str(config["ROW_CAP"])
-        response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+        response.headers[TRUNCATED_HEADER] = "true" if result.head.truncated else "false"
     return response
 
 
@@ -92,30 +100,38 @@ def description() -> Response:
     """A SPARQL service description of this endpoint and its dataset, in Turtle or another RDF format."""
     fmt = negotiate(request.headers.get("Accept"), GRAPH_FORMATS)
     sizes = state().graph_sizes
-    g = Graph()
-    for prefix, ns in (("sd", SD), ("formats", FORMATS), ("void", VOID)):
-        g.bind(prefix, ns)
-    service, default_dataset, default_graph = URIRef(request.base_url), BNode(), BNode()
-    g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, service))
-    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    g.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in RESULT_FORMAT_NAMES:
-        g.add((service, SD.resultFormat, FORMATS[name]))
-    g.add((service, SD.defaultDataset, default_dataset))
-    g.add((default_dataset, RDF.type, SD.Dataset))
-    g.add((default_dataset, SD.defaultGraph, default_graph))
-    g.add((default_graph, RDF.type, SD.Graph))
-    g.add((default_graph, VOID.triples, Literal(sum(sizes.values()))))
+    sd, a = (lambda name: ox.NamedNode(SD + name)), ox.NamedNode(RDF_TYPE)
+    triples = ox.NamedNode(VOID + "triples")
+    service, default_dataset, default_graph = ox.NamedNode(request.base_url), ox.BlankNode(), ox.BlankNode()
+    graph = [
+        ox.Triple(service, a, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        *(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)) for name in RESULT_FORMAT_NAMES),
+        ox.Triple(service, sd("defaultDataset"), default_dataset),
+        ox.Triple(default_dataset, a, sd("Dataset")),
+        ox.Triple(default_dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, a, sd("Graph")),
+        ox.Triple(default_graph, triples, _integer(sum(sizes.values()))),
+    ]
     for name, size in sorted(sizes.items()):
-        node, graph_node = BNode(), BNode()
-        g.add((default_dataset, SD.namedGraph, node))
-        g.add((node, RDF.type, SD.NamedGraph))
-        g.add((node, SD.name, URIRef(name)))
-        g.add((node, SD.graph, graph_node))
-        g.add((graph_node, RDF.type, SD.Graph))
-        g.add((graph_node, VOID.triples, Literal(size)))
-    return Response(g.serialize(format=fmt.name, encoding="utf-8"), content_type=content_type(fmt.media_type))
+        node, graph_node = ox.BlankNode(), ox.BlankNode()
+        graph += [
+            ox.Triple(default_dataset, sd("namedGraph"), node),
+            ox.Triple(node, a, sd("NamedGraph")),
+            ox.Triple(node, sd("name"), ox.NamedNode(name)),
+            ox.Triple(node, sd("graph"), graph_node),
+            ox.Triple(graph_node, a, sd("Graph")),
+            ox.Triple(graph_node, triples, _integer(size)),
+        ]
+    prefixes = {**PREFIX_IRIS, "sd": SD, "formats": FORMATS, "void": VOID}
+    body = ox.serialize(graph, format=fmt.rdf, prefixes=prefixes)
+    return Response(body, content_type=content_type(fmt.media_type))
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
 
 @bp.after_request
@@ -129,4 +145,6 @@ def cors(response: Response) -> Response:
     response.headers["Access-Control-Expose-Headers"] = f"{ROW_CAP_HEADER}, {TRUNCATED_HEADER}"
     response.headers["Access-Control-Max-Age"] = "600"
     response.vary.add("Accept")
+    if response.status_code == 503:  # busy, or a query stopped: worth trying again after one time limit
+        response.headers["Retry-After"] = str(max(1, math.ceil(current_app.config["QUERY_TIMEOUT"])))
     return response

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import BadQuery, Forbidden, GraphUnavailable, KGError, NotFound, QueryTimeout, QueryTooLarge
-from kg.pool import IsolatedPool
+from kg.pool import CHUNK_BYTES, IsolatedPool, PoolBusy, Stream, Streamed
 
 Request = tuple[Any, ...]
 Pool = IsolatedPool[Request, Any]
@@ -413,3 +413,111 @@ def test_a_child_holds_no_socket_of_its_parent_open(solo: Pool) -> None:
         ours.close()
         peer.settimeout(2)
         assert peer.recv(1) == b""  # closed here means closed: the child kept no copy
+
+
+# ------------------------------------------------------------------------------------ streamed answers
+
+
+def _stream(head: Any, parts: list[Any]) -> Streamed:
+    """A streamed answer that writes `parts`: bytes, or an exception to raise, or a float to sleep."""
+
+    def produce(write: Callable[[bytes], object]) -> None:
+        for part in parts:
+            if isinstance(part, BaseException):
+                raise part
+            if isinstance(part, float):
+                time.sleep(part)
+            else:
+                write(part)
+
+    return Streamed(head, produce)
+
+
+OPS["stream"] = _stream
+BIG = [bytes([n]) * 100_000 for n in range(40)]  # 4 MB in writes smaller than a chunk
+
+
+def test_a_small_streamed_answer_comes_whole_with_its_head(solo: Pool) -> None:
+    stream = solo.call(("stream", {"kind": "SELECT"}, [b"ab", b"cd"]), timeout_s=5)
+    assert isinstance(stream, Stream) and stream.head == {"kind": "SELECT"}
+    assert stream.chunks == (b"abcd",)
+    assert solo.call(("echo", 1), timeout_s=5) == 1  # the child is free again
+
+
+def test_a_large_streamed_answer_comes_in_chunks_and_frees_its_child_at_the_end(solo: Pool) -> None:
+    pid = child_pid(solo)
+    stream = solo.call(("stream", "head", BIG), timeout_s=10)
+    chunks = list(stream.chunks)
+    assert 4_000_000 // (CHUNK_BYTES + 100_000) <= len(chunks) <= 4_000_000 // CHUNK_BYTES + 1
+    assert max(map(len, chunks)) < CHUNK_BYTES + 100_000
+    assert b"".join(chunks) == b"".join(BIG)
+    assert child_pid(solo) == pid
+
+
+def test_an_abandoned_stream_kills_its_child_and_frees_the_slot(solo: Pool) -> None:
+    pid = child_pid(solo)
+    stream = solo.call(("stream", "head", BIG), timeout_s=10)
+    assert len(next(iter(stream.chunks))) >= CHUNK_BYTES
+    stream.chunks.close()  # type: ignore[union-attr]
+    assert gone(pid)
+    assert solo.call(("echo", "next"), timeout_s=5) == "next"
+    dropped = solo.call(("stream", "head", BIG), timeout_s=10)
+    pid = dropped.chunks._child.pid  # type: ignore[union-attr]
+    del dropped
+    gc.collect()
+    assert gone(pid)  # never read at all: killed when collected
+
+
+def test_errors_before_the_first_chunk_are_plain_errors_and_after_it_end_the_stream(solo: Pool) -> None:
+    with pytest.raises(BadQuery, match="early"):
+        solo.call(("stream", "head", [b"x" * 1000, BadQuery("early")]), timeout_s=5)
+    stream = solo.call(("stream", "head", [*BIG[:5], BadQuery("late")]), timeout_s=5)
+    with pytest.raises(BadQuery, match="late"):
+        list(stream.chunks)
+    assert solo.call(("echo", "fine"), timeout_s=5) == "fine"
+
+
+def test_one_time_limit_covers_the_whole_stream(solo: Pool) -> None:
+    pid = child_pid(solo)
+    stream = solo.call(("stream", "head", [*BIG[:5], 30.0, b"never"]), timeout_s=0.5)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"longer than 0\.5 s"):
+        list(stream.chunks)
+    assert time.monotonic() - started < 2
+    assert gone(pid)
+
+
+# ---------------------------------------------------------------------------------------- saturation
+
+
+def test_waiting_for_a_child_counts_against_the_one_time_limit(solo: Pool) -> None:
+    child_pid(solo)
+    thread = threading.Thread(target=lambda: solo.call(("sleep", 0.6), timeout_s=5))
+    thread.start()
+    assert eventually(lambda: len(solo.pids) == 1)
+    time.sleep(0.1)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"longer than 0\.9 s"):  # waited ~0.5 s, then ran out of the rest
+        solo.call(("sleep", 2), timeout_s=0.9)
+    assert time.monotonic() - started < 1.5
+    thread.join(5)
+
+
+def test_a_full_queue_is_refused_at_once() -> None:
+    pool: Pool = IsolatedPool(lambda: handle, size=1, memory_bytes=MEMORY, max_waiting=1)
+    try:
+        child_pid(pool)
+        busy = [threading.Thread(target=pool.call, args=(("sleep", 0.8),), kwargs={"timeout_s": 5}) for _ in range(2)]
+        for thread in busy:
+            thread.start()
+            time.sleep(0.1)  # one runs, one waits
+        started = time.monotonic()
+        with pytest.raises(PoolBusy, match="busy") as refused:
+            pool.call(("echo", 1), timeout_s=5)
+        assert time.monotonic() - started < 0.2
+        assert refused.value.status == 503 and refused.value.code == "busy"
+        for thread in busy:
+            thread.join(5)
+        assert pool.call(("echo", 2), timeout_s=5) == 2
+    finally:
+        pool.close()
