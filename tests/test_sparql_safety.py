@@ -21,7 +21,6 @@ from rdflib import Dataset, Graph, URIRef
 from kg.errors import BadQuery, Forbidden, KGError
 from kg.pool import IsolatedPool
 from kg.safety import screen
-from kg.sparql import evaluate
 from kg.stores import engine_error
 from service import create_app
 from service.state import state
@@ -349,7 +348,7 @@ def test_a_query_process_reaches_no_network_even_past_the_screen(app: Flask, lis
 
 def _unscreened(store: Any, query: str) -> Any:
     try:
-        return len(evaluate(store, query, "SELECT", row_cap=10).bindings)
+        return len(list(store.ox.query(query)))  # Oxigraph itself, no screen
     except Exception as exc:
         raise engine_error(exc) from None
 
@@ -430,7 +429,6 @@ def test_errors_name_no_path_address_or_os_error(client: FlaskClient, corpus_gra
         "SELECT * WHERE { ?s ?p }",
         "SELECT * WHERE { ?s ?p ?o } GROUP BY ?nope HAVING (",
         "SELECT ?x WHERE { BIND(1 AS ?x) BIND(2 AS ?x) }",
-        "ASK { <relative> ?p ?o }",
         "SELECT * WHERE { ?s ?p ?o FILTER(?o < <http://127.0.0.1:1/> }",
         "DESCRIBE <http://127.0.0.1:9/x> FROM <http://127.0.0.1:9/x>",
     ]
