@@ -102,6 +102,9 @@ def test_answer_json_shape_and_evidence_is_quoted_from_the_notes(qa):
         "sparql",
         "comparison",
         "suggestions",
+        "points",
+        "steps",
+        "verdict",
     }
     assert {"label": "AWS Batch", "iri": "https://kgqa.example/entity/aws-batch"} in d["entities"]
     texts = {p.name: p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "data" / "sources").iterdir()}

@@ -10,20 +10,36 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
-from rdflib import URIRef
+from rapidfuzz import fuzz
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 from kg.facts import FactRecord as Fact
-from kg.model import camel, snake
+from kg.facts import statements
+from kg.lexicon import english_words
+from kg.model import camel, local_name, snake
 from kg.namespaces import KG
+from kg.ontology import Ontology
 from kg.paths import shortest_paths
 from kg.queries import CONTRASTS, FACTS_PO, FACTS_SP, NamedQuery
 from kg.snapshot import Snapshot
-from service.qa.intent import GENERIC_KEYWORDS, SYNONYMS, Intent, parse, relations_in
-from service.qa.names import Mention, NameIndex, normalise
+from service.qa.intent import GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
+from service.qa.kinds import KINDS
+from service.qa.names import STOP, Mention, NameIndex, normalise
+from service.qa.statements import LEAD_WORDS, NEGATION, WORD, Hit, Statement, StatementIndex, stem
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
+MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
+DEFINES = re.compile(r"^(definition:|[\w ./+-]{1,40}?\b(is|are|means|refers to|stands for)\b)", re.I)
+ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
+REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
+PARTS = re.compile(
+    r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
+)
+NEGATION_REACH = 4  # a negation this many words before a word of the question negates it
 DEFINING = (
     "is_a", "abstraction_over", "runs_on", "launches", "runs", "stores", "stored_in", "requires",
     "has_property", "has_limit", "pricing", "use_case", "preferred_for", "example_of", "pioneered",
@@ -46,14 +62,6 @@ MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "min":
 DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?)\b")
 
 
-def stem(word: str) -> str:
-    """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
-    for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 @dataclass
 class Answer:
     question: str
@@ -66,6 +74,9 @@ class Answer:
     sparql: list[str] = field(default_factory=list)
     comparison: dict[str, Any] | None = None
     suggestions: list[str] = field(default_factory=list)
+    points: list[dict[str, Any]] = field(default_factory=list)  # key points: text, source, line
+    steps: list[str] = field(default_factory=list)  # a process, in order
+    verdict: str = ""  # yes/no questions: yes | no | unknown
 
     def to_dict(self) -> dict[str, Any]:
         """The answer as JSON-ready data (its fields already hold plain lists and dicts: no deep copy)."""
@@ -136,7 +147,8 @@ class QA:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.names = NameIndex(snapshot.entities)
+        self.names = NameIndex(snapshot.entities, services_of(snapshot.ontology))
+        self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
         self.relations_of: dict[str, set[str]] = defaultdict(set)
         self.relations_to: dict[str, set[str]] = defaultdict(set)
@@ -146,6 +158,10 @@ class QA:
                 self.relations_to[f.object].add(f.predicate)
 
     # -------------------------------------------------------------- wording
+
+    def type_label(self, type_: str) -> str:
+        label = self.snapshot.ontology.graph.value(KG[type_], RDFS.label)
+        return str(label) if label else snake(type_).replace("_", " ")
 
     def label(self, iri: str) -> str:
         ent = self.snapshot.entities.get(iri)
@@ -206,23 +222,71 @@ class QA:
         question = question.strip()
         if not question:
             return Answer(question, False, "unknown", "Please ask a question.")
-        mentions = self.names.link(question)
-        intent = parse(question, mentions)
+        parts = split_parts(question)
+        if len(parts) == 1:
+            return self.ask_one(question)
+        answers: list[Answer] = []
+        for part in parts:
+            inherited = answers[0].entities[0]["label"] if answers and answers[0].entities else ""
+            linked = self.names.link(part)
+            answers.append(self.ask_one(part if linked or not inherited else f"{part} ({inherited})"))
+        out = Answer(question, any(a.answered for a in answers), "multi-part", "")
+        out.answer = " ".join(f"({i}) {a.answer}" for i, a in enumerate(answers, 1))[:MAX_TEXT]
+        for a in answers:
+            out.entities += [e for e in a.entities if e not in out.entities]
+            out.facts += [f for f in a.facts if f not in out.facts]
+            out.evidence += [e for e in a.evidence if e not in out.evidence]
+            out.sparql += [q for q in a.sparql if q not in out.sparql]
+            out.points += a.points
+            out.steps += a.steps
+        out.evidence = out.evidence[:MAX_QUOTES]
+        return out
+
+    def question(self, text: str) -> Question:
+        """The question read: its names, its legacy intent, its topic and its content words."""
+        mentions = self.names.link(text)
+        intent = parse(text, mentions)
+        covered = {w for m in mentions for w in normalise(m.text).split()}
+        words = [
+            w
+            for w in normalise(text).split()
+            if w not in STOP and w not in GENERIC_KEYWORDS and w not in covered and len(w) >= 3
+            and w not in self.names.brands
+        ]  # fmt: skip
+        return Question(text, normalise(text), mentions, intent, self.topic(text, mentions, words), words)
+
+    def topic(self, text: str, mentions: list[Mention], words: list[str]) -> Topic | None:
+        """The entity asked about; else a phrase of the question that names a concept in the notes (a heading
+        or a short list item), such as a topic the graph has no entity for yet."""
+        phrase = self.named_phrase(words)
+        if mentions and not (phrase and len(phrase.split()) >= 2):
+            iri = mentions[0].iri
+            return Topic(self.label(iri), iri, self.index.about(iri))
+        if phrase:
+            return Topic(phrase, None, self.index.mentioning(phrase))
+        return None
+
+    def named_phrase(self, words: list[str]) -> str:
+        """The longest run of the question's content words that a heading or lead item of the notes is."""
+        for n in range(min(4, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                phrase = " ".join(words[i : i + n])
+                if (n > 1 or len(phrase) >= 5) and phrase in self.index.names:
+                    return phrase
+        return ""
+
+    def ask_one(self, text: str) -> Answer:
+        q = self.question(text)
         run = _Run(self)
-        handlers = {
-            "definition": self.definition,
-            "attribute": self.attribute,
-            "list": self.related,
-            "relation": self.related,
-            "path": self.path,
-            "comparison": self.comparison,
-        }
-        if intent.kind not in handlers:
-            answer = Answer(question, False, "unknown", f"{ABSTAIN} The notes name nothing this question is about.")
-            answer.suggestions = self.names.suggest(question)
-        else:
-            answer = handlers[intent.kind](question, mentions, intent, run)
-        answer.entities = [{"label": self.label(m.iri), "iri": m.iri} for m in mentions]
+        answer = None
+        for kind in KINDS:
+            if kind.detects(q):
+                answer = kind.answer(self, q, run)
+                if answer is not None:
+                    break
+        if answer is None:
+            answer = self.nothing(q)
+        answer.entities = [{"label": self.label(m.iri), "iri": m.iri} for m in q.mentions]
         answer.sparql = run.sparql
         if answer.answered:
             answer.facts = [
@@ -234,14 +298,237 @@ class QA:
                 }
                 for f in run.used
             ]
-            seen = set()
+            seen = {(e["source"], e["line"]) for e in answer.evidence}
             for f in run.used:
                 for e in f.evidence:
                     key = (e["source"], e["line"])
                     if key not in seen:
                         seen.add(key)
                         answer.evidence.append({"source": e["source"], "line": e["line"], "text": e["text"]})
+            answer.evidence = answer.evidence[:MAX_QUOTES]
+        limit = MAX_COMPARISON if answer.kind == "comparison" else MAX_TEXT
+        if len(answer.answer) > limit:
+            answer.answer = answer.answer[: limit - 1].rsplit(" ", 1)[0] + "…"
         return answer
+
+    def nothing(self, q: Question) -> Answer:
+        """No kind could answer: say so in one plain sentence."""
+        if q.topic is None:
+            answer = Answer(q.text, False, "unknown", f"{ABSTAIN} The notes name nothing this question is about.")
+            answer.suggestions = self.names.suggest(q.text)
+            return answer
+        what = " ".join(q.words) or "that"
+        return Answer(
+            q.text,
+            False,
+            q.intent.kind,
+            f"I don't know: the notes about {q.topic.label} don't mention {what}.",
+            suggestions=[f"What is {q.topic.label}?"],
+        )
+
+    # -------------------------------------------------------------- statements
+
+    def groups(self, q: Question) -> list[list[str]]:
+        """The question's content words, each with its synonyms."""
+        return [[w, *SYNONYMS.get(w, ())] for w in q.words]
+
+    def hits(self, q: Question, *, extra: tuple[str, ...] = (), need: int | None = None) -> list[Hit]:
+        assert q.topic is not None
+        groups = self.groups(q) + [[w] for w in extra]
+        if need is None:
+            need = max(1, math.ceil(len(groups) / 2))
+        return [h for h in self.index.search(q.topic.statements, groups, need=need) if not self.is_name(h.statement)]
+
+    def continued(self, shown: list[Statement]) -> list[Statement]:
+        """A statement that ends in ':' is followed by what it introduces: the next few lines."""
+        out: list[Statement] = []
+        for st in shown:
+            out.append(st)
+            if st.text.endswith(":"):
+                after = self.index.statements[st.index + 1 : st.index + 4]
+                out += [x for x in after if x.source == st.source and x.section == st.section and x not in out]
+        return out[:MAX_QUOTES]
+
+    def is_name(self, st: Statement) -> bool:
+        """A heading or lead item that only names its topic: no point to quote."""
+        return len(st.text.split()) <= LEAD_WORDS and st.text.lower() in self.index.names
+
+    def cite(self, answer: Answer, statements: list[Statement]) -> Answer:
+        for st in statements:
+            e = st.quote()
+            if e not in answer.evidence:
+                answer.evidence.append(e)
+        answer.points = [{"text": st.text, "source": st.source, "line": st.line} for st in statements]
+        return answer
+
+    @staticmethod
+    def point(st: Statement) -> str:
+        return f"{st.text.rstrip('.')} ({st.source}:{st.line})"
+
+    def key_points(self, q: Question, limit: int, skip: set[int] = frozenset()) -> list[Statement]:  # type: ignore[assignment]
+        """A topic's key points: the question's words first, then support across notes, then the topic's own
+        section in the order the notes give; near-duplicates merged."""
+        topic = q.topic
+        assert topic is not None
+        ranked = {h.statement.index: len(h.matched) for h in self.hits(q, need=1)} if q.words else {}
+        support = self.index.support
+        candidates = [
+            st for st in topic.statements if st.index not in skip and not self.is_name(st) and clean_point(st)
+        ]
+        candidates.sort(
+            key=lambda st: (
+                -ranked.get(st.index, 0),
+                not self.owns(topic, st),
+                -support[st.index],
+                st.source,
+                st.line,
+            )
+        )
+        out: list[Statement] = []
+        for st in candidates:
+            if not any(fuzz.token_set_ratio(st.text.lower(), o.text.lower()) >= 85 for o in out):
+                out.append(st)
+            if len(out) >= limit:
+                break
+        return out
+
+    def owns(self, topic: Topic, st: Statement) -> bool:
+        """Whether a statement sits in the topic's own place: the graph says it is about it, or its heading or
+        lead item names it."""
+        if topic.iri is None:
+            return topic.label in f"{st.lead} {st.heading}"
+        if topic.iri in st.record.about:
+            return True
+        return bool(self.names.named_in(f"{st.lead} . {st.heading}") & {topic.iri})
+
+    def head(self, q: Question, run: _Run) -> tuple[str, list[Statement]]:
+        """The definition: the alias it stands for and what the graph says it is, or the statement that
+        defines it."""
+        topic = q.topic
+        assert topic is not None
+        defining = [st for st in topic.statements if DEFINES.search(st.text) and not self.is_name(st)]
+        defining.sort(key=lambda st: (topic.label.lower() not in st.text.lower()[:60], st.source, st.line))
+        if topic.iri is None:
+            return ("", defining[:1])
+        e = topic.iri
+        ent = self.snapshot.entities[e]
+        shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
+        names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
+        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= 1][:2]
+        run.use(is_a)
+        label = ent.label + (f" ({names[0]})" if names else "")
+        if is_a:
+            return (f"{label} is {'; '.join(self.obj(f) for f in is_a)}.", [])
+        if defining:
+            return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
+        return (f"{label} is {_article(self.type_label(ent.type))}.", [])
+
+    def summary(self, q: Question, run: _Run, *, points: int) -> Answer | None:
+        head, cited = self.head(q, run)
+        found = self.key_points(q, points, {st.index for st in cited})
+        if not found and not head:
+            return None
+        if not found and not run.used:
+            return None
+        lines = [head] if head else []
+        lines += [f"- {self.point(st)}" for st in found]
+        answer = Answer(q.text, True, "summary" if points > 4 else "definition", fit("\n".join(lines)))
+        return self.cite(answer, cited + found)
+
+    def definition(self, q: Question, run: _Run) -> Answer | None:
+        if "alias" in q.intent.relations or q.words:
+            old = self.facts_definition(q.text, q.mentions, q.intent, run) if q.mentions else None
+            if old is not None and old.answered:
+                return old
+            return None if q.words else self.summary(q, run, points=4)
+        return self.summary(q, run, points=4)
+
+    def yes_no(self, q: Question, run: _Run) -> Answer | None:
+        """Yes when a statement says what the question asks, No when it says it negated; else the notes
+        don't say, with the closest statements."""
+        assert q.topic is not None
+        others = [m for m in q.mentions if m.iri != q.topic.iri]
+        direct = [f for m in others for f in run.all_of(q.topic.iri) if f.object == m.iri] if q.topic.iri else []
+        if direct:
+            run.use(direct[:3])
+            return Answer(q.text, True, "yes/no", "Yes. " + " ".join(self.say(f) + "." for f in direct[:3]))
+        extra = tuple(normalise(m.text) for m in others)
+        hits = self.hits(q, extra=extra)
+        if not hits:
+            near = self.hits(q, extra=extra, need=1)[:2]
+            text = "The notes don't say." + (
+                " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
+            )
+            return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near])
+        best = hits[0]
+        full = len(best.matched) >= len(q.words) + len(extra)
+        verdict = "No." if negates(best) else ("Yes." if full else "The notes don't say directly.")
+        shown = [h.statement for h in hits[:3]]
+        text = f"{verdict} The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
+        answer = self.cite(Answer(q.text, True, "yes/no", text), shown)
+        answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")
+        return answer
+
+    def process(self, q: Question, run: _Run) -> Answer | None:
+        """Numbered steps: an arrow chain, a numbered list, or the statements of an example, in order."""
+        assert q.topic is not None
+        hits = self.hits(q, need=1) if q.words else []
+        pool = [h.statement for h in hits] or q.topic.statements
+        arrows = [h.statement for h in hits if len(ARROW.findall(h.statement.text)) >= 2]
+        arrows = arrows or [st for st in q.topic.statements if len(ARROW.findall(st.text)) >= 2]
+        if arrows:
+            steps = [s.strip(" .") for s in ARROW.split(arrows[0].text) if s.strip(" .")]
+            cited = arrows[:1]
+        else:
+            anchor = pool[0] if pool else None
+            if anchor is None:
+                return None
+            block = [
+                st for st in self.index.statements
+                if st.source == anchor.source and st.section == anchor.section and not self.is_name(st)
+                and st.line >= anchor.line - 8
+            ][:8]  # fmt: skip
+            if len(block) < 2:
+                return None
+            steps = [st.text.rstrip(".") for st in block]
+            cited = block
+        text = f"{q.topic.label}, step by step:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps[:8], 1))
+        answer = self.cite(Answer(q.text, True, "process", fit(text)), cited)
+        answer.steps = steps[:8]
+        return answer
+
+    def why(self, q: Question, run: _Run) -> Answer | None:
+        """The reasons, benefits and pros the notes give."""
+        assert q.topic is not None
+        if len(q.mentions) >= 2:
+            compared = self.comparison(q.text, q.mentions, q.intent, run)
+            if compared.answered:
+                compared.kind = "why"
+                return compared
+        hits = self.hits(q, extra=REASONS, need=1)
+        if not hits:
+            return None
+        shown = [h.statement for h in hits[:5]]
+        text = f"What the notes give for {q.topic.label}:\n" + "\n".join(f"- {self.point(st)}" for st in shown)
+        return self.cite(Answer(q.text, True, "why", fit(text)), shown)
+
+    def from_statements(self, q: Question, run: _Run) -> Answer | None:
+        """The best-matching statements about the topic, quoted; a figure asked for and not given is said so."""
+        if not q.words:
+            return self.summary(q, run, points=4)
+        hits = self.hits(q)
+        if not hits:
+            return None
+        shown = self.continued([h.statement for h in hits[:3]])
+        if q.asks_figure and not any(re.search(r"\d", st.text) for st in shown):
+            text = (
+                "I don't know the figure: the notes give no figure for that. They say: "
+                + "; ".join(f"“{self.point(st)}”" for st in shown[:2])
+                + "."
+            )
+            return self.cite(Answer(q.text, False, "attribute", text), shown[:2])
+        text = "The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
+        return self.cite(Answer(q.text, True, "statements", fit(text)), shown)
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation."""
@@ -263,7 +550,7 @@ class QA:
 
     # -------------------------------------------------------------- kinds
 
-    def definition(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
+    def facts_definition(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
         e = mentions[0].iri
         ent = self.snapshot.entities[e]
         if "alias" in intent.relations:
@@ -294,14 +581,15 @@ class QA:
         run.use(used)
         shorts = [a for a in ent.aliases if a.isupper()]
         names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, s) for s in shorts)][:1]
-        kind = _type_label(ent.type)
+        kind = self.type_label(ent.type)
         head = (
             ent.label + (f" ({names[0]})" if names else "") + f" is {'an' if kind[0] in 'aeiouAEIOU' else 'a'} {kind}. "
         )
         return Answer(question, True, "definition", head + " ".join(parts[:6]) + self.quote(used[0]))
 
     def attribute(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
-        main = next((m for m in mentions if self.snapshot.entities[m.iri].type == "AwsService"), mentions[0])
+        services = services_of(self.snapshot.ontology)
+        main = next((m for m in mentions if self.snapshot.entities[m.iri].type in services), mentions[0])
         e = main.iri
         others = [frozenset([stem(normalise(m.text))]) for m in mentions if m is not main]
         stems = self.wanted(intent) or others
@@ -536,9 +824,52 @@ def _initials(name: str, acronym: str) -> bool:
     return bool(letters) and letters in (every, major)
 
 
-def _type_label(type_: str) -> str:
-    names = {"AwsService": "AWS service", "ProgrammingLanguage": "programming language"}
-    return names.get(type_, snake(type_).replace("_", " "))
+def services_of(ontology: Ontology) -> frozenset[str]:
+    """The entity types that are services (subclasses of kg:Service), read from the ontology."""
+    return _services(ontology.graph)
+
+
+@cache
+def _services(graph: Graph) -> frozenset[str]:
+    return frozenset(local_name(str(c)) for c in graph.transitive_subjects(RDFS.subClassOf, KG.Service))
+
+
+def _article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def split_parts(question: str) -> list[str]:
+    """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
+    parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
+    return parts if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) else [question]
+
+
+def negates(hit: Hit) -> bool:
+    """Whether a statement says the question's words negated: 'no auto-scaling', 'you do not provision'."""
+    words = WORD.findall(hit.statement.text.lower())
+    for i, w in enumerate(words):
+        said = stem(w) in hit.matched or any(stem(w).startswith(m) for m in hit.matched)
+        if said and any(NEGATION.fullmatch(x) for x in words[max(0, i - NEGATION_REACH) : i]):
+            return True
+    return False
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """Whole lines while they fit."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len("\n".join([*out, line])) > limit:
+            break
+        out.append(line)
+    return "\n".join(out) or text[:limit]
+
+
+def clean_point(st: Statement) -> bool:
+    """A statement fit to quote as a point: mostly words (not OCR debris), more than a name."""
+    words = re.findall(r"[A-Za-z]{2,}", st.text)
+    return len(words) >= 3 and sum(1 for w in words if w.lower() in english_words() or w[0].isupper()) >= 0.7 * len(
+        words
+    )
 
 
 def _minutes(text: str) -> float | None:

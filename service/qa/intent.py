@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from service.qa.names import STOP, Mention, normalise
+from service.qa.statements import Statement
 
 # Question words -> the relations they ask about, most specific first.
 RELATION_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -49,6 +50,9 @@ LIST = re.compile(r"^(which|list|name|give|what are the|enumerate|show)\b|\bwhic
 ATTRIBUTE = re.compile(
     r"how (much|many|long|big|is .* (priced|billed|charged))|\bmax|\blimit|\bpric|\bcost|\bbill|\bsize"
 )
+FIGURE = re.compile(
+    r"how (much|many|big|long|often)|\bmax|\bmin(imum)?\b|\bsize\b|\bper (gb|hour|month|second|million)"
+)
 HOW_MUCH = re.compile(r"how (much|many|big|long)|\bmax|\bsize")
 MEASURED = ("has_limit", "pricing", "scales")
 RELATIVE = re.compile(r"\b(the|a) (service|one|thing|tool)s? (that|which|who)\b")
@@ -64,10 +68,34 @@ SYNONYMS = {
 }
 GENERIC_KEYWORDS = frozenset(
     """whats count counts mean means meaning define definition stand benefits benefit advantages features
-    list pros properties overview summary tell example function functions service services aws amazon
-    thing things kind example notes max maximum limit limits much many long big can get run runs running
+    list pros properties overview summary tell example function functions service services
+    thing things know should points key few give walk through steps happens work works explain kind example
+    notes max maximum limit limits much many long big can get run runs running
     price pricing cost costs priced billed bill charged""".split()
 )
+
+
+@dataclass
+class Topic:
+    """What a question is about: a linked entity, or a phrase of the question the notes use as a name."""
+
+    label: str
+    iri: str | None
+    statements: list[Statement]
+
+
+@dataclass
+class Question:
+    text: str
+    norm: str
+    mentions: list[Mention]
+    intent: "Intent"
+    topic: Topic | None
+    words: list[str]  # content words: not names, not stop words, not generic question words
+
+    @property
+    def asks_figure(self) -> bool:
+        return bool(FIGURE.search(self.norm))
 
 
 @dataclass
