@@ -26,19 +26,21 @@ from kg.ontology import Ontology
 from kg.paths import shortest_paths
 from kg.queries import CONTRASTS, FACTS_PO, FACTS_SP, NamedQuery
 from kg.snapshot import Snapshot
-from service.qa.intent import GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
+from service.qa.intent import FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
 from service.qa.kinds import KINDS
 from service.qa.names import STOP, Mention, NameIndex, normalise
-from service.qa.statements import LEAD_WORDS, NEGATION, WORD, Hit, Statement, StatementIndex, stem
+from service.qa.statements import LEAD_WORDS, NEGATION, WORD, Hit, Statement, StatementIndex, stem, tokens
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
 DEFINES = re.compile(r"^(definition:|[\w ./+-]{1,40}?\b(is|are|means|refers to|stands for)\b)", re.I)
+ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
 PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
+RARE = 0.05  # a word in at most this share of the statements can name what a question is about
 NEGATION_REACH = 4  # a negation this many words before a word of the question negates it
 DEFINING = (
     "is_a", "abstraction_over", "runs_on", "launches", "runs", "stores", "stored_in", "requires",
@@ -248,38 +250,57 @@ class QA:
         intent = parse(text, mentions)
         covered = {w for m in mentions for w in normalise(m.text).split()}
         words = [
-            w
+            w.strip(".,;:!?'\"")
             for w in normalise(text).split()
-            if w not in STOP and w not in GENERIC_KEYWORDS and w not in covered and len(w) >= 3
-            and w not in self.names.brands
-        ]  # fmt: skip
-        return Question(text, normalise(text), mentions, intent, self.topic(text, mentions, words), words)
+            if w not in STOP and w not in FRAME and w not in covered and len(w) >= 3 and w not in self.names.brands
+        ]
+        return Question(text, normalise(text), mentions, intent, self.topic(mentions, words), words)
 
-    def topic(self, text: str, mentions: list[Mention], words: list[str]) -> Topic | None:
+    def topic(self, mentions: list[Mention], words: list[str]) -> Topic | None:
         """The entity asked about; else a phrase of the question that names a concept in the notes (a heading
-        or a short list item), such as a topic the graph has no entity for yet."""
-        phrase = self.named_phrase(words)
+        or a short list item), such as a topic the graph has no entity for yet; else the question's rarest
+        word the notes use."""
+        phrase, concept = self.named_phrase(words)
         if mentions and not (phrase and len(phrase.split()) >= 2):
             iri = mentions[0].iri
             return Topic(self.label(iri), iri, self.index.about(iri))
-        if phrase:
-            return Topic(phrase, None, self.index.mentioning(phrase))
+        if concept:
+            return Topic(concept, None, self.index.mentioning(concept))
+        if mentions:
+            return None
+        used = [w for w in words if self.index.frequency.get(tokens(w)[0] if tokens(w) else "", 0)]
+        rare = min(used, key=lambda w: (self.index.frequency[tokens(w)[0]], -len(w)), default="")
+        if rare and len(rare) >= 4 and self.index.frequency[tokens(rare)[0]] <= RARE * len(self.index.statements):
+            return Topic(rare, None, self.index.mentioning(rare))
         return None
 
-    def named_phrase(self, words: list[str]) -> str:
-        """The longest run of the question's content words that a heading or lead item of the notes is."""
+    def named_phrase(self, words: list[str]) -> tuple[str, str]:
+        """The longest run of the question's content words that names a heading or lead item of the notes,
+        and that heading or item."""
         for n in range(min(4, len(words)), 0, -1):
             for i in range(len(words) - n + 1):
                 phrase = " ".join(words[i : i + n])
-                if (n > 1 or len(phrase) >= 5) and phrase in self.index.names:
-                    return phrase
+                concept = self.index.concept(phrase)
+                if (n > 1 or len(phrase) >= 5) and concept:
+                    return phrase, concept
+        return "", ""
+
+    def unknown_word(self, q: Question) -> str:
+        """A content word of the question that no note uses and no dictionary knows: a name the notes lack."""
+        for w in q.words:
+            stems = tokens(w)
+            if stems and not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
+                return w
         return ""
 
     def ask_one(self, text: str) -> Answer:
         q = self.question(text)
         run = _Run(self)
         answer = None
-        for kind in KINDS:
+        unknown = self.unknown_word(q)
+        if unknown:
+            answer = Answer(q.text, False, "unknown", f"I don't know: the notes never mention {unknown}.")
+        for kind in KINDS if answer is None else ():
             if kind.detects(q):
                 answer = kind.answer(self, q, run)
                 if answer is not None:
@@ -337,7 +358,8 @@ class QA:
         groups = self.groups(q) + [[w] for w in extra]
         if need is None:
             need = max(1, math.ceil(len(groups) / 2))
-        return [h for h in self.index.search(q.topic.statements, groups, need=need) if not self.is_name(h.statement)]
+        found = self.index.search(q.topic.statements, groups, need=need)
+        return [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
 
     def continued(self, shown: list[Statement]) -> list[Statement]:
         """A statement that ends in ':' is followed by what it introduces: the next few lines."""
@@ -406,7 +428,13 @@ class QA:
         defines it."""
         topic = q.topic
         assert topic is not None
-        defining = [st for st in topic.statements if DEFINES.search(st.text) and not self.is_name(st)]
+        defining = [
+            st
+            for st in topic.statements
+            if (DEFINES.search(st.text) or ASKS_WHAT.search(st.heading))
+            and not self.is_name(st)
+            and st.record.kind != "question"
+        ]
         defining.sort(key=lambda st: (topic.label.lower() not in st.text.lower()[:60], st.source, st.line))
         if topic.iri is None:
             return ("", defining[:1])
@@ -414,7 +442,7 @@ class QA:
         ent = self.snapshot.entities[e]
         shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
         names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
-        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= 1][:2]
+        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
         run.use(is_a)
         label = ent.label + (f" ({names[0]})" if names else "")
         if is_a:

@@ -75,6 +75,14 @@ GENERIC_KEYWORDS = frozenset(
 )
 
 
+# Words that frame a question rather than say what it is about ('tell me about', 'what are the steps').
+FRAME = frozenset(
+    """whats mean means meaning define definition stand tell know should points point key few give walk through
+    steps step happens happen work works explain overview summary summarize summarise describe notes list thing
+    things kind kinds main some way ways anything say says important""".split()
+)
+
+
 @dataclass
 class Topic:
     """What a question is about: a linked entity, or a phrase of the question the notes use as a name."""

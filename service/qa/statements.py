@@ -112,6 +112,11 @@ class StatementIndex:
         self.names = {st.text.lower() for st in self.statements if len(st.text.split()) <= LEAD_WORDS} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
         }  # headings and lead items: the concepts the notes name
+        self.named = {tuple(tokens(n)): n for n in sorted(self.names, key=len, reverse=True)}
+        self.frequency: dict[str, int] = defaultdict(int)  # statements each stem is in
+        for toks in self.tokens:
+            for t in toks:
+                self.frequency[t] += 1
         sources: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.tokens, strict=True):
             sources[frozenset(toks)].add(st.source)
@@ -126,10 +131,14 @@ class StatementIndex:
     def about(self, iri: str) -> list[Statement]:
         return [self.statements[i] for i in self.by_entity.get(iri, ())]
 
+    def concept(self, phrase: str) -> str:
+        """The heading or lead item a phrase names, by its stems ('two phase locking' ~ 'two phase lock')."""
+        return self.named.get(tuple(tokens(phrase)), "")
+
     def mentioning(self, phrase: str) -> list[Statement]:
         """Statements whose text, lead item or section contain a phrase of the question (a topic the graph
         has no entity for)."""
-        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase.lower())}(?![\w-])")
+        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase.lower())}")
         return [st for st in self.statements if pattern.search(st.context)]
 
     def search(self, within: list[Statement], groups: list[list[str]], *, need: int = 1) -> list[Hit]:
