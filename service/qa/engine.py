@@ -33,13 +33,15 @@ from service.qa.statements import LEAD_WORDS, NEGATION, WORD, Hit, Statement, St
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
-DEFINES = re.compile(r"^(definition:|[\w ./+-]{1,40}?\b(is|are|means|refers to|stands for)\b)", re.I)
+DEFINES = re.compile(r"^(definition:|(it|this) (is|are|means)\b|is an?\b)")
+FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(one|two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
 PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
+MAX_HOPS = 2  # a longer chain between two names says little about how they relate
 RARE = 0.05  # a word in at most this share of the statements can name what a question is about
 NEGATION_REACH = 4  # a negation this many words before a word of the question negates it
 DEFINING = (
@@ -50,15 +52,6 @@ COMPARED = (
     "is_a", "has_limit", "has_property", "scales", "pricing", "runs_on", "depends_on", "launches",
     "preferred_for", "use_case", "supports_language", "defined_as",
 )  # fmt: skip
-VERBS = {
-    "is_a": "is",
-    "has_property": "has this property:",
-    "has_limit": "has this limit:",
-    "pricing": "is priced:",
-    "use_case": "is used for",
-    "scales": "scales:",
-    "preferred_for": "is preferred for",
-}
 MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "min": 1, "minute": 1,
            "h": 60, "hr": 60, "hour": 60, "day": 1440}  # fmt: skip
 DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?)\b")
@@ -173,7 +166,7 @@ class QA:
         return self.label(fact.object) if fact.object_is_entity else fact.object
 
     def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
-        verb = VERBS.get(relation, self.snapshot.ontology.label(relation))
+        verb = self.snapshot.ontology.verb(relation)
         distinct = {re.sub(r"[\W_]+", "", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
         return f"{self.label(subject)} {verb} {'; '.join(reversed(distinct.values()))}."
 
@@ -286,11 +279,14 @@ class QA:
         return "", ""
 
     def unknown_word(self, q: Question) -> str:
-        """A content word of the question that no note uses and no dictionary knows: a name the notes lack."""
-        for w in q.words:
+        """A name in the question (written with a capital or a digit inside) that no note uses: 'PostgreSQL'."""
+        for raw in re.findall(r"(?<=\s)[\w.+#-]+", q.text):
+            w = raw.lower().strip(".-")
             stems = tokens(w)
-            if stems and not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
-                return w
+            if w not in q.words or not re.search(r"[A-Z0-9]", raw) or not stems:
+                continue
+            if not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
+                return raw.strip(".-")
         return ""
 
     def ask_one(self, text: str) -> Answer:
@@ -300,6 +296,7 @@ class QA:
         unknown = self.unknown_word(q)
         if unknown:
             answer = Answer(q.text, False, "unknown", f"I don't know: the notes never mention {unknown}.")
+            answer.suggestions = self.names.suggest(q.text)
         for kind in KINDS if answer is None else ():
             if kind.detects(q):
                 answer = kind.answer(self, q, run)
@@ -423,6 +420,19 @@ class QA:
             return True
         return bool(self.names.named_in(f"{st.lead} . {st.heading}") & {topic.iri})
 
+    def defines(self, topic: Topic, st: Statement) -> bool:
+        """'X is ...', 'Definition: ...', 'It is ...': a statement that says what its topic is."""
+        text = st.text.lower()
+        if DEFINES.match(text):
+            return True
+        names = [topic.label.lower()]
+        if topic.iri:
+            ent = self.snapshot.entities[topic.iri]
+            names += [a.lower() for a in ent.aliases]
+        return any(
+            re.match(rf"(the |an? )?{re.escape(n)}\b[^.]{{0,20}}?\b(is|are|means|refers to)\b", text) for n in names
+        )
+
     def head(self, q: Question, run: _Run) -> tuple[str, list[Statement]]:
         """The definition: the alias it stands for and what the graph says it is, or the statement that
         defines it."""
@@ -431,9 +441,10 @@ class QA:
         defining = [
             st
             for st in topic.statements
-            if (DEFINES.search(st.text) or ASKS_WHAT.search(st.heading))
+            if (self.defines(topic, st) or ASKS_WHAT.search(st.heading))
             and not self.is_name(st)
             and st.record.kind != "question"
+            and clean_point(st)
         ]
         defining.sort(key=lambda st: (topic.label.lower() not in st.text.lower()[:60], st.source, st.line))
         if topic.iri is None:
@@ -548,7 +559,7 @@ class QA:
         if not hits:
             return None
         shown = self.continued([h.statement for h in hits[:3]])
-        if q.asks_figure and not any(re.search(r"\d", st.text) for st in shown):
+        if q.asks_figure and not any(FIGURE_IN.search(st.text) for st in shown):
             text = (
                 "I don't know the figure: the notes give no figure for that. They say: "
                 + "; ".join(f"“{self.point(st)}”" for st in shown[:2])
@@ -559,7 +570,8 @@ class QA:
         return self.cite(Answer(q.text, True, "statements", fit(text)), shown)
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
-        """An answer made of facts, one sentence per relation."""
+        """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
+        facts = [f for f in facts if readable(self.obj(f))] or facts
         run.use(facts)
         by_rel: dict[tuple[str, str], list[str]] = defaultdict(list)
         for f in facts:
@@ -692,7 +704,7 @@ class QA:
         direct = [f for x, y in ((a, b), (b, a)) for f in run.all_of(x) if f.object == y]
         if direct:
             return self.found(question, "relation", direct[:4], run, quote=True)
-        paths = shortest_paths(self.snapshot.nx, a, b, limit=1)
+        paths = [p for p in shortest_paths(self.snapshot.nx, a, b, limit=1) if len(p) <= MAX_HOPS + 1]
         steps = [self._link(x, y, run) for x, y in zip(paths[0], paths[0][1:], strict=False)] if paths else []
         if steps and all(steps):
             run.use([s for s in steps if s])
@@ -890,6 +902,13 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
             break
         out.append(line)
     return "\n".join(out) or text[:limit]
+
+
+def readable(text: str) -> bool:
+    """Mostly dictionary words or names: not OCR debris such as 'couect couest Couest [entainer'."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    known = sum(1 for w in words if w.lower() in english_words() or w[0].isupper() or w.isupper())
+    return not words or known >= 0.7 * len(words)
 
 
 def clean_point(st: Statement) -> bool:

@@ -108,7 +108,7 @@ class Structured(Kind):
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         handler = {"attribute": qa.attribute, "path": qa.path, "list": qa.related, "relation": qa.related}
         answer = handler[q.intent.kind](q.text, q.mentions, q.intent, run)
-        if q.asks_figure and q.intent.kind == "attribute" and not re.search(r"\d", answer.answer):
+        if q.asks_figure and not re.search(r"(?<![A-Za-z])\d", answer.answer):
             return None  # a figure was asked and the facts give none: the statements may
         return answer if answer.answered else None
 
