@@ -372,12 +372,18 @@ class QA:
         """A heading or lead item that only names its topic: no point to quote."""
         return len(st.text.split()) <= LEAD_WORDS and st.text.lower() in self.index.names
 
-    def cite(self, answer: Answer, statements: list[Statement]) -> Answer:
+    def cite(self, answer: Answer, statements: list[Statement], run: _Run | None = None) -> Answer:
+        """Quote the statements (and list the facts they state about the topic, when the run is given)."""
         for st in statements:
             e = st.quote()
             if e not in answer.evidence:
                 answer.evidence.append(e)
         answer.points = [{"text": st.text, "source": st.source, "line": st.line} for st in statements]
+        if run is not None:
+            places = {(st.source, st.line) for st in statements}
+            subjects = {iri for st in statements for iri in st.record.about}
+            for iri in sorted(subjects & set(self.snapshot.entities)):
+                run.use([f for f in run.all_of(iri) if any((e["source"], e["line"]) in places for e in f.evidence)])
         return answer
 
     @staticmethod
@@ -472,7 +478,7 @@ class QA:
         lines = [head] if head else []
         lines += [f"- {self.point(st)}" for st in found]
         answer = Answer(q.text, True, "summary" if points > 4 else "definition", fit("\n".join(lines)))
-        return self.cite(answer, cited + found)
+        return self.cite(answer, cited + found, run)
 
     def definition(self, q: Question, run: _Run) -> Answer | None:
         if "alias" in q.intent.relations or q.words:
@@ -498,13 +504,13 @@ class QA:
             text = "The notes don't say." + (
                 " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
             )
-            return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near])
+            return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near], run)
         best = hits[0]
         full = len(best.matched) >= len(q.words) + len(extra)
         verdict = "No." if negates(best) else ("Yes." if full else "The notes don't say directly.")
         shown = [h.statement for h in hits[:3]]
         text = f"{verdict} The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
-        answer = self.cite(Answer(q.text, True, "yes/no", text), shown)
+        answer = self.cite(Answer(q.text, True, "yes/no", text), shown, run)
         answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")
         return answer
 
@@ -532,7 +538,7 @@ class QA:
             steps = [st.text.rstrip(".") for st in block]
             cited = block
         text = f"{q.topic.label}, step by step:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps[:8], 1))
-        answer = self.cite(Answer(q.text, True, "process", fit(text)), cited)
+        answer = self.cite(Answer(q.text, True, "process", fit(text)), cited, run)
         answer.steps = steps[:8]
         return answer
 
@@ -549,7 +555,7 @@ class QA:
             return None
         shown = [h.statement for h in hits[:5]]
         text = f"What the notes give for {q.topic.label}:\n" + "\n".join(f"- {self.point(st)}" for st in shown)
-        return self.cite(Answer(q.text, True, "why", fit(text)), shown)
+        return self.cite(Answer(q.text, True, "why", fit(text)), shown, run)
 
     def from_statements(self, q: Question, run: _Run) -> Answer | None:
         """The best-matching statements about the topic, quoted; a figure asked for and not given is said so."""
@@ -565,9 +571,9 @@ class QA:
                 + "; ".join(f"“{self.point(st)}”" for st in shown[:2])
                 + "."
             )
-            return self.cite(Answer(q.text, False, "attribute", text), shown[:2])
+            return self.cite(Answer(q.text, False, "attribute", text), shown[:2], run)
         text = "The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
-        return self.cite(Answer(q.text, True, "statements", fit(text)), shown)
+        return self.cite(Answer(q.text, True, "statements", fit(text)), shown, run)
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
@@ -906,7 +912,7 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
 
 def readable(text: str) -> bool:
     """Mostly dictionary words or names: not OCR debris such as 'couect couest Couest [entainer'."""
-    words = re.findall(r"[A-Za-z]{2,}", text)
+    words = re.findall(r"[A-Za-z]{3,}", text)
     known = sum(1 for w in words if w.lower() in english_words() or w[0].isupper() or w.isupper())
     return not words or known >= 0.7 * len(words)
 
