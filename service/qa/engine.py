@@ -29,7 +29,7 @@ from kg.snapshot import Snapshot
 from service.qa.intent import FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
 from service.qa.kinds import KINDS
 from service.qa.names import STOP, Mention, NameIndex, normalise
-from service.qa.statements import LEAD_WORDS, NEGATION, WORD, Hit, Statement, StatementIndex, stem, tokens
+from service.qa.statements import NEGATION, WORD, Hit, Statement, StatementIndex, stem, tokens
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
@@ -370,7 +370,7 @@ class QA:
 
     def is_name(self, st: Statement) -> bool:
         """A heading or lead item that only names its topic: no point to quote."""
-        return len(st.text.split()) <= LEAD_WORDS and st.text.lower() in self.index.names
+        return st.text.lower() in self.index.names
 
     def cite(self, answer: Answer, statements: list[Statement], run: _Run | None = None) -> Answer:
         """Quote the statements (and list the facts they state about the topic, when the run is given)."""
@@ -522,7 +522,9 @@ class QA:
         arrows = [h.statement for h in hits if len(ARROW.findall(h.statement.text)) >= 2]
         arrows = arrows or [st for st in q.topic.statements if len(ARROW.findall(st.text)) >= 2]
         if arrows:
-            steps = [s.strip(" .") for s in ARROW.split(arrows[0].text) if s.strip(" .")]
+            first = ARROW.split(arrows[0].text)[0]
+            label, _, chain = arrows[0].text.partition(": ") if ": " in first else ("", "", arrows[0].text)
+            steps = [s.strip(" .") for s in ARROW.split(chain) if s.strip(" .")]
             cited = arrows[:1]
         else:
             anchor = pool[0] if pool else None
@@ -536,8 +538,8 @@ class QA:
             if len(block) < 2:
                 return None
             steps = [st.text.rstrip(".") for st in block]
-            cited = block
-        text = f"{q.topic.label}, step by step:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps[:8], 1))
+            cited, label = block, ""
+        text = f"{label or q.topic.label}, step by step:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps[:8], 1))
         answer = self.cite(Answer(q.text, True, "process", fit(text)), cited, run)
         answer.steps = steps[:8]
         return answer

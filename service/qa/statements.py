@@ -33,6 +33,17 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" •-·")
 
 
+FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with until before after is are be it this that and or".split()
+)
+
+
+def is_lead(text: str) -> bool:
+    """A list item that only names a concept ('read committed', 'two phase lock'): a few words, no clause."""
+    words = text.lower().split()
+    return len(words) <= LEAD_WORDS and not re.search(r"[.:;,]", text) and not FUNCTION_WORDS & set(words)
+
+
 def stem(word: str) -> str:
     """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
     for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "s", "ly"):
@@ -98,7 +109,7 @@ class StatementIndex:
             if (r.source, r.section) != where:
                 where, lead = (r.source, r.section), ""
             heading = r.section.split(" > ")[-1] if r.section else ""
-            short = len(text.split()) <= LEAD_WORDS and not re.search(r"[.:;]", text) and r.kind in ("item", "term")
+            short = is_lead(text) and r.kind in ("item", "term")
             st = Statement(len(self.statements), r, text, "" if short else lead.lower(), heading.lower(), set(r.about))
             if short:
                 lead = text
@@ -109,7 +120,7 @@ class StatementIndex:
             for iri in st.about:
                 self.by_entity[iri].append(i)
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
-        self.names = {st.text.lower() for st in self.statements if len(st.text.split()) <= LEAD_WORDS} | {
+        self.names = {st.text.lower() for st in self.statements if is_lead(st.text)} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
         }  # headings and lead items: the concepts the notes name
         self.named = {tuple(tokens(n)): n for n in sorted(self.names, key=len, reverse=True)}
