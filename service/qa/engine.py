@@ -100,22 +100,22 @@ class _Run:
         """Facts (subject, relation, ?) with their evidence, best supported first."""
         if relation not in self.qa.relations_of[subject]:
             return []
-        grouped: dict[str, Fact] = {}
-        for r in self._query(FACTS_SP, s=URIRef(subject), p=KG[camel(relation)]):
-            obj = r["o"]
-            fact = grouped.setdefault(str(obj), Fact(subject, relation, str(obj), isinstance(obj, URIRef)))
-            fact.evidence.append(_evidence(r))
-        return _ranked(grouped.values())
+        self.shown(FACTS_SP, s=URIRef(subject), p=KG[camel(relation)])
+        return list(self.qa.by_subject.get((subject, relation), ()))
 
     def subjects(self, relation: str, obj: str) -> list[Fact]:
         """Facts (?, relation, object)."""
         if relation not in self.qa.relations_to[obj]:
             return []
-        grouped: dict[str, Fact] = {}
-        for r in self._query(FACTS_PO, p=KG[camel(relation)], o=URIRef(obj)):
-            fact = grouped.setdefault(str(r["s"]), Fact(str(r["s"]), relation, obj, True))
-            fact.evidence.append(_evidence(r))
-        return _ranked(grouped.values())
+        self.shown(FACTS_PO, p=KG[camel(relation)], o=URIRef(obj))
+        return list(self.qa.by_object.get((obj, relation), ()))
+
+    def shown(self, q: NamedQuery, **bindings: URIRef) -> None:
+        """The bound query that gives these facts, for the answer to show (the facts were read at load)."""
+        key = (q.name, tuple(sorted(bindings.items())))
+        text = self.qa.shown_text.get(key) or self.qa.shown_text.setdefault(key, q.shown(**bindings))
+        if text not in self.sparql:
+            self.sparql.append(text)
 
     def all_of(self, subject: str) -> list[Fact]:
         return [f for r in sorted(self.qa.relations_of[subject] - {"compared_with"}) for f in self.objects(subject, r)]
@@ -144,7 +144,18 @@ class QA:
         self.snapshot = snapshot
         self.names = NameIndex(snapshot.entities, services_of(snapshot.ontology))
         self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
+        self.index.bm25  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
+        english_words()
+        snapshot.nx  # noqa: B018
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
+        self.defining: dict[str, re.Pattern[str]] = {}  # topic label -> 'X is ...'
+        self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
+        self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for fact in _ranked(snapshot.facts):  # read once, with their evidence, when the snapshot is loaded
+            self.by_subject[(fact.subject, fact.predicate)].append(fact)
+            if fact.object_is_entity:
+                self.by_object[(fact.object, fact.predicate)].append(fact)
         self.relations_of: dict[str, set[str]] = defaultdict(set)
         self.relations_to: dict[str, set[str]] = defaultdict(set)
         for f in snapshot.keys:
@@ -431,13 +442,15 @@ class QA:
         text = st.text.lower()
         if DEFINES.match(text):
             return True
-        names = [topic.label.lower()]
-        if topic.iri:
-            ent = self.snapshot.entities[topic.iri]
-            names += [a.lower() for a in ent.aliases]
-        return any(
-            re.match(rf"(the |an? )?{re.escape(n)}\b[^.]{{0,20}}?\b(is|are|means|refers to)\b", text) for n in names
-        )
+        pattern = self.defining.get(topic.label)
+        if pattern is None:
+            names = [topic.label.lower()]
+            if topic.iri:
+                names += [a.lower() for a in self.snapshot.entities[topic.iri].aliases]
+            either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            pattern = re.compile(rf"(the |an? )?({either})\b[^.]{{0,20}}?\b(is|are|means|refers to)\b")
+            self.defining[topic.label] = pattern
+        return bool(pattern.match(text))
 
     def head(self, q: Question, run: _Run) -> tuple[str, list[Statement]]:
         """The definition: the alias it stands for and what the graph says it is, or the statement that
