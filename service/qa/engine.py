@@ -34,7 +34,7 @@ from service.qa.statements import NEGATION, WORD, Hit, Statement, StatementIndex
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
 DEFINES = re.compile(r"^(definition:|(it|this) (is|are|means)\b|is an?\b)")
-FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(one|two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
+FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
@@ -409,7 +409,9 @@ class QA:
         ranked = {h.statement.index: len(h.matched) for h in self.hits(q, need=1)} if q.words else {}
         support = self.index.support
         candidates = [
-            st for st in topic.statements if st.index not in skip and not self.is_name(st) and clean_point(st)
+            st
+            for st in topic.statements
+            if st.index not in skip and not self.is_name(st) and clean_point(st) and not self.foreign(topic, st)
         ]
         candidates.sort(
             key=lambda st: (
@@ -428,12 +430,26 @@ class QA:
                 break
         return out
 
+    def names_topic(self, topic: Topic, st: Statement) -> bool:
+        """Whether a statement's own text names the topic."""
+        if topic.iri is None:
+            return topic.label in st.text.lower()
+        return topic.iri in self.names.named_in(st.text)
+
+    def foreign(self, topic: Topic, st: Statement) -> bool:
+        """A statement that names other services and not the topic, in another's place: about something else."""
+        if topic.iri is None or self.names_topic(topic, st) or self.owns(topic, st):
+            return False
+        services = services_of(self.snapshot.ontology)
+        named = self.names.named_in(f"{st.text} . {st.lead} . {st.heading}") - {topic.iri}
+        return any(self.snapshot.entities[iri].type in services for iri in named if iri in self.snapshot.entities)
+
     def owns(self, topic: Topic, st: Statement) -> bool:
         """Whether a statement sits in the topic's own place: the graph says it is about it, or its heading or
         lead item names it."""
         if topic.iri is None:
             return topic.label in f"{st.lead} {st.heading}"
-        if topic.iri in st.record.about:
+        if topic.iri in st.record.about and st.record.kind:  # kg:about of a passage (evidence subjects are guesses)
             return True
         return bool(self.names.named_in(f"{st.lead} . {st.heading}") & {topic.iri})
 
@@ -507,7 +523,7 @@ class QA:
         assert q.topic is not None
         others = [m for m in q.mentions if m.iri != q.topic.iri]
         direct = [f for m in others for f in run.all_of(q.topic.iri) if f.object == m.iri] if q.topic.iri else []
-        if direct:
+        if direct and all(self.score(f, [frozenset([stem(w)])]) for w in q.words for f in direct[:1]):
             run.use(direct[:3])
             return Answer(q.text, True, "yes/no", "Yes. " + " ".join(self.say(f) + "." for f in direct[:3]))
         extra = tuple(normalise(m.text) for m in others)
@@ -518,10 +534,17 @@ class QA:
                 " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
             )
             return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near], run)
-        best = hits[0]
-        full = len(best.matched) >= len(q.words) + len(extra)
-        verdict = "No." if negates(best) else ("Yes." if full else "The notes don't say directly.")
-        shown = [h.statement for h in hits[:3]]
+        wanted = len(q.words) + len(extra)
+        topic = q.topic
+        full = [h for h in hits if len(h.matched) >= wanted and not self.foreign(topic, h.statement)]
+        full.sort(key=lambda h: not self.names_topic(topic, h.statement))  # its own statements first
+        said = {negates(h) for h in full if not h.statement.text.count("; ")}  # a table row has two sides
+        verdict = "The notes don't say directly."
+        if said == {True}:
+            verdict = "No."
+        elif said == {False} or (said and not negates(full[0])):
+            verdict = "Yes."
+        shown = [h.statement for h in (full or hits)[:3]]
         text = f"{verdict} The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
         answer = self.cite(Answer(q.text, True, "yes/no", text), shown, run)
         answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")
@@ -532,8 +555,13 @@ class QA:
         assert q.topic is not None
         hits = self.hits(q, need=1) if q.words else []
         pool = [h.statement for h in hits] or q.topic.statements
-        arrows = [h.statement for h in hits if len(ARROW.findall(h.statement.text)) >= 2]
-        arrows = arrows or [st for st in q.topic.statements if len(ARROW.findall(st.text)) >= 2]
+        topic = q.topic
+        chains = [h for h in hits if len(ARROW.findall(h.statement.text)) >= 2]
+        chains.sort(key=lambda h: (-len(h.matched), not self.names_topic(topic, h.statement)))
+        arrows = [h.statement for h in chains]
+        if not q.words:
+            arrows = [st for st in topic.statements if len(ARROW.findall(st.text)) >= 2]
+            arrows.sort(key=lambda st: not self.names_topic(topic, st))
         if arrows:
             first = ARROW.split(arrows[0].text)[0]
             label, _, chain = arrows[0].text.partition(": ") if ": " in first else ("", "", arrows[0].text)
@@ -593,6 +621,12 @@ class QA:
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
         facts = [f for f in facts if readable(self.obj(f))] or facts
+        kept: list[Fact] = []
+        for f in sorted(facts, key=lambda f: -len(f.sources)):  # near-duplicates: the better supported stays
+            same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject]
+            if not any(fuzz.ratio(self.obj(f).lower(), self.obj(k).lower()) >= 80 for k in same):
+                kept.append(f)
+        facts = [f for f in facts if f in kept]
         run.use(facts)
         by_rel: dict[tuple[str, str], list[str]] = defaultdict(list)
         for f in facts:

@@ -102,7 +102,8 @@ def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
         m = pattern.search(text)
         if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
             found[name] = (-len(m.group()), m.start())
-    rels = sorted(found, key=lambda n: (found[n], n))
+    ontology = ontology or load_ontology()
+    rels = sorted(found, key=lambda n: (found[n], ontology.verb(n) not in text, n))
     if ALIAS.search(text):
         rels.insert(0, "alias")
     if RELATED.search(text):
