@@ -8,7 +8,7 @@ notes say: when the graph lacks the entity, the relation or those words, the ans
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
@@ -41,6 +41,8 @@ REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy",
 PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
+DAMAGED_NUMBER = re.compile(r"\d{4,},\d{3}\b|\b[A-Z]{3,}, ?\d{3}\b")  # '4000,000', 'LOOD, 000': OCR damage
+MAX_ROWS = 6  # aspects in a comparison
 MAX_HOPS = 2  # a longer chain between two names says little about how they relate
 RARE = 0.05  # a word in at most this share of the statements can name what a question is about
 NEGATION_REACH = 4  # a negation this many words before a word of the question negates it
@@ -441,14 +443,14 @@ class QA:
         if topic.iri is None or self.names_topic(topic, st) or self.owns(topic, st):
             return False
         services = services_of(self.snapshot.ontology)
-        named = self.names.named_in(f"{st.text} . {st.lead} . {st.heading}") - {topic.iri}
+        named = self.names.named_in(f"{st.text} . {st.lead.split(':')[0]} . {st.heading.split(':')[0]}") - {topic.iri}
         return any(self.snapshot.entities[iri].type in services for iri in named if iri in self.snapshot.entities)
 
     def owns(self, topic: Topic, st: Statement) -> bool:
         """Whether a statement sits in the topic's own place: the graph says it is about it, or its heading or
         lead item names it."""
         if topic.iri is None:
-            return topic.label in f"{st.lead} {st.heading}"
+            return topic.label in f"{st.lead.split(':')[0]} {st.heading.split(':')[0]}"
         if topic.iri in st.record.about and st.record.kind:  # kg:about of a passage (evidence subjects are guesses)
             return True
         return bool(self.names.named_in(f"{st.lead} . {st.heading}") & {topic.iri})
@@ -620,7 +622,7 @@ class QA:
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
-        facts = [f for f in facts if readable(self.obj(f))] or facts
+        facts = [f for f in facts if readable(self.obj(f), self.names.exact)] or facts
         kept: list[Fact] = []
         for f in sorted(facts, key=lambda f: -len(f.sources)):  # near-duplicates: the better supported stays
             same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject]
@@ -837,29 +839,38 @@ class QA:
         a, b = mentions[0].iri, mentions[1].iri
         sides: dict[str, dict[str, list[Fact]]] = {}
         for e in (a, b):
-            sides[e] = {r: run.objects(e, r)[:3] for r in COMPARED}
+            sides[e] = {r: [f for f in run.objects(e, r) if self.comparable(f, a, b)][:2] for r in COMPARED}
             if not any(sides[e].values()):
                 return self.abstain(question, "comparison", e, "what it is")
-        rows = []
-        for r in COMPARED:
+        rows: list[dict[str, Any]] = []
+        both_sides = sorted(COMPARED, key=lambda r: not (sides[a][r] and sides[b][r]))  # aligned aspects first
+        for r in both_sides:
             fa, fb = sides[a][r], sides[b][r]
-            if fa or fb:
+            if (fa or fb) and len(rows) < MAX_ROWS:
                 run.use(fa + fb)
                 rows.append({"aspect": self.snapshot.ontology.label(r),
                              "a": [self.obj(f) for f in fa], "b": [self.obj(f) for f in fb]})  # fmt: skip
-        points = run.contrasts(a, b)[:8]
-        values = [{(r, self.obj(f)) for r in COMPARED for f in sides[e][r]} for e in (a, b)]
-        shared = sorted(values[0] & values[1])
+        order = {self.snapshot.ontology.label(r): i for i, r in enumerate(COMPARED)}
+        rows.sort(key=lambda row: order[str(row["aspect"])])
+        said = [(a, c) for c in run.contrasts(a, b)] + [(b, c) for c in run.contrasts(b, a)]
+        points: list[str] = []
+        for e, c in said:
+            point = self.side(c, e, a if e == b else b, run) if readable(c, self.names.exact) else ""
+            if point and not any(fuzz.partial_ratio(point.lower(), p.lower()) >= 90 for p in points):
+                points.append(point)
+        points = points[:4]
+        shown = {e: {(row["aspect"], v) for row in rows for v in row[side]} for e, side in ((a, "a"), (b, "b"))}
+        shared = sorted(shown[a] & shown[b])
         la, lb = self.label(a), self.label(b)
-        text = [f"{la} vs {lb}."]
-        for e, label in ((a, la), (b, lb)):
-            bits = [f"{self.snapshot.ontology.label(r)}: {'; '.join(self.obj(f) for f in fs)}"
-                    for r, fs in sides[e].items() if fs]  # fmt: skip
-            text.append(f"{label}: " + ". ".join(bits[:6]) + ".")
-        if points:
-            text.append("Contrasts: " + "; ".join(points) + ".")
+        text = [f"{la} vs {lb}:"]
+        for row in rows:
+            only_a = [v for v in row["a"] if (row["aspect"], v) not in shared]
+            only_b = [v for v in row["b"] if (row["aspect"], v) not in shared]
+            if only_a or only_b:
+                text.append(f"- {row['aspect']}: {la}: {'; '.join(only_a) or '-'} | {lb}: {'; '.join(only_b) or '-'}")
+        text += [f"- {c}" for c in points]
         if shared:
-            text.append("Both: " + "; ".join(f"{self.snapshot.ontology.label(r)} {o}" for r, o in shared) + ".")
+            text.append("- Both: " + "; ".join(f"{aspect} {v}" for aspect, v in shared))
         recommendation = self.recommend(intent.criterion, a, b, sides, run) if intent.criterion else ""
         if recommendation:
             text.append(recommendation)
@@ -868,10 +879,43 @@ class QA:
             "b": lb,
             "rows": rows,
             "contrasts": points,
-            "shared": [{"aspect": self.snapshot.ontology.label(r), "value": o} for r, o in shared],
+            "shared": [{"aspect": aspect, "value": v} for aspect, v in shared],
             "recommendation": recommendation,
         }
-        return Answer(question, True, "comparison", " ".join(text), comparison=table)
+        return Answer(question, True, "comparison", "\n".join(text), comparison=table)
+
+    def comparable(self, fact: Fact, a: str, b: str) -> bool:
+        """A value fit for a comparison table: readable, and not about a third service."""
+        if fact.object_is_entity:
+            return True
+        services = services_of(self.snapshot.ontology)
+        named = self.names.named_in(fact.object) - {a, b}
+        third = any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
+        return readable(fact.object, self.names.exact) and not third
+
+    def says(self, e: str, value: str, run: _Run) -> bool:
+        """Whether the graph states `value` (as written, near enough) of entity `e`."""
+        low = value.lower()
+        return any(fuzz.ratio(low, self.obj(f).lower()) >= 92 for f in run.all_of(e) if not f.object_is_entity)
+
+    def side(self, contrast: str, a: str, b: str, run: _Run) -> str:
+        """A contrast of `a` with `b` on its own side ('AWS Batch: no time limit | AWS Lambda: time limit');
+        '' when neither the note's layout nor the facts say whose it is."""
+        cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", contrast)]
+        if any(x.lower() in self.names.exact for x in cells):
+            return ""  # a table's header row: the names, not a contrast
+        if len(cells) == 2:  # a table row: whose cell is whose, by the facts each cell gave
+            for x, y in ((a, b), (b, a)):
+                if (self.says(x, cells[0], run) and not self.says(y, cells[0], run)) or (
+                    self.says(y, cells[1], run) and not self.says(x, cells[1], run)
+                ):
+                    return f"{self.label(x)}: {cells[0]} | {self.label(y)}: {cells[1]}"
+            return ""
+        if re.match(rf"{re.escape(self.label(a))}: |{re.escape(self.label(b))}: ", contrast):
+            return contrast.strip()
+        low = contrast.lower().strip(" .")
+        owners = [e for e in (a, b) if e in self.names.named_in(low) or self.says(e, low, run)]
+        return f"{self.label(owners[0])}: {contrast.strip()}" if len(owners) == 1 else ""
 
     def recommend(self, criterion: str, a: str, b: str, sides: dict[str, dict[str, list[Fact]]], run: _Run) -> str:
         """A recommendation that follows from the facts: a job longer than one side's time limit goes to
@@ -959,15 +1003,19 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
     return "\n".join(out) or text[:limit]
 
 
-def readable(text: str) -> bool:
-    """Mostly dictionary words or names: not OCR debris such as 'couect couest Couest [entainer'."""
+def readable(text: str, names: Container[str] = ()) -> bool:
+    """Mostly dictionary words, acronyms or the graph's names: not OCR debris ('couect couest Couest [entainer')."""
+    if DAMAGED_NUMBER.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I):  # 'Container Container'
+        return False
     words = re.findall(r"[A-Za-z]{3,}", text)
-    known = sum(1 for w in words if w.lower() in english_words() or w[0].isupper() or w.isupper())
+    known = sum(1 for w in words if w.lower() in english_words() or w.isupper() or w.lower() in names)
     return not words or known >= 0.7 * len(words)
 
 
 def clean_point(st: Statement) -> bool:
     """A statement fit to quote as a point: mostly words (not OCR debris), more than a name."""
+    if DAMAGED_NUMBER.search(st.text):
+        return False
     words = re.findall(r"[A-Za-z]{2,}", st.text)
     return len(words) >= 3 and sum(1 for w in words if w.lower() in english_words() or w[0].isupper()) >= 0.7 * len(
         words
