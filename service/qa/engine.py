@@ -439,12 +439,19 @@ class QA:
         return topic.iri in self.names.named_in(st.text)
 
     def foreign(self, topic: Topic, st: Statement) -> bool:
-        """A statement that names other services and not the topic, in another's place: about something else."""
-        if topic.iri is None or self.names_topic(topic, st) or self.owns(topic, st):
+        """A statement about something else: in another service's place (its heading or lead item), or naming
+        other services and not the topic."""
+        if topic.iri is None or self.owns(topic, st):
             return False
         services = services_of(self.snapshot.ontology)
-        named = self.names.named_in(f"{st.text} . {st.lead.split(':')[0]} . {st.heading.split(':')[0]}") - {topic.iri}
-        return any(self.snapshot.entities[iri].type in services for iri in named if iri in self.snapshot.entities)
+
+        def others(text: str) -> bool:
+            named = self.names.named_in(text) - {topic.iri}
+            return any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
+
+        if others(f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"):
+            return True
+        return not self.names_topic(topic, st) and others(st.text)
 
     def owns(self, topic: Topic, st: Statement) -> bool:
         """Whether a statement sits in the topic's own place: the graph says it is about it, or its heading or
@@ -558,7 +565,8 @@ class QA:
         hits = self.hits(q, need=1) if q.words else []
         pool = [h.statement for h in hits] or q.topic.statements
         topic = q.topic
-        chains = [h for h in hits if len(ARROW.findall(h.statement.text)) >= 2]
+        enough = len(q.words) if len(q.words) <= 2 else len(q.words) - 1  # a chain must be the one asked about
+        chains = [h for h in hits if len(ARROW.findall(h.statement.text)) >= 2 and len(h.matched) >= enough]
         chains.sort(key=lambda h: (-len(h.matched), not self.names_topic(topic, h.statement)))
         arrows = [h.statement for h in chains]
         if not q.words:
@@ -630,11 +638,23 @@ class QA:
                 kept.append(f)
         facts = [f for f in facts if f in kept]
         run.use(facts)
-        by_rel: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_rel: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
         for f in facts:
-            by_rel[(f.subject, f.predicate)].append(self.obj(f))
-        text = " ".join(self.sentence(s, r, objs) for (s, r), objs in by_rel.items())
+            by_rel[(self.weak(f), f.subject, f.predicate)].append(self.obj(f))
+        text = " ".join(
+            ("One note says: " if weak else "") + self.sentence(s, r, objs) for (weak, s, r), objs in by_rel.items()
+        )
         return Answer(question, True, kind, text + (self.quote(facts[0]) if quote else ""))
+
+    def weak(self, fact: Fact) -> bool:
+        """A fact of low confidence, shown as 'one note says': one source states it, in words with a damaged
+        one (OCR: 'Relies on Ecz')."""
+        return len(fact.sources) == 1 and all(self.noisy(str(e["text"])) for e in fact.evidence)
+
+    def noisy(self, text: str) -> bool:
+        """A word neither English, an acronym, nor one of the graph's names: 'Ecz', 'nintimes'."""
+        words = re.findall(r"[A-Za-z]{3,}", text)
+        return any(not (w.lower() in english_words() or w.isupper() or w.lower() in self.names.exact) for w in words)
 
     def abstain(self, question: str, kind: str, subject: str, topic: str) -> Answer:
         about = f"{self.label(subject)}'s {topic}" if topic else self.label(subject)
@@ -729,14 +749,16 @@ class QA:
         subjects_listed = [f for f in answer_facts if f.object == e and f.subject != e]
         if subjects_listed:
             run.use(subjects_listed)
-            names = ", ".join(dict.fromkeys(self.label(f.subject) for f in subjects_listed))
-            rel = self.snapshot.ontology.label(subjects_listed[0].predicate)
-            return Answer(
-                question,
-                True,
-                intent.kind,
-                f"{names} {rel} {self.label(e)}." + self.quote(subjects_listed[0]),
-            )
+            groups: dict[tuple[bool, str], list[str]] = defaultdict(list)
+            for f in subjects_listed:  # one sentence per relation, well supported facts first
+                groups[(self.weak(f), f.predicate)].append(self.label(f.subject))
+            said = []
+            for (weak, rel), names in sorted(groups.items()):
+                names = list(dict.fromkeys(names))
+                verb = self.snapshot.ontology.verb(rel)
+                line = f"{', '.join(names)} {plural(verb) if len(names) > 1 else verb} {self.label(e)}."
+                said.append(f"One note says: {line}" if weak else line)
+            return Answer(question, True, intent.kind, " ".join(said) + self.quote(subjects_listed[0]))
         return self.found(question, intent.kind, answer_facts[:12], run, quote=True)
 
     def _best(self, facts: list[Fact], stems: list[frozenset[str]]) -> list[Fact]:
@@ -971,6 +993,13 @@ def services_of(ontology: Ontology) -> frozenset[str]:
 @cache
 def _services(graph: Graph) -> frozenset[str]:
     return frozenset(local_name(str(c)) for c in graph.transitive_subjects(RDFS.subClassOf, KG.Service))
+
+
+def plural(verb: str) -> str:
+    """'runs on' -> 'run on', 'is an example of' -> 'are examples of' (near enough: 'are an example of')."""
+    head, _, rest = verb.partition(" ")
+    head = {"is": "are", "has": "have", "was": "were"}.get(head, head[:-1] if head.endswith("s") else head)
+    return f"{head} {rest}".strip()
 
 
 def _article(noun: str) -> str:
