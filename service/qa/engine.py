@@ -42,6 +42,7 @@ PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
 DAMAGED_NUMBER = re.compile(r"\d{4,},\d{3}\b|\b[A-Z]{3,}, ?\d{3}\b")  # '4000,000', 'LOOD, 000': OCR damage
+NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 MAX_ROWS = 6  # aspects in a comparison
 MAX_HOPS = 2  # a longer chain between two names says little about how they relate
 RARE = 0.05  # a word in at most this share of the statements can name what a question is about
@@ -566,7 +567,14 @@ class QA:
         pool = [h.statement for h in hits] or q.topic.statements
         topic = q.topic
         enough = len(q.words) if len(q.words) <= 2 else len(q.words) - 1  # a chain must be the one asked about
-        chains = [h for h in hits if len(ARROW.findall(h.statement.text)) >= 2 and len(h.matched) >= enough]
+        others = {m.iri for m in q.mentions} - {topic.iri}
+        chains = [
+            h
+            for h in hits
+            if len(ARROW.findall(h.statement.text)) >= 2
+            and len(h.matched) >= enough
+            and others <= self.names.named_in(f"{h.statement.text} . {h.statement.heading}")
+        ]
         chains.sort(key=lambda h: (-len(h.matched), not self.names_topic(topic, h.statement)))
         arrows = [h.statement for h in chains]
         if not q.words:
@@ -586,6 +594,7 @@ class QA:
                 if st.source == anchor.source and st.section == anchor.section and not self.is_name(st)
                 and st.line >= anchor.line - 8
             ][:8]  # fmt: skip
+            block = [st for st in block if NUMBERED.match(st.record.text)]  # a numbered list is a list of steps
             if len(block) < 2:
                 return None
             steps = [st.text.rstrip(".") for st in block]
