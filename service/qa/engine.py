@@ -461,7 +461,8 @@ class QA:
             return topic.label in f"{st.lead.split(':')[0]} {st.heading.split(':')[0]}"
         if topic.iri in st.record.about and st.record.kind:  # kg:about of a passage (evidence subjects are guesses)
             return True
-        return bool(self.names.named_in(f"{st.lead} . {st.heading}") & {topic.iri})
+        place = f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"  # 'ECS: a service to run containers'
+        return topic.iri in self.names.named_in(place)
 
     def defines(self, topic: Topic, st: Statement) -> bool:
         """'X is ...', 'Definition: ...', 'It is ...': a statement that says what its topic is."""
