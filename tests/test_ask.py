@@ -326,3 +326,11 @@ def test_cli_reads_unquoted_words_as_one_question(corpus_graph, capsys):
     assert main(["ask", "--graph", str(corpus_graph), "--json", "what", "is", "lambda"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["question"] == "what is lambda"
+
+
+def test_the_audit_has_fifty_verdicts_and_no_false_statement():
+    rows = load(DATA / "audit" / "corpus-audit.json")
+    assert len(rows) == 50 and len({r["q"] for r in rows}) == 50
+    assert {r["verdict"] for r in rows} <= {"true", "false", "refused-but-covered"}
+    assert not [r["q"] for r in rows if r["verdict"] == "false"]
+    assert all(len(str(r["answer"])) <= (2500 if r["kind"] == "comparison" else 1200) for r in rows)
