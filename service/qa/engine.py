@@ -869,9 +869,26 @@ class QA:
 
     def comparison(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
         a, b = mentions[0].iri, mentions[1].iri
+        said = [(a, c) for c in run.contrasts(a, b)] + [(b, c) for c in run.contrasts(b, a)]
+        columns = self.columns([c for _, c in said], a, b)
+        column: dict[str, list[str]] = {a: [], b: []}  # what the note's own table puts in each column
+        for _, c in said if columns else ():
+            pair = [x.strip(" .").lower() for x in c.split(" | ")]
+            if columns and len(pair) == 2:
+                column[columns[0]].append(pair[0])
+                column[columns[1]].append(pair[1])
+
+        def consistent(f: Fact, e: str) -> bool:
+            """Not a value the table puts in the other column only (an OCR'd table read across)."""
+            value, other = self.obj(f).lower(), b if e == a else a
+            mine = any(fuzz.ratio(value, x) >= 90 for x in column[e])
+            return mine or not any(fuzz.ratio(value, x) >= 90 for x in column[other])
+
         sides: dict[str, dict[str, list[Fact]]] = {}
         for e in (a, b):
-            sides[e] = {r: [f for f in run.objects(e, r) if self.comparable(f, a, b)][:2] for r in COMPARED}
+            sides[e] = {
+                r: [f for f in run.objects(e, r) if self.comparable(f, a, b) and consistent(f, e)][:2] for r in COMPARED
+            }
             if not any(sides[e].values()):
                 return self.abstain(question, "comparison", e, "what it is")
         rows: list[dict[str, Any]] = []
@@ -884,10 +901,11 @@ class QA:
                              "a": [self.obj(f) for f in fa], "b": [self.obj(f) for f in fb]})  # fmt: skip
         order = {self.snapshot.ontology.label(r): i for i, r in enumerate(COMPARED)}
         rows.sort(key=lambda row: order[str(row["aspect"])])
-        said = [(a, c) for c in run.contrasts(a, b)] + [(b, c) for c in run.contrasts(b, a)]
+        wanted = [stem(w) for w in re.findall(r"[a-z]{3,}", normalise(question)) if w not in STOP]
+        said.sort(key=lambda ec: -sum(1 for w in wanted if w in ec[1].lower()))  # the aspect asked about first
         points: list[str] = []
         for e, c in said:
-            point = self.side(c, e, a if e == b else b, run) if readable(c, self.names.exact) else ""
+            point = self.side(c, e, a if e == b else b, run, columns) if readable(c, self.names.exact) else ""
             if point and not any(fuzz.partial_ratio(point.lower(), p.lower()) >= 90 for p in points):
                 points.append(point)
         points = points[:4]
@@ -930,12 +948,26 @@ class QA:
         low = value.lower()
         return any(fuzz.ratio(low, self.obj(f).lower()) >= 92 for f in run.all_of(e) if not f.object_is_entity)
 
-    def side(self, contrast: str, a: str, b: str, run: _Run) -> str:
+    def columns(self, contrasts: list[str], a: str, b: str) -> tuple[str, str] | None:
+        """The order of a comparison table's columns, from its header row ('Batch | Lambda')."""
+        for c in contrasts:
+            cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", c)]
+            if len(cells) == 2:
+                first, second = (self.names.named_in(x) for x in cells)
+                if a in first and b in second:
+                    return (a, b)
+                if b in first and a in second:
+                    return (b, a)
+        return None
+
+    def side(self, contrast: str, a: str, b: str, run: _Run, columns: tuple[str, str] | None = None) -> str:
         """A contrast of `a` with `b` on its own side ('AWS Batch: no time limit | AWS Lambda: time limit');
         '' when neither the note's layout nor the facts say whose it is."""
         cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", contrast)]
         if any(x.lower() in self.names.exact for x in cells):
             return ""  # a table's header row: the names, not a contrast
+        if len(cells) == 2 and columns and " | " in contrast:  # a table row under a header that names both
+            return f"{self.label(columns[0])}: {cells[0]} | {self.label(columns[1])}: {cells[1]}"
         if len(cells) == 2:  # a table row: whose cell is whose, by the facts each cell gave
             for x, y in ((a, b), (b, a)):
                 if (self.says(x, cells[0], run) and not self.says(y, cells[0], run)) or (
