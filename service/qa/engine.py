@@ -643,7 +643,7 @@ class QA:
         facts = [f for f in facts if readable(self.obj(f), self.names.exact)] or facts
         kept: list[Fact] = []
         for f in sorted(facts, key=lambda f: -len(f.sources)):  # near-duplicates: the better supported stays
-            same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject]
+            same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
             if not any(fuzz.ratio(self.obj(f).lower(), self.obj(k).lower()) >= 80 for k in same):
                 kept.append(f)
         facts = [f for f in facts if f in kept]
@@ -659,7 +659,8 @@ class QA:
     def weak(self, fact: Fact) -> bool:
         """A fact of low confidence, shown as 'one note says': one source states it, in words with a damaged
         one (OCR: 'Relies on Ecz')."""
-        return len(fact.sources) == 1 and all(self.noisy(str(e["text"])) for e in fact.evidence)
+        several = len(self.index.sources) > 1
+        return several and len(fact.sources) == 1 and all(self.noisy(str(e["text"])) for e in fact.evidence)
 
     def noisy(self, text: str) -> bool:
         """A word neither English, an acronym, nor one of the graph's names: 'Ecz', 'nintimes'."""

@@ -94,6 +94,12 @@ def _asked(ontology: Ontology) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return _ASKED[id(ontology)]
 
 
+def _says_verb(verb: str, text: str) -> bool:
+    """Whether a question uses a relation's verb phrase, in any person: 'run on' for 'runs on'."""
+    words = [re.escape(w[:-1] if w.endswith("s") and len(w) > 3 else w) for w in verb.split()]
+    return bool(re.search(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b", text))
+
+
 def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
     specific words), then the earliest."""
@@ -103,7 +109,7 @@ def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
         if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
             found[name] = (-len(m.group()), m.start())
     ontology = ontology or load_ontology()
-    rels = sorted(found, key=lambda n: (found[n], ontology.verb(n) not in text, n))
+    rels = sorted(found, key=lambda n: (found[n], not _says_verb(ontology.verb(n), text), n))
     if ALIAS.search(text):
         rels.insert(0, "alias")
     if RELATED.search(text):

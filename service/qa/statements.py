@@ -46,7 +46,7 @@ def is_lead(text: str) -> bool:
 
 def stem(word: str) -> str:
     """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
-    for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "s", "ly"):
+    for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ates", "ate", "es", "ed", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
@@ -120,6 +120,7 @@ class StatementIndex:
             for iri in st.about:
                 self.by_entity[iri].append(i)
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
+        self.sources = {st.source for st in self.statements}
         self.names = {st.text.lower() for st in self.statements if is_lead(st.text)} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
         }  # headings and lead items: the concepts the notes name
