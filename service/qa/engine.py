@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -20,7 +20,7 @@ from rdflib.namespace import RDFS
 from kg.facts import FactRecord as Fact
 from kg.facts import statements
 from kg.lexicon import english_words
-from kg.model import camel, local_name, snake
+from kg.model import local_name, relation_iri, snake
 from kg.namespaces import KG
 from kg.ontology import Ontology
 from kg.paths import shortest_paths
@@ -103,14 +103,14 @@ class _Run:
         """Facts (subject, relation, ?) with their evidence, best supported first."""
         if relation not in self.qa.relations_of[subject]:
             return []
-        self.shown(FACTS_SP, s=URIRef(subject), p=KG[camel(relation)])
+        self.shown(FACTS_SP, s=entity_ref(subject), p=relation_iri(relation))
         return list(self.qa.by_subject.get((subject, relation), ()))
 
     def subjects(self, relation: str, obj: str) -> list[Fact]:
         """Facts (?, relation, object)."""
         if relation not in self.qa.relations_to[obj]:
             return []
-        self.shown(FACTS_PO, p=KG[camel(relation)], o=URIRef(obj))
+        self.shown(FACTS_PO, p=relation_iri(relation), o=entity_ref(obj))
         return list(self.qa.by_object.get((obj, relation), ()))
 
     def shown(self, q: NamedQuery, **bindings: URIRef) -> None:
@@ -152,6 +152,7 @@ class QA:
         snapshot.nx  # noqa: B018
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
         self.defining: dict[str, re.Pattern[str]] = {}  # topic label -> 'X is ...'
+        self.said: dict[tuple[str, str], bool] = {}  # (entity, value) -> whether a fact of it says the value
         self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
@@ -946,8 +947,11 @@ class QA:
 
     def says(self, e: str, value: str, run: _Run) -> bool:
         """Whether the graph states `value` (as written, near enough) of entity `e`."""
-        low = value.lower()
-        return any(fuzz.ratio(low, self.obj(f).lower()) >= 92 for f in run.all_of(e) if not f.object_is_entity)
+        key = (e, value.lower())
+        if key not in self.said:
+            values = [self.obj(f).lower() for f in run.all_of(e) if not f.object_is_entity]
+            self.said[key] = any(fuzz.ratio(key[1], v) >= 92 for v in values)
+        return self.said[key]
 
     def columns(self, contrasts: list[str], a: str, b: str) -> tuple[str, str] | None:
         """The order of a comparison table's columns, from its header row ('Batch | Lambda')."""
@@ -1036,6 +1040,11 @@ def services_of(ontology: Ontology) -> frozenset[str]:
 @cache
 def _services(graph: Graph) -> frozenset[str]:
     return frozenset(local_name(str(c)) for c in graph.transitive_subjects(RDFS.subClassOf, KG.Service))
+
+
+@lru_cache(maxsize=65536)
+def entity_ref(iri: str) -> URIRef:
+    return URIRef(iri)
 
 
 def plural(verb: str) -> str:

@@ -68,6 +68,7 @@ class NameIndex:
     def __init__(self, entities: dict[str, EntityRecord], services: frozenset[str] = frozenset()) -> None:
         """`services`: the entity types that are services ('EBS' is asked in lower case; 'mean' is a word)."""
         self.entities = entities
+        self.named_cache: dict[str, frozenset[str]] = {}
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
         dictionary = frozenset().union(*word_classes().values())
@@ -87,6 +88,13 @@ class NameIndex:
 
     def named_in(self, text: str) -> set[str]:
         """The entities a statement names, by exact label or alias (no typos: notes are many, questions few)."""
+        if text not in self.named_cache:
+            if len(self.named_cache) > 65536:
+                self.named_cache.clear()
+            self.named_cache[text] = frozenset(self._named_in(text))
+        return set(self.named_cache[text])
+
+    def _named_in(self, text: str) -> set[str]:
         words = normalise(text).split()
         found: set[str] = set()
         i = 0
