@@ -1,7 +1,8 @@
 """`make bench`: ingest time on the corpus, extraction throughput on a synthetic million words, answer latency,
-/api/ask against the /healthz ceiling, the HTTP servers side by side with slow clients (servers.py), /sparql side by
-side with Oxigraph server and rdflib-endpoint (peers.py), and each store at about 10k, 100k and 1M triples (scale.py,
-with a latency plot in bench/latency.png).
+kgqa's accuracy against a BM25 search of the notes on the same question files (baseline.py), /api/ask against the
+/healthz ceiling, the HTTP servers side by side with slow clients (servers.py), /sparql side by side with Oxigraph
+server and rdflib-endpoint (peers.py), and each store at about 10k, 100k and 1M triples (scale.py, with a latency
+plot in bench/latency.png).
 
 Prints Markdown tables; numbers are medians of several runs on this machine. Nothing here is asserted.
 """
@@ -83,7 +84,7 @@ def bench_ask(rounds: int = 5) -> list[tuple[str, str]]:
     from service.qa import QA
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
-    questions = [q["q"] for name in ("dev-questions.json", "questions.json")
+    questions = [q["q"] for name in ("dev-questions.json", "dev-questions-2.json", "questions.json")
                  for q in json.loads((data / name).read_text(encoding="utf-8"))]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         config = StoreConfig(directory=Path(tmp))
@@ -160,6 +161,8 @@ def bench_service(seconds: int = 10, runs: int = 3) -> list[tuple[str, str]]:
 def main() -> None:
     import os
 
+    from baseline import bench_baseline
+    from baseline import table as baseline_table
     from peers import DEFAULT_QUERIES, bench_peers, ratios, table
     from scale import bench_scale, plot
     from scale import table as scale_table
@@ -171,6 +174,8 @@ def main() -> None:
     print("\n| measure | value |\n| --- | --- |")
     for name, value in rows:
         print(f"| {name} | {value} |")
+    print("\nAnswers against searching the notes (same question files, same must_contain matching):\n")
+    print(baseline_table(bench_baseline()))
     with tempfile.TemporaryDirectory() as tmp:
         run_ingest([SOURCES_DIR], StoreConfig(directory=Path(tmp)))
         print("\n" + bench_servers(Path(tmp), seconds=5, runs=3))

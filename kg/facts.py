@@ -152,3 +152,59 @@ def fact_keys(store: Store) -> list[FactKey]:
         for s, p, o, iri in store.values(FACT_ROWS)
         if s is not None and p is not None and o is not None
     )
+
+
+@dataclass(frozen=True)
+class StatementRecord:
+    """One statement of a note as the graph keeps it: where it is, its verbatim text, and what it is about."""
+
+    source: str
+    line: int
+    text: str
+    section: str = ""
+    kind: str = ""  # heading | item | row | cell | term | question | answer | sentence ('' when not known)
+    about: tuple[str, ...] = ()  # entity IRIs
+
+
+PASSAGE_ROWS = (
+    PROLOGUE
+    + """SELECT ?p ?prop ?v WHERE {
+  VALUES ?prop { kg:source kg:line kg:text kg:section kg:kind kg:about }
+  GRAPH ?g { ?p a kg:Passage ; ?prop ?v }
+}"""
+)
+EVIDENCE_STATEMENT_ROWS = (
+    PROLOGUE
+    + """SELECT ?ev ?prop ?v WHERE {
+  VALUES ?prop { rdf:subject kg:source kg:line kg:text kg:section }
+  GRAPH ?g { ?ev ?prop ?v }
+}"""
+)
+STATEMENT_PROPERTIES = {"subject": "about", "source": "source", "line": "line", "text": "text",
+                        "section": "section", "kind": "kind", "about": "about"}  # fmt: skip
+
+
+def statements(store: Store) -> list[StatementRecord]:
+    """Every statement of the notes: the kg:Passage nodes when the graph has them, else the statements its
+    kg:Evidence nodes quote (their rdf:subject is what they are about). One record per (source, line, text)."""
+    rows = list(store.values(PASSAGE_ROWS)) or list(store.values(EVIDENCE_STATEMENT_ROWS))
+    nodes: dict[str, dict[str, Any]] = defaultdict(lambda: {"about": set()})
+    for node, prop, value in rows:
+        if node is None or prop is None or value is None:
+            continue
+        name = STATEMENT_PROPERTIES[local_name(prop)]
+        if name == "about":
+            nodes[node]["about"].add(value)
+        else:
+            nodes[node][name] = value
+    merged: dict[tuple[str, int, str], dict[str, Any]] = {}
+    for n in nodes.values():
+        if not all(k in n for k in ("source", "line", "text")):
+            continue
+        key = (str(n["source"]), int(n["line"]), str(n["text"]))
+        into = merged.setdefault(key, {"section": n.get("section", ""), "kind": n.get("kind", ""), "about": set()})
+        into["about"] |= n["about"]
+    return [
+        StatementRecord(s, line, t, v["section"], v["kind"], tuple(sorted(v["about"])))
+        for (s, line, t), v in sorted(merged.items())
+    ]

@@ -154,7 +154,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from service.qa import QA
 
     qa = QA(snapshot_of(open_store(store_config(args))))
-    questions = [line.strip() for line in sys.stdin if line.strip()] if args.questions == ["-"] else args.questions
+    if args.questions == ["-"]:
+        questions = [line.strip() for line in sys.stdin if line.strip()]
+    else:  # `kgqa ask what is lambda`: the words are one question, quoted or not
+        questions = [" ".join(args.questions)]
     for question in questions:
         answer = qa.ask(question)
         if args.json:
@@ -261,7 +264,9 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_export)
 
     sp = with_graph(sub.add_parser("ask", help="answer questions from the graph"))
-    sp.add_argument("questions", nargs="+", metavar="QUESTION", help="questions, or - to read one per line")
+    sp.add_argument(
+        "questions", nargs="+", metavar="WORD", help="one question (quoted or not), or - to read one per line"
+    )
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp.set_defaults(func=cmd_ask)
 

@@ -51,7 +51,8 @@ SCHEMAS: dict[str, Any] = {
         {"question": STRING, "answered": BOOLEAN, "kind": STRING, "answer": STRING,
          "entities": array({"type": "object", "additionalProperties": STRING}), "facts": array({"type": "object"}),
          "evidence": array({"type": "object"}), "sparql": array(STRING),
-         "comparison": {"type": "object", "nullable": True}, "suggestions": array(STRING)}
+         "comparison": {"type": "object", "nullable": True}, "suggestions": array(STRING),
+         "points": array({"type": "object"}), "steps": array(STRING), "verdict": STRING}
     ),
     "EntityList": obj({"query": STRING, "entities": array(ref("Entity"))}),
     "EntityFacts": obj({"entity": ref("Entity"), "facts_out": array(ref("Fact")), "facts_in": array(ref("Fact"))}),

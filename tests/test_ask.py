@@ -102,6 +102,9 @@ def test_answer_json_shape_and_evidence_is_quoted_from_the_notes(qa):
         "sparql",
         "comparison",
         "suggestions",
+        "points",
+        "steps",
+        "verdict",
     }
     assert {"label": "AWS Batch", "iri": "https://kgqa.example/entity/aws-batch"} in d["entities"]
     texts = {p.name: p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "data" / "sources").iterdir()}
@@ -143,3 +146,191 @@ def test_questions_about_notes_never_seen(tmp_path_factory):
     items = load(DATA / "unseen" / "questions.json")
     wrong = [i["q"] for i in items if not answer_ok(qa.ask(i["q"]).answer, i["must_contain"])]
     assert not wrong
+
+
+# ------------------------------------------------------------------ a small graph with kg:Passage nodes
+# An invented topic (no corpus word), written as ingest writes it: entities, facts with kg:Evidence, and every
+# statement of the note as a kg:Passage. The answers must come from these statements, about the entity asked.
+
+NOTE = [  # line, kind, section, text, about (entity keys)
+    (1, "heading", "", "# Quillstore", ("quillstore",)),
+    (3, "item", "Quillstore", "- Quillstore is an object store for study notes", ("quillstore",)),
+    (4, "item", "Quillstore", "- Objects can be up to 5 TB each", ("quillstore",)),
+    (5, "item", "Quillstore", "- Objects are immutable: you cannot edit an object in place", ("quillstore",)),
+    (6, "item", "Quillstore", "- There is no auto-scaling of buckets", ("quillstore",)),
+    (7, "item", "Quillstore", "- Replication: Upload -> Validate -> Copy to a second region -> Confirm", ()),
+    (8, "item", "Quillstore", "- Keeps three copies of every object", ("quillstore",)),
+    (10, "heading", "Quillstore", "## Lifecycle", ()),
+    (11, "item", "Quillstore > Lifecycle", "- Lifecycle rules apply at the bucket level", ()),
+    (13, "heading", "", "# Ledgerline", ("ledgerline",)),
+    (14, "item", "Ledgerline", "- Ledgerline keeps an audit log of every request", ("ledgerline",)),
+    (15, "item", "Ledgerline", "- Priced per request, with a free tier", ("ledgerline",)),
+    (16, "item", "Ledgerline", "- read fence", ()),
+    (17, "item", "Ledgerline", "- waits for earlier writes before it answers", ()),
+    (18, "item", "Ledgerline", "- blocks until the replicas agree", ()),
+]
+
+
+def note_triples() -> list:
+    from rdflib import BNode, Literal
+    from rdflib.namespace import RDF, XSD
+
+    from kg.model import Entity, Evidence, Fact, entity_triples, fact_triples
+    from kg.namespaces import ENT, KG
+
+    triples: list = []
+    for ent in (Entity("quillstore", "Quillstore", "Service", ("QS",)), Entity("ledgerline", "Ledgerline", "Service")):
+        triples += entity_triples(ent)
+    is_a = Evidence("quill.md", 3, NOTE[1][3], "test", section="Quillstore")
+    triples += fact_triples(Fact("quillstore", "is_a", "object store for study notes", False, is_a))
+    for line, kind, section, text, about in NOTE:
+        node = BNode()
+        triples += [(node, RDF.type, KG.Passage), (node, KG.source, Literal("quill.md")),
+                    (node, KG.line, Literal(line, datatype=XSD.integer)), (node, KG.text, Literal(text)),
+                    (node, KG.section, Literal(section)), (node, KG.kind, Literal(kind))]  # fmt: skip
+        triples += [(node, KG.about, ENT[key]) for key in about]
+    return triples
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    from kg.stores import SourceGraph
+
+    directory = tmp_path_factory.mktemp("small")
+    store = open_store(memory(directory), write=True)
+    store.replace_sources([SourceGraph("quill.md", "0" * 64, note_triples())])
+    store.close()
+    return QA(snapshot_of(open_store(memory(directory))))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "must_contain", "must_not_contain"),
+    [
+        ("what is quillstore", "definition", ["object store", "quill.md:"], []),
+        ("Tell me about Quillstore", "summary", ["object store", "5 TB", "immutable"], ["Ledgerline"]),
+        ("how big can a quillstore object be", "", ["5 TB"], []),
+        ("Can I edit a Quillstore object in place?", "yes/no", ["No.", "immutable"], []),
+        ("does quillstore auto scale", "yes/no", ["No.", "no auto-scaling"], []),
+        ("Does Ledgerline keep an audit log?", "yes/no", ["Yes.", "audit log"], []),
+        ("How does Quillstore replication work?", "process", ["1. Upload", "2. Validate", "4. Confirm"], []),
+        ("What should I know about the read fence?", "summary", ["earlier writes", "replicas agree"], []),
+        (
+            "what is quillstore, and how is ledgerline priced?",
+            "multi-part",
+            ["(1)", "object store", "(2)", "per request"],
+            [],
+        ),
+        ("How many copies does Quillstore keep?", "", ["three copies"], []),
+    ],
+)
+def test_answers_from_passages(small, question, kind, must_contain, must_not_contain):
+    answer = small.ask(question)
+    assert answer.answered, answer.answer
+    assert not kind or answer.kind == kind, answer.kind
+    assert all(s in answer.answer for s in must_contain), answer.answer
+    assert not any(s in answer.answer for s in must_not_contain), answer.answer
+    assert answer.evidence and len(answer.evidence) <= 5
+    assert len(answer.answer) <= 1200
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which port does Quillstore listen on?",
+        "How much does Quillstore cost per month?",
+        "Tell me about PostgreSQL",
+    ],
+)
+def test_questions_the_passages_do_not_cover_abstain(small, question):
+    answer = small.ask(question)
+    assert not answer.answered, answer.answer
+    assert "don't know" in answer.answer
+    assert "Ledgerline" not in answer.answer  # never from another entity's statements
+    assert answer.answer.count(".") <= 3
+
+
+def test_yes_no_answers_carry_a_verdict(small):
+    assert small.ask("does quillstore auto scale").verdict == "no"
+    assert small.ask("Does Ledgerline keep an audit log?").verdict == "yes"
+    steps = small.ask("How does Quillstore replication work?").steps
+    assert steps[:2] == ["Upload", "Validate"]
+    points = small.ask("Tell me about Quillstore").points
+    assert points and all({"text", "source", "line"} <= set(p) for p in points)
+
+
+def test_a_graph_without_passages_reads_the_evidence_statements(tmp_path):
+    from kg.facts import statements
+    from kg.model import Evidence, Fact, fact_triples
+    from kg.stores import SourceGraph
+
+    ev = Evidence("n.md", 2, "- Quillstore is an object store", "test", section="Quillstore")
+    store = open_store(memory(tmp_path), write=True)
+    store.replace_sources(
+        [SourceGraph("n.md", "0" * 64, list(fact_triples(Fact("quillstore", "is_a", "object store", False, ev))))]
+    )
+    store.close()
+    [record] = statements(open_store(memory(tmp_path)))
+    assert (record.source, record.line, record.section) == ("n.md", 2, "Quillstore")
+    assert record.about == ("https://kgqa.example/entity/quillstore",)
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("What is ECR, and which services can run the images stored there?", 2),
+        ("What does ECS stand for and who starts and stops its containers?", 2),
+        ("How long does SQS keep messages, and does EventBridge retain events?", 2),
+        ("What is the difference between ECS and Fargate?", 1),
+        ("Which is cheaper, Lambda or EC2?", 1),
+    ],
+)
+def test_multi_part_questions_split_into_their_questions(question, parts):
+    from service.qa.engine import split_parts
+
+    assert len(split_parts(question)) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("- **Fully managed** service", "Fully managed service"),
+        ("## [OLAP vs OLTP](https://example.org/x)", "OLAP vs OLTP"),
+        ("| Retention | 14 days | none |", "Retention; 14 days; none"),
+        ('"answer": "Simple Storage Service",', "Simple Storage Service"),
+        ("1. Create a topic", "Create a topic"),
+    ],
+)
+def test_statements_are_quoted_clean(text, clean):
+    from service.qa.statements import clean as cleaned
+
+    assert cleaned(text) == clean
+
+
+@pytest.mark.parametrize(
+    ("labels", "brands"),
+    [
+        (["Acme Queue", "Acme Store", "Acme Stream", "Docker"], {"acme"}),
+        (["Acme Queue", "Acme Store"], set()),  # two labels are no pattern
+        (["Lambda layers", "Lambda function", "Lambda URLs", "Big Lambda"], set()),  # a name's last word is a name
+    ],
+)
+def test_brand_words_are_learned_from_the_labels(labels, brands):
+    from service.qa.names import brands as learned
+
+    assert learned(labels) == brands
+
+
+def test_cli_reads_unquoted_words_as_one_question(corpus_graph, capsys):
+    from kgqa.cli import main
+
+    assert main(["ask", "--graph", str(corpus_graph), "--json", "what", "is", "lambda"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["question"] == "what is lambda"
+
+
+def test_the_audit_has_fifty_verdicts_and_no_false_statement():
+    rows = load(DATA / "audit" / "corpus-audit.json")
+    assert len(rows) == 50 and len({r["q"] for r in rows}) == 50
+    assert {r["verdict"] for r in rows} <= {"true", "false", "refused-but-covered"}
+    assert not [r["q"] for r in rows if r["verdict"] == "false"]
+    assert all(len(str(r["answer"])) <= (2500 if r["kind"] == "comparison" else 1200) for r in rows)

@@ -8,22 +8,45 @@ notes say: when the graph lacks the entity, the relation or those words, the ans
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, fields
+from functools import cache, lru_cache
 from typing import Any
 
-from rdflib import URIRef
+from rapidfuzz import fuzz
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 from kg.facts import FactRecord as Fact
-from kg.model import camel, snake
+from kg.facts import statements
+from kg.lexicon import english_words
+from kg.model import local_name, relation_iri, snake
 from kg.namespaces import KG
+from kg.ontology import Ontology
 from kg.paths import shortest_paths
 from kg.queries import CONTRASTS, FACTS_PO, FACTS_SP, NamedQuery
 from kg.snapshot import Snapshot
-from service.qa.intent import GENERIC_KEYWORDS, SYNONYMS, Intent, parse, relations_in
-from service.qa.names import Mention, NameIndex, normalise
+from service.qa.intent import FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
+from service.qa.kinds import KINDS
+from service.qa.names import STOP, Mention, NameIndex, normalise
+from service.qa.statements import NEGATION, WORD, Hit, Statement, StatementIndex, stem, tokens
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
+MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
+DEFINES = re.compile(r"^(definition:|(it|this) (is|are|means)\b|is an?\b)")
+FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
+ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
+ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
+REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
+PARTS = re.compile(
+    r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
+)
+DAMAGED_NUMBER = re.compile(r"\d{4,},\d{3}\b|\b[A-Z]{3,}, ?\d{3}\b")  # '4000,000', 'LOOD, 000': OCR damage
+NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
+MAX_ROWS = 6  # aspects in a comparison
+MAX_HOPS = 2  # a longer chain between two names says little about how they relate
+RARE = 0.05  # a word in at most this share of the statements can name what a question is about
+NEGATION_REACH = 4  # a negation this many words before a word of the question negates it
 DEFINING = (
     "is_a", "abstraction_over", "runs_on", "launches", "runs", "stores", "stored_in", "requires",
     "has_property", "has_limit", "pricing", "use_case", "preferred_for", "example_of", "pioneered",
@@ -32,26 +55,9 @@ COMPARED = (
     "is_a", "has_limit", "has_property", "scales", "pricing", "runs_on", "depends_on", "launches",
     "preferred_for", "use_case", "supports_language", "defined_as",
 )  # fmt: skip
-VERBS = {
-    "is_a": "is",
-    "has_property": "has this property:",
-    "has_limit": "has this limit:",
-    "pricing": "is priced:",
-    "use_case": "is used for",
-    "scales": "scales:",
-    "preferred_for": "is preferred for",
-}
 MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "min": 1, "minute": 1,
            "h": 60, "hr": 60, "hour": 60, "day": 1440}  # fmt: skip
 DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?)\b")
-
-
-def stem(word: str) -> str:
-    """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
-    for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "es", "ed", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 @dataclass
@@ -66,6 +72,9 @@ class Answer:
     sparql: list[str] = field(default_factory=list)
     comparison: dict[str, Any] | None = None
     suggestions: list[str] = field(default_factory=list)
+    points: list[dict[str, Any]] = field(default_factory=list)  # key points: text, source, line
+    steps: list[str] = field(default_factory=list)  # a process, in order
+    verdict: str = ""  # yes/no questions: yes | no | unknown
 
     def to_dict(self) -> dict[str, Any]:
         """The answer as JSON-ready data (its fields already hold plain lists and dicts: no deep copy)."""
@@ -94,22 +103,22 @@ class _Run:
         """Facts (subject, relation, ?) with their evidence, best supported first."""
         if relation not in self.qa.relations_of[subject]:
             return []
-        grouped: dict[str, Fact] = {}
-        for r in self._query(FACTS_SP, s=URIRef(subject), p=KG[camel(relation)]):
-            obj = r["o"]
-            fact = grouped.setdefault(str(obj), Fact(subject, relation, str(obj), isinstance(obj, URIRef)))
-            fact.evidence.append(_evidence(r))
-        return _ranked(grouped.values())
+        self.shown(FACTS_SP, s=entity_ref(subject), p=relation_iri(relation))
+        return list(self.qa.by_subject.get((subject, relation), ()))
 
     def subjects(self, relation: str, obj: str) -> list[Fact]:
         """Facts (?, relation, object)."""
         if relation not in self.qa.relations_to[obj]:
             return []
-        grouped: dict[str, Fact] = {}
-        for r in self._query(FACTS_PO, p=KG[camel(relation)], o=URIRef(obj)):
-            fact = grouped.setdefault(str(r["s"]), Fact(str(r["s"]), relation, obj, True))
-            fact.evidence.append(_evidence(r))
-        return _ranked(grouped.values())
+        self.shown(FACTS_PO, p=relation_iri(relation), o=entity_ref(obj))
+        return list(self.qa.by_object.get((obj, relation), ()))
+
+    def shown(self, q: NamedQuery, **bindings: URIRef) -> None:
+        """The bound query that gives these facts, for the answer to show (the facts were read at load)."""
+        key = (q.name, tuple(sorted(bindings.items())))
+        text = self.qa.shown_text.get(key) or self.qa.shown_text.setdefault(key, q.shown(**bindings))
+        if text not in self.sparql:
+            self.sparql.append(text)
 
     def all_of(self, subject: str) -> list[Fact]:
         return [f for r in sorted(self.qa.relations_of[subject] - {"compared_with"}) for f in self.objects(subject, r)]
@@ -136,8 +145,21 @@ class QA:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.names = NameIndex(snapshot.entities)
+        self.names = NameIndex(snapshot.entities, services_of(snapshot.ontology))
+        self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
+        self.index.bm25  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
+        english_words()
+        snapshot.nx  # noqa: B018
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
+        self.defining: dict[str, re.Pattern[str]] = {}  # topic label -> 'X is ...'
+        self.said: dict[tuple[str, str], bool] = {}  # (entity, value) -> whether a fact of it says the value
+        self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
+        self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for fact in _ranked(snapshot.facts):  # read once, with their evidence, when the snapshot is loaded
+            self.by_subject[(fact.subject, fact.predicate)].append(fact)
+            if fact.object_is_entity:
+                self.by_object[(fact.object, fact.predicate)].append(fact)
         self.relations_of: dict[str, set[str]] = defaultdict(set)
         self.relations_to: dict[str, set[str]] = defaultdict(set)
         for f in snapshot.keys:
@@ -147,6 +169,10 @@ class QA:
 
     # -------------------------------------------------------------- wording
 
+    def type_label(self, type_: str) -> str:
+        label = self.snapshot.ontology.graph.value(KG[type_], RDFS.label)
+        return str(label) if label else snake(type_).replace("_", " ")
+
     def label(self, iri: str) -> str:
         ent = self.snapshot.entities.get(iri)
         return ent.label if ent else iri
@@ -155,7 +181,7 @@ class QA:
         return self.label(fact.object) if fact.object_is_entity else fact.object
 
     def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
-        verb = VERBS.get(relation, self.snapshot.ontology.label(relation))
+        verb = self.snapshot.ontology.verb(relation)
         distinct = {re.sub(r"[\W_]+", "", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
         return f"{self.label(subject)} {verb} {'; '.join(reversed(distinct.values()))}."
 
@@ -206,23 +232,94 @@ class QA:
         question = question.strip()
         if not question:
             return Answer(question, False, "unknown", "Please ask a question.")
-        mentions = self.names.link(question)
-        intent = parse(question, mentions)
+        parts = split_parts(question)
+        if len(parts) == 1:
+            return self.ask_one(question)
+        answers: list[Answer] = []
+        for part in parts:
+            inherited = answers[0].entities[0]["label"] if answers and answers[0].entities else ""
+            linked = self.names.link(part)
+            answers.append(self.ask_one(part if linked or not inherited else f"{part} ({inherited})"))
+        out = Answer(question, any(a.answered for a in answers), "multi-part", "")
+        out.answer = " ".join(f"({i}) {a.answer}" for i, a in enumerate(answers, 1))[:MAX_TEXT]
+        for a in answers:
+            out.entities += [e for e in a.entities if e not in out.entities]
+            out.facts += [f for f in a.facts if f not in out.facts]
+            out.evidence += [e for e in a.evidence if e not in out.evidence]
+            out.sparql += [q for q in a.sparql if q not in out.sparql]
+            out.points += a.points
+            out.steps += a.steps
+        out.evidence = out.evidence[:MAX_QUOTES]
+        return out
+
+    def question(self, text: str) -> Question:
+        """The question read: its names, its legacy intent, its topic and its content words."""
+        mentions = self.names.link(text)
+        intent = parse(text, mentions)
+        covered = {w for m in mentions for w in normalise(m.text).split()}
+        words = [
+            w.strip(".,;:!?'\"")
+            for w in normalise(text).split()
+            if w not in STOP and w not in FRAME and w not in covered and len(w) >= 3 and w not in self.names.brands
+        ]
+        return Question(text, normalise(text), mentions, intent, self.topic(mentions, words), words)
+
+    def topic(self, mentions: list[Mention], words: list[str]) -> Topic | None:
+        """The entity asked about; else a phrase of the question that names a concept in the notes (a heading
+        or a short list item), such as a topic the graph has no entity for yet; else the question's rarest
+        word the notes use."""
+        phrase, concept = self.named_phrase(words)
+        if mentions and not (phrase and len(phrase.split()) >= 2):
+            iri = mentions[0].iri
+            return Topic(self.label(iri), iri, self.index.about(iri))
+        if concept:
+            return Topic(concept, None, self.index.mentioning(concept))
+        if mentions:
+            return None
+        used = [w for w in words if self.index.frequency.get(tokens(w)[0] if tokens(w) else "", 0)]
+        rare = min(used, key=lambda w: (self.index.frequency[tokens(w)[0]], -len(w)), default="")
+        if rare and len(rare) >= 4 and self.index.frequency[tokens(rare)[0]] <= RARE * len(self.index.statements):
+            return Topic(rare, None, self.index.mentioning(rare))
+        return None
+
+    def named_phrase(self, words: list[str]) -> tuple[str, str]:
+        """The longest run of the question's content words that names a heading or lead item of the notes,
+        and that heading or item."""
+        for n in range(min(4, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                phrase = " ".join(words[i : i + n])
+                concept = self.index.concept(phrase)
+                if (n > 1 or len(phrase) >= 5) and concept:
+                    return phrase, concept
+        return "", ""
+
+    def unknown_word(self, q: Question) -> str:
+        """A name in the question (written with a capital or a digit inside) that no note uses: 'PostgreSQL'."""
+        for raw in re.findall(r"(?<=\s)[\w.+#-]+", q.text):
+            w = raw.lower().strip(".-")
+            stems = tokens(w)
+            if w not in q.words or not re.search(r"[A-Z0-9]", raw) or not stems:
+                continue
+            if not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
+                return raw.strip(".-")
+        return ""
+
+    def ask_one(self, text: str) -> Answer:
+        q = self.question(text)
         run = _Run(self)
-        handlers = {
-            "definition": self.definition,
-            "attribute": self.attribute,
-            "list": self.related,
-            "relation": self.related,
-            "path": self.path,
-            "comparison": self.comparison,
-        }
-        if intent.kind not in handlers:
-            answer = Answer(question, False, "unknown", f"{ABSTAIN} The notes name nothing this question is about.")
-            answer.suggestions = self.names.suggest(question)
-        else:
-            answer = handlers[intent.kind](question, mentions, intent, run)
-        answer.entities = [{"label": self.label(m.iri), "iri": m.iri} for m in mentions]
+        answer = None
+        unknown = self.unknown_word(q)
+        if unknown:
+            answer = Answer(q.text, False, "unknown", f"I don't know: the notes never mention {unknown}.")
+            answer.suggestions = self.names.suggest(q.text)
+        for kind in KINDS if answer is None else ():
+            if kind.detects(q):
+                answer = kind.answer(self, q, run)
+                if answer is not None:
+                    break
+        if answer is None:
+            answer = self.nothing(q)
+        answer.entities = [{"label": self.label(m.iri), "iri": m.iri} for m in q.mentions]
         answer.sparql = run.sparql
         if answer.answered:
             answer.facts = [
@@ -234,23 +331,342 @@ class QA:
                 }
                 for f in run.used
             ]
-            seen = set()
+            seen = {(e["source"], e["line"]) for e in answer.evidence}
             for f in run.used:
                 for e in f.evidence:
                     key = (e["source"], e["line"])
                     if key not in seen:
                         seen.add(key)
                         answer.evidence.append({"source": e["source"], "line": e["line"], "text": e["text"]})
+            answer.evidence = answer.evidence[:MAX_QUOTES]
+        limit = MAX_COMPARISON if answer.kind == "comparison" else MAX_TEXT
+        if len(answer.answer) > limit:
+            answer.answer = answer.answer[: limit - 1].rsplit(" ", 1)[0] + "…"
         return answer
 
+    def nothing(self, q: Question) -> Answer:
+        """No kind could answer: say so in one plain sentence."""
+        if q.topic is None:
+            answer = Answer(q.text, False, "unknown", f"{ABSTAIN} The notes name nothing this question is about.")
+            answer.suggestions = self.names.suggest(q.text)
+            return answer
+        what = " ".join(q.words) or "that"
+        return Answer(
+            q.text,
+            False,
+            q.intent.kind,
+            f"I don't know: the notes about {q.topic.label} don't mention {what}.",
+            suggestions=[f"What is {q.topic.label}?"],
+        )
+
+    # -------------------------------------------------------------- statements
+
+    def groups(self, q: Question) -> list[list[str]]:
+        """The question's content words, each with its synonyms."""
+        return [[w, *SYNONYMS.get(w, ())] for w in q.words]
+
+    def hits(self, q: Question, *, extra: tuple[str, ...] = (), need: int | None = None) -> list[Hit]:
+        assert q.topic is not None
+        groups = self.groups(q) + [[w] for w in extra]
+        if need is None:
+            need = max(1, math.ceil(len(groups) / 2))
+        found = self.index.search(q.topic.statements, groups, need=need)
+        return [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
+
+    def continued(self, shown: list[Statement]) -> list[Statement]:
+        """A statement that ends in ':' is followed by what it introduces: the next few lines."""
+        out: list[Statement] = []
+        for st in shown:
+            out.append(st)
+            if st.text.endswith(":"):
+                after = self.index.statements[st.index + 1 : st.index + 4]
+                out += [x for x in after if x.source == st.source and x.section == st.section and x not in out]
+        return out[:MAX_QUOTES]
+
+    def is_name(self, st: Statement) -> bool:
+        """A heading or lead item that only names its topic: no point to quote."""
+        return st.text.lower() in self.index.names
+
+    def cite(self, answer: Answer, statements: list[Statement], run: _Run | None = None) -> Answer:
+        """Quote the statements (and list the facts they state about the topic, when the run is given)."""
+        for st in statements:
+            e = st.quote()
+            if e not in answer.evidence:
+                answer.evidence.append(e)
+        answer.points = [{"text": st.text, "source": st.source, "line": st.line} for st in statements]
+        if run is not None:
+            places = {(st.source, st.line) for st in statements}
+            subjects = {iri for st in statements for iri in st.record.about}
+            for iri in sorted(subjects & set(self.snapshot.entities)):
+                run.use([f for f in run.all_of(iri) if any((e["source"], e["line"]) in places for e in f.evidence)])
+        return answer
+
+    @staticmethod
+    def point(st: Statement) -> str:
+        return f"{st.text.rstrip('.')} ({st.source}:{st.line})"
+
+    def key_points(self, q: Question, limit: int, skip: set[int] = frozenset()) -> list[Statement]:  # type: ignore[assignment]
+        """A topic's key points: the question's words first, then support across notes, then the topic's own
+        section in the order the notes give; near-duplicates merged."""
+        topic = q.topic
+        assert topic is not None
+        ranked = {h.statement.index: len(h.matched) for h in self.hits(q, need=1)} if q.words else {}
+        support = self.index.support
+        candidates = [
+            st
+            for st in topic.statements
+            if st.index not in skip and not self.is_name(st) and clean_point(st) and not self.foreign(topic, st)
+        ]
+        candidates.sort(
+            key=lambda st: (
+                -ranked.get(st.index, 0),
+                not self.owns(topic, st),
+                -support[st.index],
+                st.source,
+                st.line,
+            )
+        )
+        out: list[Statement] = []
+        for st in candidates:
+            if not any(fuzz.token_set_ratio(st.text.lower(), o.text.lower()) >= 85 for o in out):
+                out.append(st)
+            if len(out) >= limit:
+                break
+        return out
+
+    def names_topic(self, topic: Topic, st: Statement) -> bool:
+        """Whether a statement's own text names the topic."""
+        if topic.iri is None:
+            return topic.label in st.text.lower()
+        return topic.iri in self.names.named_in(st.text)
+
+    def foreign(self, topic: Topic, st: Statement) -> bool:
+        """A statement about something else: in another service's place (its heading or lead item), or naming
+        other services and not the topic."""
+        if topic.iri is None or self.owns(topic, st):
+            return False
+        services = services_of(self.snapshot.ontology)
+
+        def others(text: str) -> bool:
+            named = self.names.named_in(text) - {topic.iri}
+            return any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
+
+        if others(f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"):
+            return True
+        return not self.names_topic(topic, st) and others(st.text)
+
+    def owns(self, topic: Topic, st: Statement) -> bool:
+        """Whether a statement sits in the topic's own place: the graph says it is about it, or its heading or
+        lead item names it."""
+        if topic.iri is None:
+            return topic.label in f"{st.lead.split(':')[0]} {st.heading.split(':')[0]}"
+        if topic.iri in st.record.about and st.record.kind:  # kg:about of a passage (evidence subjects are guesses)
+            return True
+        place = f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"  # 'ECS: a service to run containers'
+        return topic.iri in self.names.named_in(place)
+
+    def defines(self, topic: Topic, st: Statement) -> bool:
+        """'X is ...', 'Definition: ...', 'It is ...': a statement that says what its topic is."""
+        text = st.text.lower()
+        if DEFINES.match(text):
+            return True
+        pattern = self.defining.get(topic.label)
+        if pattern is None:
+            names = [topic.label.lower()]
+            if topic.iri:
+                names += [a.lower() for a in self.snapshot.entities[topic.iri].aliases]
+            either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            pattern = re.compile(rf"(the |an? )?({either})\b[^.]{{0,20}}?\b(is|are|means|refers to)\b")
+            self.defining[topic.label] = pattern
+        return bool(pattern.match(text))
+
+    def head(self, q: Question, run: _Run) -> tuple[str, list[Statement]]:
+        """The definition: the alias it stands for and what the graph says it is, or the statement that
+        defines it."""
+        topic = q.topic
+        assert topic is not None
+        defining = [
+            st
+            for st in topic.statements
+            if (self.defines(topic, st) or ASKS_WHAT.search(st.heading))
+            and not self.is_name(st)
+            and st.record.kind != "question"
+            and clean_point(st)
+        ]
+        defining.sort(key=lambda st: (topic.label.lower() not in st.text.lower()[:60], st.source, st.line))
+        if topic.iri is None:
+            return ("", defining[:1])
+        e = topic.iri
+        ent = self.snapshot.entities[e]
+        shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
+        names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
+        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
+        run.use(is_a)
+        label = ent.label + (f" ({names[0]})" if names else "")
+        if is_a:
+            return (f"{label} is {'; '.join(self.obj(f) for f in is_a)}.", [])
+        if defining:
+            return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
+        return (f"{label} is {_article(self.type_label(ent.type))}.", [])
+
+    def summary(self, q: Question, run: _Run, *, points: int) -> Answer | None:
+        head, cited = self.head(q, run)
+        found = self.key_points(q, points, {st.index for st in cited})
+        if not found and not head:
+            return None
+        if not found and not run.used:
+            return None
+        lines = [head] if head else []
+        lines += [f"- {self.point(st)}" for st in found]
+        answer = Answer(q.text, True, "summary" if points > 4 else "definition", fit("\n".join(lines)))
+        return self.cite(answer, cited + found, run)
+
+    def definition(self, q: Question, run: _Run) -> Answer | None:
+        if "alias" in q.intent.relations or q.words:
+            old = self.facts_definition(q.text, q.mentions, q.intent, run) if q.mentions else None
+            if old is not None and old.answered:
+                return old
+            return None if q.words else self.summary(q, run, points=4)
+        return self.summary(q, run, points=4)
+
+    def yes_no(self, q: Question, run: _Run) -> Answer | None:
+        """Yes when a statement says what the question asks, No when it says it negated; else the notes
+        don't say, with the closest statements."""
+        assert q.topic is not None
+        others = [m for m in q.mentions if m.iri != q.topic.iri]
+        direct = [f for m in others for f in run.all_of(q.topic.iri) if f.object == m.iri] if q.topic.iri else []
+        if direct and all(self.score(f, [frozenset([stem(w)])]) for w in q.words for f in direct[:1]):
+            run.use(direct[:3])
+            return Answer(q.text, True, "yes/no", "Yes. " + " ".join(self.say(f) + "." for f in direct[:3]))
+        extra = tuple(normalise(m.text) for m in others)
+        hits = self.hits(q, extra=extra)
+        if not hits:
+            near = self.hits(q, extra=extra, need=1)[:2]
+            text = "The notes don't say." + (
+                " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
+            )
+            return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near], run)
+        wanted = len(q.words) + len(extra)
+        topic = q.topic
+        full = [h for h in hits if len(h.matched) >= wanted and not self.foreign(topic, h.statement)]
+        full.sort(key=lambda h: not self.names_topic(topic, h.statement))  # its own statements first
+        said = {negates(h) for h in full if not h.statement.text.count("; ")}  # a table row has two sides
+        verdict = "The notes don't say directly."
+        if said == {True}:
+            verdict = "No."
+        elif said == {False} or (said and not negates(full[0])):
+            verdict = "Yes."
+        shown = [h.statement for h in (full or hits)[:3]]
+        text = f"{verdict} The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
+        answer = self.cite(Answer(q.text, True, "yes/no", text), shown, run)
+        answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")
+        return answer
+
+    def process(self, q: Question, run: _Run) -> Answer | None:
+        """Numbered steps: an arrow chain, a numbered list, or the statements of an example, in order."""
+        assert q.topic is not None
+        hits = self.hits(q, need=1) if q.words else []
+        pool = [h.statement for h in hits] or q.topic.statements
+        topic = q.topic
+        enough = len(q.words) if len(q.words) <= 2 else len(q.words) - 1  # a chain must be the one asked about
+        others = {m.iri for m in q.mentions} - {topic.iri}
+        chains = [
+            h
+            for h in hits
+            if len(ARROW.findall(h.statement.text)) >= 2
+            and len(h.matched) >= enough
+            and others <= self.names.named_in(f"{h.statement.text} . {h.statement.heading}")
+        ]
+        chains.sort(key=lambda h: (-len(h.matched), not self.names_topic(topic, h.statement)))
+        arrows = [h.statement for h in chains]
+        if not q.words:
+            arrows = [st for st in topic.statements if len(ARROW.findall(st.text)) >= 2]
+            arrows.sort(key=lambda st: not self.names_topic(topic, st))
+        if arrows:
+            first = ARROW.split(arrows[0].text)[0]
+            label, _, chain = arrows[0].text.partition(": ") if ": " in first else ("", "", arrows[0].text)
+            steps = [s.strip(" .") for s in ARROW.split(chain) if s.strip(" .")]
+            cited = arrows[:1]
+        else:
+            anchor = pool[0] if pool else None
+            if anchor is None:
+                return None
+            block = [
+                st for st in self.index.statements
+                if st.source == anchor.source and st.section == anchor.section and not self.is_name(st)
+                and st.line >= anchor.line - 8
+            ][:8]  # fmt: skip
+            block = [st for st in block if NUMBERED.match(st.record.text)]  # a numbered list is a list of steps
+            if len(block) < 2:
+                return None
+            steps = [st.text.rstrip(".") for st in block]
+            cited, label = block, ""
+        text = f"{label or q.topic.label}, step by step:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps[:8], 1))
+        answer = self.cite(Answer(q.text, True, "process", fit(text)), cited, run)
+        answer.steps = steps[:8]
+        return answer
+
+    def why(self, q: Question, run: _Run) -> Answer | None:
+        """The reasons, benefits and pros the notes give."""
+        assert q.topic is not None
+        if len(q.mentions) >= 2:
+            compared = self.comparison(q.text, q.mentions, q.intent, run)
+            if compared.answered:
+                compared.kind = "why"
+                return compared
+        hits = self.hits(q, extra=REASONS, need=1)
+        if not hits:
+            return None
+        shown = [h.statement for h in hits[:5]]
+        text = f"What the notes give for {q.topic.label}:\n" + "\n".join(f"- {self.point(st)}" for st in shown)
+        return self.cite(Answer(q.text, True, "why", fit(text)), shown, run)
+
+    def from_statements(self, q: Question, run: _Run) -> Answer | None:
+        """The best-matching statements about the topic, quoted; a figure asked for and not given is said so."""
+        if not q.words:
+            return self.summary(q, run, points=4)
+        hits = self.hits(q)
+        if not hits:
+            return None
+        shown = self.continued([h.statement for h in hits[:3]])
+        if q.asks_figure and not any(FIGURE_IN.search(st.text) for st in shown):
+            text = (
+                "I don't know the figure: the notes give no figure for that. They say: "
+                + "; ".join(f"“{self.point(st)}”" for st in shown[:2])
+                + "."
+            )
+            return self.cite(Answer(q.text, False, "attribute", text), shown[:2], run)
+        text = "The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
+        return self.cite(Answer(q.text, True, "statements", fit(text)), shown, run)
+
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
-        """An answer made of facts, one sentence per relation."""
+        """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
+        facts = [f for f in facts if readable(self.obj(f), self.names.exact)] or facts
+        kept: list[Fact] = []
+        for f in sorted(facts, key=lambda f: -len(f.sources)):  # near-duplicates: the better supported stays
+            same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
+            if not any(fuzz.ratio(self.obj(f).lower(), self.obj(k).lower()) >= 80 for k in same):
+                kept.append(f)
+        facts = [f for f in facts if f in kept]
         run.use(facts)
-        by_rel: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_rel: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
         for f in facts:
-            by_rel[(f.subject, f.predicate)].append(self.obj(f))
-        text = " ".join(self.sentence(s, r, objs) for (s, r), objs in by_rel.items())
+            by_rel[(self.weak(f), f.subject, f.predicate)].append(self.obj(f))
+        text = " ".join(
+            ("One note says: " if weak else "") + self.sentence(s, r, objs) for (weak, s, r), objs in by_rel.items()
+        )
         return Answer(question, True, kind, text + (self.quote(facts[0]) if quote else ""))
+
+    def weak(self, fact: Fact) -> bool:
+        """A fact of low confidence, shown as 'one note says': one source states it, in words with a damaged
+        one (OCR: 'Relies on Ecz')."""
+        several = len(self.index.sources) > 1
+        return several and len(fact.sources) == 1 and all(self.noisy(str(e["text"])) for e in fact.evidence)
+
+    def noisy(self, text: str) -> bool:
+        """A word neither English, an acronym, nor one of the graph's names: 'Ecz', 'nintimes'."""
+        words = re.findall(r"[A-Za-z]{3,}", text)
+        return any(not (w.lower() in english_words() or w.isupper() or w.lower() in self.names.exact) for w in words)
 
     def abstain(self, question: str, kind: str, subject: str, topic: str) -> Answer:
         about = f"{self.label(subject)}'s {topic}" if topic else self.label(subject)
@@ -263,7 +679,7 @@ class QA:
 
     # -------------------------------------------------------------- kinds
 
-    def definition(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
+    def facts_definition(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
         e = mentions[0].iri
         ent = self.snapshot.entities[e]
         if "alias" in intent.relations:
@@ -294,14 +710,15 @@ class QA:
         run.use(used)
         shorts = [a for a in ent.aliases if a.isupper()]
         names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, s) for s in shorts)][:1]
-        kind = _type_label(ent.type)
+        kind = self.type_label(ent.type)
         head = (
             ent.label + (f" ({names[0]})" if names else "") + f" is {'an' if kind[0] in 'aeiouAEIOU' else 'a'} {kind}. "
         )
         return Answer(question, True, "definition", head + " ".join(parts[:6]) + self.quote(used[0]))
 
     def attribute(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
-        main = next((m for m in mentions if self.snapshot.entities[m.iri].type == "AwsService"), mentions[0])
+        services = services_of(self.snapshot.ontology)
+        main = next((m for m in mentions if self.snapshot.entities[m.iri].type in services), mentions[0])
         e = main.iri
         others = [frozenset([stem(normalise(m.text))]) for m in mentions if m is not main]
         stems = self.wanted(intent) or others
@@ -344,14 +761,16 @@ class QA:
         subjects_listed = [f for f in answer_facts if f.object == e and f.subject != e]
         if subjects_listed:
             run.use(subjects_listed)
-            names = ", ".join(dict.fromkeys(self.label(f.subject) for f in subjects_listed))
-            rel = self.snapshot.ontology.label(subjects_listed[0].predicate)
-            return Answer(
-                question,
-                True,
-                intent.kind,
-                f"{names} {rel} {self.label(e)}." + self.quote(subjects_listed[0]),
-            )
+            groups: dict[tuple[bool, str], list[str]] = defaultdict(list)
+            for f in subjects_listed:  # one sentence per relation, well supported facts first
+                groups[(self.weak(f), f.predicate)].append(self.label(f.subject))
+            said = []
+            for (weak, rel), names in sorted(groups.items()):
+                names = list(dict.fromkeys(names))
+                verb = self.snapshot.ontology.verb(rel)
+                line = f"{', '.join(names)} {plural(verb) if len(names) > 1 else verb} {self.label(e)}."
+                said.append(f"One note says: {line}" if weak else line)
+            return Answer(question, True, intent.kind, " ".join(said) + self.quote(subjects_listed[0]))
         return self.found(question, intent.kind, answer_facts[:12], run, quote=True)
 
     def _best(self, facts: list[Fact], stems: list[frozenset[str]]) -> list[Fact]:
@@ -376,7 +795,7 @@ class QA:
         direct = [f for x, y in ((a, b), (b, a)) for f in run.all_of(x) if f.object == y]
         if direct:
             return self.found(question, "relation", direct[:4], run, quote=True)
-        paths = shortest_paths(self.snapshot.nx, a, b, limit=1)
+        paths = [p for p in shortest_paths(self.snapshot.nx, a, b, limit=1) if len(p) <= MAX_HOPS + 1]
         steps = [self._link(x, y, run) for x, y in zip(paths[0], paths[0][1:], strict=False)] if paths else []
         if steps and all(steps):
             run.use([s for s in steps if s])
@@ -452,31 +871,58 @@ class QA:
 
     def comparison(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
         a, b = mentions[0].iri, mentions[1].iri
+        said = [(a, c) for c in run.contrasts(a, b)] + [(b, c) for c in run.contrasts(b, a)]
+        columns = self.columns([c for _, c in said], a, b)
+        column: dict[str, list[str]] = {a: [], b: []}  # what the note's own table puts in each column
+        for _, c in said if columns else ():
+            pair = [x.strip(" .").lower() for x in c.split(" | ")]
+            if columns and len(pair) == 2:
+                column[columns[0]].append(pair[0])
+                column[columns[1]].append(pair[1])
+
+        def consistent(f: Fact, e: str) -> bool:
+            """Not a value the table puts in the other column only (an OCR'd table read across)."""
+            value, other = self.obj(f).lower(), b if e == a else a
+            mine = any(fuzz.ratio(value, x) >= 90 for x in column[e])
+            return mine or not any(fuzz.ratio(value, x) >= 90 for x in column[other])
+
         sides: dict[str, dict[str, list[Fact]]] = {}
         for e in (a, b):
-            sides[e] = {r: run.objects(e, r)[:3] for r in COMPARED}
+            sides[e] = {
+                r: [f for f in run.objects(e, r) if self.comparable(f, a, b) and consistent(f, e)][:2] for r in COMPARED
+            }
             if not any(sides[e].values()):
                 return self.abstain(question, "comparison", e, "what it is")
-        rows = []
-        for r in COMPARED:
+        rows: list[dict[str, Any]] = []
+        both_sides = sorted(COMPARED, key=lambda r: not (sides[a][r] and sides[b][r]))  # aligned aspects first
+        for r in both_sides:
             fa, fb = sides[a][r], sides[b][r]
-            if fa or fb:
+            if (fa or fb) and len(rows) < MAX_ROWS:
                 run.use(fa + fb)
                 rows.append({"aspect": self.snapshot.ontology.label(r),
                              "a": [self.obj(f) for f in fa], "b": [self.obj(f) for f in fb]})  # fmt: skip
-        points = run.contrasts(a, b)[:8]
-        values = [{(r, self.obj(f)) for r in COMPARED for f in sides[e][r]} for e in (a, b)]
-        shared = sorted(values[0] & values[1])
+        order = {self.snapshot.ontology.label(r): i for i, r in enumerate(COMPARED)}
+        rows.sort(key=lambda row: order[str(row["aspect"])])
+        wanted = [stem(w) for w in re.findall(r"[a-z]{3,}", normalise(question)) if w not in STOP]
+        said.sort(key=lambda ec: -sum(1 for w in wanted if w in ec[1].lower()))  # the aspect asked about first
+        points: list[str] = []
+        for e, c in said:
+            point = self.side(c, e, a if e == b else b, run, columns) if readable(c, self.names.exact) else ""
+            if point and not any(fuzz.partial_ratio(point.lower(), p.lower()) >= 90 for p in points):
+                points.append(point)
+        points = points[:4]
+        shown = {e: {(row["aspect"], v) for row in rows for v in row[side]} for e, side in ((a, "a"), (b, "b"))}
+        shared = sorted(shown[a] & shown[b])
         la, lb = self.label(a), self.label(b)
-        text = [f"{la} vs {lb}."]
-        for e, label in ((a, la), (b, lb)):
-            bits = [f"{self.snapshot.ontology.label(r)}: {'; '.join(self.obj(f) for f in fs)}"
-                    for r, fs in sides[e].items() if fs]  # fmt: skip
-            text.append(f"{label}: " + ". ".join(bits[:6]) + ".")
-        if points:
-            text.append("Contrasts: " + "; ".join(points) + ".")
+        text = [f"{la} vs {lb}:"]
+        for row in rows:
+            only_a = [v for v in row["a"] if (row["aspect"], v) not in shared]
+            only_b = [v for v in row["b"] if (row["aspect"], v) not in shared]
+            if only_a or only_b:
+                text.append(f"- {row['aspect']}: {la}: {'; '.join(only_a) or '-'} | {lb}: {'; '.join(only_b) or '-'}")
+        text += [f"- {c}" for c in points]
         if shared:
-            text.append("Both: " + "; ".join(f"{self.snapshot.ontology.label(r)} {o}" for r, o in shared) + ".")
+            text.append("- Both: " + "; ".join(f"{aspect} {v}" for aspect, v in shared))
         recommendation = self.recommend(intent.criterion, a, b, sides, run) if intent.criterion else ""
         if recommendation:
             text.append(recommendation)
@@ -485,10 +931,60 @@ class QA:
             "b": lb,
             "rows": rows,
             "contrasts": points,
-            "shared": [{"aspect": self.snapshot.ontology.label(r), "value": o} for r, o in shared],
+            "shared": [{"aspect": aspect, "value": v} for aspect, v in shared],
             "recommendation": recommendation,
         }
-        return Answer(question, True, "comparison", " ".join(text), comparison=table)
+        return Answer(question, True, "comparison", "\n".join(text), comparison=table)
+
+    def comparable(self, fact: Fact, a: str, b: str) -> bool:
+        """A value fit for a comparison table: readable, and not about a third service."""
+        if fact.object_is_entity:
+            return True
+        services = services_of(self.snapshot.ontology)
+        named = self.names.named_in(fact.object) - {a, b}
+        third = any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
+        return readable(fact.object, self.names.exact) and not third
+
+    def says(self, e: str, value: str, run: _Run) -> bool:
+        """Whether the graph states `value` (as written, near enough) of entity `e`."""
+        key = (e, value.lower())
+        if key not in self.said:
+            values = [self.obj(f).lower() for f in run.all_of(e) if not f.object_is_entity]
+            self.said[key] = any(fuzz.ratio(key[1], v) >= 92 for v in values)
+        return self.said[key]
+
+    def columns(self, contrasts: list[str], a: str, b: str) -> tuple[str, str] | None:
+        """The order of a comparison table's columns, from its header row ('Batch | Lambda')."""
+        for c in contrasts:
+            cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", c)]
+            if len(cells) == 2:
+                first, second = (self.names.named_in(x) for x in cells)
+                if a in first and b in second:
+                    return (a, b)
+                if b in first and a in second:
+                    return (b, a)
+        return None
+
+    def side(self, contrast: str, a: str, b: str, run: _Run, columns: tuple[str, str] | None = None) -> str:
+        """A contrast of `a` with `b` on its own side ('AWS Batch: no time limit | AWS Lambda: time limit');
+        '' when neither the note's layout nor the facts say whose it is."""
+        cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", contrast)]
+        if any(x.lower() in self.names.exact for x in cells):
+            return ""  # a table's header row: the names, not a contrast
+        if len(cells) == 2 and columns and " | " in contrast:  # a table row under a header that names both
+            return f"{self.label(columns[0])}: {cells[0]} | {self.label(columns[1])}: {cells[1]}"
+        if len(cells) == 2:  # a table row: whose cell is whose, by the facts each cell gave
+            for x, y in ((a, b), (b, a)):
+                if (self.says(x, cells[0], run) and not self.says(y, cells[0], run)) or (
+                    self.says(y, cells[1], run) and not self.says(x, cells[1], run)
+                ):
+                    return f"{self.label(x)}: {cells[0]} | {self.label(y)}: {cells[1]}"
+            return ""
+        if re.match(rf"{re.escape(self.label(a))}: |{re.escape(self.label(b))}: ", contrast):
+            return contrast.strip()
+        low = contrast.lower().strip(" .")
+        owners = [e for e in (a, b) if e in self.names.named_in(low) or self.says(e, low, run)]
+        return f"{self.label(owners[0])}: {contrast.strip()}" if len(owners) == 1 else ""
 
     def recommend(self, criterion: str, a: str, b: str, sides: dict[str, dict[str, list[Fact]]], run: _Run) -> str:
         """A recommendation that follows from the facts: a job longer than one side's time limit goes to
@@ -536,9 +1032,75 @@ def _initials(name: str, acronym: str) -> bool:
     return bool(letters) and letters in (every, major)
 
 
-def _type_label(type_: str) -> str:
-    names = {"AwsService": "AWS service", "ProgrammingLanguage": "programming language"}
-    return names.get(type_, snake(type_).replace("_", " "))
+def services_of(ontology: Ontology) -> frozenset[str]:
+    """The entity types that are services (subclasses of kg:Service), read from the ontology."""
+    return _services(ontology.graph)
+
+
+@cache
+def _services(graph: Graph) -> frozenset[str]:
+    return frozenset(local_name(str(c)) for c in graph.transitive_subjects(RDFS.subClassOf, KG.Service))
+
+
+@lru_cache(maxsize=65536)
+def entity_ref(iri: str) -> URIRef:
+    return URIRef(iri)
+
+
+def plural(verb: str) -> str:
+    """'runs on' -> 'run on', 'is an example of' -> 'are examples of' (near enough: 'are an example of')."""
+    head, _, rest = verb.partition(" ")
+    head = {"is": "are", "has": "have", "was": "were"}.get(head, head[:-1] if head.endswith("s") else head)
+    return f"{head} {rest}".strip()
+
+
+def _article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def split_parts(question: str) -> list[str]:
+    """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
+    parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
+    return parts if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) else [question]
+
+
+def negates(hit: Hit) -> bool:
+    """Whether a statement says the question's words negated: 'no auto-scaling', 'you do not provision'."""
+    words = WORD.findall(hit.statement.text.lower())
+    for i, w in enumerate(words):
+        said = stem(w) in hit.matched or any(stem(w).startswith(m) for m in hit.matched)
+        if said and any(NEGATION.fullmatch(x) for x in words[max(0, i - NEGATION_REACH) : i]):
+            return True
+    return False
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """Whole lines while they fit."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len("\n".join([*out, line])) > limit:
+            break
+        out.append(line)
+    return "\n".join(out) or text[:limit]
+
+
+def readable(text: str, names: Container[str] = ()) -> bool:
+    """Mostly dictionary words, acronyms or the graph's names: not OCR debris ('couect couest Couest [entainer')."""
+    if DAMAGED_NUMBER.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I):  # 'Container Container'
+        return False
+    words = re.findall(r"[A-Za-z]{3,}", text)
+    known = sum(1 for w in words if w.lower() in english_words() or w.isupper() or w.lower() in names)
+    return not words or known >= 0.7 * len(words)
+
+
+def clean_point(st: Statement) -> bool:
+    """A statement fit to quote as a point: mostly words (not OCR debris), more than a name."""
+    if DAMAGED_NUMBER.search(st.text):
+        return False
+    words = re.findall(r"[A-Za-z]{2,}", st.text)
+    return len(words) >= 3 and sum(1 for w in words if w.lower() in english_words() or w[0].isupper()) >= 0.7 * len(
+        words
+    )
 
 
 def _minutes(text: str) -> float | None:

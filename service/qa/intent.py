@@ -3,44 +3,13 @@
 import re
 from dataclasses import dataclass, field
 
+from kg.ontology import Ontology, load_ontology
 from service.qa.names import STOP, Mention, normalise
+from service.qa.statements import Statement
 
-# Question words -> the relations they ask about, most specific first.
-RELATION_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"abstract", ("abstraction_over",)),
-    (r"stand(s)? for|acronym|short for|full name", ("alias",)),
-    (r"trigger|invok|fires?\b|event source", ("triggered_by", "triggers")),
-    (r"\bstor(e|ed|es|ing)\b|\bkept\b|\bkeep\b|\bhost(ed)? (my|the|your)? ?images", ("stored_in", "stores")),
-    (
-        r"\brun(s|ning)? on\b|\bon top of\b|underneath|built on|based on|\brel(y|ies) on|depend",
-        ("runs_on", "based_on", "depends_on"),
-    ),
-    (r"integrat|work(s)? with", ("integrated_with",)),
-    (r"alternative|instead of|replace", ("alternative_to",)),
-    (r"language|runtimes?\b", ("supports_language",)),
-    (r"support", ("supports", "supports_language")),
-    (r"expose", ("exposes",)),
-    (r"provision", ("provisions",)),
-    (r"launch|\bstart", ("launches",)),
-    (r"require|\bneed|\bmust\b|prerequisite", ("requires",)),
-    (r"\bpric|\bcost|\bpay|bill|charge|cheap|expensive|\bfree\b|\$", ("pricing",)),
-    (
-        r"limit|\bmax|maximum|how long|how much (ram|memory|storage|disk|time)|timeout|duration|how big|\bsize",
-        ("has_limit",),
-    ),
-    (r"\bscal", ("scales",)),
-    (r"use ?cases?|used for|use (it|them) for|good for|purpose", ("use_case", "preferred_for")),
-    (
-        r"prefer|best for|suited|beginner|recommend|should i use|great for|ideal|newcomer|new to",
-        ("preferred_for",),
-    ),
-    (r"example|kinds of|types of|serverless services|name some", ("example_of",)),
-    (r"pioneer|invent", ("pioneered", "pioneered_by")),
-    (r"\bemulat", ("emulates",)),
-    (r"\bruns?\b|\brunning\b|execute", ("runs", "launches", "runs_on")),
-    (r"\buses?\b|\bused\b|\busing\b", ("uses", "use_case")),
-    (r"relat|relationship|connect|link|interact|together", ("related",)),
-)
+# Question words that ask for no relation of the registry: an acronym's expansion, any link at all.
+ALIAS = re.compile(r"stand(s)? for|acronym|short for|full name")
+RELATED = re.compile(r"relat|relationship|connect|link|interact|together")
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar|\bdiffer|\bbetter\b|\bor\b|\bwhich (one|should)")
 DEFINE = re.compile(
     r"^(what|who)('s|s| is| are)\b|^define\b|definition|meaning|^explain\b|tell me about|describe|^what does .* do\b"
@@ -48,6 +17,9 @@ DEFINE = re.compile(
 LIST = re.compile(r"^(which|list|name|give|what are the|enumerate|show)\b|\bwhich\b|\bsome\b|use ?cases|languages")
 ATTRIBUTE = re.compile(
     r"how (much|many|long|big|is .* (priced|billed|charged))|\bmax|\blimit|\bpric|\bcost|\bbill|\bsize"
+)
+FIGURE = re.compile(
+    r"how (much|many|big|long|often)|\bmax|\bmin(imum)?\b|\bsize\b|\bper (gb|hour|month|second|million)"
 )
 HOW_MUCH = re.compile(r"how (much|many|big|long)|\bmax|\bsize")
 MEASURED = ("has_limit", "pricing", "scales")
@@ -64,10 +36,42 @@ SYNONYMS = {
 }
 GENERIC_KEYWORDS = frozenset(
     """whats count counts mean means meaning define definition stand benefits benefit advantages features
-    list pros properties overview summary tell example function functions service services aws amazon
-    thing things kind example notes max maximum limit limits much many long big can get run runs running
+    list pros properties overview summary tell example function functions service services
+    thing things know should points key few give walk through steps happens work works explain kind example
+    notes max maximum limit limits much many long big can get run runs running
     price pricing cost costs priced billed bill charged""".split()
 )
+
+
+# Words that frame a question rather than say what it is about ('tell me about', 'what are the steps').
+FRAME = frozenset(
+    """whats mean means meaning define definition stand tell know should points point key few give walk through
+    steps step happens happen work works explain overview summary summarize summarise describe notes list thing
+    things kind kinds main some way ways anything say says important""".split()
+)
+
+
+@dataclass
+class Topic:
+    """What a question is about: a linked entity, or a phrase of the question the notes use as a name."""
+
+    label: str
+    iri: str | None
+    statements: list[Statement]
+
+
+@dataclass
+class Question:
+    text: str
+    norm: str
+    mentions: list[Mention]
+    intent: "Intent"
+    topic: Topic | None
+    words: list[str]  # content words: not names, not stop words, not generic question words
+
+    @property
+    def asks_figure(self) -> bool:
+        return bool(FIGURE.search(self.norm))
 
 
 @dataclass
@@ -78,12 +82,39 @@ class Intent:
     criterion: str = ""
 
 
-def relations_in(text: str) -> list[str]:
-    found: list[str] = []
-    for pattern, rels in RELATION_CUES:
-        if re.search(pattern, text):
-            found.extend(r for r in rels if r not in found)
-    return found
+_ASKED: dict[int, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+
+
+def _asked(ontology: Ontology) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The registry's question words, compiled once per ontology."""
+    if id(ontology) not in _ASKED:
+        _ASKED[id(ontology)] = tuple(
+            (name, re.compile(pattern)) for name, rel in sorted(ontology.relations.items()) for pattern in rel.asked_by
+        )
+    return _ASKED[id(ontology)]
+
+
+def _says_verb(verb: str, text: str) -> bool:
+    """Whether a question uses a relation's verb phrase, in any person: 'run on' for 'runs on'."""
+    words = [re.escape(w[:-1] if w.endswith("s") and len(w) > 3 else w) for w in verb.split()]
+    return bool(re.search(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b", text))
+
+
+def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
+    """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
+    specific words), then the earliest."""
+    found: dict[str, tuple[int, int]] = {}
+    for name, pattern in _asked(ontology or load_ontology()):
+        m = pattern.search(text)
+        if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
+            found[name] = (-len(m.group()), m.start())
+    ontology = ontology or load_ontology()
+    rels = sorted(found, key=lambda n: (found[n], not _says_verb(ontology.verb(n), text), n))
+    if ALIAS.search(text):
+        rels.insert(0, "alias")
+    if RELATED.search(text):
+        rels.append("related")
+    return rels
 
 
 def keywords(text: str, mentions: list[Mention]) -> set[str]:

@@ -1,5 +1,5 @@
 """Entity linking for questions: names, aliases and acronyms read from the graph (never from ingest),
-matched loosely (case, plurals, an 'Amazon'/'AWS' prefix) and fuzzily for typos ('lamda', 'fargat')."""
+matched loosely (case, plurals, a name's brand word left out) and fuzzily for typos ('lamda', 'fargat')."""
 
 import re
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ STOP = frozenset(
     would i me my we you your r u vs versus between difference compare about tell explain define there
     this that these those when where who whom why much many long big get use used using run runs""".split()
 )
-PREFIXES = ("amazon ", "aws ")
+BRAND_SHARE = 3  # a first word that begins this many multi-word labels is a brand a learner may leave out
 
 
 def normalise(name: str) -> str:
@@ -23,13 +23,26 @@ def normalise(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip()
 
 
-def variants(name: str) -> set[str]:
-    """'Docker images' ~ 'docker image'; 'AWS Lambda' ~ 'lambda' ~ 'amazon lambda'."""
+def brands(labels: list[str]) -> frozenset[str]:
+    """First words shared by several multi-word labels ('Acme Queue', 'Acme Store', 'Acme Stream'): learned from
+    the graph's own names, never listed in code."""
+    counts: dict[str, int] = {}
+    named: set[str] = set()  # a word that is a name, or ends one ('Docker', 'Acme Lambda'), is no brand
+    for label in labels:
+        words = normalise(label).split()
+        named.add(words[-1] if words else "")
+        if len(words) >= 2:
+            counts[words[0]] = counts.get(words[0], 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= BRAND_SHARE and w not in named)
+
+
+def variants(name: str, brand_words: frozenset[str] = frozenset()) -> set[str]:
+    """'Docker images' ~ 'docker image'; with 'acme' a brand, 'Acme Queue' ~ 'queue'."""
     base = normalise(name)
     out = {base}
-    for prefix in PREFIXES:
-        if base.startswith(prefix):
-            out.add(base[len(prefix) :])
+    first, _, rest = base.partition(" ")
+    if first in brand_words and rest:
+        out.add(rest)
     for form in list(out):
         if re.search(r"[a-z]{3}s$", form) and not form.endswith("ss"):
             out.add(form[:-1])
@@ -52,21 +65,49 @@ class Mention:
 class NameIndex:
     """Every way the graph names an entity, for longest-first matching over the words of a question."""
 
-    def __init__(self, entities: dict[str, EntityRecord]) -> None:
+    def __init__(self, entities: dict[str, EntityRecord], services: frozenset[str] = frozenset()) -> None:
+        """`services`: the entity types that are services ('EBS' is asked in lower case; 'mean' is a word)."""
         self.entities = entities
+        self.named_cache: dict[str, frozenset[str]] = {}
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
         dictionary = frozenset().union(*word_classes().values())
-        for iri, ent in sorted(entities.items(), key=lambda kv: (kv[1].type != "AwsService", kv[0])):
-            for name in (ent.label, *ent.aliases):
-                acronym_word = name.isupper() and name.isalpha() and name.lower() in dictionary
-                if acronym_word and ent.type != "AwsService":  # 'EBS' is asked in lower case; 'mean' is a word
-                    self.shouted.add(name.lower())
-                for form in variants(name):
-                    if len(form) >= 2:
-                        self.exact.setdefault(form, iri)
+        self.brands = brands([n for ent in entities.values() for n in (ent.label, *ent.aliases)])
+        ranked = sorted(entities.items(), key=lambda kv: (kv[1].type not in services, kv[0]))
+        for pass_brandless in (False, True):  # every name as written first; brand-less forms only where free
+            for iri, ent in ranked:
+                for name in (ent.label, *ent.aliases):
+                    acronym_word = name.isupper() and name.isalpha() and name.lower() in dictionary
+                    if acronym_word and ent.type not in services:
+                        self.shouted.add(name.lower())
+                    for form in variants(name, self.brands if pass_brandless else frozenset()):
+                        if len(form) >= 2 and form not in self.brands:
+                            self.exact.setdefault(form, iri)
         self.choices = [n for n in self.exact if len(n) >= 4]
         self.longest = max((len(n.split()) for n in self.exact), default=1)
+
+    def named_in(self, text: str) -> set[str]:
+        """The entities a statement names, by exact label or alias (no typos: notes are many, questions few)."""
+        if text not in self.named_cache:
+            if len(self.named_cache) > 65536:
+                self.named_cache.clear()
+            self.named_cache[text] = frozenset(self._named_in(text))
+        return set(self.named_cache[text])
+
+    def _named_in(self, text: str) -> set[str]:
+        words = normalise(text).split()
+        found: set[str] = set()
+        i = 0
+        while i < len(words):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                phrase = " ".join(words[i : i + n]).strip(".,;:")
+                iri = self.exact.get(phrase)
+                if iri and not (n == 1 and (phrase in STOP or phrase in self.shouted or len(phrase) <= 2)):
+                    found.add(iri)
+                    i += n - 1
+                    break
+            i += 1
+        return found
 
     def link(self, question: str) -> list[Mention]:
         words = normalise(question).split()

@@ -1,0 +1,170 @@
+"""Retrieval beside the graph: every statement of the notes (kg:Passage nodes, or the statements kg:Evidence
+nodes quote), what each is about, and a BM25 index (bm25s) to rank a topic's statements by a question's words.
+
+A statement is about an entity when the graph says so (kg:about, the rdf:subject of its evidence), or when
+it, its lead item (the short list item that names the concept its children describe) or its section names
+the entity by a label or alias."""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import bm25s
+import numpy as np
+
+from kg.facts import StatementRecord
+from kg.lexicon import lemma
+
+WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
+NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor)\b|n't\b")
+LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
+
+
+def clean(text: str) -> str:
+    """A statement as a learner reads it: no Markdown markers, link targets, table pipes or JSON quoting."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r'^\s*"(question|answer)"\s*:\s*"?|"?,?\s*$', "", text)
+    text = re.sub(r"^\s*(#+|>|[-*+•·]|\d+[.)])\s+", "", text)
+    text = re.sub(r"\*\*|__|`", "", text)
+    if text.count("|") >= 2:
+        text = "; ".join(c.strip() for c in text.strip().strip("|").split("|") if c.strip(" -:"))
+    return re.sub(r"\s+", " ", text).strip(" •-·")
+
+
+FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with until before after is are be it this that and or".split()
+)
+
+
+def is_lead(text: str) -> bool:
+    """A list item that only names a concept ('read committed', 'two phase lock'): a few words, no clause."""
+    words = text.lower().split()
+    return len(words) <= LEAD_WORDS and not re.search(r"[.:;,]", text) and not FUNCTION_WORDS & set(words)
+
+
+def stem(word: str) -> str:
+    """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
+    for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ates", "ate", "es", "ed", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Stems of the words of a text, for the index and for queries alike."""
+    words = WORD.findall(text.lower().replace("’", "'"))
+    return [stem(lemma(p)) for w in words for p in ([w, *w.split("-")] if "-" in w else [w])]
+
+
+@dataclass
+class Statement:
+    index: int  # its row in the index
+    record: StatementRecord
+    text: str  # clean
+    lead: str  # lower case: the short list item above it in its section, which names what it describes
+    heading: str  # lower case: the last heading of its section
+    about: set[str] = field(default_factory=set)
+
+    @property
+    def context(self) -> str:
+        """What names its topic: its text, its lead item and its heading."""
+        return f"{self.text.lower()} {self.lead} {self.heading}"
+
+    @property
+    def source(self) -> str:
+        return self.record.source
+
+    @property
+    def line(self) -> int:
+        return self.record.line
+
+    @property
+    def section(self) -> str:
+        return self.record.section
+
+    def quote(self) -> dict[str, object]:
+        return {"source": self.source, "line": self.line, "text": self.record.text}
+
+
+@dataclass(frozen=True)
+class Hit:
+    statement: Statement
+    score: float
+    matched: frozenset[str]  # the query stems it contains
+
+
+class StatementIndex:
+    """Built once per snapshot; `about` and `search` are then cheap."""
+
+    def __init__(self, records: Iterable[StatementRecord], named_in: Callable[[str], set[str]]) -> None:
+        self.statements: list[Statement] = []
+        lead = ""
+        where = ("", "")
+        for r in records:
+            text = clean(r.text)
+            if not text:
+                continue
+            if (r.source, r.section) != where:
+                where, lead = (r.source, r.section), ""
+            heading = r.section.split(" > ")[-1] if r.section else ""
+            short = is_lead(text) and r.kind in ("item", "term")
+            st = Statement(len(self.statements), r, text, "" if short else lead.lower(), heading.lower(), set(r.about))
+            if short:
+                lead = text
+            st.about |= named_in(st.context)
+            self.statements.append(st)
+        self.by_entity: dict[str, list[int]] = defaultdict(list)
+        for i, st in enumerate(self.statements):
+            for iri in st.about:
+                self.by_entity[iri].append(i)
+        self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
+        self.sources = {st.source for st in self.statements}
+        self.names = {st.text.lower() for st in self.statements if is_lead(st.text)} | {
+            part.lower() for st in self.statements for part in st.section.split(" > ") if part
+        }  # headings and lead items: the concepts the notes name
+        self.named = {tuple(tokens(n)): n for n in sorted(self.names, key=len, reverse=True)}
+        self.frequency: dict[str, int] = defaultdict(int)  # statements each stem is in
+        for toks in self.tokens:
+            for t in toks:
+                self.frequency[t] += 1
+        sources: dict[frozenset[str], set[str]] = defaultdict(set)
+        for st, toks in zip(self.statements, self.tokens, strict=True):
+            sources[frozenset(toks)].add(st.source)
+        self.support = [len(sources[frozenset(toks)]) for toks in self.tokens]  # notes that say it too
+
+    @cached_property
+    def bm25(self) -> bm25s.BM25:
+        index = bm25s.BM25()
+        index.index([sorted(t) or ["_"] for t in self.tokens], show_progress=False)
+        return index
+
+    def about(self, iri: str) -> list[Statement]:
+        return [self.statements[i] for i in self.by_entity.get(iri, ())]
+
+    def concept(self, phrase: str) -> str:
+        """The heading or lead item a phrase names, by its stems ('two phase locking' ~ 'two phase lock')."""
+        return self.named.get(tuple(tokens(phrase)), "")
+
+    def mentioning(self, phrase: str) -> list[Statement]:
+        """Statements whose text, lead item or section contain a phrase of the question (a topic the graph
+        has no entity for)."""
+        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase.lower())}")
+        return [st for st in self.statements if pattern.search(st.context)]
+
+    def search(self, within: list[Statement], groups: list[list[str]], *, need: int = 1) -> list[Hit]:
+        """The statements of `within` that speak to at least `need` of the question's words, best first. Each
+        group is one word of the question with its synonyms."""
+        stems = [frozenset(s for w in g for s in tokens(w)) for g in groups]
+        stems = [g for g in stems if g]
+        if not stems or not within:
+            return []
+        scores = np.asarray(self.bm25.get_scores(sorted(frozenset().union(*stems))))
+        hits = []
+        for st in within:
+            have = self.tokens[st.index]
+            matched = frozenset(next(iter(sorted(g & have))) for g in stems if g & have)
+            if len(matched) >= need:
+                hits.append(Hit(st, float(scores[st.index]), matched))
+        return sorted(hits, key=lambda h: (-len(h.matched), -h.score, h.statement.source, h.statement.line))
