@@ -570,7 +570,7 @@ def test_the_vocabulary_names_each_relation_once_for_sparql(base_url: str) -> No
         vocabulary = json.loads(response.read())
     predicates = {p["term"]: p for p in vocabulary["predicates"]}
     assert predicates["kg:runsOn"]["name"] == "runs_on" and predicates["kg:runsOn"]["count"] > 0
-    assert "kg:AwsService" in {c["term"] for c in vocabulary["classes"]}
+    assert "kg:Service" in {c["term"] for c in vocabulary["classes"]}
     assert vocabulary["prefixes"]["kg"] == "https://kgqa.example/ontology#"
     with OPENER.open(base_url + "/api/entities/aws-batch", timeout=30) as response:
         facts = json.loads(response.read())["facts_out"]
