@@ -40,6 +40,8 @@ UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP",
 PROLOGUE_WORDS = frozenset({"BASE", "PREFIX", "VERSION"})
 OPERAND_END_PUNCT = frozenset({")", "]", ">"})  # and every token but punctuation: terms, words
 CHECKED = frozenset({tk.WORD, tk.PNAME, tk.IRI})  # the kinds of token that _Reading._check reads
+OPENERS = frozenset("({[")
+CLOSERS = {")": "(", "}": "{", "]": "["}
 PAREN_DEPTH = {"(": 1, ")": -1}
 PREDECLARED = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
 AMBIGUITY_BUDGET = 10_000  # tokens read in other readings, beyond one per token of the query
@@ -70,6 +72,8 @@ def screen(query_text: str) -> Screened:
     reading.read()
     blanked = reading.blanked()  # what the engine will read: the other readings are of this text
     _check_other_readings(blanked, reading.states, reading.forks)
+    if reading.unbalanced:  # after every refusal: a query that would fetch is Forbidden, however it is broken
+        raise reading.unbalanced
     return Screened(reading.kind(), blanked)
 
 
@@ -88,10 +92,12 @@ class _Reading:
         self._in_prologue = 0  # tokens left of the current BASE, PREFIX or VERSION declaration
         self._before: list[str] = ["", ""]  # the texts of the two tokens before, upper-cased
         self._declared = ""  # the prefix that the last PREFIX declares
+        self.unbalanced: BadQuery | None = None  # the first bracket that is stray or never closed
 
     def read(self) -> None:
         depth, after_operand = 0, False
         states, forks = self.states, self.forks
+        opened: list[tk.Token] = []  # brackets not yet closed, so that a stray or missing one is named where it is
         try:
             for token in tk.tokens(self.text):
                 kind, text = token.kind, token.text
@@ -100,6 +106,7 @@ class _Reading:
                     continue
                 states.append((token.start, depth, after_operand))
                 if kind == tk.PUNCT:
+                    self._balance(token, opened)
                     depth += PAREN_DEPTH.get(text, 0)
                     after_operand = text in OPERAND_END_PUNCT
                 else:
@@ -112,7 +119,21 @@ class _Reading:
                     self._prologue(token)
         except tk.TokenError as error:
             raise BadQuery(f"not a SPARQL query: unexpected character at {_where(self.text, error.position)}") from None
+        if opened and not self.unbalanced:
+            where = _where(self.text, opened[-1].start)
+            self.unbalanced = BadQuery(f"not a SPARQL query: the '{opened[-1].text}' at {where} is never closed")
         states.append((len(self.text), depth, after_operand))
+
+    def _balance(self, token: tk.Token, opened: list[tk.Token]) -> None:
+        """Keep `opened` the stack of open brackets; the first closing one that matches none is remembered."""
+        if token.text in OPENERS:
+            opened.append(token)
+        elif token.text in CLOSERS:
+            if opened and opened[-1].text == CLOSERS[token.text]:
+                opened.pop()
+            elif not self.unbalanced:
+                where = _where(self.text, token.start)
+                self.unbalanced = BadQuery(f"not a SPARQL query: unexpected '{token.text}' at {where}")
 
     def _prologue(self, token: tk.Token) -> None:
         upper = token.text.upper()

@@ -174,6 +174,9 @@ def test_screen_refuses_every_update(update: str) -> None:
         ("SELECT * WHERE { ?s ?p 'open }", "line 1, column 24"),
         ("SELECT * WHERE {\n  ?s ?p <http://a/%zz> }", "not a valid IRI at line 2, column 9"),
         ("SELECT * WHERE { ?s ?p ?o \u00a0}", "line 1, column 27"),
+        ("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER (?o = ))\n}", "unexpected ')' at line 3, column 17"),
+        ("SELECT ?s WHERE {\n  ?s ?p ?o .\n", "the '{' at line 1, column 17 is never closed"),
+        ("SELECT * WHERE { ?s ?p ?o ]", "unexpected ']' at line 1, column 27"),
     ],
 )
 def test_screen_explains_syntax_errors(query: str, says: str) -> None:

@@ -137,7 +137,8 @@ class StatementIndex:
     @cached_property
     def bm25(self) -> bm25s.BM25:
         index = bm25s.BM25()
-        index.index([sorted(t) or ["_"] for t in self.tokens], show_progress=False)
+        corpus = [sorted(t) or ["_"] for t in self.tokens] or [["_"]]  # bm25s cannot index no document
+        index.index(corpus, show_progress=False)
         return index
 
     def about(self, iri: str) -> list[Statement]:
