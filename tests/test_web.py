@@ -222,7 +222,8 @@ def test_the_layout_is_the_same_after_a_reload(visit: Visit) -> None:
 
 def test_no_two_labels_overlap_at_the_default_zoom(visit: Visit) -> None:
     found = visit.page.evaluate(OVERLAPS)
-    assert found["shown"] >= 12, found  # the most connected entities are named
+    wide = visit.page.viewport_size["width"] >= 1000
+    assert found["shown"] >= (12 if wide else 6), found  # the most connected entities are named
     assert found["overlaps"] == [], found
     assert visit.page.evaluate("() => kgqa.cy().edges().filter(e => e.style('label') !== '').length") == 0
     visit.assert_clean()
