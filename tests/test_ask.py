@@ -168,6 +168,10 @@ NOTE = [  # line, kind, section, text, about (entity keys)
     (16, "item", "Ledgerline", "- read fence", ()),
     (17, "item", "Ledgerline", "- waits for earlier writes before it answers", ()),
     (18, "item", "Ledgerline", "- blocks until the replicas agree", ()),
+    (20, "heading", "Ledgerline", "## Operations", ()),
+    (21, "item", "Ledgerline > Operations", "- Ledgerline compaction happens every hour", ("ledgerline",)),
+    (22, "item", "Ledgerline > Operations", "- Each Ledgerline batch can hold up to 200 entries", ("ledgerline",)),
+    (23, "item", "Ledgerline > Operations", "- Ledgerline costs $0.10 per 1,000 requests", ("ledgerline",)),
 ]
 
 
@@ -221,6 +225,8 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> QA:
             [],
         ),
         ("How many copies does Quillstore keep?", "", ["three copies"], []),
+        ("How often does Ledgerline compact?", "attribute", ["every hour"], ["200"]),
+        ("How many entries can one Ledgerline batch hold?", "attribute", ["200 entries"], ["every hour"]),
     ],
 )
 def test_answers_from_passages(small, question, kind, must_contain, must_not_contain):
@@ -247,6 +253,19 @@ def test_questions_the_passages_do_not_cover_abstain(small, question):
     assert "don't know" in answer.answer
     assert "Ledgerline" not in answer.answer  # never from another entity's statements
     assert answer.answer.count(".") <= 3
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many GB of disk does a Ledgerline batch get?",  # a figure, but not of the unit asked
+        "How many requests per second can Ledgerline serve?",  # a figure per 1,000 requests is not a rate
+        "How often does Ledgerline take backups?",  # a frequency, but of something else
+    ],
+)
+def test_a_figure_of_another_kind_is_not_the_answer(small, question):
+    answer = small.ask(question)
+    assert not answer.answered and "don't know" in answer.answer, answer.answer
 
 
 def test_yes_no_answers_carry_a_verdict(small):

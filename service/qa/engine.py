@@ -35,6 +35,25 @@ ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
 DEFINES = re.compile(r"^(definition:|(it|this) (is|are|means)\b|is an?\b)")
 FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
+UNITS = (  # what a figure question asks for, and how the notes write such a figure
+    (
+        re.compile(r"how often|\bfrequency\b"),
+        re.compile(r"\bevery\b|\b(hourly|daily|weekly|monthly|yearly)\b|\d+ times"),
+    ),
+    (
+        re.compile(r"\b(cost|costs|price|priced|charge|charges|pay)\b|how much"),
+        re.compile(r"[$€£] ?\d|\d+ ?(cents?|usd)\b"),
+    ),
+    (
+        re.compile(r"how long|\b(retention|retain|duration|timeout)\b"),
+        re.compile(r"\d+\s*-?\s*(ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b"),
+    ),
+    (re.compile(r"\b(size|large|big|bytes)\b"), re.compile(r"\d+(\.\d+)?\s*(bytes?|[kmgtp]i?b)\b")),
+)
+UNIT_ASKED = re.compile(r"how many (kb|mb|gb|tb|bytes|ms|seconds|minutes|hours|days|weeks|months|years)\b")
+RATE = re.compile(r"\bper (second|minute|hour|day|week|month|year|request|gb)")
+COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
+FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
@@ -629,7 +648,7 @@ class QA:
         if not hits:
             return None
         shown = self.continued([h.statement for h in hits[:3]])
-        if q.asks_figure and not any(FIGURE_IN.search(st.text) for st in shown):
+        if q.asks_figure:  # the figure kind found no figure of the kind asked
             text = (
                 "I don't know the figure: the notes give no figure for that. They say: "
                 + "; ".join(f"“{self.point(st)}”" for st in shown[:2])
@@ -638,6 +657,55 @@ class QA:
             return self.cite(Answer(q.text, False, "attribute", text), shown[:2], run)
         text = "The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
         return self.cite(Answer(q.text, True, "statements", fit(text)), shown, run)
+
+    def figure(self, q: Question, run: _Run) -> Answer | None:
+        """A figure of the kind asked, quoted from a statement about the topic (or an entity its name contains:
+        'SNS' for 'SNS topic') that has the question's words. Without a topic, the statement must have most of
+        them."""
+        words = [w for w in q.words if w not in FIGURE_FRAME]
+        if not words:
+            return None
+        asked = UNIT_ASKED.search(q.norm)
+        unit = next((u for said, u in UNITS if said.search(q.norm)), None)
+        if asked:
+            unit = re.compile(rf"\d\s*{asked.group(1)[:2].rstrip('s')}")
+        rate = RATE.search(q.norm)  # 'requests per second': the statement must give that rate
+        groups = [[w, *SYNONYMS.get(w, ())] for w in words]
+
+        def figures(pool: list[Statement], need: int) -> list[Hit]:
+            return [
+                h
+                for h in self.index.search(pool, groups, need=need)
+                if h.statement.record.kind != "question"
+                and (unit.search(h.statement.text.lower()) if unit else counts(h))
+                and (not rate or re.search(rf"(\bper|\ba|/)\s?{rate.group(1)[:3]}", h.statement.text.lower()))
+            ]
+
+        hits: list[Hit] = []
+        if q.topic is not None:
+            pool = list(q.topic.statements)
+            for iri in self.broader(q):
+                pool += [st for st in self.index.about(iri) if st not in pool]
+            hits = figures(pool, math.ceil(len(words) / 2))
+        if not hits and (q.topic is None or q.topic.iri is None):  # a word or heading, not an entity: any note
+            hits = figures(self.index.statements, max(2, math.ceil(len(words) / 2)))
+        if not hits:
+            return None
+        shown = [h.statement for h in hits if len(h.matched) == len(hits[0].matched)][:2]
+        text = "The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
+        return self.cite(Answer(q.text, True, "attribute", fit(text)), shown, run)
+
+    def broader(self, q: Question) -> set[str]:
+        """The entities a mention's name contains: 'SNS' in 'SNS topic', 'S3' in 'object in S3'."""
+        out: set[str] = set()
+        for m in q.mentions:
+            words = normalise(m.text).split()
+            for n in range(len(words) - 1, 0, -1):
+                for i in range(len(words) - n + 1):
+                    iri = self.names.exact.get(" ".join(words[i : i + n]))
+                    if iri and iri != m.iri:
+                        out.add(iri)
+        return out
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
@@ -1072,6 +1140,15 @@ def negates(hit: Hit) -> bool:
         if said and any(NEGATION.fullmatch(x) for x in words[max(0, i - NEGATION_REACH) : i]):
             return True
     return False
+
+
+def counts(hit: Hit) -> bool:
+    """Whether a statement gives a number of one of the question's words: 'up to 500 records'."""
+    words = WORD.findall(hit.statement.text.lower())
+    return any(
+        set(tokens(w)) & hit.matched and any(FIGURE_IN.match(x) for x in words[max(0, i - COUNT_REACH) : i])
+        for i, w in enumerate(words)
+    )
 
 
 def fit(text: str, limit: int = MAX_TEXT) -> str:
