@@ -268,6 +268,25 @@ def test_a_figure_of_another_kind_is_not_the_answer(small, question):
     assert not answer.answered and "don't know" in answer.answer, answer.answer
 
 
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("Ledgerline: a ledger of the writes", True),  # a point about Ledgerline, wherever it sits
+        ("Quillstore: an object store", False),
+        ("Quillstore and Ledgerline: both keep logs", False),  # names the topic too
+        ("Replication: Upload -> Validate", False),  # a label that names no entity
+        ("Objects are immutable", False),
+    ],
+)
+def test_a_point_labelled_with_another_name_is_not_the_topics(small, text, other):
+    from types import SimpleNamespace
+
+    from service.qa.intent import Topic
+
+    topic = Topic("Quillstore", small.names.exact["quillstore"], [])
+    assert small.labelled_other(topic, SimpleNamespace(text=text)) is other
+
+
 def test_yes_no_answers_carry_a_verdict(small):
     assert small.ask("does quillstore auto scale").verdict == "no"
     assert small.ask("Does Ledgerline keep an audit log?").verdict == "yes"

@@ -52,6 +52,7 @@ UNITS = (  # what a figure question asks for, and how the notes write such a fig
 )
 UNIT_ASKED = re.compile(r"how many (kb|mb|gb|tb|bytes|ms|seconds|minutes|hours|days|weeks|months|years)\b")
 RATE = re.compile(r"\bper (second|minute|hour|day|week|month|year|request|gb)")
+LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name of a few words
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
@@ -434,7 +435,11 @@ class QA:
         candidates = [
             st
             for st in topic.statements
-            if st.index not in skip and not self.is_name(st) and clean_point(st) and not self.foreign(topic, st)
+            if st.index not in skip
+            and not self.is_name(st)
+            and clean_point(st)
+            and not self.foreign(topic, st)
+            and not self.labelled_other(topic, st)
         ]
         candidates.sort(
             key=lambda st: (
@@ -473,6 +478,17 @@ class QA:
         if others(f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"):
             return True
         return not self.names_topic(topic, st) and others(st.text)
+
+    def labelled_other(self, topic: Topic, st: Statement) -> bool:
+        """'ECR: Private Docker Images Repository': a statement whose label (a few words before ':') names
+        another entity, and not the topic, is a point about that entity."""
+        label, colon, _ = st.text.partition(":")
+        if not colon or len(label.split()) > LABEL_WORDS:
+            return False
+        named = self.names.named_in(label)
+        if topic.iri is None:
+            return bool(named) and topic.label.lower() not in label.lower()
+        return bool(named - {topic.iri}) and topic.iri not in named
 
     def owns(self, topic: Topic, st: Statement) -> bool:
         """Whether a statement sits in the topic's own place: the graph says it is about it, or its heading or
