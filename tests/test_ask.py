@@ -372,3 +372,21 @@ def test_the_audit_has_fifty_verdicts_and_no_false_statement():
     assert {r["verdict"] for r in rows} <= {"true", "false", "refused-but-covered"}
     assert not [r["q"] for r in rows if r["verdict"] == "false"]
     assert all(len(str(r["answer"])) <= (2500 if r["kind"] == "comparison" else 1200) for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "fit"),
+    [
+        ("Batch jobs are defined as Docker images", True),
+        ("Batch jobs o are defined as Docker 3mages", False),  # OCR read a letter as a digit
+        ("Efficiently run 100,000s of batch jobs", True),
+        ("Functions get 10GB of memory", True),
+        ("Up to 4000,000 requests", False),
+    ],
+)
+def test_points_with_ocr_damage_are_not_quoted(text, fit):
+    from types import SimpleNamespace
+
+    from service.qa.engine import clean_point
+
+    assert clean_point(SimpleNamespace(text=text)) is fit

@@ -53,6 +53,7 @@ UNITS = (  # what a figure question asks for, and how the notes write such a fig
 UNIT_ASKED = re.compile(r"how many (kb|mb|gb|tb|bytes|ms|seconds|minutes|hours|days|weeks|months|years)\b")
 RATE = re.compile(r"\bper (second|minute|hour|day|week|month|year|request|gb)")
 LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name of a few words
+EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
@@ -62,6 +63,7 @@ PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
 DAMAGED_NUMBER = re.compile(r"\d{4,},\d{3}\b|\b[A-Z]{3,}, ?\d{3}\b")  # '4000,000', 'LOOD, 000': OCR damage
+DAMAGED_WORD = re.compile(r"\b\d[a-z]{3,}\b")  # '3mages': OCR read a letter as a digit
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 MAX_ROWS = 6  # aspects in a comparison
 MAX_HOPS = 2  # a longer chain between two names says little about how they relate
@@ -440,12 +442,14 @@ class QA:
             and clean_point(st)
             and not self.foreign(topic, st)
             and not self.labelled_other(topic, st)
+            and not st.text.endswith(":")  # it introduces the points after it
         ]
         candidates.sort(
             key=lambda st: (
                 -ranked.get(st.index, 0),
                 not self.owns(topic, st),
                 -support[st.index],
+                not EMPHASIS.search(st.record.text),
                 st.source,
                 st.line,
             )
@@ -576,7 +580,7 @@ class QA:
         extra = tuple(normalise(m.text) for m in others)
         hits = self.hits(q, extra=extra)
         if not hits:
-            near = self.hits(q, extra=extra, need=1)[:2]
+            near = [h for h in self.hits(q, extra=extra, need=1) if clean_point(h.statement)][:2]
             text = "The notes don't say." + (
                 " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
             )
@@ -1188,7 +1192,7 @@ def readable(text: str, names: Container[str] = ()) -> bool:
 
 def clean_point(st: Statement) -> bool:
     """A statement fit to quote as a point: mostly words (not OCR debris), more than a name."""
-    if DAMAGED_NUMBER.search(st.text):
+    if DAMAGED_NUMBER.search(st.text) or DAMAGED_WORD.search(st.text):
         return False
     words = re.findall(r"[A-Za-z]{2,}", st.text)
     return len(words) >= 3 and sum(1 for w in words if w.lower() in english_words() or w[0].isupper()) >= 0.7 * len(
