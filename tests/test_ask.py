@@ -172,6 +172,8 @@ NOTE = [  # line, kind, section, text, about (entity keys)
     (21, "item", "Ledgerline > Operations", "- Ledgerline compaction happens every hour", ("ledgerline",)),
     (22, "item", "Ledgerline > Operations", "- Each Ledgerline batch can hold up to 200 entries", ("ledgerline",)),
     (23, "item", "Ledgerline > Operations", "- Ledgerline costs $0.10 per 1,000 requests", ("ledgerline",)),
+    (24, "item", "Ledgerline > Operations", "- It offers:", ("ledgerline",)),  # introduces, says nothing
+    (25, "item", "Ledgerline > Operations", "- **Ledgerline never loses a write**", ("ledgerline",)),
 ]
 
 
@@ -225,6 +227,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> QA:
             [],
         ),
         ("How many copies does Quillstore keep?", "", ["three copies"], []),
+        ("Tell me about Ledgerline", "summary", ["never loses a write", "audit log"], ["It offers"]),
         ("How often does Ledgerline compact?", "attribute", ["every hour"], ["200"]),
         ("How many entries can one Ledgerline batch hold?", "attribute", ["200 entries"], ["every hour"]),
     ],
