@@ -174,6 +174,7 @@ NOTE = [  # line, kind, section, text, about (entity keys)
     (23, "item", "Ledgerline > Operations", "- Ledgerline costs $0.10 per 1,000 requests", ("ledgerline",)),
     (24, "item", "Ledgerline > Operations", "- It offers:", ("ledgerline",)),  # introduces, says nothing
     (25, "item", "Ledgerline > Operations", "- **Ledgerline never loses a write**", ("ledgerline",)),
+    (26, "item", "Ledgerline > Operations", "- Ledgerline is a write-ahead ledger", ("ledgerline",)),
 ]
 
 
@@ -228,6 +229,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> QA:
         ),
         ("How many copies does Quillstore keep?", "", ["three copies"], []),
         ("Tell me about Ledgerline", "summary", ["never loses a write", "audit log"], ["It offers"]),
+        ("Quillstore vs Ledgerline", "comparison", ["object store", "write-ahead ledger", "quill.md:26"], []),
         ("How often does Ledgerline compact?", "attribute", ["every hour"], ["200"]),
         ("How many entries can one Ledgerline batch hold?", "attribute", ["200 entries"], ["every hour"]),
     ],

@@ -9,7 +9,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -1023,6 +1023,20 @@ class QA:
             "recommendation": recommendation,
         }
         return Answer(question, True, "comparison", "\n".join(text), comparison=table)
+
+    def side_by_side(self, q: Question, run: _Run) -> Answer | None:
+        """Two things compared when the graph cannot align their facts: what the notes say each one is, quoted;
+        None unless the notes define both."""
+        lines, cited = [f"{self.label(q.mentions[0].iri)} vs {self.label(q.mentions[1].iri)}:"], []
+        for m in q.mentions[:2]:
+            ent = self.snapshot.entities[m.iri]
+            side = replace(q, topic=Topic(self.label(m.iri), m.iri, self.index.about(m.iri)))
+            head, quoted = self.head(side, run)
+            if not head or head == f"{ent.label} is {_article(self.type_label(ent.type))}.":
+                return None
+            lines.append(f"- {head}" + (f" ({quoted[0].source}:{quoted[0].line})" if quoted else ""))
+            cited += quoted
+        return self.cite(Answer(q.text, True, "comparison", fit("\n".join(lines), MAX_COMPARISON)), cited, run)
 
     def comparable(self, fact: Fact, a: str, b: str) -> bool:
         """A value fit for a comparison table: readable, and not about a third service."""

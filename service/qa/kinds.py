@@ -45,7 +45,10 @@ class Comparison(Kind):
         return q.intent.kind == "comparison"
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
-        return qa.comparison(q.text, q.mentions, q.intent, run)
+        answer = qa.comparison(q.text, q.mentions, q.intent, run)
+        if not answer.answered:  # the graph has too few facts to align: what the notes say each side is
+            return qa.side_by_side(q, run) or answer
+        return answer
 
 
 class YesNo(Kind):
