@@ -137,7 +137,7 @@ class StatementIndex:
     @cached_property
     def bm25(self) -> bm25s.BM25:
         index = bm25s.BM25()
-        index.index([sorted(t) or ["_"] for t in self.tokens], show_progress=False)
+        index.index([sorted(t) or ["_"] for t in self.tokens] or [["_"]], show_progress=False)  # a graph may be empty
         return index
 
     def about(self, iri: str) -> list[Statement]:
