@@ -9,7 +9,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -35,6 +35,27 @@ ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
 DEFINES = re.compile(r"^(definition:|(it|this) (is|are|means)\b|is an?\b)")
 FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
+UNITS = (  # what a figure question asks for, and how the notes write such a figure
+    (
+        re.compile(r"how often|\bfrequency\b"),
+        re.compile(r"\bevery\b|\b(hourly|daily|weekly|monthly|yearly)\b|\d+ times"),
+    ),
+    (
+        re.compile(r"\b(cost|costs|price|priced|charge|charges|pay)\b|how much"),
+        re.compile(r"[$€£] ?\d|\d+ ?(cents?|usd)\b"),
+    ),
+    (
+        re.compile(r"how long|\b(retention|retain|duration|timeout)\b"),
+        re.compile(r"\d+\s*-?\s*(ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b"),
+    ),
+    (re.compile(r"\b(size|large|big|bytes)\b"), re.compile(r"\d+(\.\d+)?\s*(bytes?|[kmgtp]i?b)\b")),
+)
+UNIT_ASKED = re.compile(r"how many (kb|mb|gb|tb|bytes|ms|seconds|minutes|hours|days|weeks|months|years)\b")
+RATE = re.compile(r"\bper (second|minute|hour|day|week|month|year|request|gb)")
+LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name of a few words
+EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
+COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
+FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
@@ -42,6 +63,7 @@ PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
 DAMAGED_NUMBER = re.compile(r"\d{4,},\d{3}\b|\b[A-Z]{3,}, ?\d{3}\b")  # '4000,000', 'LOOD, 000': OCR damage
+DAMAGED_WORD = re.compile(r"\b\d[a-z]{3,}\b")  # '3mages': OCR read a letter as a digit
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 MAX_ROWS = 6  # aspects in a comparison
 MAX_HOPS = 2  # a longer chain between two names says little about how they relate
@@ -415,13 +437,19 @@ class QA:
         candidates = [
             st
             for st in topic.statements
-            if st.index not in skip and not self.is_name(st) and clean_point(st) and not self.foreign(topic, st)
+            if st.index not in skip
+            and not self.is_name(st)
+            and clean_point(st)
+            and not self.foreign(topic, st)
+            and not self.labelled_other(topic, st)
+            and not st.text.endswith(":")  # it introduces the points after it
         ]
         candidates.sort(
             key=lambda st: (
                 -ranked.get(st.index, 0),
                 not self.owns(topic, st),
                 -support[st.index],
+                not EMPHASIS.search(st.record.text),
                 st.source,
                 st.line,
             )
@@ -454,6 +482,17 @@ class QA:
         if others(f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"):
             return True
         return not self.names_topic(topic, st) and others(st.text)
+
+    def labelled_other(self, topic: Topic, st: Statement) -> bool:
+        """'ECR: Private Docker Images Repository': a statement whose label (a few words before ':') names
+        another entity, and not the topic, is a point about that entity."""
+        label, colon, _ = st.text.partition(":")
+        if not colon or len(label.split()) > LABEL_WORDS:
+            return False
+        named = self.names.named_in(label)
+        if topic.iri is None:
+            return bool(named) and topic.label.lower() not in label.lower()
+        return bool(named - {topic.iri}) and topic.iri not in named
 
     def owns(self, topic: Topic, st: Statement) -> bool:
         """Whether a statement sits in the topic's own place: the graph says it is about it, or its heading or
@@ -541,7 +580,7 @@ class QA:
         extra = tuple(normalise(m.text) for m in others)
         hits = self.hits(q, extra=extra)
         if not hits:
-            near = self.hits(q, extra=extra, need=1)[:2]
+            near = [h for h in self.hits(q, extra=extra, need=1) if clean_point(h.statement)][:2]
             text = "The notes don't say." + (
                 " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
             )
@@ -629,7 +668,7 @@ class QA:
         if not hits:
             return None
         shown = self.continued([h.statement for h in hits[:3]])
-        if q.asks_figure and not any(FIGURE_IN.search(st.text) for st in shown):
+        if q.asks_figure:  # the figure kind found no figure of the kind asked
             text = (
                 "I don't know the figure: the notes give no figure for that. They say: "
                 + "; ".join(f"“{self.point(st)}”" for st in shown[:2])
@@ -638,6 +677,55 @@ class QA:
             return self.cite(Answer(q.text, False, "attribute", text), shown[:2], run)
         text = "The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
         return self.cite(Answer(q.text, True, "statements", fit(text)), shown, run)
+
+    def figure(self, q: Question, run: _Run) -> Answer | None:
+        """A figure of the kind asked, quoted from a statement about the topic (or an entity its name contains:
+        'SNS' for 'SNS topic') that has the question's words. Without a topic, the statement must have most of
+        them."""
+        words = [w for w in q.words if w not in FIGURE_FRAME]
+        if not words:
+            return None
+        asked = UNIT_ASKED.search(q.norm)
+        unit = next((u for said, u in UNITS if said.search(q.norm)), None)
+        if asked:
+            unit = re.compile(rf"\d\s*{asked.group(1)[:2].rstrip('s')}")
+        rate = RATE.search(q.norm)  # 'requests per second': the statement must give that rate
+        groups = [[w, *SYNONYMS.get(w, ())] for w in words]
+
+        def figures(pool: list[Statement], need: int) -> list[Hit]:
+            return [
+                h
+                for h in self.index.search(pool, groups, need=need)
+                if h.statement.record.kind != "question"
+                and (unit.search(h.statement.text.lower()) if unit else counts(h))
+                and (not rate or re.search(rf"(\bper|\ba|/)\s?{rate.group(1)[:3]}", h.statement.text.lower()))
+            ]
+
+        hits: list[Hit] = []
+        if q.topic is not None:
+            pool = list(q.topic.statements)
+            for iri in self.broader(q):
+                pool += [st for st in self.index.about(iri) if st not in pool]
+            hits = figures(pool, math.ceil(len(words) / 2))
+        if not hits and (q.topic is None or q.topic.iri is None):  # a word or heading, not an entity: any note
+            hits = figures(self.index.statements, max(2, math.ceil(len(words) / 2)))
+        if not hits:
+            return None
+        shown = [h.statement for h in hits if len(h.matched) == len(hits[0].matched)][:2]
+        text = "The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
+        return self.cite(Answer(q.text, True, "attribute", fit(text)), shown, run)
+
+    def broader(self, q: Question) -> set[str]:
+        """The entities a mention's name contains: 'SNS' in 'SNS topic', 'S3' in 'object in S3'."""
+        out: set[str] = set()
+        for m in q.mentions:
+            words = normalise(m.text).split()
+            for n in range(len(words) - 1, 0, -1):
+                for i in range(len(words) - n + 1):
+                    iri = self.names.exact.get(" ".join(words[i : i + n]))
+                    if iri and iri != m.iri:
+                        out.add(iri)
+        return out
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
@@ -936,6 +1024,20 @@ class QA:
         }
         return Answer(question, True, "comparison", "\n".join(text), comparison=table)
 
+    def side_by_side(self, q: Question, run: _Run) -> Answer | None:
+        """Two things compared when the graph cannot align their facts: what the notes say each one is, quoted;
+        None unless the notes define both."""
+        lines, cited = [f"{self.label(q.mentions[0].iri)} vs {self.label(q.mentions[1].iri)}:"], []
+        for m in q.mentions[:2]:
+            ent = self.snapshot.entities[m.iri]
+            side = replace(q, topic=Topic(self.label(m.iri), m.iri, self.index.about(m.iri)))
+            head, quoted = self.head(side, run)
+            if not head or head == f"{ent.label} is {_article(self.type_label(ent.type))}.":
+                return None
+            lines.append(f"- {head}" + (f" ({quoted[0].source}:{quoted[0].line})" if quoted else ""))
+            cited += quoted
+        return self.cite(Answer(q.text, True, "comparison", fit("\n".join(lines), MAX_COMPARISON)), cited, run)
+
     def comparable(self, fact: Fact, a: str, b: str) -> bool:
         """A value fit for a comparison table: readable, and not about a third service."""
         if fact.object_is_entity:
@@ -1074,6 +1176,15 @@ def negates(hit: Hit) -> bool:
     return False
 
 
+def counts(hit: Hit) -> bool:
+    """Whether a statement gives a number of one of the question's words: 'up to 500 records'."""
+    words = WORD.findall(hit.statement.text.lower())
+    return any(
+        set(tokens(w)) & hit.matched and any(FIGURE_IN.match(x) for x in words[max(0, i - COUNT_REACH) : i])
+        for i, w in enumerate(words)
+    )
+
+
 def fit(text: str, limit: int = MAX_TEXT) -> str:
     """Whole lines while they fit."""
     out: list[str] = []
@@ -1095,7 +1206,7 @@ def readable(text: str, names: Container[str] = ()) -> bool:
 
 def clean_point(st: Statement) -> bool:
     """A statement fit to quote as a point: mostly words (not OCR debris), more than a name."""
-    if DAMAGED_NUMBER.search(st.text):
+    if DAMAGED_NUMBER.search(st.text) or DAMAGED_WORD.search(st.text):
         return False
     words = re.findall(r"[A-Za-z]{2,}", st.text)
     return len(words) >= 3 and sum(1 for w in words if w.lower() in english_words() or w[0].isupper()) >= 0.7 * len(

@@ -45,7 +45,10 @@ class Comparison(Kind):
         return q.intent.kind == "comparison"
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
-        return qa.comparison(q.text, q.mentions, q.intent, run)
+        answer = qa.comparison(q.text, q.mentions, q.intent, run)
+        if not answer.answered:  # the graph has too few facts to align: what the notes say each side is
+            return qa.side_by_side(q, run) or answer
+        return answer
 
 
 class YesNo(Kind):
@@ -113,6 +116,19 @@ class Structured(Kind):
         return answer if answer.answered else None
 
 
+class Figure(Kind):
+    """'How many records can one request contain?', 'how often ...': the statement that gives a figure of the
+    kind asked (a count, a size, a duration, a frequency, a price) beside the question's words."""
+
+    name, weight = "figure", 45
+
+    def detects(self, q: Question) -> bool:
+        return q.asks_figure
+
+    def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
+        return qa.figure(q, run)
+
+
 class Definition(Kind):
     """'What is X': the definition, then a few key points."""
 
@@ -139,7 +155,7 @@ class Statements(Kind):
 
 KINDS: tuple[Kind, ...] = tuple(
     sorted(
-        (Comparison(), YesNo(), Process(), Why(), Summary(), Structured(), Definition(), Statements()),
+        (Comparison(), YesNo(), Process(), Why(), Summary(), Structured(), Figure(), Definition(), Statements()),
         key=lambda k: -k.weight,
     )
 )
