@@ -30,6 +30,7 @@ from ingest.outline import (
 )
 from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, cell_spans, passage_kind, read_document, section_path
+from ingest.values import fragment
 from kg.facts import entities as kg_entities
 from kg.lexicon import english_words, lemma
 from kg.model import (
@@ -262,6 +263,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue
         if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
             continue  # "requires to": no value left
+        if not c.object_is_entity and fragment(c.object):
+            continue  # "your own library, or": a phrase cut off
         section = next((a.text for a in doc.ancestors(st) if a.kind == "heading" or a.label), "")
         ev = Evidence(doc.name, st.line, st.raw, c.rule, c.contrast, section)
         facts = [Fact(c.subject, c.predicate, c.object, c.object_is_entity, ev)]

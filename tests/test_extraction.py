@@ -447,3 +447,25 @@ def test_every_cue_names_a_declared_relation() -> None:
     from kg.ontology import load_ontology
 
     assert {cue.predicate for cue in CUES.values()} <= set(load_ontology().relations)
+
+
+# Values cut off mid-phrase make no fact: (value, is it a fragment).
+FRAGMENTS = [
+    ("your own library, or", True),
+    ("SDK)", True),
+    ("you to", True),
+    ("specifically", True),
+    ("optimize", True),
+    ("for simple human notification, choose SNS, e.g", True),
+    ("monitoring", False),
+    ("10 GB", False),
+    ("run a serverless cron job", False),
+    ("pay per request (per 1M requests)", False),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), FRAGMENTS)
+def test_fragments(value: str, expected: bool) -> None:
+    from ingest.values import fragment
+
+    assert fragment(value) is expected

@@ -1,0 +1,29 @@
+"""Is a fact's text value a whole phrase? A value cut off mid-phrase ('your own library, or', 'SDK)',
+'you to') or a lone verb or adverb ('optimize', 'specifically') says nothing true on its own."""
+
+import re
+
+from kg.lexicon import verbs_only
+
+DANGLING = frozenset(
+    """or and nor but to of with for by in on at from into via than as the a an any some all every each
+    your their its our this that these those e.g i.e such""".split()
+)
+
+
+def balanced(text: str) -> bool:
+    return all(text.count(o) == text.count(c) for o, c in ("()", "[]", "{}"))
+
+
+def fragment(value: str) -> bool:
+    """Does the value end on a word that needs more after it, leave a bracket open, or consist of one
+    verb or adverb alone?"""
+    words = re.findall(r"[A-Za-z][A-Za-z.'-]*", value)
+    if not words or not balanced(value):
+        return bool(words)
+    last = words[-1].lower().rstrip(".")
+    if last in DANGLING:
+        return True
+    if len(words) == 1 and re.fullmatch(r"[a-z]+", words[0]):
+        return last.endswith("ly") or last in verbs_only()
+    return False
