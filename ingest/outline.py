@@ -61,11 +61,15 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
     return None
 
 
-def own_category(st: Statement, *, parent: bool = False) -> str | None:
+def own_category(st: Statement, sdoc: Doc, *, parent: bool = False) -> str | None:
     """The relation a category parent sets for what is under it: a heading, a 'Label:', or a short item
-    that heads a list ('Subscribers can be')."""
+    that heads a list ('Subscribers can be'). A category word inside a name ('Azure Pricing Calculator')
+    is part of the name, not a category."""
     short_parent = parent and st.kind == "item" and not st.label and len(st.text.split()) <= 4
     text = st.text if st.kind == "heading" or short_parent else st.label
+    for ent in sdoc.ents:
+        if ent.ent_id_:
+            text = text.replace(ent.text, " ")
     return vocabulary().category(text) if text else None
 
 
@@ -157,7 +161,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
         for node in ([st] if st.label else []) + ([parent] if parent else []):  # its own line, or right under
-            if (category := own_category(node, parent=node is parent)) is not None:
+            if (category := own_category(node, docs[node.index], parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
         for node in chain:

@@ -102,6 +102,12 @@ def readable(span: Span) -> bool:
     return known / len(tokens) >= 0.75
 
 
+def lead_in(doc: Doc) -> bool:
+    """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:':
+    a line that introduces what follows it states nothing itself."""
+    return doc.text.rstrip().endswith(":")
+
+
 def is_negated(tokens: Span) -> bool:
     return any(t.lower_ in NEGATIONS for t in tokens)
 
@@ -705,7 +711,7 @@ class RelationExtractor:
         text = span.text
         if text.istitle() and len(text.split()) <= 3:  # a stray heading, not a property
             return
-        if not readable(span):
+        if not readable(span) or lead_in(doc):
             return
         label_is_subject = bool(label) and bool(self.mentions(doc, 0, start))
         defining = bool(label) and vocabulary().defines(label)  # "Definition: A calculator that ..."
