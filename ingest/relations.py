@@ -108,6 +108,27 @@ def lead_in(doc: Doc) -> bool:
     return doc.text.rstrip().endswith(":")
 
 
+def participle_clause(doc: Doc, i: int) -> bool:
+    """', integrating them with ...', ', including VMs': a comma opening a clause of its own."""
+    return (
+        doc[i].text == ","
+        and i + 2 < len(doc)
+        and doc[i + 1].lower_.endswith("ing")
+        and doc[i + 2].is_alpha  # ', monitoring.' ends a list: a noun
+        and doc[i + 1].lemma_ in word_classes()["verb"]
+    )
+
+
+def other_antecedent(doc: Doc, start: int, cue: int, subjects: list[str]) -> bool:
+    """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
+    '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')?"""
+    for i in range(max(start, 1), cue + 1):
+        relative = doc[i].lower_ in ("which", "who") or (participle_clause(doc, i - 1) and i == cue)
+        if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
+            return True
+    return False
+
+
 def is_negated(tokens: Span) -> bool:
     return any(t.lower_ in NEGATIONS for t in tokens)
 
@@ -223,6 +244,8 @@ class RelationExtractor:
             doc[i].lower_ not in OBJECT_STOPS or (doc[i].lower_ == "as" and doc[i - 1].lower_ == "such")
         ):
             if doc[i].text in (".", ";") or (doc[i].text == ":" and i > start and doc[i - 1].ent_id_):
+                break
+            if i > start and participle_clause(doc, i):  # "applications, integrating them with ...": a new point
                 break
             i += 1
         if i < end and doc[i].text == ":":  # the label's own name is not the object either
@@ -370,6 +393,10 @@ class RelationExtractor:
                 for subj in subjects:
                     emitted = True
                     yield Candidate(subj, "has_limit", literal(doc[start:end].text), False, f"negated:{name}")
+                continue
+            if other_antecedent(
+                doc, pstart, cs, subjects
+            ):  # "an infrastructure which might contain ...": not the topic's
                 continue
             who = self.resolve_subjects(doc, start, cs, subjects)
             nxt = next((c[1] for c in cues[n + 1 :] if CUES[c[0]].predicate not in ATTRIBUTE_RELATIONS), end)

@@ -292,6 +292,22 @@ UNCERTAIN = [
         set(),
         {("Amazon S3", "uses", "your own library, or")},
     ),
+    (  # a participle clause after a comma is a point of its own, about the noun before it
+        "## Azure Monitor\n- Monitor applications, integrating them with PagerDuty or Azure DevOps\n"
+        "- Monitor and optimize your infrastructure, including VMs, K8s, and Storage\n",
+        {("Azure Monitor", "monitors", "applications")},
+        {("Azure Monitor", "monitors", "Azure DevOps"), ("Azure Monitor", "includes", "Kubernetes")},
+    ),
+    (  # a relative clause is about its own noun
+        "## Azure CLI\n- Deploy an entire infrastructure which might contain hundreds of resources\n",
+        set(),
+        {("Azure CLI", "includes", "hundreds of resources")},
+    ),
+    (  # ', monitoring.' ending a list is a noun, not a clause
+        "## Amazon API Gateway\n- Support for security, API throttling, API keys, monitoring.\n",
+        {("Amazon API Gateway", "supports", "monitoring"), ("Amazon API Gateway", "supports", "API keys")},
+        set(),
+    ),
 ]
 
 
