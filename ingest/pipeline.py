@@ -30,7 +30,7 @@ from ingest.outline import (
 )
 from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, cell_spans, passage_kind, read_document, section_path
-from ingest.values import fragment
+from ingest.values import fragment, verb_phrase
 from kg.facts import entities as kg_entities
 from kg.lexicon import english_words, lemma
 from kg.model import (
@@ -245,7 +245,7 @@ def negation_contrasts(
                 continue
             if table.entities[c.subject].type != table.entities[d.subject].type:
                 continue
-            if other and len(words & other) / min(len(words), len(other)) >= 0.6:
+            if len(words & other) >= 2 and len(words & other) / max(len(words), len(other)) >= 0.5:  # one point
                 seen.add((c.subject, d.subject))
                 first, second = table.entities[c.subject].label, table.entities[d.subject].label
                 contrast = f"{first}: {c.object}; {second}: {d.object}"
@@ -265,6 +265,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue  # "requires to": no value left
         if not c.object_is_entity and fragment(c.object):
             continue  # "your own library, or": a phrase cut off
+        if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
+            continue  # "provided by linearizable systems": a passive, not a kind
         section = next((a.text for a in doc.ancestors(st) if a.kind == "heading" or a.label), "")
         ev = Evidence(doc.name, st.line, st.raw, c.rule, c.contrast, section)
         facts = [Fact(c.subject, c.predicate, c.object, c.object_is_entity, ev)]

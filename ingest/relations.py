@@ -263,6 +263,8 @@ class RelationExtractor:
         label_ents = self.mentions(doc, 0, body) if body else []
         subject = label_ents[0].ent_id_ if label_ents else ctx.topic
         if st_kind == "heading":
+            if doc.text.rstrip().endswith("?"):
+                return  # a question states nothing
             named = self.mentions(doc, 0, len(doc))
             if named:
                 yield from self.clause(doc, 0, len(doc), named[0].ent_id_, ctx, fallback=False)

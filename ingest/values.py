@@ -3,7 +3,7 @@
 
 import re
 
-from kg.lexicon import verbs_only
+from kg.lexicon import lemma, verbs_only, word_classes
 
 DANGLING = frozenset(
     """or and nor but to of with for by in on at from into via than as the a an any some all every each
@@ -27,3 +27,19 @@ def fragment(value: str) -> bool:
     if len(words) == 1 and re.fullmatch(r"[a-z]+", words[0]):
         return last.endswith("ly") or last in verbs_only()
     return False
+
+
+PREPOSITIONS = frozenset("by with at in on to from for as into through via".split())
+
+
+def verb_phrase(value: str) -> bool:
+    """Does a supposed kind open with a verb form and a preposition ('provided by linearizable systems',
+    'easily done with ...', 'reading at a slower rate')? That is a passive or a progressive, not a kind;
+    'managed service' is a kind."""
+    words = re.findall(r"[a-z]+", value.lower())
+    while words and words[0].endswith("ly"):
+        words = words[1:]
+    if len(words) < 2 or words[1] not in PREPOSITIONS:
+        return False
+    first = words[0]
+    return lemma(first) != first and lemma(first) in word_classes()["verb"] and not first.endswith("s")
