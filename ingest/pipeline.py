@@ -142,6 +142,8 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
         for st, sdoc, ctx in zip(doc.statements, sdocs, outline.contexts, strict=True):
+            if link_only(st):
+                continue  # "[Learning Module](https://...)": a pointer, no statement
             if st.kind == "heading" or (st.kind == "item" and not is_header_item(doc, st, sdoc)):
                 for cand in extractor(sdoc, st.kind, st.label, ctx):
                     found.append((st, cand))
@@ -193,6 +195,12 @@ def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
         1 for t in tokens if (t.lower() in english_words() or t.lower() in names or (t.isupper() and len(t) <= 6))
     )
     return known / len(tokens) >= share
+
+
+def link_only(st: Statement) -> bool:
+    """Is the line nothing but a link ('[Learning Module](https://...)', '<https://...>')?"""
+    bare = re.sub(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+", "", st.raw)
+    return bare != st.raw and not re.search(r"[A-Za-z0-9]", re.sub(r"^\W*[-*+]\s", "", bare))
 
 
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:

@@ -7,7 +7,7 @@ from kg.lexicon import lemma, verbs_only, word_classes
 
 DANGLING = frozenset(
     """or and nor but to of with for by in on at from into via than as the a an any some all every each
-    your their its our this that these those e.g i.e such""".split()
+    your their its our this that these those e.g i.e such here""".split()
 )
 
 

@@ -303,6 +303,11 @@ UNCERTAIN = [
         set(),
         {("Azure CLI", "includes", "hundreds of resources")},
     ),
+    (  # a line that is only a link points somewhere, it states nothing
+        "## Cost management\n- [Learning Module](https://learn.example.org/cost)\n",
+        set(),
+        {("Cost management", "pricing", "learning Module")},
+    ),
     (  # a card's question states nothing
         '[{"fields": {"question": "Are S3 object mutable?", "answer": "No, S3 objects are immutable."}}]',
         set(),
@@ -504,6 +509,7 @@ FRAGMENTS = [
     ("you to", True),
     ("specifically", True),
     ("optimize", True),
+    ("you can find overall pricing information here", True),
     ("for simple human notification, choose SNS, e.g", True),
     ("monitoring", False),
     ("10 GB", False),
