@@ -16,16 +16,17 @@ def balanced(text: str) -> bool:
 
 
 def fragment(value: str) -> bool:
-    """Does the value end on a word that needs more after it, leave a bracket open, or consist of one
-    verb or adverb alone?"""
+    """Does the value start with a coordinator or end on a word that needs more after it, leave a
+    bracket open, or consist of one verb or adverb alone?"""
     words = re.findall(r"[A-Za-z][A-Za-z.'-]*", value)
     if not words or not balanced(value):
         return bool(words)
     last = words[-1].lower().rstrip(".")
-    if last in DANGLING:
+    if last in DANGLING or words[0] in ("and", "or", "but", "nor"):  # "and scale containerized applications"
         return True
     if len(words) == 1 and re.fullmatch(r"[a-z]+", words[0]):
-        return last.endswith("ly") or last in verbs_only()
+        participle = last.endswith("ed") and lemma(last) in verbs_only()  # "must be retried"
+        return last.endswith("ly") or last in verbs_only() or participle
     return False
 
 

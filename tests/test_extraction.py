@@ -509,6 +509,8 @@ FRAGMENTS = [
     ("you to", True),
     ("specifically", True),
     ("optimize", True),
+    ("and scale containerized applications", True),
+    ("retried", True),
     ("you can find overall pricing information here", True),
     ("for simple human notification, choose SNS, e.g", True),
     ("monitoring", False),
