@@ -22,7 +22,7 @@ def fragment(value: str) -> bool:
     if not words or not balanced(value):
         return bool(words)
     last = words[-1].lower().rstrip(".")
-    if last in DANGLING or words[0] in ("and", "or", "but", "nor"):  # "and scale containerized applications"
+    if last in DANGLING or words[0] in ("and", "or", "nor"):  # "and scale containerized applications"
         return True
     if len(words) == 1 and re.fullmatch(r"[a-z]+", words[0]):
         participle = last.endswith("ed") and lemma(last) in verbs_only()  # "must be retried"

@@ -511,6 +511,7 @@ FRAGMENTS = [
     ("optimize", True),
     ("and scale containerized applications", True),
     ("retried", True),
+    ("but you can't SSH into your RDS instances", False),
     ("you can find overall pricing information here", True),
     ("for simple human notification, choose SNS, e.g", True),
     ("monitoring", False),
