@@ -135,6 +135,12 @@ def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, a
     return any(map(rival, block))
 
 
+def unnamed_section(st: Statement, sdoc: Doc) -> bool:
+    """A heading that names no entity and no category ('Azure Service Health' when it is not a known
+    name, 'Resilience'): what is under it is about something the outline cannot name."""
+    return st.kind == "heading" and not _keys(sdoc) and own_category(st, sdoc) is None
+
+
 def two_of_a_kind(st: Statement, docs: list[Doc]) -> bool:
     """A plain-text heading that names two entities of one kind and no comparison ('Why AWS Lambda? JAmazon
     Ecz:'): OCR has run two lines together, and whose section follows is not certain."""
@@ -169,6 +175,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             if found:
                 topic, anchor = found, node.index
                 break
+            if unnamed_section(node, docs[node.index]):
+                break  # "### Azure Service Health", not a known name: a higher heading's topic is not certain
         if (
             topic
             and anchor is not None

@@ -429,7 +429,7 @@ class RelationExtractor:
             for cand in self.verb_relation(doc, pstart, end, subjects):
                 emitted = True
                 yield cand
-        if not emitted and fallback and default_subject:
+        if not emitted and fallback and (default_subject or explicit):
             yield from self.property_fallback(doc, start, end, subjects, ctx, explicit, label_text)
 
     def verb_relation(self, doc: Doc, pstart: int, end: int, subjects: list[str]) -> Iterator[Candidate]:

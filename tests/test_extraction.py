@@ -552,11 +552,19 @@ REAL = Path(__file__).parent / "data" / "real"
 REAL_REMOVALS = [
     (
         "db-transactions.md",  # two concepts are not compared on one shared word
-        {("Acidity", "compared_with", "total order broadcast"), ("Ordering", "compared_with", "linearilability")},
+        {
+            ("Acidity", "compared_with", "total order broadcast"),
+            ("Ordering", "compared_with", "linearilability"),
+            ("Ordering", "has_property", "uniqueness constraint"),  # under "Linearizability": not a known name
+        },
     ),
     (
         "azure-az900-management-governance.md",
-        {("Azure Monitor", "monitors", "Azure DevOps"), ("Azure Monitor", "includes", "storage")},
+        {
+            ("Azure Monitor", "monitors", "Azure DevOps"),
+            ("Azure Monitor", "includes", "storage"),
+            ("Azure Management", "provides", "Root Cause Analysis"),  # under "Azure Service Health"
+        },
     ),
 ]
 
