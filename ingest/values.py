@@ -30,14 +30,19 @@ def fragment(value: str) -> bool:
     return False
 
 
+FINITE = frozenset({"is", "are", "was", "were"})
+RELATIVES = frozenset({"where", "that", "which", "who", "when"})  # "point where pages are flushed": a kind
 PREPOSITIONS = frozenset("by with at in on to from for as into through via".split())
 
 
 def verb_phrase(value: str) -> bool:
     """Does a supposed kind open with a verb form and a preposition ('provided by linearizable systems',
-    'easily done with ...', 'reading at a slower rate')? That is a passive or a progressive, not a kind;
-    'managed service' is a kind."""
+    'easily done with ...', 'reading at a slower rate') or hold a finite 'is/are'? That is a passive, a
+    progressive or a sentence, not a kind; 'managed service' is a kind."""
     words = re.findall(r"[a-z]+", value.lower())
+    head = words[: next((n for n, w in enumerate(words) if w in RELATIVES), len(words))]
+    if FINITE & set(head):  # "all data are encrypted after it reaches S3": a sentence, not a kind
+        return True
     while words and words[0].endswith("ly"):
         words = words[1:]
     if len(words) < 2 or words[1] not in PREPOSITIONS:

@@ -533,7 +533,9 @@ VERB_PHRASES = [
     ("provided by linearizable systems", True),
     ("easily done with single leader replication", True),
     ("reading at a Slower Rate Than Expected", True),
+    ("all data are encrypted after it reaches S3", True),
     ("fully managed service", False),
+    ("point where dirty pages are flushed to disk", False),
     ("container technology to run applications", False),
     ("services for storage", False),
 ]
