@@ -61,11 +61,15 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
     return None
 
 
-def own_category(st: Statement, *, parent: bool = False) -> str | None:
+def own_category(st: Statement, sdoc: Doc, *, parent: bool = False) -> str | None:
     """The relation a category parent sets for what is under it: a heading, a 'Label:', or a short item
-    that heads a list ('Subscribers can be')."""
+    that heads a list ('Subscribers can be'). A category word inside a name ('Azure Pricing Calculator')
+    is part of the name, not a category."""
     short_parent = parent and st.kind == "item" and not st.label and len(st.text.split()) <= 4
     text = st.text if st.kind == "heading" or short_parent else st.label
+    for ent in sdoc.ents:
+        if ent.ent_id_:
+            text = text.replace(ent.text, " ")
     return vocabulary().category(text) if text else None
 
 
@@ -131,6 +135,12 @@ def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, a
     return any(map(rival, block))
 
 
+def unnamed_section(st: Statement, sdoc: Doc) -> bool:
+    """A heading that names no entity and no category ('Azure Service Health' when it is not a known
+    name, 'Resilience'): what is under it is about something the outline cannot name."""
+    return st.kind == "heading" and not _keys(sdoc) and own_category(st, sdoc) is None
+
+
 def two_of_a_kind(st: Statement, docs: list[Doc]) -> bool:
     """A plain-text heading that names two entities of one kind and no comparison ('Why AWS Lambda? JAmazon
     Ecz:'): OCR has run two lines together, and whose section follows is not certain."""
@@ -157,7 +167,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
         for node in ([st] if st.label else []) + ([parent] if parent else []):  # its own line, or right under
-            if (category := own_category(node, parent=node is parent)) is not None:
+            if (category := own_category(node, docs[node.index], parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
         for node in chain:
@@ -165,6 +175,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             if found:
                 topic, anchor = found, node.index
                 break
+            if unnamed_section(node, docs[node.index]):
+                break  # "### Azure Service Health", not a known name: a higher heading's topic is not certain
         if (
             topic
             and anchor is not None

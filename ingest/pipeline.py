@@ -30,6 +30,7 @@ from ingest.outline import (
 )
 from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, cell_spans, passage_kind, read_document, section_path
+from ingest.values import fragment, verb_phrase
 from kg.facts import entities as kg_entities
 from kg.lexicon import english_words, lemma
 from kg.model import (
@@ -141,6 +142,8 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
         for st, sdoc, ctx in zip(doc.statements, sdocs, outline.contexts, strict=True):
+            if link_only(st):
+                continue  # "[Learning Module](https://...)": a pointer, no statement
             if st.kind == "heading" or (st.kind == "item" and not is_header_item(doc, st, sdoc)):
                 for cand in extractor(sdoc, st.kind, st.label, ctx):
                     found.append((st, cand))
@@ -194,6 +197,12 @@ def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
     return known / len(tokens) >= share
 
 
+def link_only(st: Statement) -> bool:
+    """Is the line nothing but a link ('[Learning Module](https://...)', '<https://...>')?"""
+    bare = re.sub(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+", "", st.raw)
+    return bare != st.raw and not re.search(r"[A-Za-z0-9]", re.sub(r"^\W*[-*+]\s", "", bare))
+
+
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
     """A question ('Why use AWS Lambda?') or a comparison ('Use Docker or Virtual Machines') that heads a
     list is a heading in bullet form: it states nothing itself."""
@@ -244,7 +253,7 @@ def negation_contrasts(
                 continue
             if table.entities[c.subject].type != table.entities[d.subject].type:
                 continue
-            if other and len(words & other) / min(len(words), len(other)) >= 0.6:
+            if len(words & other) >= 2 and len(words & other) / max(len(words), len(other)) >= 0.5:  # one point
                 seen.add((c.subject, d.subject))
                 first, second = table.entities[c.subject].label, table.entities[d.subject].label
                 contrast = f"{first}: {c.object}; {second}: {d.object}"
@@ -262,6 +271,10 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue
         if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
             continue  # "requires to": no value left
+        if not c.object_is_entity and fragment(c.object):
+            continue  # "your own library, or": a phrase cut off
+        if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
+            continue  # "provided by linearizable systems": a passive, not a kind
         section = next((a.text for a in doc.ancestors(st) if a.kind == "heading" or a.label), "")
         ev = Evidence(doc.name, st.line, st.raw, c.rule, c.contrast, section)
         facts = [Fact(c.subject, c.predicate, c.object, c.object_is_entity, ev)]

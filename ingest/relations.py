@@ -102,6 +102,33 @@ def readable(span: Span) -> bool:
     return known / len(tokens) >= 0.75
 
 
+def lead_in(doc: Doc) -> bool:
+    """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:':
+    a line that introduces what follows it states nothing itself."""
+    return doc.text.rstrip().endswith(":")
+
+
+def participle_clause(doc: Doc, i: int) -> bool:
+    """', integrating them with ...', ', including VMs': a comma opening a clause of its own."""
+    return (
+        doc[i].text == ","
+        and i + 2 < len(doc)
+        and doc[i + 1].lower_.endswith("ing")
+        and doc[i + 2].is_alpha  # ', monitoring.' ends a list: a noun
+        and doc[i + 1].lemma_ in word_classes()["verb"]
+    )
+
+
+def other_antecedent(doc: Doc, start: int, cue: int, subjects: list[str]) -> bool:
+    """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
+    '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')?"""
+    for i in range(max(start, 1), cue + 1):
+        relative = doc[i].lower_ in ("which", "who") or (participle_clause(doc, i - 1) and i == cue)
+        if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
+            return True
+    return False
+
+
 def is_negated(tokens: Span) -> bool:
     return any(t.lower_ in NEGATIONS for t in tokens)
 
@@ -218,6 +245,8 @@ class RelationExtractor:
         ):
             if doc[i].text in (".", ";") or (doc[i].text == ":" and i > start and doc[i - 1].ent_id_):
                 break
+            if i > start and participle_clause(doc, i):  # "applications, integrating them with ...": a new point
+                break
             i += 1
         if i < end and doc[i].text == ":":  # the label's own name is not the object either
             label = next((e for e in doc.ents if e.end == i), None)
@@ -234,6 +263,8 @@ class RelationExtractor:
         label_ents = self.mentions(doc, 0, body) if body else []
         subject = label_ents[0].ent_id_ if label_ents else ctx.topic
         if st_kind == "heading":
+            if doc.text.rstrip().endswith("?"):
+                return  # a question states nothing
             named = self.mentions(doc, 0, len(doc))
             if named:
                 yield from self.clause(doc, 0, len(doc), named[0].ent_id_, ctx, fallback=False)
@@ -365,6 +396,10 @@ class RelationExtractor:
                     emitted = True
                     yield Candidate(subj, "has_limit", literal(doc[start:end].text), False, f"negated:{name}")
                 continue
+            if other_antecedent(
+                doc, pstart, cs, subjects
+            ):  # "an infrastructure which might contain ...": not the topic's
+                continue
             who = self.resolve_subjects(doc, start, cs, subjects)
             nxt = next((c[1] for c in cues[n + 1 :] if CUES[c[0]].predicate not in ATTRIBUTE_RELATIONS), end)
             rs, re_ = self.object_region(doc, ce, nxt)
@@ -394,7 +429,7 @@ class RelationExtractor:
             for cand in self.verb_relation(doc, pstart, end, subjects):
                 emitted = True
                 yield cand
-        if not emitted and fallback and default_subject:
+        if not emitted and fallback and (default_subject or explicit):
             yield from self.property_fallback(doc, start, end, subjects, ctx, explicit, label_text)
 
     def verb_relation(self, doc: Doc, pstart: int, end: int, subjects: list[str]) -> Iterator[Candidate]:
@@ -705,7 +740,7 @@ class RelationExtractor:
         text = span.text
         if text.istitle() and len(text.split()) <= 3:  # a stray heading, not a property
             return
-        if not readable(span):
+        if not readable(span) or lead_in(doc):
             return
         label_is_subject = bool(label) and bool(self.mentions(doc, 0, start))
         defining = bool(label) and vocabulary().defines(label)  # "Definition: A calculator that ..."
