@@ -77,7 +77,8 @@ def score_facts(
             missed.append(exp)
     texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in sources}
     evidence = [e for f in facts for e in f.evidence]
-    grounded = sum(1 for e in evidence if str(e["text"]) in texts.get(str(e["source"]), ""))
+    # a source is named by its path in the folder ingested, or by its absolute path when ingested alone
+    grounded = sum(1 for e in evidence if str(e["text"]) in texts.get(Path(str(e["source"])).name, ""))
     return FactScore(len(expected), len(expected) - len(missed), missed, grounded, len(evidence))
 
 

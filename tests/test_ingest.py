@@ -198,3 +198,20 @@ def test_every_statement_is_a_passage(tmp_path):
     assert str(rows[("Runs code without servers", "item", "Notes > AWS Lambda")]).endswith("/aws-lambda")
     assert ("| x | y |", "row", "Notes > AWS Lambda") in rows
     assert ("x", "cell", "Notes > AWS Lambda") in rows
+
+
+@pytest.mark.parametrize(
+    ("source", "grounded"),
+    [
+        ("notes.md", 1),  # named in the folder ingested
+        ("/somewhere/else/notes.md", 1),  # ingested alone: named by its absolute path
+        ("other.md", 0),
+    ],
+)
+def test_grounding_finds_a_source_by_either_name(tmp_path, source, grounded):
+    from kg.facts import FactRecord
+    from kgqa.evaluate import score_facts
+
+    (tmp_path / "notes.md").write_text("Batch runs on ECS\n", encoding="utf-8")
+    fact = FactRecord("s", "runs_on", "o", True, [{"source": source, "text": "Batch runs on ECS"}])
+    assert score_facts([], [fact], {}, [tmp_path / "notes.md"]).grounded == grounded
