@@ -18,6 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from waiting import eventually
 
 from kg.errors import BadQuery, Forbidden, GraphUnavailable, KGError, NotFound, QueryTimeout, QueryTooLarge
 from kg.pool import CHUNK_BYTES, IsolatedPool, PoolBusy, Stream, Streamed
@@ -142,15 +143,6 @@ def gone(pid: int) -> bool:
 
 def dead(pid: int) -> bool:
     return state_of(pid) in (None, "Z", "X")
-
-
-def eventually(check: Callable[[], bool], seconds: float = 3.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def child_pid(pool: Pool) -> int:

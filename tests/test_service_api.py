@@ -22,6 +22,7 @@ from live_server import OPENER, serving
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
+from waiting import eventually
 from werkzeug.test import TestResponse
 
 from kg.errors import GraphUnavailable
@@ -573,7 +574,7 @@ def test_a_saturated_pool_refuses_at_once_with_retry_after_and_the_api_still_ans
         thread.start()
     with app.app_context():
         pool = state().pool
-    assert pool is not None and wait_for(lambda: len(pool.pids) == 1 and pool._children.waiters)
+    assert pool is not None and eventually(lambda: len(pool.pids) == 1 and bool(pool._children.waiters), seconds=5.0)
     client = app.test_client()
     started = time.monotonic()
     refused = client.get("/sparql", query_string={"query": "ASK {}"})
@@ -584,15 +585,6 @@ def test_a_saturated_pool_refuses_at_once_with_retry_after_and_the_api_still_ans
         thread.join(10)
     assert sorted(statuses) == [503, 503]  # both ran out of the one time limit: the waiter had less to run in
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
-
-
-def wait_for(check: Any, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 @pytest.mark.parametrize(
