@@ -175,12 +175,14 @@ def passages(outline: Outline) -> Iterator[Passage]:
         section = section_path(doc, st)
         topic = own_topic(st, sdoc) if st.kind == "heading" else ctx.topic
         about = (topic,) if topic else ()
-        yield Passage(doc.name, st.line, st.raw, section, passage_kind(doc, st), about)
+        up = doc.parent(st)
+        under = up.line if up else 0
+        yield Passage(doc.name, st.line, st.raw, section, passage_kind(doc, st), about, under)
         if st.kind == "row" and st.parent is not None:
             heads = column_entities(outline, doc.statements[st.parent])
             for n, text in cell_spans(st):
                 head = heads[n] if n < len(heads) else None
-                yield Passage(doc.name, st.line, text, section, "cell", (head,) if head else about)
+                yield Passage(doc.name, st.line, text, section, "cell", (head,) if head else about, under)
 
 
 def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:

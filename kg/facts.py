@@ -164,12 +164,13 @@ class StatementRecord:
     section: str = ""
     kind: str = ""  # heading | item | row | cell | term | question | answer | sentence ('' when not known)
     about: tuple[str, ...] = ()  # entity IRIs
+    parent_line: int = 0  # the line of the statement it sits under in the same source; 0: none
 
 
 PASSAGE_ROWS = (
     PROLOGUE
     + """SELECT ?p ?prop ?v WHERE {
-  VALUES ?prop { kg:source kg:line kg:text kg:section kg:kind kg:about }
+  VALUES ?prop { kg:source kg:line kg:text kg:section kg:kind kg:about kg:parentLine }
   GRAPH ?g { ?p a kg:Passage ; ?prop ?v }
 }"""
 )
@@ -180,8 +181,8 @@ EVIDENCE_STATEMENT_ROWS = (
   GRAPH ?g { ?ev ?prop ?v }
 }"""
 )
-STATEMENT_PROPERTIES = {"subject": "about", "source": "source", "line": "line", "text": "text",
-                        "section": "section", "kind": "kind", "about": "about"}  # fmt: skip
+STATEMENT_PROPERTIES = {"subject": "about", "source": "source", "line": "line", "text": "text", "section": "section",
+                        "kind": "kind", "about": "about", "parentLine": "parent_line"}  # fmt: skip
 
 
 def statements(store: Store) -> list[StatementRecord]:
@@ -202,9 +203,13 @@ def statements(store: Store) -> list[StatementRecord]:
         if not all(k in n for k in ("source", "line", "text")):
             continue
         key = (str(n["source"]), int(n["line"]), str(n["text"]))
-        into = merged.setdefault(key, {"section": n.get("section", ""), "kind": n.get("kind", ""), "about": set()})
+        into = merged.setdefault(
+            key,
+            {"section": n.get("section", ""), "kind": n.get("kind", ""), "about": set(),
+             "parent": int(n.get("parent_line", 0))},
+        )  # fmt: skip
         into["about"] |= n["about"]
     return [
-        StatementRecord(s, line, t, v["section"], v["kind"], tuple(sorted(v["about"])))
+        StatementRecord(s, line, t, v["section"], v["kind"], tuple(sorted(v["about"])), v["parent"])
         for (s, line, t), v in sorted(merged.items())
     ]

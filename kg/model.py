@@ -53,6 +53,7 @@ class Passage:
     section: str  # the heading path, ' > ' joined
     kind: str  # heading | item | row | cell | term | question | answer | sentence
     about: tuple[str, ...] = ()  # entity keys the outline says it is about
+    parent_line: int = 0  # the line of the statement it sits under (its list item, heading or row); 0: none
 
 
 def slug(text: str) -> str:
@@ -88,7 +89,7 @@ EVIDENCE, SOURCE, LINE, TEXT, RULE, CONTRAST, SECTION = (
 )
 
 
-PASSAGE, KIND, ABOUT = KG.Passage, KG.kind, KG.about
+PASSAGE, KIND, ABOUT, PARENT_LINE = KG.Passage, KG.kind, KG.about, KG.parentLine
 
 
 def local_name(iri: str) -> str:
@@ -139,7 +140,8 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
 
 
 def passage_triples(passage: Passage) -> Iterator[Triple]:
-    """A passage node: its source, line, verbatim text, section path, kind and the entities it is about."""
+    """A passage node: its source, line, verbatim text, section path, kind, the entities it is about and the
+    line of the statement it sits under (so a list item's children can be gathered)."""
     digest = hashlib.sha1(
         "\x1f".join([passage.source, str(passage.line), passage.kind, passage.text]).encode()
     ).hexdigest()[:20]
@@ -152,3 +154,5 @@ def passage_triples(passage: Passage) -> Iterator[Triple]:
     yield node, KIND, Literal(passage.kind)
     for key in passage.about:
         yield node, ABOUT, entity_iri(key)
+    if passage.parent_line:
+        yield node, PARENT_LINE, Literal(passage.parent_line, datatype=XSD.integer)

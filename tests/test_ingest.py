@@ -201,6 +201,27 @@ def test_every_statement_is_a_passage(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("note", "line", "parent_line"),
+    [
+        ("# A\n- read committed\n  - no dirty reads\n", 3, 2),  # a child item sits under its item
+        ("# A\n- read committed\n  - no dirty reads\n", 2, 1),  # a top item under its heading
+        ("# A\n- read committed\n  - no dirty reads\n", 1, 0),  # the outermost heading under nothing
+        ("# A\n\n| x | y |\n| --- | --- |\n| 1 | 2 |\n", 5, 3),  # a row under its header
+    ],
+)
+def test_a_passage_names_the_line_it_sits_under(tmp_path, note, line, parent_line):
+    from kg.facts import statements
+    from kg.stores import open_store
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "note.md").write_text(note)
+    config = memory(tmp_path / "graph")
+    run_ingest([tmp_path / "notes"], config)
+    kept = {(s.line, s.kind): s.parent_line for s in statements(open_store(config)) if s.kind != "cell"}
+    assert [p for (n, _), p in kept.items() if n == line] == [parent_line]
+
+
+@pytest.mark.parametrize(
     ("source", "grounded"),
     [
         ("notes.md", 1),  # named in the folder ingested
