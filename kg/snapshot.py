@@ -7,6 +7,7 @@ from functools import cached_property
 
 import networkx as nx
 
+from kg.confidence import confidence, contradicted
 from kg.facts import EntityRecord, FactKey, FactRecord, entities, fact_keys, facts
 from kg.ontology import Ontology, load_ontology
 from kg.paths import project
@@ -23,6 +24,23 @@ class Snapshot:
     @cached_property
     def facts(self) -> list[FactRecord]:
         return facts(self.store)
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every entity label and alias, lower case: words a clean quote may hold that are no English."""
+        return frozenset(n.lower() for e in self.entities.values() for n in (e.label, *e.aliases))
+
+    @cached_property
+    def beaten(self) -> set[tuple[str, str, str]]:
+        return contradicted(self.facts)
+
+    def confidence(self, fact: FactRecord) -> float:
+        return confidence(fact, self.names)
+
+    @cached_property
+    def stated(self) -> list[FactRecord]:
+        """The facts an answer may state: all but those a better-supported fact contradicts."""
+        return [f for f in self.facts if (f.subject, f.predicate, f.object) not in self.beaten]
 
     @cached_property
     def nx(self) -> nx.MultiDiGraph:

@@ -75,6 +75,8 @@ def fact_json(st: State, fact: FactRecord) -> dict[str, Any]:
         "object_label": obj.label if obj else fact.object,
         "object_is_entity": fact.object_is_entity,
         "support": fact.support,
+        "confidence": st.snapshot.confidence(fact),
+        "contradicted": (fact.subject, fact.predicate, fact.object) in st.snapshot.beaten,
         "sources": fact.sources,
         "evidence": fact.evidence,
     }

@@ -45,7 +45,7 @@ SCHEMAS: dict[str, Any] = {
     "SharedFact": obj({**FACT_OBJECT, "object_is_entity": BOOLEAN}),
     "Fact": obj(
         {"subject": STRING, "subject_label": STRING, **FACT_OBJECT, "object_is_entity": BOOLEAN, "support": INTEGER,
-         "sources": array(STRING), "evidence": array(ref("Evidence"))}
+         "confidence": NUMBER, "contradicted": BOOLEAN, "sources": array(STRING), "evidence": array(ref("Evidence"))}
     ),
     "Answer": obj(
         {"question": STRING, "answered": BOOLEAN, "kind": STRING, "answer": STRING,

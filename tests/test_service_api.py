@@ -154,6 +154,7 @@ def test_entity_has_every_fact_in_and_out_with_evidence(client: FlaskClient, st:
     assert out and into
     for fact in body["facts_out"] + body["facts_in"]:
         assert fact["evidence"] and fact["support"] == len(fact["sources"])
+        assert 0.5 <= fact["confidence"] <= 1 and fact["contradicted"] is False
         assert all({"source", "line", "text"} <= set(e) for e in fact["evidence"])
 
 

@@ -178,7 +178,7 @@ class QA:
         self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
-        for fact in _ranked(snapshot.facts):  # read once, with their evidence, when the snapshot is loaded
+        for fact in _ranked(snapshot.stated):  # read once, with their evidence, when the snapshot is loaded
             self.by_subject[(fact.subject, fact.predicate)].append(fact)
             if fact.object_is_entity:
                 self.by_object[(fact.object, fact.predicate)].append(fact)
