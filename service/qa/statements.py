@@ -5,6 +5,7 @@ A statement is about an entity when the graph says so (kg:about, the rdf:subject
 it, its lead item (the short list item that names the concept its children describe) or its section names
 the entity by a label or alias."""
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ import numpy as np
 from kg.facts import StatementRecord
 from kg.lexicon import lemma
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG: its progress is no warning
 WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
 NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor)\b|n't\b")
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
