@@ -181,9 +181,7 @@ def test_a_write_makes_a_new_snapshot_that_is_answered_afresh(tmp_path: Path) ->
             pool.close()
 
     assert ask() == b"o\r\none\r\n"
-    store.update(
-        "DELETE DATA { <urn:a> <urn:p> 'one' }; INSERT DATA { <urn:a> <urn:p> 'two' }"
-    )
+    store.update("DELETE DATA { <urn:a> <urn:p> 'one' }; INSERT DATA { <urn:a> <urn:p> 'two' }")
     assert ask() == b"o\r\ntwo\r\n"
     store.close()
 
