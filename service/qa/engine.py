@@ -1146,7 +1146,7 @@ def _services(graph: Graph) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def word_start(stem: str) -> re.Pattern[str]:
-    """A stem at the start of a word (Engine.score), compiled once rather than per fact scored."""
+    """A stem at the start of a word (QA.score), compiled once rather than per fact scored."""
     return re.compile(rf"(?<![a-z0-9]){re.escape(stem)}")
 
 
