@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import write_corpus
 
 from ingest.entities import discover
+from ingest.files import discover as files
 from ingest.names import load_gazetteer
 from ingest.nlp import build_nlp
 from ingest.pipeline import extract, run_ingest
-from ingest.sources import discover as files
 from ingest.sources import read_document
 from kg.locations import SOURCES_DIR
 from kg.stores import StoreConfig
@@ -61,7 +61,7 @@ def bench_throughput(words: int = 1_000_000) -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         n = write_corpus(Path(tmp), words)
         t = time.perf_counter()
-        docs = [read_document(p) for p in files([Path(tmp)])]
+        docs = [read_document(f.path, f.name) for f in files([Path(tmp)])]
         t_read = time.perf_counter() - t
         count = sum(len(d.text.split()) for d in docs)
         table = load_gazetteer()
