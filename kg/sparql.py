@@ -171,12 +171,8 @@ class ResultCache:
     def key(self, snapshot: int, request: UserQuery) -> ResultKey | None:
         """Where the answer to `request` is kept, if its text was screened before; NotAcceptable as the query
         process would raise it."""
-        query_text, accept, row_cap, base_iri = request
-        screened = self.screens.get(query_text)
-        if screened is None:
-            return None
-        fmt = negotiate(accept, GRAPH_FORMATS if screened.kind in GRAPH_KINDS else RESULT_FORMATS)
-        return (snapshot, screened.text, fmt.media_type, row_cap, base_iri)
+        screened = self.screens.get(request[0])
+        return None if screened is None else _result_key(snapshot, screened, request)
 
     def get(self, snapshot: int, request: UserQuery) -> QueryResult | None:
         key = self.key(snapshot, request)
@@ -192,8 +188,7 @@ class ResultCache:
             self.answers.clear()
             self.snapshot = snapshot
         self.screens.put(request[0], screened, len(request[0]) + len(screened.text))
-        key = self.key(snapshot, request)
-        assert key is not None
+        key = _result_key(snapshot, screened, request)
         body = b"".join(result.body)
         kept = QueryResult(
             ResultHead(result.head.kind, result.head.media_type, result.head.rows, result.head.truncated), (body,)
@@ -208,6 +203,12 @@ def query_pool(store: Store, *, size: int, memory_bytes: int | None = None) -> Q
     if isinstance(store, RemoteStore):
         return None
     return IsolatedPool(lambda: partial(_answer, store), size=size, memory_bytes=memory_bytes, max_waiting=size)
+
+
+def _result_key(snapshot: int, screened: Screened, request: UserQuery) -> ResultKey:
+    _, accept, row_cap, base_iri = request
+    fmt = negotiate(accept, GRAPH_FORMATS if screened.kind in GRAPH_KINDS else RESULT_FORMATS)
+    return (snapshot, screened.text, fmt.media_type, row_cap, base_iri)
 
 
 def run_user_query(

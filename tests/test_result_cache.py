@@ -103,6 +103,13 @@ def test_result_cache_keeps_only_what_the_query_process_allows(head: ResultHead)
     assert cache.get(1, request) is None
 
 
+def test_a_query_larger_than_the_bound_is_answered_and_not_kept() -> None:
+    cache = ResultCache(max_entries=10, max_bytes=len(LABEL))  # room for the answer, not for the screened text
+    request = (LABEL, JSON, 100, None)
+    cache.keep(1, request, result(b"one"))
+    assert cache.get(1, request) is None
+
+
 def test_result_cache_keeps_no_streamed_body() -> None:
     cache = ResultCache(max_entries=10, max_bytes=10_000)
     request = (LABEL, JSON, 100, None)
