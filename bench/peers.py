@@ -52,6 +52,7 @@ DEFAULT_QUERIES = {
     "evidence": PREFIXES + "SELECT ?source ?line WHERE { ?ev rdf:subject ent:aws-batch ; rdf:predicate kg:runsOn ; "
     "rdf:object ent:amazon-ecs ; kg:source ?source ; kg:line ?line }",
 }
+GOALS = {"oxigraph": 0.5, "rdflib-endpoint": 5.0}  # kgqa's req/s over each one's (issue 15)
 CONCURRENCY = {
     "kgqa": f"granian, {WORKERS} WSGI workers x 8 threads (kgqa serve --workers {WORKERS}); "
     "each query runs in an isolated child",
@@ -388,10 +389,13 @@ def ratios(results: list[PeerResult]) -> str:
     """kgqa's req/s over each other server's, per query."""
     by_key = {(r.server, r.query): r for r in results}
     others = ("oxigraph", "rdflib-endpoint")
-    lines = ["| query | " + " | ".join(f"kgqa/{o} (req/s)" for o in others) + " |", "|---" + "|--:" * len(others) + "|"]
+    lines = ["| query | " + " | ".join(f"kgqa/{o} (req/s)" for o in others) + " | goal |"]
+    lines.append("|---" + "|--:" * len(others) + "|---|")
+    goal = " and ".join(f"≥ {GOALS[o]:g}x {o}" for o in others)
     for query in dict.fromkeys(r.query for r in results):
         cells = [ratio(by_key["kgqa", query], by_key.get((o, query))) for o in others]
-        lines.append(f"| {query} | " + " | ".join(cells) + " |")
+        met = all(c != "n/a" and float(c) >= GOALS[o] for c, o in zip(cells, others, strict=True))
+        lines.append(f"| {query} | " + " | ".join(cells) + f" | {goal}: {'met' if met else 'not met'} |")
     return "\n".join(lines)
 
 

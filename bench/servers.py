@@ -119,13 +119,15 @@ def wait_ready(name: str, url: str, proc: subprocess.Popen[bytes], log: Path) ->
 # --- wrk -----------------------------------------------------------------------------------------------------------
 
 # Each request asks one of the questions with its letters' case set by a counter unique to the request (the wrk
-# thread's number is its low digits), so no question text repeats and the answer cache never answers.
+# thread's number is its low digits), so no question text repeats and the answer cache never answers. (`id` and
+# `threads` are globals that setup sets in each thread's state: a local of the same name would hide them.)
 ASK_SCRIPT = """
 local questions = %(questions)s
-local threads, counter = 0, 0
+local counter = 0
+started = 0  -- counts threads in setup's state; each thread gets its own id and the number of threads
 function setup(thread)
-  thread:set("id", threads)
-  threads = threads + 1
+  thread:set("id", started)
+  started = started + 1
   thread:set("threads", %(threads)d)
 end
 local function varied(text, n)

@@ -1,5 +1,6 @@
 """The graph as networkx, for paths and neighbourhoods: entities are nodes, entity-to-entity facts edges."""
 
+import weakref
 from collections.abc import Iterable
 
 import networkx as nx
@@ -36,7 +37,7 @@ def shortest_paths(g: nx.MultiDiGraph, source: str, target: str, *, limit: int =
     for name, node in (("source", source), ("target", target)):
         if node not in g:
             raise NotFound(f"no {name} entity {node!r} in the graph")
-    und = nx.Graph(g.to_undirected(as_view=True))
+    und = undirected(g)
     try:
         found = []
         for path in nx.all_shortest_paths(und, source, target):
@@ -46,6 +47,19 @@ def shortest_paths(g: nx.MultiDiGraph, source: str, target: str, *, limit: int =
         return found
     except nx.NetworkXNoPath:
         return []
+
+
+_UNDIRECTED: "weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[int, int, nx.Graph]]" = weakref.WeakKeyDictionary()
+
+
+def undirected(g: nx.MultiDiGraph) -> nx.Graph:
+    """`g` as a simple undirected graph, made once per graph (again if its size changed), not per path asked."""
+    size = (g.number_of_nodes(), g.number_of_edges())
+    kept = _UNDIRECTED.get(g)
+    if kept is None or kept[:2] != size:
+        kept = (*size, nx.Graph(g.to_undirected(as_view=True)))
+        _UNDIRECTED[g] = kept
+    return kept[2]
 
 
 def edges_between(g: nx.MultiDiGraph, a: str, b: str) -> list[tuple[str, str, str]]:

@@ -11,8 +11,15 @@ A SELECT stops after the row cap, and whether it was cut must be known before th
 solutions are first written as TSV (one line per solution, so the cap is counted on the lines as Oxigraph
 writes them, and evaluation stops at the first line past it), then, for the other formats, read back and
 written again, still by Oxigraph.
+
+On the local stores the graph changes only when the store is written, so a whole answer is kept (ResultCache)
+under the graph's snapshot, the text the screen passed, the format, the row cap and the base IRI: the same
+query text asked again is answered from the server process without reaching the pool. The screen's reading
+of each exact query text comes back with its first answer; queries that call a function whose value differs
+between evaluations (RAND, NOW, UUID, STRUUID, BNODE) are never kept.
 """
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,9 +29,10 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from kg.bounded_cache import BoundedCache
 from kg.errors import BadQuery, GraphUnavailable, KGError, NotAcceptable, QueryTimeout
 from kg.pool import IsolatedPool, Stream, Streamed
-from kg.safety import screen
+from kg.safety import Screened, screen
 from kg.stores import PREFIX_IRIS, LocalStore, RemoteStore, Store, engine_error
 
 Write = Callable[[bytes], object]
@@ -67,6 +75,7 @@ class ResultHead:
     media_type: str
     rows: int | None = None  # SELECT: rows in the body
     truncated: bool = False  # SELECT: more rows matched than the row cap
+    screened: Screened | None = None  # from a query process: what the screen read, if the query may be kept
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,55 @@ def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
 
 UserQuery = tuple[str, str | None, int, str | None]  # query text, Accept header, row cap, base IRI
 QueryPool = IsolatedPool[UserQuery, Any]  # the handler's Streamed arrives as a Stream
+ResultKey = tuple[int, str, str, int, str | None]  # graph snapshot, screened text, media type, row cap, base IRI
+
+MAX_KEPT_QUERY = 16 * 1024  # characters: longer query texts are neither kept nor sent back screened
+VARYING = re.compile(r"(?:RAND|NOW|STRUUID|UUID|BNODE)\s*\(", re.IGNORECASE)  # a new value each evaluation
+
+
+def may_keep(screened: Screened) -> bool:
+    """Whether every evaluation of a screened query gives the same answer on the same graph: it calls no
+    function whose value changes between evaluations (a string or name that looks like one counts too)."""
+    return len(screened.text) <= MAX_KEPT_QUERY and not VARYING.search(screened.text)
+
+
+class ResultCache:
+    """Whole answers of the query processes, by graph snapshot, screened text, format, row cap and base IRI,
+    with the screen's reading of each exact query text they answered; bounded in entries and bytes (the
+    bodies, and the query texts). Holds one graph snapshot at a time: keeping an answer of another empties it.
+    Only bodies that came whole with their head (up to kg.pool.CHUNK_BYTES) are kept."""
+
+    def __init__(self, *, max_entries: int, max_bytes: int) -> None:
+        self.screens: BoundedCache[str, Screened] = BoundedCache(max_entries=max_entries, max_bytes=max_bytes // 4)
+        self.answers: BoundedCache[ResultKey, QueryResult] = BoundedCache(max_entries=max_entries, max_bytes=max_bytes)
+        self.snapshot: int | None = None
+
+    def key(self, snapshot: int, request: UserQuery) -> ResultKey | None:
+        """Where the answer to `request` is kept, if its text was screened before; NotAcceptable as the query
+        process would raise it."""
+        screened = self.screens.get(request[0])
+        return None if screened is None else _result_key(snapshot, screened, request)
+
+    def get(self, snapshot: int, request: UserQuery) -> QueryResult | None:
+        key = self.key(snapshot, request)
+        return None if key is None else self.answers.get(key)
+
+    def keep(self, snapshot: int, request: UserQuery, result: QueryResult) -> None:
+        """Keep `result` if it is whole and its head carries what the screen read."""
+        screened = result.head.screened
+        if screened is None or not may_keep(screened) or not isinstance(result.body, tuple):
+            return
+        if snapshot != self.snapshot:
+            self.screens.clear()
+            self.answers.clear()
+            self.snapshot = snapshot
+        self.screens.put(request[0], screened, len(request[0]) + len(screened.text))
+        key = _result_key(snapshot, screened, request)
+        body = b"".join(result.body)
+        kept = QueryResult(
+            ResultHead(result.head.kind, result.head.media_type, result.head.rows, result.head.truncated), (body,)
+        )
+        self.answers.put(key, kept, len(body) + len(screened.text))
 
 
 def query_pool(store: Store, *, size: int, memory_bytes: int | None = None) -> QueryPool | None:
@@ -147,6 +205,12 @@ def query_pool(store: Store, *, size: int, memory_bytes: int | None = None) -> Q
     return IsolatedPool(lambda: partial(_answer, store), size=size, memory_bytes=memory_bytes, max_waiting=size)
 
 
+def _result_key(snapshot: int, screened: Screened, request: UserQuery) -> ResultKey:
+    _, accept, row_cap, base_iri = request
+    fmt = negotiate(accept, GRAPH_FORMATS if screened.kind in GRAPH_KINDS else RESULT_FORMATS)
+    return (snapshot, screened.text, fmt.media_type, row_cap, base_iri)
+
+
 def run_user_query(
     store: Store,
     query_text: str,
@@ -156,10 +220,12 @@ def run_user_query(
     row_cap: int,
     accept: str | None = None,
     base_iri: str | None = None,
+    cache: ResultCache | None = None,
 ) -> QueryResult:
     """Screen, evaluate and serialise a user's query within `timeout_s` seconds (waiting for a free process
-    included, and every chunk of the body): in a sandboxed process of `pool` on the local stores; on a SPARQL
-    server, forwarded once screened, the server given `timeout_s`. Relative IRIs resolve against `base_iri`."""
+    included, and every chunk of the body): in a sandboxed process of `pool` on the local stores, unless
+    `cache` holds its answer on this graph; on a SPARQL server, forwarded once screened, the server given
+    `timeout_s`. Relative IRIs resolve against `base_iri`."""
     request: UserQuery = (query_text, accept, row_cap, base_iri)
     if pool is None:
         streamed = _answer(store, request, timeout_s)
@@ -167,26 +233,33 @@ def run_user_query(
         with _evaluation_errors():
             streamed.produce(chunks.append)
         return QueryResult(streamed.head, tuple(chunks))
+    snapshot = store.snapshot_id if isinstance(store, LocalStore) else None
+    if cache is not None and snapshot is not None and (kept := cache.get(snapshot, request)) is not None:
+        return kept
     stream = pool.call(request, timeout_s=timeout_s)
     assert isinstance(stream, Stream)
-    return QueryResult(stream.head, stream.chunks)
+    result = QueryResult(stream.head, stream.chunks)
+    if cache is not None and snapshot is not None:
+        cache.keep(snapshot, request, result)
+    return result
 
 
 def _answer(store: Store, request: UserQuery, timeout_s: float | None = None) -> Streamed:
-    """The head of the query's result and how to write its body: the SELECT evaluated up to the row cap.
-    The engine gets exactly the text the screen read."""
+    """The head of the query's result (with what the screen read, if the answer may be kept) and how to write
+    its body: the SELECT evaluated up to the row cap. The engine gets exactly the text the screen read."""
     query_text, accept, row_cap, base_iri = request
     screened = screen(query_text)
     kind, query_text = screened.kind, screened.text
     fmt = negotiate(accept, GRAPH_FORMATS if kind in GRAPH_KINDS else RESULT_FORMATS)
+    head = partial(ResultHead, kind, fmt.media_type, screened=screened if may_keep(screened) else None)
     with _evaluation_errors():
         result = _evaluate(store, query_text, kind, base_iri, timeout_s)
         if kind == "SELECT":
             tsv, rows, truncated = _capped_tsv(result, row_cap)
-            return Streamed(ResultHead(kind, fmt.media_type, rows, truncated), partial(_write_solutions, tsv, fmt))
+            return Streamed(head(rows, truncated), partial(_write_solutions, tsv, fmt))
     if kind == "ASK":
-        return Streamed(ResultHead(kind, fmt.media_type), partial(_write_boolean, result, fmt))
-    return Streamed(ResultHead(kind, fmt.media_type), partial(_write_graph, result, fmt))
+        return Streamed(head(), partial(_write_boolean, result, fmt))
+    return Streamed(head(), partial(_write_graph, result, fmt))
 
 
 def _evaluate(store: Store, query_text: str, kind: str, base_iri: str | None, timeout_s: float | None) -> Any:

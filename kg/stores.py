@@ -11,6 +11,7 @@ mean the same on every store and server, with no union option of the server's (O
 per graph that holds it). Rows hold rdflib terms.
 """
 
+import itertools
 import json
 import logging
 import math
@@ -259,14 +260,20 @@ def to_oxigraph(term: Node) -> Any:
     raise TypeError(f"no Oxigraph term for {term!r}")
 
 
+_SNAPSHOTS = itertools.count(1)
+
+
 class LocalStore(Store):
     """Oxigraph in this process: in memory (loaded from, and saved to, graph.nq) or on disk. A writer holds
-    the graph directory's lock; every open sweeps the temporary files of writers that died."""
+    the graph directory's lock; every open sweeps the temporary files of writers that died. `snapshot_id`
+    names the graph it holds: it differs between opens and changes with every write, so what was computed
+    from one graph can be kept under it (kg.sparql's answers)."""
 
     def __init__(self, config: StoreConfig, *, write: bool = False, rebuild: bool = False) -> None:
         super().__init__(config, rebuild=rebuild)
         self.path = config.directory / (GRAPH_FILE if config.kind == "memory" else OXIGRAPH_DIR)
         self.dirty = False
+        self.snapshot_id = next(_SNAPSHOTS)
         self.compacted = False  # on disk: written, so its applied logs are deleted on close
         self.building: Path | None = None  # the new on-disk store a rebuild writes, until it replaces the old
         self.lock = WriterLock(config.directory) if write else None
@@ -369,6 +376,8 @@ class LocalStore(Store):
             write()
         except OSError as exc:
             raise disk_error(self.building or self.path, exc, "write the graph") from None
+        finally:
+            self.snapshot_id = next(_SNAPSHOTS)  # even a failed write may have changed it
         self.dirty = True
 
     def commit(self) -> None:

@@ -32,9 +32,29 @@ CSP = "; ".join(
 )
 
 
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+BODY_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the WSGI keys of the two headers that lack the HTTP_ prefix
+
+
 def security_headers() -> dict[str, str]:
     """The headers every response carries, the HTTP server's own error responses included."""
-    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+    return dict(SECURITY_HEADERS)
+
+
+def header_bytes(environ: Mapping[str, Any]) -> int:
+    """The length of a request's header names and values, as werkzeug's EnvironHeaders would list them, read
+    straight from the WSGI environ (no header name is built)."""
+    total = 0
+    for key, value in environ.items():
+        if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+            total += len(key) - 5 + len(value)
+        elif key in BODY_HEADERS and value:
+            total += len(key) + len(value)
+    return total
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -54,14 +74,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         endpoint would not read it."""
         if len(request.environ.get("PATH_INFO", "")) + len(request.environ.get("QUERY_STRING", "")) > MAX_URL:
             abort(414, f"the URL is longer than {MAX_URL} bytes: send long queries by POST")
-        if sum(len(name) + len(value) for name, value in request.headers.items()) > MAX_HEADERS:
+        if header_bytes(request.environ) > MAX_HEADERS:
             abort(431, f"the request's headers are larger than {MAX_HEADERS} bytes")
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        response.headers.update(security_headers())
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     app.register_blueprint(api.bp)

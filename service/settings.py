@@ -24,6 +24,10 @@ SETTINGS = (
     Setting("QUERY_TIMEOUT", 5.0, "seconds a SPARQL query may run before it is stopped with 503"),
     Setting("QUERY_MEMORY", 1_000_000_000, "bytes of memory a SPARQL query may add before it is stopped with 503"),
     Setting("QUERY_PROCESSES", 4, "sandboxed processes per server worker that run SPARQL queries (one query each)"),
+    Setting(
+        "QUERY_CACHE_ENTRIES", 4096, "whole SPARQL answers kept per server worker, so a repeated query skips the pool"
+    ),
+    Setting("QUERY_CACHE_BYTES", 64_000_000, "bytes of SPARQL answers (and their query texts) kept per server worker"),
     Setting("ROW_CAP", 10_000, "most rows a SELECT query returns; the response says when rows were cut"),
     Setting("MAX_BODY", 2_000_000, "request bodies must be smaller than this many bytes, else 413"),
     Setting("MAX_DEPTH", 3, "deepest neighbourhood /api/graph returns"),

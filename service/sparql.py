@@ -44,6 +44,7 @@ def sparql() -> Response:
         row_cap=config["ROW_CAP"],
         accept=request.headers.get("Accept"),
         base_iri=request.base_url,  # relative IRIs name things at this endpoint
+        cache=st.results,
     )
     if isinstance(result.body, tuple):  # the whole body came with the head
         response = Response(b"".join(result.body), content_type=result.content_type)

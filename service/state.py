@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from kg.errors import BadQuery, NotFound
 from kg.facts import EntityRecord, FactRecord
 from kg.snapshot import Snapshot, snapshot_of
-from kg.sparql import QueryPool, query_pool
+from kg.sparql import QueryPool, ResultCache, query_pool
 from kg.stores import Store, StoreConfig, open_store
 from service.qa import QA
 
@@ -29,6 +29,7 @@ class State:
     by_key: dict[str, EntityRecord]
     by_name: dict[str, EntityRecord]  # lower-cased labels and aliases
     pool: QueryPool | None  # the sandboxed processes that run /sparql queries on a local store
+    results: ResultCache  # their whole answers, so that a repeated query skips the pool
     exports: dict[str, bytes] = field(default_factory=dict)  # /api/export bodies, made once
     answers: dict[str, bytes] = field(default_factory=dict)  # /api/ask bodies, least recently asked first
     answers_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -82,7 +83,14 @@ class State:
         return found
 
 
-def load(config: StoreConfig, *, query_processes: int = 4, query_memory: int | None = None) -> State:
+def load(
+    config: StoreConfig,
+    *,
+    query_processes: int = 4,
+    query_memory: int | None = None,
+    cache_entries: int = 4096,
+    cache_bytes: int = 64_000_000,
+) -> State:
     store = open_store(config)
     snapshot = snapshot_of(store)
     qa = QA(snapshot)
@@ -96,6 +104,7 @@ def load(config: StoreConfig, *, query_processes: int = 4, query_memory: int | N
         {e.key: e for e in ents},
         by_name,
         query_pool(store, size=query_processes, memory_bytes=query_memory),
+        ResultCache(max_entries=cache_entries, max_bytes=cache_bytes),
     )
 
 
@@ -108,6 +117,8 @@ def init_app(app: Flask) -> None:
         ),
         query_processes=config["QUERY_PROCESSES"],
         query_memory=config["QUERY_MEMORY"],
+        cache_entries=config["QUERY_CACHE_ENTRIES"],
+        cache_bytes=config["QUERY_CACHE_BYTES"],
     )
 
 

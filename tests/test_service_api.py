@@ -23,6 +23,7 @@ from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
 from waiting import eventually
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.test import TestResponse
 
 from kg.errors import GraphUnavailable
@@ -31,7 +32,7 @@ from kg.pool import CHUNK_BYTES
 from kg.snapshot import snapshot_of
 from kg.sparql import _capped_tsv
 from kg.stores import PREFIX_IRIS, LocalStore, open_store
-from service import create_app, sparql
+from service import create_app, header_bytes, sparql
 from service.qa import QA
 from service.settings import resolve
 from service.state import State, state
@@ -638,3 +639,16 @@ def test_a_saturated_pool_leaves_a_real_server_answering_healthz(corpus_graph: P
     assert healthz_s < 2  # the queries run for 4 s
     assert len(outcomes) == 8 and all(status == 503 and retry == "4" for status, retry, _ in outcomes)
     assert any(seconds < 2 for *_, seconds in outcomes)  # refused at once, not after a time limit
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},
+        {"HTTP_HOST": "h", "HTTP_ACCEPT": "text/csv", "REQUEST_METHOD": "GET", "PATH_INFO": "/x"},
+        {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "12", "HTTP_X_LONG_NAME": "v" * 100},
+        {"CONTENT_TYPE": "", "CONTENT_LENGTH": "", "HTTP_CONTENT_TYPE": "x", "HTTP_CONTENT_LENGTH": "1"},
+    ],
+)
+def test_header_bytes_counts_what_werkzeug_lists(environ: dict[str, str]) -> None:
+    assert header_bytes(environ) == sum(len(name) + len(value) for name, value in EnvironHeaders(environ).items())

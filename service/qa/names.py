@@ -147,8 +147,8 @@ class NameIndex:
         words = [w for w in normalise(text).split() if w not in STOP and len(w) >= 3]
         out: list[str] = []
         for w in words:
-            for name, score, _ in process.extract(w, self.choices, scorer=fuzz.WRatio, limit=2):
+            for name, _, _ in process.extract(w, self.choices, scorer=fuzz.WRatio, limit=2, score_cutoff=70):
                 label = self.entities[self.exact[name]].label
-                if score >= 70 and label not in out:
+                if label not in out:
                     out.append(label)
         return out[:limit]
