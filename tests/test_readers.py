@@ -90,6 +90,14 @@ MARKDOWN = [
             "item [RecordMaxBufferedTime] RecordMaxBufferedTime: how long < G",
         ],
     ),
+    (  # a term set off in bold before a dash is a glossary entry; a plain 'X - Y' item stays whole
+        "## Lambda: pricing\n- **Checkpoint** – a point where pages are flushed\n- Object storage – scales\n",
+        [
+            "heading [Lambda] Lambda: pricing",
+            "item [Checkpoint] Checkpoint - a point where pages are flushed < Lambda: pricing",
+            "item Object storage - scales < Lambda: pricing",
+        ],
+    ),
     (  # front matter is metadata; code, HTML comments and a table of contents are no statements
         "---\ntitle: Not a subject\n---\n# T\n- [Part](#part)\n<!-- a comment -->\n\n```\ncode line\n```\n\n"
         "    indented code\n\n- [Docs](https://example.com) say `x` <!-- c -->\n",

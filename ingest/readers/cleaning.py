@@ -44,6 +44,22 @@ def split_label(text: str) -> tuple[str, str]:
     return m["label"].strip(), m["body"].strip()
 
 
+_TERM = re.compile(r"^(?P<label>[^,:;()]{1,48}?)\s+-{1,2}\s+(?P<body>\S.*)$")
+
+
+def split_term(text: str) -> tuple[str, str]:
+    """'Write-ahead log - a file where ...' (a cleaned glossary line, its dash made '-') -> ('Write-ahead log',
+    'a file where ...'); otherwise split_label's answer. Only for a line known to be a glossary entry: in
+    'Object storage - "infinitely scaling" storage' under a heading, the heading is the subject."""
+    label, body = split_label(text)
+    if label:
+        return label, body
+    m = _TERM.match(text)
+    if not m or len(m["label"].split()) > 4:
+        return "", text
+    return m["label"].strip(), m["body"].strip()
+
+
 _WORD = re.compile(r"[A-Za-z0-9][\w.+#'-]*")
 _MINOR = {
     "a",

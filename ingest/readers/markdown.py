@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ingest.readers.cleaning import clean, sentences, split_label
+from ingest.readers.cleaning import clean, sentences, split_label, split_term
 from ingest.readers.tree import Document, Outline, Statement, opens_sentence
 
 Nodes = list[SyntaxTreeNode]
@@ -18,6 +18,7 @@ _MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 _ANCHOR_LINK = re.compile(r"^\[[^\]]*\]\(#[^)]*\)$")  # '[What is Docker?](#what-is-docker)': a contents entry
 _BOLD_ONLY = re.compile(r"^(\*\*|__)(?P<text>[^*_]+)\1:?$")
 _CONTAINER_PREFIX = re.compile(r"[\s>]*")
+_MARKED_TERM = re.compile(r"^(\*\*|__|\*|_|`)[^*_`]{1,48}?\1\s*[-–—]{1,2}\s+\S")  # '**Checkpoint** – a point ...'
 
 
 def plain(source: str) -> str:
@@ -85,7 +86,7 @@ class _Reader:
         st = self.out.new(start, end, kind, depth, text)
         st.parent = parent
         st.block = self.blanks[st.line - 1]
-        if kind == "item":
+        if kind in ("item", "heading"):
             st.label, st.body = split_label(text)
         return st
 
@@ -120,13 +121,15 @@ class _Reader:
         if _ANCHOR_LINK.match(content.strip()) or navigation(content) or node.map is None:
             return []
         offs = self.offsets(node.map[0], content)
-        made = []
+        made: list[Statement] = []
         for a, b in sentences(content, 0, markup=True):
             text = plain(content[a:b])
             if b <= a or not text.strip(" .:"):
                 continue
             st = self.add(offs[a], offs[b - 1] + 1, "item", depth, text, self.parent_index(under))
             st.bulleted = bulleted
+            if not made and _MARKED_TERM.match(content):
+                st.label, st.body = split_term(text)
             made.append(st)
         return made
 
