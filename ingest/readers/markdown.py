@@ -7,6 +7,7 @@ HTML and links to the note's own anchors (a table of contents) are not statement
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -21,11 +22,9 @@ _CONTAINER_PREFIX = re.compile(r"[\s>]*")
 _MARKED_TERM = re.compile(r"^(\*\*|__|\*|_|`)[^*_`]{1,48}?\1\s*[-–—]{1,2}\s+\S")  # '**Checkpoint** – a point ...'
 
 
-def plain(source: str) -> str:
-    """The text a reader sees in an inline Markdown span, cleaned for matching: emphasis, code marks, HTML and
-    images dropped, a link's text kept."""
+def _plain(tokens: list[Token]) -> str:
     parts = []
-    for tok in (tok for inline in _MD.parseInline(source) for tok in inline.children or []):
+    for tok in tokens:
         if tok.type in ("text", "code_inline"):
             parts.append(tok.content)
         elif tok.type in ("softbreak", "hardbreak"):
@@ -33,9 +32,18 @@ def plain(source: str) -> str:
     return clean("".join(parts))
 
 
-def navigation(source: str) -> bool:
+def _inline(source: str) -> list[Token]:
+    return [tok for inline in _MD.parseInline(source) for tok in inline.children or []]
+
+
+def plain(source: str) -> str:
+    """The text a reader sees in an inline Markdown span, cleaned for matching: emphasis, code marks, HTML and
+    images dropped, a link's text kept."""
+    return _plain(_inline(source))
+
+
+def navigation(tokens: list[Token]) -> bool:
     """'[<img src="back.png"> Databases](./db.md)': links around pictures or HTML, no words of its own."""
-    tokens = [tok for inline in _MD.parseInline(source) for tok in inline.children or []]
     depth, own_words, decorated = 0, False, False
     for tok in tokens:
         depth += {"link_open": 1, "link_close": -1}.get(tok.type, 0)
@@ -52,12 +60,12 @@ def bold_only(content: str) -> bool:
     return len(bold["text"].split()) <= 6 and not bold["text"].rstrip().endswith((".", "!", "?"))
 
 
-def label_only(content: str) -> bool:
-    """'**Pros**', 'Features:', '**Event sources:**': a short line that names what follows rather than saying
-    something."""
+def label_only(content: str, text: str) -> bool:
+    """'**Pros**', 'Features:', '**Event sources:**' (`content` as written, `text` cleaned): a short line that
+    names what follows rather than saying something."""
     if bold_only(content):
         return True
-    label, body = split_label(plain(content))
+    label, body = split_label(text)
     return bool(label) and not re.search(r"\w", body)
 
 
@@ -90,22 +98,31 @@ class _Reader:
             st.label, st.body = split_label(text)
         return st
 
-    def offsets(self, first_line: int, content: str) -> list[int]:
-        """The document offset of each character of an inline token's content (and one past its end): the
-        content is its source lines with the container's marks ('- ', '> ', indentation) taken off."""
-        out: list[int] = []
-        end = 0
+    def offsets(self, first_line: int, content: str) -> list[tuple[int, int, int, int]]:
+        """Where each line of an inline token's content lies in the document: the content is its source lines
+        with the container's marks ('- ', '> ', indentation) taken off. (content offset, its document
+        offset, leading spaces, length of the line's text) per line."""
+        out = []
+        at = 0
         for n, piece in enumerate(content.split("\n")):
             line_no = min(first_line + n, len(self.lines) - 1)
             src = self.lines[line_no].rstrip()
             core = piece.strip()
             pos = len(src) - len(core) if core and src.endswith(core) else max(src.find(core), 0)
-            base = self.starts[line_no] + pos
-            lead = len(piece) - len(piece.lstrip())
-            out.extend(base + min(max(k - lead, 0), len(core)) for k in range(len(piece)))
-            end = base + len(core)
-            out.append(end)  # the newline, or the end
+            out.append((at, self.starts[line_no] + pos, len(piece) - len(piece.lstrip()), len(core)))
+            at += len(piece) + 1
         return out
+
+    @staticmethod
+    def locate(lines: list[tuple[int, int, int, int]], k: int) -> int:
+        """The document offset of character `k` of the content `lines` describes."""
+        at, base, lead, size = next(line for line in reversed(lines) if line[0] <= k)
+        return base + min(max(k - at - lead, 0), size)
+
+    @staticmethod
+    def tokens(inline: SyntaxTreeNode) -> list[Token]:
+        """The inline tokens of a paragraph, heading or cell, as the parser left them."""
+        return (inline.token.children or []) if inline.token else []
 
     def line_span(self, line_no: int) -> tuple[int, int]:
         """A whole source line without its container's marks and trailing space."""
@@ -116,17 +133,18 @@ class _Reader:
 
     def paragraph(self, node: SyntaxTreeNode, under: Statement | None, depth: int, bulleted: bool) -> list[Statement]:
         """A paragraph's sentences, each a statement under `under` (or the current heading)."""
-        inline = node.children[0]
-        content = inline.content
-        if _ANCHOR_LINK.match(content.strip()) or navigation(content) or node.map is None:
+        content, tokens = node.children[0].content, self.tokens(node.children[0])
+        if _ANCHOR_LINK.match(content.strip()) or navigation(tokens) or node.map is None:
             return []
-        offs = self.offsets(node.map[0], content)
+        lines = self.offsets(node.map[0], content)
+        spans = list(sentences(content, 0, markup=True))
         made: list[Statement] = []
-        for a, b in sentences(content, 0, markup=True):
-            text = plain(content[a:b])
+        for a, b in spans:
+            text = _plain(tokens) if len(spans) == 1 else plain(content[a:b])
             if b <= a or not text.strip(" .:"):
                 continue
-            st = self.add(offs[a], offs[b - 1] + 1, "item", depth, text, self.parent_index(under))
+            start, end = self.locate(lines, a), self.locate(lines, b - 1) + 1
+            st = self.add(start, end, "item", depth, text, self.parent_index(under))
             st.bulleted = bulleted
             if not made and _MARKED_TERM.match(content):
                 st.label, st.body = split_term(text)
@@ -134,8 +152,7 @@ class _Reader:
         return made
 
     def heading(self, node: SyntaxTreeNode, level: int, pseudo: bool = False) -> Statement | None:
-        content = node.children[0].content if node.children else ""
-        text = plain(content).rstrip(":").strip()
+        text = _plain(self.tokens(node.children[0]) if node.children else []).rstrip(":").strip()
         if not text or node.map is None:
             return None
         while self.headings and self.headings[-1].depth >= level:
@@ -158,7 +175,7 @@ class _Reader:
         for tr in rows:
             if tr.map is None:
                 continue
-            cells = tuple(plain(cell.children[0].content if cell.children else "") for cell in tr.children)
+            cells = tuple(_plain(self.tokens(cell.children[0]) if cell.children else []) for cell in tr.children)
             start, end = self.line_span(tr.map[0])
             if header is None:
                 header = self.add(start, end, "table", 0, " | ".join(cells), self.parent_index(under))
@@ -176,16 +193,12 @@ class _Reader:
             if not tops:
                 continue
             head = tops[0]
-            if scope is not None and not head.label and not opens_sentence(head.text) and not self._opens(li):
+            opens = len(tops) == 1 and label_only(li.children[0].children[0].content, head.text)
+            if scope is not None and not head.label and not opens_sentence(head.text) and not opens:
                 for st in tops:
                     st.parent = scope.index
                 continue
-            scope = head if self._opens(li) and len(li.children) == 1 else None
-
-    @staticmethod
-    def _opens(li: SyntaxTreeNode) -> bool:
-        first = li.children[0] if li.children else None
-        return first is not None and first.type == "paragraph" and label_only(first.children[0].content)
+            scope = head if opens and len(li.children) == 1 else None
 
     def blocks(
         self, nodes: Nodes, under: Statement | None, depth: int, *, item: bool = False, quote: bool = False
@@ -207,7 +220,7 @@ class _Reader:
                     self.heading(node, self.pseudo_level(), pseudo=True)
                     continue
                 made = self.paragraph(node, under, depth + item, bulleted=False)
-                if len(made) == 1 and label_only(content):
+                if len(made) == 1 and label_only(content, made[0].text):
                     lead = made[0]
             elif kind == "heading":
                 self.heading(node, int(node.tag[1:]))
