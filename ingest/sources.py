@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.files import SourceError, read_note
+from ingest.readers.glossary import is_glossary, read_glossary
 from ingest.readers.json_cards import is_json_cards, read_json_cards
 from ingest.readers.markdown import read_markdown
 from ingest.readers.plain import read_text
@@ -16,12 +17,14 @@ from ingest.readers.tree import Document, Statement
 
 __all__ = ["Document", "SourceError", "Statement", "cell_spans", "passage_kind", "read_document", "section_path"]
 
-CARD_FORMATS = frozenset({"flashcards", "json-cards", "tab-cards"})
+CARD_FORMATS = frozenset({"flashcards", "json-cards", "tab-cards", "glossary"})
 
 
 def passage_kind(doc: Document, st: Statement) -> str:
     """heading | item | row | term | question | answer | sentence: where a statement sits in its note."""
     if st.kind == "heading":
+        if doc.format == "glossary":
+            return "term"
         return "question" if doc.format in CARD_FORMATS else "heading"
     if st.kind in ("table", "row"):
         return "row"
@@ -52,6 +55,8 @@ def _format(path: Path, text: str) -> tuple[str, Callable[[Document], None]]:
         return "json-cards", read_json_cards
     if is_tab_cards(text):
         return "tab-cards", read_tab_cards
+    if is_glossary(text):
+        return "glossary", read_glossary
     return "text", read_text
 
 

@@ -211,6 +211,22 @@ TAB_CARDS = [
     ),
 ]
 
+GLOSSARY = [
+    (  # 'term – definition' lines, with an en dash, an em dash or a spaced hyphen; a title line stays text
+        "Web terms\nLatency – time to answer. It adds up.\nCookie — data the browser keeps\nCORS - cross-origin rules\n",
+        [
+            "item ~Web terms",
+            "heading Latency",
+            "item time to answer. < Latency",
+            "item It adds up. < Latency",
+            "heading Cookie",
+            "item data the browser keeps < Cookie",
+            "heading CORS",
+            "item cross-origin rules < CORS",
+        ],
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("name", "fmt", "text", "expected"),
@@ -219,9 +235,20 @@ TAB_CARDS = [
         *(("deck.txt", "flashcards", text, expected) for text, expected in QA_CARDS),
         *(("cards.json", "json-cards", text, expected) for text, expected in JSON_CARDS),
         *(("deck.tsv", "tab-cards", text, expected) for text, expected in TAB_CARDS),
+        *(("terms.txt", "glossary", text, expected) for text, expected in GLOSSARY),
     ],
 )
 def test_other_readers(tmp_path: Path, name: str, fmt: str, text: str, expected: list[str]) -> None:
     doc = read(tmp_path, name, text)
     assert doc.format == fmt
     assert outline(doc) == expected
+
+
+def test_glossary_facts(extract_facts) -> None:
+    """A glossary of my own (tests/data/formats/http-glossary.txt): each term is the subject of its definition."""
+    got = extract_facts((ROOT / "tests/data/formats/http-glossary.txt").read_text(encoding="utf-8"), "terms.txt")
+    assert {
+        ("Latency", "is_a", "time a request takes to reach the server and come back"),
+        ("Cookie", "is_a", "small piece of data"),
+        ("ETag", "use_case", "caching"),
+    } <= got
