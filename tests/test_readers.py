@@ -103,6 +103,10 @@ MARKDOWN = [
         "    indented code\n\n- [Docs](https://example.com) say `x` <!-- c -->\n",
         ["heading T", "item Docs say x < T"],
     ),
+    (  # struck-out text is taken back; a task list's box is not text
+        "# T\n- [x] ship ~~on Friday~~ on Monday\n- [ ] ~~all of it~~\n",
+        ["heading T", "item ship on Monday < T"],
+    ),
     (  # a table: its header, then one row per line with its cells
         "# T\n| Aspect | A | B |\n|---|:-:|--|\n| **Type** | one | two |\n| Size | | 5 KB |\n",
         [

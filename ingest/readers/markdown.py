@@ -15,7 +15,8 @@ from ingest.readers.cleaning import clean, sentences, split_label, split_term
 from ingest.readers.tree import Document, Outline, Statement, opens_sentence
 
 Nodes = list[SyntaxTreeNode]
-_MD = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+_TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")  # '- [x] done': a task list's box
 _ANCHOR_LINK = re.compile(r"^\[[^\]]*\]\(#[^)]*\)$")  # '[What is Docker?](#what-is-docker)': a contents entry
 _BOLD_ONLY = re.compile(r"^(\*\*|__)(?P<text>[^*_]+)\1:?$")
 _CONTAINER_PREFIX = re.compile(r"[\s>]*")
@@ -24,12 +25,16 @@ _MARKED_TERM = re.compile(r"^(\*\*|__|\*|_|`)[^*_`]{1,48}?\1\s*[-–—]{1,2}\s+
 
 def _plain(tokens: list[Token]) -> str:
     parts = []
+    struck = 0  # ~~crossed out~~: the author took it back
     for tok in tokens:
+        struck += {"s_open": 1, "s_close": -1}.get(tok.type, 0)
+        if struck:
+            continue
         if tok.type in ("text", "code_inline"):
             parts.append(tok.content)
         elif tok.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return clean("".join(parts))
+    return clean(_TASK_BOX.sub("", "".join(parts)))
 
 
 def _inline(source: str) -> list[Token]:
@@ -37,8 +42,8 @@ def _inline(source: str) -> list[Token]:
 
 
 def plain(source: str) -> str:
-    """The text a reader sees in an inline Markdown span, cleaned for matching: emphasis, code marks, HTML and
-    images dropped, a link's text kept."""
+    """The text a reader sees in an inline Markdown span, cleaned for matching: emphasis, code marks, HTML,
+    images, struck-out text and a task box dropped, a link's text kept."""
     return _plain(_inline(source))
 
 
