@@ -182,6 +182,8 @@ class _Reader:
                 continue
             cells = tuple(_plain(self.tokens(cell.children[0]) if cell.children else []) for cell in tr.children)
             start, end = self.line_span(tr.map[0])
+            if not any(cells):  # a row of pictures
+                continue
             if header is None:
                 header = self.add(start, end, "table", 0, " | ".join(cells), self.parent_index(under))
                 header.cells = cells
