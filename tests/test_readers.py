@@ -72,6 +72,17 @@ MARKDOWN = [
             "item You can stop it. < T",
         ],
     ),
+    (  # after a bold item, the items up to the next bold one belong to it, labelled or not
+        "# T\n- **Pros**\n- Speed: fast\n- It is cheap\n- **Cons**\n- Speed: slow\n",
+        [
+            "heading T",
+            "item Pros < T",
+            "item [Speed] Speed: fast < Pros",
+            "item It is cheap < Pros",
+            "item Cons < T",
+            "item [Speed] Speed: slow < Cons",
+        ],
+    ),
     (  # a 'Label:' paragraph heads the list right after it, blank line or not
         "# T\nFeatures:\n\n* one\n* two\n\nplain\n",
         [

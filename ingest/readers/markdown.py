@@ -192,20 +192,24 @@ class _Reader:
                 row.cells = cells
 
     def bullet_list(self, node: SyntaxTreeNode, under: Statement | None, depth: int) -> None:
-        """Each item under `under`; an item that is only a label, with nothing nested, takes the plain items
-        that follow it in its list."""
+        """Each item under `under`; an item that is only a label, with nothing nested, takes the items that
+        follow it in its list: after '**Pros**' all of them up to the next such item, after 'Use cases:' the
+        plain ones (an item with its own label, or a remark like 'You can ...', ends it)."""
         scope: Statement | None = None
+        bold = False
         for li in node.children:
             tops = self.blocks(li.children, under, depth, item=True)
             if not tops:
                 continue
-            head = tops[0]
-            opens = len(tops) == 1 and label_only(li.children[0].children[0].content, head.text)
-            if scope is not None and not head.label and not opens_sentence(head.text) and not opens:
+            head, content = tops[0], li.children[0].children[0].content
+            opens = len(tops) == 1 and label_only(content, head.text)
+            joins = bold or not (head.label or opens_sentence(head.text))
+            if scope is not None and joins and not opens:
                 for st in tops:
                     st.parent = scope.index
                 continue
             scope = head if opens and len(li.children) == 1 else None
+            bold = scope is not None and bold_only(content)
 
     def blocks(
         self, nodes: Nodes, under: Statement | None, depth: int, *, item: bool = False, quote: bool = False
