@@ -33,9 +33,27 @@ MARKDOWN = [
         "# T\n- a\n  - b\n    - c\n      - d\n\n    more on b.\n- e\n",
         ["heading T", "item a < T", "item b < a", "item c < b", "item d < c", "item ~more on b. < b", "item e < T"],
     ),
-    (  # a heading inside a list item heads the rest of that item, and ends at the next heading of its rank
-        "# T\n- ## Part one\n  - x\n- ## Part two\n  - y\n",
-        ["heading T", "heading Part one < T", "item x < Part one", "heading Part two < T", "item y < Part two"],
+    (  # a heading inside a list item heads the rest of that item, and ends with it
+        "# T\n- ## Part one\n  - x\n- ## Part two\n  - y\n- z\n",
+        [
+            "heading T",
+            "heading Part one < T",
+            "item x < Part one",
+            "heading Part two < T",
+            "item y < Part two",
+            "item z < T",
+        ],
+    ),
+    (  # ... whatever its level: it is a subsection of the item it is indented under
+        "# T\n## S\n- Topic\n  # Detail\n  - fact\n\nafter\n",
+        [
+            "heading T",
+            "heading S < T",
+            "item Topic < S",
+            "heading Detail < Topic",
+            "item fact < Detail",
+            "item ~after < S",
+        ],
     ),
     (  # block quotes: their paragraphs and items are statements of the section
         "# T\n## S\n> Quoted one. Quoted two.\n> - quoted item\n\nafter\n",

@@ -87,6 +87,7 @@ class _Reader:
             self.blanks.append(self.blanks[-1] + (not line.strip()))
         self.headings: list[Statement] = []
         self.pseudo: set[int] = set()  # headings that are a bold line, not a '#' heading
+        self.floor = 0  # the lowest level a heading inside a list item may have: below its list's section
 
     # ---------------------------------------------------------------- statements
 
@@ -156,14 +157,16 @@ class _Reader:
             made.append(st)
         return made
 
-    def heading(self, node: SyntaxTreeNode, level: int, pseudo: bool = False) -> Statement | None:
+    def heading(
+        self, node: SyntaxTreeNode, level: int, under: Statement | None = None, pseudo: bool = False
+    ) -> Statement | None:
         text = _plain(self.tokens(node.children[0]) if node.children else []).rstrip(":").strip()
         if not text or node.map is None:
             return None
         while self.headings and self.headings[-1].depth >= level:
             self.headings.pop()
         start, end = self.line_span(node.map[0])
-        st = self.add(start, end, "heading", level, text, self.parent_index(None))
+        st = self.add(start, end, "heading", level, text, self.parent_index(under))
         self.headings.append(st)
         if pseudo:
             self.pseudo.add(st.index)
@@ -197,8 +200,11 @@ class _Reader:
         plain ones (an item with its own label, or a remark like 'You can ...', ends it)."""
         scope: Statement | None = None
         bold = False
+        outer, floor = len(self.headings), self.floor
+        self.floor = self.headings[-1].depth + 1 if self.headings else 1
         for li in node.children:
             tops = self.blocks(li.children, under, depth, item=True)
+            del self.headings[outer:]  # a heading inside an item ends with it
             if not tops:
                 continue
             head, content = tops[0], li.children[0].children[0].content
@@ -210,6 +216,7 @@ class _Reader:
                 continue
             scope = head if opens and len(li.children) == 1 else None
             bold = scope is not None and bold_only(content)
+        self.floor = floor
 
     def blocks(
         self, nodes: Nodes, under: Statement | None, depth: int, *, item: bool = False, quote: bool = False
@@ -233,8 +240,8 @@ class _Reader:
                 made = self.paragraph(node, under, depth + item, bulleted=False)
                 if len(made) == 1 and label_only(content, made[0].text):
                     lead = made[0]
-            elif kind == "heading":
-                self.heading(node, int(node.tag[1:]))
+            elif kind == "heading":  # inside a list item, a subsection of the item and of its list's section
+                self.heading(node, max(int(node.tag[1:]), self.floor), under)
                 under = None  # what follows in this item belongs to the heading
             elif kind in ("bullet_list", "ordered_list"):
                 self.bullet_list(node, heads_list or under, depth + item)
