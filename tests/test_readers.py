@@ -123,7 +123,7 @@ MARKDOWN = [
         "## Lambda: pricing\n- **Checkpoint** – a point where pages are flushed\n- Object storage – scales\n",
         [
             "heading [Lambda] Lambda: pricing",
-            "item [Checkpoint] Checkpoint - a point where pages are flushed < Lambda: pricing",
+            "item [Checkpoint] Checkpoint: a point where pages are flushed < Lambda: pricing",
             "item Object storage - scales < Lambda: pricing",
         ],
     ),

@@ -152,8 +152,9 @@ class _Reader:
             start, end = self.locate(lines, a), self.locate(lines, b - 1) + 1
             st = self.add(start, end, "item", depth, text, self.parent_index(under))
             st.bulleted = bulleted
-            if not made and _MARKED_TERM.match(content):
+            if not made and _MARKED_TERM.match(content):  # written as the glossary entry it is: 'Term: ...'
                 st.label, st.body = split_term(text)
+                st.text = f"{st.label}: {st.body}"
             made.append(st)
         return made
 
