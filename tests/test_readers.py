@@ -136,6 +136,10 @@ MARKDOWN = [
         "# T\n- [x] ship ~~on Friday~~ on Monday\n- [ ] ~~all of it~~\n",
         ["heading T", "item ship on Monday < T"],
     ),
+    (  # TOML front matter too
+        "+++\ntitle = 'Not a subject'\n+++\n# T\n- item\n",
+        ["heading T", "item item < T"],
+    ),
     (  # a table: its header, then one row per line with its cells (a row of pictures is none)
         "# T\n| Aspect | A | B |\n|---|:-:|--|\n| **Type** | one | two |\n| Size | | 5 KB |\n| ![a](a.png) | | |\n",
         [

@@ -16,6 +16,7 @@ from ingest.readers.tree import Document, Outline, Statement, opens_sentence
 
 Nodes = list[SyntaxTreeNode]
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n.*?\n\+\+\+[ \t]*(?:\n|\Z)", re.S)  # Hugo's; the plugin reads YAML's
 _TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")  # '- [x] done': a task list's box
 _ANCHOR_LINK = re.compile(r"^\[[^\]]*\]\(#[^)]*\)$")  # '[What is Docker?](#what-is-docker)': a contents entry
 _BOLD_ONLY = re.compile(r"^(\*\*|__)(?P<text>[^*_]+)\1:?$")
@@ -253,5 +254,11 @@ class _Reader:
         return tops
 
 
+def _without_toml_front_matter(text: str) -> str:
+    """The text with a TOML front-matter block blanked out, line for line, so offsets stay."""
+    m = _TOML_FRONT_MATTER.match(text)
+    return text if m is None else re.sub(r"[^\n]", " ", m[0]) + text[m.end() :]
+
+
 def read_markdown(doc: Document) -> None:
-    _Reader(doc).blocks(SyntaxTreeNode(_MD.parse(doc.text)).children, None, 0)
+    _Reader(doc).blocks(SyntaxTreeNode(_MD.parse(_without_toml_front_matter(doc.text))).children, None, 0)

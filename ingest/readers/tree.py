@@ -17,7 +17,7 @@ class Statement:
     end: int
     raw: str
     text: str  # cleaned for matching
-    kind: str  # heading | item | table | row
+    kind: str  # heading | item | table | row; a sentence of running text is an item that is not `bulleted`
     depth: int = 0  # heading level, or list depth
     parent: int | None = None
     label: str = ""  # "Lambda" in "Lambda: ..." (cleaned)
