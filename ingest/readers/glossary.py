@@ -5,7 +5,7 @@ import re
 
 from ingest.readers.cleaning import sentences
 from ingest.readers.plain import text_segments
-from ingest.readers.tree import Document, Outline, lines
+from ingest.readers.tree import Document, OutlineBuilder, lines
 
 _ENTRY = re.compile(r"^\s*(?:[-*•]\s+)?(?P<term>[^\s–—:-][^–—:]{0,47}?)\s+(?:[–—]|-{1,2})\s+(?P<definition>\S.*)$")
 
@@ -23,7 +23,7 @@ def is_glossary(text: str) -> bool:
 
 
 def read_glossary(doc: Document) -> None:
-    out = Outline(doc)
+    out = OutlineBuilder(doc)
     for pos, line in lines(doc.text):
         m = _entry(line)
         if m is None:

@@ -5,7 +5,7 @@ import json
 import re
 
 from ingest.readers.cleaning import clean, sentences
-from ingest.readers.tree import Document, Outline
+from ingest.readers.tree import Document, OutlineBuilder
 
 QUESTION_KEYS = frozenset({"question", "front", "q", "prompt", "term", "word"})
 ANSWER_KEYS = frozenset({"answer", "back", "a", "definition", "meaning", "response"})
@@ -23,7 +23,7 @@ def is_json_cards(text: str) -> bool:
     return bool(keys & QUESTION_KEYS) and bool(keys & ANSWER_KEYS)
 
 
-def _card(out: Outline, question: tuple[int, int, str], answer: tuple[int, int, str]) -> None:
+def _card(out: OutlineBuilder, question: tuple[int, int, str], answer: tuple[int, int, str]) -> None:
     out.blank()
     out.stack.clear()
     out.heading(*question[:2], 1, text=question[2])
@@ -38,7 +38,7 @@ def _card(out: Outline, question: tuple[int, int, str], answer: tuple[int, int, 
 
 
 def read_json_cards(doc: Document) -> None:
-    out = Outline(doc)
+    out = OutlineBuilder(doc)
     question: tuple[int, int, str] | None = None
     for m in _JSON_STRING_FIELD.finditer(doc.text):
         key, value = m["key"].lower(), json.loads(f'"{m["value"]}"')

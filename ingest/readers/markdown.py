@@ -12,7 +12,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ingest.readers.cleaning import clean, sentences, split_label, split_term
-from ingest.readers.tree import Document, Outline, Statement, opens_sentence
+from ingest.readers.tree import Document, OutlineBuilder, Statement, opens_sentence
 
 Nodes = list[SyntaxTreeNode]
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
@@ -78,7 +78,7 @@ def label_only(content: str, text: str) -> bool:
 class _Reader:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.out = Outline(doc)
+        self.out = OutlineBuilder(doc)
         self.lines = doc.text.split("\n")
         self.starts = [0]
         for line in self.lines:

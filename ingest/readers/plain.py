@@ -4,7 +4,7 @@ shape, wrapped lines joined to the item they continue."""
 import re
 
 from ingest.readers.cleaning import clean, sentences, split_label, title_like
-from ingest.readers.tree import Document, Outline, lines
+from ingest.readers.tree import Document, OutlineBuilder, lines
 
 _SECTION_LABELS = {"example", "examples", "summary", "overview", "note", "notes", "index"}
 _INLINE = re.compile(r"\s+[·•]\s+|\s+(?=#\s)")
@@ -13,7 +13,7 @@ _INLINE_DASH = re.compile(r"\s+[·•]\s+|\s+(?=#\s)|:?-{1,2}\s+(?=\S)|\s+-{1,2}
 _TEXT_BULLET = re.compile(r"^\s*(?:[-*•·●▪◦](?:\s+|$))+")
 
 
-def text_segments(out: Outline, pos: int, line: str, *, allow_headings: bool) -> None:
+def text_segments(out: OutlineBuilder, pos: int, line: str, *, allow_headings: bool) -> None:
     """One line of plain text: inline bullets split it; a short title-like first segment is a heading."""
     indent = len(line) - len(line.lstrip())
     depth = len(line[:indent].expandtabs(4)) // 2
@@ -67,7 +67,7 @@ def _extend(doc: Document, end: int) -> None:
 
 
 def read_text(doc: Document) -> None:
-    out = Outline(doc)
+    out = OutlineBuilder(doc)
     blank_before = False
     for pos, line in lines(doc.text):
         if not line.strip():

@@ -4,7 +4,7 @@ boilerplate ('How well did you know this?', 1..5) is dropped."""
 import re
 
 from ingest.readers.plain import text_segments
-from ingest.readers.tree import Document, Outline, lines
+from ingest.readers.tree import Document, OutlineBuilder, lines
 
 _BOILERPLATE = re.compile(r"^(?:How well did you know this\?|\d{1,4}|Not at all|Perfectly|Q|A)$")
 
@@ -15,7 +15,7 @@ def is_qa_cards(text: str) -> bool:
 
 
 def read_qa_cards(doc: Document) -> None:
-    out = Outline(doc)
+    out = OutlineBuilder(doc)
     state = ""
     for pos, line in lines(doc.text):
         stripped = line.strip()

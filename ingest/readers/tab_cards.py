@@ -4,7 +4,7 @@ back into items under the front."""
 import re
 
 from ingest.readers.cleaning import sentences
-from ingest.readers.tree import Document, Outline, lines
+from ingest.readers.tree import Document, OutlineBuilder, lines
 
 _HTML = re.compile(r"<br\s*/?>|<div>|</div>|<[^>]{1,40}>")
 
@@ -16,7 +16,7 @@ def is_tab_cards(text: str) -> bool:
 
 
 def read_tab_cards(doc: Document) -> None:
-    out = Outline(doc)
+    out = OutlineBuilder(doc)
     for pos, line in lines(doc.text):
         if not line.strip() or line.startswith("#") or "\t" not in line:
             continue

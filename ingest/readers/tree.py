@@ -1,5 +1,5 @@
 """The outline tree every reader builds: a Document of Statements, each with its kind, depth, parent, line and
-verbatim text; and `Outline`, the builder the line-based readers (plain text, cards) share."""
+verbatim text; and `OutlineBuilder`, the builder the line-based readers (plain text, cards) share."""
 
 import re
 from collections.abc import Iterator
@@ -54,7 +54,7 @@ def lines(text: str) -> Iterator[tuple[int, str]]:
         pos += len(line)
 
 
-class Outline:
+class OutlineBuilder:
     """Appends statements and works out each one's parent: headings nest by level, items by depth;
     a "Label:" item with no body opens a scope that takes the following items of its own depth."""
 
@@ -62,7 +62,6 @@ class Outline:
         self.doc = doc
         self.stack: list[Statement] = []
         self.open_label: Statement | None = None
-        self.table: Statement | None = None
         self.block = 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
 
@@ -77,10 +76,9 @@ class Outline:
         return lo + 1
 
     def blank(self) -> None:
-        """A blank line ends a table and a 'Label:' scope, unless the label has nothing under it yet."""
+        """A blank line ends a 'Label:' scope, unless the label has nothing under it yet."""
         if self.open_label is not None and self.doc.statements[-1] is not self.open_label:
             self.open_label = None
-        self.table = None
         self.block += 1
 
     def new(self, start: int, end: int, kind: str, depth: int, text: str | None = None) -> Statement:
@@ -108,7 +106,7 @@ class Outline:
         text = clean(self.doc.text[start:end] if text is None else text).lstrip("#").strip().rstrip(":").strip()
         if not text:
             return None
-        self.open_label = self.table = None
+        self.open_label = None
         while self.stack and not (self.stack[-1].kind == "heading" and self.stack[-1].depth < level):
             self.stack.pop()
         st = self.new(start, end, "heading", level, text)
@@ -119,7 +117,6 @@ class Outline:
     def item(self, start: int, end: int, depth: int) -> Statement | None:
         if not clean(self.doc.text[start:end]).strip(" .:"):
             return None
-        self.table = None
         st = self.new(start, end, "item", depth)
         is_label = bool(st.label) and not re.search(r"\w", st.body or "")
         scope = self.open_label
