@@ -17,7 +17,7 @@ from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
 from ingest.rules.registry import REGISTRY, read_statement
 from ingest.rules.statement import category, clause_facts, dash_definition, heading, label_cue
-from ingest.rules.verbs import service_workloads, use_when, verb_relation
+from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
 
 Row = tuple[str, str | None, set[tuple[str, str, str, str]]]  # sentence, topic, expected
 
@@ -89,9 +89,28 @@ CUE_RELATIONS: list[Row] = [
         ("Docker image", "stored_in", "Docker Repository", "cue:stored_in"),
     }),
     ("QuickSight integrates with it", "Amazon Redshift", {  # 'it' is the topic
-        ("Amazon QuickSight", "integrated_with", "Amazon Redshift", "cue:integrated_with"),
+        ("Amazon QuickSight", "integrated_with", "Amazon Redshift", "cue:integrated_with:mixed"),
     }),
     ("Deploy an infrastructure which might contain hundreds of resources", "AWS CloudFormation", set()),
+    # cue phrases of the registry (data/ontology.ttl), one row each
+    ("Works with Amazon SQS and Amazon SQS FIFO", "Amazon SNS", {
+        ("Amazon SNS", "integrated_with", "Amazon SQS", "cue:integrated_with:entity"),
+    }),
+    ("Works with any language, OS and technology", "Docker", set()),  # 'any': no one OS
+    ("Integrates fully with CloudWatch", "AWS Lambda", {
+        ("AWS Lambda", "integrated_with", "Amazon CloudWatch", "cue:integrated_with:mixed"),
+    }),
+    ("The agent handles file rotation, checkpointing, and retries", "Amazon Kinesis", {
+        ("Amazon Kinesis", "supports", "file rotation", "cue:supports:mixed"),
+        ("Amazon Kinesis", "supports", "checkpointing", "cue:supports:mixed"),
+    }),
+    ("Instantiates a record processor for every shard it manages", "Amazon Kinesis", {
+        ("Amazon Kinesis", "launches", "record processor for every shard", "cue:launches"),  # not '... it'
+    }),
+    ("Better for unpredictable workloads", "AWS Fargate", {
+        ("AWS Fargate", "preferred_for", "unpredictable workloads", "cue:preferred_for"),
+    }),
+    ("When the application starts up, it instantiates a new worker", "Amazon Kinesis", set()),  # 'it': the app
 ]  # fmt: skip
 
 
@@ -117,6 +136,40 @@ USE_WHEN: list[Row] = [
     ),
     ("Use the console", None, set()),
 ]
+
+
+NEED_FIRST: list[Row] = [
+    ("For event-driven architecture choose EventBridge", None, {
+        ("Amazon EventBridge", "preferred_for", "event-driven architecture", "need_first"),
+    }),
+    ("For simple human notification, choose SNS, e.g.:", None, {
+        ("Amazon SNS", "preferred_for", "simple human notification", "need_first"),
+    }),
+    ("If you need a queue, then use SQS", None, {("Amazon SQS", "preferred_for", "you need a queue", "need_first")}),
+    ("For Lambda, use SQS", None, set()),  # the need names an entity: a comparison, not a need
+    ("For storage, choose wisely", None, set()),  # nothing named is chosen
+    ("Use SQS for queues", None, set()),  # the advice first: use_when's
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), NEED_FIRST)
+def test_need_first(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(need_first(clause_of(reader, text, topic or "AWS Lambda"), Context()), reader[1]) == expected
+
+
+LIMITS: list[tuple[str, set[tuple[str, str, str, str]]]] = [
+    ("Each record can be as large as 1 MB", {("Amazon Kinesis", "has_limit", "each record can be as large as 1 MB", "cue:has_limit")}),
+    ("Each request can support up to 500 records", {
+        ("Amazon Kinesis", "has_limit", "each request can support up to 500 records", "cue:has_limit"),
+    }),
+    ("Any runtime as long as it is packaged as a Docker image", set()),  # 'as long as': a condition
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), LIMITS)
+def test_limits_keep_their_figures(reader, text: str, expected: set) -> None:
+    got = shown(cue_relations(clause_of(reader, text, "Amazon Kinesis"), Context()), reader[1])
+    assert {g for g in got if g[1] == "has_limit"} == expected
 
 
 @pytest.mark.parametrize(("text", "topic", "expected"), USE_WHEN)
@@ -364,6 +417,6 @@ def test_run_honours_exclusive_and_fallback(reader, rules, expected: list[str]) 
 
 
 def test_every_rule_of_the_registry_has_a_table() -> None:
-    tested = {"copula", "use_when", "run_service_workload", "cue", "verb", "property", "heading", "chain"}
+    tested = {"copula", "use_when", "need_first", "run_service_workload", "cue", "verb", "property", "heading", "chain"}
     tested |= {"label_cue", "dash_definition", "clauses", "category"}
     assert {rule.name for rules in REGISTRY.values() for rule in rules} == tested

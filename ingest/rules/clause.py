@@ -7,13 +7,14 @@ from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
 from ingest.rules.spans import leading_subjects
-from ingest.rules.verbs import service_workloads, use_when, verb_relation
+from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
 
 DEMONSTRATIVES = ("the", "this", "these", "that")
 
 CLAUSE_RULES: tuple[Rule[Clause], ...] = (
     Rule("copula", copula),
     Rule("use_when", use_when, exclusive=True),
+    Rule("need_first", need_first, exclusive=True),
     Rule("run_service_workload", service_workloads),
     Rule("cue", cue_relations),
     Rule("verb", verb_relation, fallback=True),

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS
 from ingest.rules.copula import copula_end
 from ingest.rules.model import Candidate, Clause, Context, Sentence
-from ingest.rules.spans import after_to, is_list, items, object_region, resolve_subjects
+from ingest.rules.spans import after_to, is_list, items, named_before, object_region, resolve_subjects
 from ingest.rules.words import CAPABILITIES, RELATIVES, is_negated, literal, other_antecedent, strip_parenthetical
 
 PRONOUN_OBJECTS = ("it", "them", "this")
+SUBJECT_PRONOUNS = ("it", "they", "we", "you", "i")
+QUANTIFIERS = ("any", "every", "all")
 WORDLIKE = re.compile(r"[A-Za-z]{2}")  # two letters in a row: a word, not a stray symbol
 DANGLING = ("for", "to", "of", "in", "on", "at", "with", "by", "from")
 
@@ -46,8 +48,12 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
         if other_antecedent(doc, pstart, cs, c.subjects):  # "an infrastructure which might contain ...": not ours
             continue
         who = resolve_subjects(doc, start, cs, c.subjects)
+        if not c.explicit:
+            who = named_before(doc, pstart, cs) or who
         nxt = next((m.start for m in cues[n + 1 :] if m.cue.predicate not in ATTRIBUTE_RELATIONS), end)
         rs, re_ = object_region(doc, ce, nxt)
+        while re_ > rs + 1 and re_ == nxt and doc[re_ - 1].lower_ in SUBJECT_PRONOUNS:
+            re_ -= 1  # "a record processor for every shard it manages": the next cue's subject is not ours
         if rs == re_ and cue.object in ("region", "mixed"):  # "must provision and maintain ...": one object
             rs, re_ = object_region(doc, ce, end)
             consumed = re_
@@ -112,6 +118,8 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             continue
         if n + 1 < len(ents) and ents[n + 1].start == ent.end:  # "Serverless cron job": a modifier
             continue
+        if doc[rs].lower_ in QUANTIFIERS or (ent.start > rs and doc[ent.start - 1].lower_ in QUANTIFIERS):
+            continue  # "works with any language, OS and technology": no one OS
         objs.append((ent.ent_id_, ent.start))
     if pred == "runs":  # "run Docker containers on EC2 instances": what runs, and where
         on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop")), re_)

@@ -146,14 +146,30 @@ def after_to(doc: Doc, cs: int) -> bool:
     return i >= 0 and doc[i].lower_ in ("to", "for", "of", "per")
 
 
+PERSONAL = frozenset({"they", "it", "these", "them"})
+
+
 def resolve_subjects(doc: Doc, start: int, cue_start: int, subjects: tuple[str, ...]) -> tuple[str, ...]:
-    """'... your Docker images so they can be run by ECS': 'they' is the nearest entity before it."""
+    """'... your Docker images so they can be run by ECS': 'they' is the nearest entity before it; a
+    pronoun after another noun is about that noun, none of the subjects."""
     for i in range(cue_start - 1, max(start, cue_start - 4) - 1, -1):
         if doc[i].lower_ in ("they", "it", "these", "them", "that", "which"):
             before = [e for e in doc.ents if e.end <= i and e.start >= start and e.ent_id_]
             if before:
                 return (before[-1].ent_id_,)
+            if doc[i].lower_ in PERSONAL and any(t.is_alpha and not t.is_stop for t in doc[start:i]):
+                return ()  # "When the application starts up, it ...": 'it' is that noun, not the topic
     return subjects
+
+
+def named_before(doc: Doc, start: int, cue_start: int) -> tuple[str, ...]:
+    """'..., KDS is designed and optimized for ...': the entity whose 'is' the cue continues."""
+    i = cue_start - 1
+    while i > start and cue_start - i <= 4 and doc[i].is_alpha and not doc[i].ent_id_ and doc[i].lemma_ != "be":
+        i -= 1
+    if i > start and doc[i].lemma_ == "be" and doc[i - 1].ent_id_:
+        return (doc[i - 1].ent_id_,)
+    return ()
 
 
 def definition_phrase(doc: Doc, start: int, end: int) -> str:

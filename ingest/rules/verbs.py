@@ -6,11 +6,14 @@ from collections.abc import Iterator
 
 from ingest.rules.model import Candidate, Clause, Context
 from ingest.rules.spans import object_region
-from ingest.rules.words import AUXILIARIES, COORDINATORS, WORKLOADS, literal
+from ingest.rules.words import AUXILIARIES, COORDINATORS, WORKLOADS, is_negated, literal
 from ingest.vocabulary import SERVICE
 from kg.lexicon import word_classes
 
 OWNERS = ("your", "the", "their", "our", "my")
+ADVICE_VERBS = frozenset({"choose", "use", "pick", "prefer"})
+CONDITIONS = ("for", "if")
+FILLERS = frozenset({",", "then", "you", "we", "can", "should", "could", "may", "might", "just", "always"})
 
 
 def use_when(c: Clause, ctx: Context) -> Iterator[Candidate]:
@@ -25,6 +28,26 @@ def use_when(c: Clause, ctx: Context) -> Iterator[Candidate]:
     if after < end and doc[after].lower_ in ("when", "for", "if", "to"):
         rest = doc[after + (0 if doc[after].lower_ == "when" else 1) : end].text
         yield Candidate(ents[0].ent_id_, "preferred_for", literal(rest), False, "use_when")
+
+
+def need_first(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'For event-driven architecture choose EventBridge', 'If you are proficient in Bash, then use the Azure
+    CLI': the need first, then the advice; the entity advised is preferred_for the need."""
+    doc, start, end = c.doc, c.start, c.end
+    if doc[start].lower_ not in CONDITIONS:
+        return
+    verb = next((i for i in range(start + 2, end) if doc[i].lemma_ in ADVICE_VERBS), None)
+    if verb is None:
+        return
+    after = verb + 1 + (verb + 1 < end and doc[verb + 1].lower_ in ("the", "a", "an"))
+    chosen = [e for e in c.sentence.mentions(after, end) if e.start == after]
+    stop = verb
+    while stop > start + 1 and doc[stop - 1].lower_ in FILLERS:
+        stop -= 1
+    need = doc[start + 1 : stop]
+    if not chosen or not need or is_negated(need) or c.sentence.mentions(start, stop):
+        return
+    yield Candidate(chosen[0].ent_id_, "preferred_for", literal(need.text), False, "need_first")
 
 
 def service_workloads(c: Clause, ctx: Context) -> Iterator[Candidate]:
