@@ -111,6 +111,18 @@ CUE_RELATIONS: list[Row] = [
         ("AWS Fargate", "preferred_for", "unpredictable workloads", "cue:preferred_for"),
     }),
     ("When the application starts up, it instantiates a new worker", "Amazon Kinesis", set()),  # 'it': the app
+    ("Uses leases to coordinate shard associations", "Amazon Kinesis", {
+        ("Amazon Kinesis", "uses", "leases", "cue:uses:mixed"),  # the purpose is not the object
+    }),
+    ("Amazon MQ = use instead of SQS / SNS when migrating on-prem apps", None, {
+        ("Amazon MQ", "alternative_to", "Amazon SQS", "cue:alternative_to"),
+        ("Amazon MQ", "alternative_to", "Amazon SNS", "cue:alternative_to"),
+    }),
+    ("You can use replication to directly put objects into S3 Glacier", "Amazon S3", set()),  # not a destination
+    ("A stand-alone Java application that offers an easy way to collect data", "Amazon Kinesis", {
+        ("Amazon Kinesis", "provides", "easy way", "cue:provides"),  # 'that' is the application, not Java
+    }),
+    ("Requires you to enable versioning", "Amazon S3", set()),  # 'you' is not what is required
 ]  # fmt: skip
 
 
@@ -237,6 +249,14 @@ PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] 
         Context(),
         {
             ("Amazon RDS", "has_limit", "you can't SSH into your instances", "property"),
+        },
+    ),
+    (
+        "You pay a retrieval fee",
+        "Amazon S3 Glacier",
+        Context(first=True),
+        {
+            ("Amazon S3 Glacier", "has_property", "you pay a retrieval fee", "property"),  # a saying, not a kind
         },
     ),
     ("they run", "AWS Fargate", Context(), set()),

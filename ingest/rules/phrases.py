@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS
 from ingest.rules.copula import copula_end
 from ingest.rules.model import Candidate, Clause, Context, Sentence
-from ingest.rules.spans import after_to, is_list, items, named_before, object_region, resolve_subjects
+from ingest.rules.spans import after_to, is_list, items, named_before, object_region, purpose, resolve_subjects
 from ingest.rules.words import CAPABILITIES, RELATIVES, is_negated, literal, other_antecedent, strip_parenthetical
+from kg.lexicon import word_classes
 
 PRONOUN_OBJECTS = ("it", "them", "this")
 SUBJECT_PRONOUNS = ("it", "they", "we", "you", "i")
@@ -40,6 +41,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if cue.predicate in PURPOSE_VERBS and cs > pstart and after_to(doc, cs):
             continue
+        if cue.object != "region" and purpose(doc, ce - 1):  # "replication to directly put ...": no destination
+            continue
         negated = is_negated(doc[pstart:cs])
         if negated and cue.predicate in CAPABILITIES:  # "EFS does not support Windows": a limit
             for subj in c.subjects:
@@ -54,8 +57,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
         rs, re_ = object_region(doc, ce, nxt)
         while re_ > rs + 1 and re_ == nxt and doc[re_ - 1].lower_ in SUBJECT_PRONOUNS:
             re_ -= 1  # "a record processor for every shard it manages": the next cue's subject is not ours
-        if rs == re_ and cue.object in ("region", "mixed"):  # "must provision and maintain ...": one object
-            rs, re_ = object_region(doc, ce, end)
+        if rs == re_ and cue.object in ("region", "mixed") and ce < end and doc[ce].lemma_ in word_classes()["verb"]:
+            rs, re_ = object_region(doc, ce, end)  # "must provision and maintain ...": one object
             consumed = re_
         if doc[rs:re_].text.lower().strip(" .!") in PRONOUN_OBJECTS:  # "BI tools ... integrate with it"
             before = [e.ent_id_ for e in s.mentions(start, cs)]
@@ -138,7 +141,7 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
     if cue.object == "entity":
         return
     region = doc[rs:re_].text.strip()
-    dangling = rs < re_ and doc[rs].lower_ in DANGLING
+    dangling = rs < re_ and (doc[rs].lower_ in DANGLING or region.lower() in SUBJECT_PRONOUNS)
     if WORDLIKE.search(region) and not is_negated(doc[rs : rs + 2]) and not dangling:
         yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
 

@@ -80,11 +80,26 @@ def object_region(doc: Doc, start: int, end: int) -> tuple[int, int]:
             break
         if i > start and participle_clause(doc, i):  # "applications, integrating them with ...": a new point
             break
+        if i > start and purpose(doc, i):  # "uses leases to coordinate ...": the object is the leases
+            break
         i += 1
     if i < end and doc[i].text == ":":  # the label's own name is not the object either
         label = next((e for e in doc.ents if e.end == i), None)
         i = label.start if label is not None and label.start >= start else i
     return start, i
+
+
+def purpose(doc: Doc, i: int) -> bool:
+    """Does 'to' + a verb start a purpose clause at token i ('to coordinate', 'to directly put')?"""
+    if doc[i].lower_ != "to":
+        return False
+    j = i + 1
+    while j < len(doc) and doc[j].lower_.endswith("ly"):
+        j += 1
+    if j >= len(doc):
+        return False
+    word = doc[j]
+    return word.lemma_ in word_classes()["verb"] and not word.ent_id_ and not word.lower_.endswith("ing")
 
 
 def items(doc: Doc, rs: int, re_: int) -> list[tuple[int, int]]:
@@ -147,6 +162,7 @@ def after_to(doc: Doc, cs: int) -> bool:
 
 
 PERSONAL = frozenset({"they", "it", "these", "them"})
+RELATIVE_PRONOUNS = frozenset({"that", "which"})
 
 
 def resolve_subjects(doc: Doc, start: int, cue_start: int, subjects: tuple[str, ...]) -> tuple[str, ...]:
@@ -155,6 +171,8 @@ def resolve_subjects(doc: Doc, start: int, cue_start: int, subjects: tuple[str, 
     for i in range(cue_start - 1, max(start, cue_start - 4) - 1, -1):
         if doc[i].lower_ in ("they", "it", "these", "them", "that", "which"):
             before = [e for e in doc.ents if e.end <= i and e.start >= start and e.ent_id_]
+            if doc[i].lower_ in RELATIVE_PRONOUNS and before and before[-1].end < i - (doc[i - 1].text == ","):
+                return subjects  # "a stand-alone Java software application that offers ...": not Java's
             if before:
                 return (before[-1].ent_id_,)
             if doc[i].lower_ in PERSONAL and any(t.is_alpha and not t.is_stop for t in doc[start:i]):

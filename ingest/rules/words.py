@@ -32,7 +32,7 @@ CATEGORY_HEADS = frozenset(
     model engine broker cache warehouse queue stream gateway framework runtime language""".split()
 )
 LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can only|only one|only works)\b")
-PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "i.e", "i.e.", "e.g", "e.g."})
+PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "you", "we", "i.e", "i.e.", "e.g", "e.g."})
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 EQUALS = frozenset({"=", "==", ":="})
