@@ -3,6 +3,7 @@ the names the rules know), a `Clause` of it, the outline's `Context`, and `Candi
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, NamedTuple, TypeVar
 
 from spacy.tokens import Doc, Span
@@ -58,7 +59,7 @@ class Sentence:
     kind: str = "item"
     label: str = ""
 
-    @property
+    @cached_property
     def body(self) -> int:
         """The first token after the label's colon (0 without a label)."""
         if not self.label:
