@@ -1,0 +1,54 @@
+"""One clause through the clause rules: who it is about, then each rule of `CLAUSE_RULES` in order."""
+
+from collections.abc import Iterator
+
+from ingest.rules.copula import copula
+from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
+from ingest.rules.phrases import cue_relations
+from ingest.rules.properties import property_fallback
+from ingest.rules.spans import leading_subjects
+from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
+
+DEMONSTRATIVES = ("the", "this", "these", "that")
+
+CLAUSE_RULES: tuple[Rule[Clause], ...] = (
+    Rule("copula", copula),
+    Rule("use_when", use_when, exclusive=True),
+    Rule("need_first", need_first, exclusive=True),
+    Rule("run_service_workload", service_workloads),
+    Rule("cue", cue_relations),
+    Rule("verb", verb_relation, fallback=True),
+    Rule("property", property_fallback, fallback=True),
+)
+
+
+def make_clause(
+    s: Sentence, start: int, end: int, default_subject: str | None, *, fallback: bool, label: str = ""
+) -> Clause | None:
+    """The clause [start, end) about the entities it opens with, else about the default subject."""
+    doc = s.doc
+    lead, pstart = leading_subjects(s, start, end)
+    if lead and default_subject and doc[start].lower_ in DEMONSTRATIVES:
+        topic_name = s.known.labels.get(default_subject, "").lower()
+        mention = next((e.text.lower() for e in doc.ents if e.start <= start + 1 and e.ent_id_ == lead[0]), "")
+        if mention and topic_name.endswith(mention):
+            lead = [default_subject]  # "The container image must ..." under "Lambda Container Image"
+    subjects = lead or ([default_subject] if default_subject else [])
+    if not subjects:
+        return None
+    return Clause(s, start, end, pstart, tuple(subjects), bool(lead), default_subject, fallback, label)
+
+
+def read_clause(
+    s: Sentence,
+    start: int,
+    end: int,
+    default_subject: str | None,
+    ctx: Context,
+    *,
+    fallback: bool,
+    label: str = "",
+) -> Iterator[Candidate]:
+    clause = make_clause(s, start, end, default_subject, fallback=fallback, label=label)
+    if clause is not None:
+        yield from run(CLAUSE_RULES, clause, ctx)

@@ -1,0 +1,160 @@
+"""Relations named by a cue phrase of the registry ('runs on', 'integrates with', 'up to'): the entities or
+words after the cue are the object; limits, prices and scaling keep the whole clause."""
+
+import re
+from collections.abc import Iterator
+
+from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS
+from ingest.rules.copula import copula_end
+from ingest.rules.model import Candidate, Clause, Context, Sentence
+from ingest.rules.spans import after_to, is_list, items, named_before, object_region, purpose, resolve_subjects
+from ingest.rules.words import CAPABILITIES, RELATIVES, is_negated, literal, other_antecedent, strip_parenthetical
+from kg.lexicon import word_classes
+
+PRONOUN_OBJECTS = ("it", "them", "this")
+SUBJECT_PRONOUNS = ("it", "they", "we", "you", "i")
+QUANTIFIERS = ("any", "every", "all")
+WORDLIKE = re.compile(r"[A-Za-z]{2}")  # two letters in a row: a word, not a stray symbol
+DANGLING = ("for", "to", "of", "in", "on", "at", "with", "by", "from")
+
+
+def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """Each cue after the subject gives its relation to what follows it, up to the next cue."""
+    s, doc, start, end, pstart = c.sentence, c.doc, c.start, c.end, c.pstart
+    described = copula_end(c)
+    cues = s.cue_matches(pstart, end)
+    consumed = 0
+    attributes_done = not c.fallback  # headings carry no attribute facts
+    for n, (name, cs, ce) in enumerate(cues):
+        cue = CUES[name]
+        if cs < described or cs < consumed:
+            continue
+        if cue.predicate in ATTRIBUTE_RELATIONS:
+            late = any(doc[i].lower_ in RELATIVES for i in range(pstart, cs))
+            generic = cue.predicate == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global")
+            if attributes_done or late or generic:
+                continue
+            attributes_done = True
+            for pred, obj in attributes(s, start, end, c.label):
+                for subj in c.subjects:
+                    yield Candidate(subj, pred, obj, False, f"cue:{name}")
+            continue
+        if cue.predicate in PURPOSE_VERBS and cs > pstart and after_to(doc, cs):
+            continue
+        if cue.object != "region" and purpose(doc, ce - 1):  # "replication to directly put ...": no destination
+            continue
+        negated = is_negated(doc[pstart:cs])
+        if negated and cue.predicate in CAPABILITIES:  # "EFS does not support Windows": a limit
+            for subj in c.subjects:
+                yield Candidate(subj, "has_limit", literal(c.text), False, f"negated:{name}")
+            continue
+        if other_antecedent(doc, pstart, cs, c.subjects):  # "an infrastructure which might contain ...": not ours
+            continue
+        who = resolve_subjects(doc, start, cs, c.subjects)
+        if not c.explicit:
+            who = named_before(doc, pstart, cs) or who
+        nxt = next((m.start for m in cues[n + 1 :] if m.cue.predicate not in ATTRIBUTE_RELATIONS), end)
+        rs, re_ = object_region(doc, ce, nxt)
+        while re_ > rs + 1 and re_ == nxt and doc[re_ - 1].lower_ in SUBJECT_PRONOUNS:
+            re_ -= 1  # "a record processor for every shard it manages": the next cue's subject is not ours
+        if rs == re_ and cue.object in ("region", "mixed") and ce < end and doc[ce].lemma_ in word_classes()["verb"]:
+            rs, re_ = object_region(doc, ce, end)  # "must provision and maintain ...": one object
+            consumed = re_
+        if doc[rs:re_].text.lower().strip(" .!") in PRONOUN_OBJECTS:  # "BI tools ... integrate with it"
+            before = [e.ent_id_ for e in s.mentions(start, cs)]
+            if before and c.default_subject:
+                for key in dict.fromkeys(before):
+                    yield Candidate(key, cue.predicate, c.default_subject, True, f"cue:{name}")
+                continue
+        for pred, obj, is_entity in cue_objects(s, name, rs, re_, negated):
+            for subj in who:
+                if obj != subj:
+                    yield Candidate(subj, pred, obj, is_entity, f"cue:{name}")
+
+
+def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None = None) -> Iterator[tuple[str, str]]:
+    """Limits, prices and scaling keep the whole clause (with its numbers and units); a comma list of
+    short attributes ('no auto-scaling, limited AWS integrations') gives one fact per item."""
+    doc = s.doc
+    parts, cur, depth = [], start, 0
+    for i in range(start, end + 1):
+        if i < end and doc[i].text in "([":
+            depth += 1
+        elif i < end and doc[i].text in ")]":
+            depth -= 1
+        if i == end or (doc[i].text == "," and depth == 0):
+            if i > cur:
+                parts.append((cur, i))
+            cur = i + 1
+    if len(parts) > 1 and all(b - a <= 6 for a, b in parts) and not label:
+        for a, b in parts:
+            kinds = [k for k in s.predicates(a, b) if k in ATTRIBUTE_RELATIONS]
+            negated = is_negated(doc[a:b])
+            if kinds or negated:
+                yield attribute_kind(kinds[0] if kinds else "has_limit", negated), literal(doc[a:b].text)
+        return
+    whole = doc[start:end].text
+    if label and start > 0 and not s.mentions(0, start):
+        whole = f"{label}: {whole}"
+    kind = kind or next((k for k in s.predicates(start, end) if k in ATTRIBUTE_RELATIONS), "has_property")
+    yield attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
+
+
+def attribute_kind(kind: str, negated: bool) -> str:
+    """'no auto-scaling' is a limit; 'no time limit' is a property."""
+    if not negated:
+        return kind
+    return {"scales": "has_limit", "has_limit": "has_property"}.get(kind, kind)
+
+
+def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Iterator[tuple[str, str, bool]]:
+    """(predicate, object, object_is_entity) for one relation cue and the words after it."""
+    doc = s.doc
+    cue = CUES[name]
+    pred = cue.predicate
+    if negated:
+        return
+    objs: list[tuple[str, int]] = []
+    ents = s.mentions(rs, re_)
+    for n, ent in enumerate(ents):
+        if is_negated(doc[rs : ent.start]):
+            continue
+        if n + 1 < len(ents) and ents[n + 1].start == ent.end:  # "Serverless cron job": a modifier
+            continue
+        if doc[rs].lower_ in QUANTIFIERS or (ent.start > rs and doc[ent.start - 1].lower_ in QUANTIFIERS):
+            continue  # "works with any language, OS and technology": no one OS
+        objs.append((ent.ent_id_, ent.start))
+    if pred == "runs":  # "run Docker containers on EC2 instances": what runs, and where
+        on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop")), re_)
+        for key, at in objs:
+            yield ("runs_on" if at > on else "runs"), key, True
+        return
+    if cue.object == "mixed" and is_list(doc, rs, re_):
+        for a, b in items(doc, rs, re_):
+            yield from list_item(s, pred, a, b)
+        return
+    keys = list(dict.fromkeys(k for k, _ in objs))
+    if keys and cue.object in ("entity", "mixed"):
+        for key in keys:
+            yield typed(s, pred, key), key, True
+        return
+    if cue.object == "entity":
+        return
+    region = doc[rs:re_].text.strip()
+    dangling = rs < re_ and (doc[rs].lower_ in DANGLING or region.lower() in SUBJECT_PRONOUNS)
+    if WORDLIKE.search(region) and not is_negated(doc[rs : rs + 2]) and not dangling:
+        yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
+
+
+def list_item(s: Sentence, pred: str, a: int, b: int) -> Iterator[tuple[str, str, bool]]:
+    ents = s.mentions(a, b)
+    if ents and ents[0].start == a and ents[-1].end == b:
+        for e in ents:
+            yield typed(s, pred, e.ent_id_), e.ent_id_, True
+    elif WORDLIKE.search(s.doc[a:b].text) and not is_negated(s.doc[a:b]):
+        yield pred, literal(s.doc[a:b].text), False
+
+
+def typed(s: Sentence, pred: str, key: str) -> str:
+    """'supports Python' is the narrower supports_language."""
+    return "supports_language" if pred == "supports" and s.known.types.get(key) == "ProgrammingLanguage" else pred

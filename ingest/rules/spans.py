@@ -1,0 +1,201 @@
+"""Where things are in a sentence: its leading subjects, clauses, the object region after a cue, list items."""
+
+from spacy.tokens import Doc
+
+from ingest.cues import ATTRIBUTE_RELATIONS
+from ingest.rules.model import Sentence
+from ingest.rules.words import (
+    AUXILIARIES,
+    CLAUSE_BREAKS,
+    COORDINATORS,
+    EQUALS,
+    LEADING,
+    OBJECT_STOPS,
+    RELATIVES,
+    literal,
+    participle_clause,
+)
+from kg.lexicon import verbs_only, word_classes
+
+
+def leading_subjects(s: Sentence, start: int, end: int) -> tuple[list[str], int]:
+    """Entities that open the clause ('ECS / Fargate is ...'), and where the predicate starts."""
+    doc = s.doc
+    i = start
+    while i < end and doc[i].lower_ in LEADING:
+        i += 1
+    keys: list[str] = []
+    ents = {e.start: e for e in doc.ents if e.ent_id_}
+    while i < end and i in ents:
+        ent = ents[i]
+        keys.append(ent.ent_id_)
+        i = ent.end
+        if i + 1 < end and doc[i].lower_ in COORDINATORS and (i + 1) in ents:
+            i += 1
+        elif i < end and doc[i].text == "(":  # "Elastic Container Service (ECS) is ..."
+            close = next((j for j in range(i, end) if doc[j].text == ")"), None)
+            if close is not None:
+                i = close + 1
+    if keys and not verb_like(s, i, end):
+        return [], start  # "Serverless and scalable", "container technology ...": not the subject
+    return list(dict.fromkeys(keys)), i
+
+
+def verb_like(s: Sentence, i: int, end: int) -> bool:
+    """Does a predicate start at token i ('is', 'can', 'emulates', 'will dynamically launch')?"""
+    doc = s.doc
+    while i < end and doc[i].lower_.endswith("ly") and doc[i].lower_ not in ("only",):
+        i += 1
+    if i >= end:
+        return False
+    tok = doc[i]
+    if tok.lemma_ in AUXILIARIES or tok.lower_ in ("can", "will", "must", "may", "should", "cannot"):
+        return True
+    if tok.text in EQUALS:
+        return True
+    if tok.lower_.endswith("ing") or not tok.is_alpha:
+        return False
+    return (tok.lemma_ in word_classes()["verb"] and tok.lemma_ != tok.lower_) or tok.lower_ in s.cue_starts(i)
+
+
+def clauses(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Split at ';', 'but', 'whereas', ...; each clause keeps the word that opened it."""
+    parts = []
+    cur, opener = start, ""
+    for i in range(start, end):
+        if doc[i].lower_ in CLAUSE_BREAKS and i > cur:
+            parts.append((cur, i, opener))
+            cur, opener = i + 1, doc[i].lower_
+    if cur < end:
+        parts.append((cur, end, opener))
+    return parts
+
+
+def object_region(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The words after a cue up to a stop word, a sentence end, or the next 'X:' label run into the
+    line ('to run applis. 2) ECS: ...': ECS starts a point of its own)."""
+    i = start
+    while i < end and (doc[i].lower_ not in OBJECT_STOPS or (doc[i].lower_ == "as" and doc[i - 1].lower_ == "such")):
+        if doc[i].text in (".", ";") or (doc[i].text == ":" and i > start and doc[i - 1].ent_id_):
+            break
+        if i > start and participle_clause(doc, i):  # "applications, integrating them with ...": a new point
+            break
+        if i > start and purpose(doc, i):  # "uses leases to coordinate ...": the object is the leases
+            break
+        i += 1
+    if i < end and doc[i].text == ":":  # the label's own name is not the object either
+        label = next((e for e in doc.ents if e.end == i), None)
+        i = label.start if label is not None and label.start >= start else i
+    return start, i
+
+
+def purpose(doc: Doc, i: int) -> bool:
+    """Does 'to' + a verb start a purpose clause at token i ('to coordinate', 'to directly put')?"""
+    if doc[i].lower_ != "to":
+        return False
+    j = i + 1
+    while j < len(doc) and doc[j].lower_.endswith("ly"):
+        j += 1
+    if j >= len(doc):
+        return False
+    word = doc[j]
+    return word.lemma_ in word_classes()["verb"] and not word.ent_id_ and not word.lower_.endswith("ing")
+
+
+def items(doc: Doc, rs: int, re_: int) -> list[tuple[int, int]]:
+    """'security, user authentication, API keys and monitoring' -> one token range per item."""
+    out, cur, depth = [], rs, 0
+    for i in range(rs, re_ + 1):
+        t = doc[i].text if i < re_ else ","
+        depth += t in "([" and i < re_
+        depth -= t in ")]" and i < re_
+        if depth == 0 and (t == "," or (doc[i].lower_ in ("and", "or") and i < re_)):
+            a = cur
+            while a < i and doc[a].lower_ in ("using", "the", "a", "an", "to", "and", "or", "with"):
+                a += 1
+            b = i
+            while b > a and doc[b - 1].is_punct:
+                b -= 1
+            if b > a:
+                out.append((a, b))
+            cur = i + 1
+    return out
+
+
+def is_list(doc: Doc, rs: int, re_: int) -> bool:
+    return any(doc[i].text == "," for i in range(rs, re_)) and len(items(doc, rs, re_)) > 1
+
+
+def copula_stop(doc: Doc, be: int, end: int) -> int:
+    """Where a definition's noun phrase ends: a relative clause or a comma."""
+    for j in range(be + 1, end):
+        if doc[j].lower_ in ("that", "which", "who") or doc[j].text == ",":
+            return j
+        if doc[j].lower_ == "in" and j + 1 < end and doc[j + 1].lower_ == "which":
+            return j
+    return end
+
+
+def passive(s: Sentence, be: int, end: int) -> bool:
+    """'are stored in', 'was pioneered by', 'is preferred for': a verb follows, not a description."""
+    doc = s.doc
+    i = be + 1
+    while i < end and (doc[i].lower_.endswith("ly") or doc[i].lower_ in ("also", "just", "then")):
+        i += 1
+    if i >= end:
+        return False
+    if any(m.start == i and m.cue.predicate not in ATTRIBUTE_RELATIONS for m in s.cues):
+        return True
+    if doc[i].lemma_ in verbs_only() or (
+        doc[be].text in EQUALS and doc[i].lower_ == doc[i].lemma_ in word_classes()["verb"]
+    ):
+        return True  # "Amazon MQ = use instead of SQS"
+    return doc[i].lower_.endswith("ed") and doc[i].lemma_ in word_classes()["verb"]
+
+
+def after_to(doc: Doc, cs: int) -> bool:
+    """'service ... to easily create APIs', 'preferred for running': a purpose, not an action."""
+    i = cs - 1
+    while i >= 0 and doc[i].lower_.endswith("ly"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("to", "for", "of", "per")
+
+
+PERSONAL = frozenset({"they", "it", "these", "them"})
+RELATIVE_PRONOUNS = frozenset({"that", "which"})
+
+
+def resolve_subjects(doc: Doc, start: int, cue_start: int, subjects: tuple[str, ...]) -> tuple[str, ...]:
+    """'... your Docker images so they can be run by ECS': 'they' is the nearest entity before it; a
+    pronoun after another noun is about that noun, none of the subjects."""
+    for i in range(cue_start - 1, max(start, cue_start - 4) - 1, -1):
+        if doc[i].lower_ in ("they", "it", "these", "them", "that", "which"):
+            before = [e for e in doc.ents if e.end <= i and e.start >= start and e.ent_id_]
+            if doc[i].lower_ in RELATIVE_PRONOUNS and before and before[-1].end < i - (doc[i - 1].text == ","):
+                return subjects  # "a stand-alone Java software application that offers ...": not Java's
+            if before:
+                return (before[-1].ent_id_,)
+            if doc[i].lower_ in PERSONAL and any(t.is_alpha and not t.is_stop for t in doc[start:i]):
+                return ()  # "When the application starts up, it ...": 'it' is that noun, not the topic
+    return subjects
+
+
+def named_before(doc: Doc, start: int, cue_start: int) -> tuple[str, ...]:
+    """'..., KDS is designed and optimized for ...': the entity whose 'is' the cue continues."""
+    i = cue_start - 1
+    while i > start and cue_start - i <= 4 and doc[i].is_alpha and not doc[i].ent_id_ and doc[i].lemma_ != "be":
+        i -= 1
+    if i > start and doc[i].lemma_ == "be" and doc[i - 1].ent_id_:
+        return (doc[i - 1].ent_id_,)
+    return ()
+
+
+def definition_phrase(doc: Doc, start: int, end: int) -> str:
+    """'A calculator that estimates cost ...' -> 'calculator': the noun phrase a definition opens with."""
+    if end - start < 2 or doc[start].lower_ not in ("a", "an"):
+        return ""
+    stop = next(
+        (j for j in range(start + 1, end) if doc[j].lower_ in RELATIVES | {"where", "when"} or doc[j].is_punct),
+        end,
+    )
+    return literal(doc[start:stop].text) if stop - start <= 6 else ""

@@ -1,0 +1,117 @@
+"""Rules over a whole statement: a heading, a 'Label: value' line, a dash definition, its clauses, and the
+category its parent sets ('Use cases:', 'Pricing', 'Languages')."""
+
+import re
+from collections.abc import Iterator
+
+from ingest.cues import ATTRIBUTE_RELATIONS, CUES
+from ingest.rules.clause import read_clause
+from ingest.rules.model import Candidate, Context, Sentence
+from ingest.rules.phrases import attributes, cue_objects
+from ingest.rules.spans import clauses, leading_subjects
+from ingest.rules.words import is_negated, literal, readable, strip_parenthetical
+from kg.lexicon import verbs_only
+
+
+def subject_of(s: Sentence, ctx: Context) -> str | None:
+    """The entity a statement is about: its label's entity ('ECS: ...'), else the outline's topic."""
+    label_ents = s.mentions(0, s.body) if s.body else []
+    return label_ents[0].ent_id_ if label_ents else ctx.topic
+
+
+def heading(s: Sentence, ctx: Context) -> Iterator[Candidate]:
+    """'Fargate - abstraction over ECS': a heading states relations of the first entity it names (never a
+    property, and a question states nothing)."""
+    doc = s.doc
+    if doc.text.rstrip().endswith("?"):
+        return
+    named = s.mentions(0, len(doc))
+    if named:
+        yield from read_clause(s, 0, len(doc), named[0].ent_id_, ctx, fallback=False)
+
+
+def label_cue(s: Sentence, ctx: Context) -> Iterator[Candidate]:
+    """'Supported engines: A, B', 'Max item size: 400 KB': a cue in the label applies to the value after it."""
+    doc, body = s.doc, s.body
+    subject = subject_of(s, ctx)
+    if not body or s.mentions(0, body) or not subject:
+        return
+    for name, _, _ in s.cue_matches(0, body - 1):
+        cue = CUES[name]
+        if cue.predicate in ATTRIBUTE_RELATIONS:
+            for pred, obj in attributes(s, body, len(doc), s.label, cue.predicate):
+                yield Candidate(subject, pred, obj, False, f"label:{name}")
+            return
+        if cue.object != "clause" and cue.predicate != "use_case":  # use cases: the category splits them
+            found = list(cue_objects(s, name, body, len(doc), is_negated(doc[body:])))
+            for pred, obj, is_entity in found:
+                if obj != subject:
+                    yield Candidate(subject, pred, obj, is_entity, f"label:{name}")
+            if found:
+                return
+
+
+def dash_definition(s: Sentence, ctx: Context) -> Iterator[Candidate]:
+    """'Object storage - "infinitely scaling" storage' opening a section: the part before the dash is
+    what the topic is."""
+    doc = s.doc
+    subject = subject_of(s, ctx)
+    if not ctx.first or s.label or not subject:
+        return
+    dash = next((t.i for t in doc if t.text in ("-", "--") and t.i > 0 and t.whitespace_), None)
+    if dash is None or dash > 5 or doc[0].lemma_ in verbs_only() or is_negated(doc[:dash]):
+        return
+    if not s.mentions(0, dash) and not doc[0].is_stop:
+        yield Candidate(subject, "is_a", literal(doc[:dash].text), False, "dash_definition")
+
+
+def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
+    """Each clause through the clause rules; 'X ..., whereas Y ...' also compares X with Y."""
+    subject = subject_of(s, ctx)
+    seen: list[str] = []
+    for start, end, opener in clauses(s.doc, s.body, len(s.doc)):
+        yield from read_clause(s, start, end, subject, ctx, fallback=True, label=s.label)
+        lead, _ = leading_subjects(s, start, end)
+        if opener in ("whereas", "while") and lead and seen and lead[0] != seen[0]:
+            yield Candidate(seen[0], "compared_with", lead[0], True, "whereas", s.doc.text)
+        seen.extend(lead)
+
+
+def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
+    """Facts that come from the heading a bullet sits under ('Use cases:', 'Pricing', 'Languages')."""
+    doc, body = s.doc, s.body
+    subject = subject_of(s, ctx)
+    if not subject or not ctx.category or not re.search(r"[A-Za-z0-9]", doc[body:].text):
+        return
+    span = doc[body:]
+    ents = [e for e in s.mentions(body, len(doc)) if not is_negated(doc[body : e.start])]
+    cat = ctx.category
+    if cat in ("use_case", "pricing", "has_limit"):
+        text = span.text
+        if body and cat != "use_case" and not s.mentions(0, body):
+            text = doc.text
+        parts = [p for p in re.split(r",(?![^()]*\))|\band\b", text) if p.strip()] if cat == "use_case" else [text]
+        for part in parts:
+            value = literal(strip_parenthetical(part) if cat == "use_case" else part)
+            if re.search(r"[a-z]{2}", value.lower()):
+                yield Candidate(subject, cat, value, False, f"under:{cat}")
+    elif cat == "supports_language":
+        for e in ents:
+            kind = "supports_language" if s.known.types.get(e.ent_id_) == "ProgrammingLanguage" else "supports"
+            if e.ent_id_ != subject:
+                yield Candidate(subject, kind, e.ent_id_, True, "under:language")
+    elif cat == "example" and ctx.example_target:
+        for e in ents:
+            if e.ent_id_ != ctx.example_target:
+                yield Candidate(e.ent_id_, "example_of", ctx.example_target, True, "under:examples")
+    elif cat == "example":
+        text = literal(span.text)
+        if re.search(r"[a-z]{3}", text):
+            yield Candidate(subject, "use_case", text, False, "under:example")
+    else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
+        named = [e.ent_id_ for e in ents if e.ent_id_ != subject]
+        for key in dict.fromkeys(named):
+            yield Candidate(subject, cat, key, True, f"under:{cat}")
+        value = literal(strip_parenthetical(span.text))
+        if not named and readable(span) and re.search(r"[a-z]{3}", value.lower()):
+            yield Candidate(subject, cat, value, False, f"under:{cat}")

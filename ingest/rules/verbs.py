@@ -1,0 +1,101 @@
+"""Relations a verb states without a registry cue: advice ('Use X when ...'), the owner of a workload ('run
+your ECS containers'), and a verb of the text itself ('VM emulates machine hardware')."""
+
+import re
+from collections.abc import Iterator
+
+from ingest.rules.model import Candidate, Clause, Context
+from ingest.rules.spans import object_region
+from ingest.rules.words import AUXILIARIES, COORDINATORS, WORKLOADS, is_negated, literal
+from ingest.vocabulary import SERVICE
+from kg.lexicon import word_classes
+
+OWNERS = ("your", "the", "their", "our", "my")
+ADVICE_VERBS = frozenset({"choose", "use", "pick", "prefer"})
+CONDITIONS = ("for", "if")
+FILLERS = frozenset({",", "then", "you", "we", "can", "should", "could", "may", "might", "just", "always"})
+
+
+def use_when(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'Use DynamoDB when you need millisecond latency': advice, DynamoDB preferred_for the need."""
+    doc, start, end = c.doc, c.start, c.end
+    if doc[start].lower_ != "use" or c.explicit:
+        return
+    ents = [e for e in doc.ents if e.start == start + 1 and e.ent_id_]
+    if not ents:
+        return
+    after = ents[0].end
+    if after < end and doc[after].lower_ in ("when", "for", "if", "to"):
+        rest = doc[after + (0 if doc[after].lower_ == "when" else 1) : end].text
+        yield Candidate(ents[0].ent_id_, "preferred_for", literal(rest), False, "use_when")
+
+
+def need_first(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'For event-driven architecture choose EventBridge', 'If you are proficient in Bash, then use the Azure
+    CLI': the need first, then the advice; the entity advised is preferred_for the need."""
+    doc, start, end = c.doc, c.start, c.end
+    if doc[start].lower_ not in CONDITIONS:
+        return
+    verb = next((i for i in range(start + 2, end) if doc[i].lemma_ in ADVICE_VERBS), None)
+    if verb is None:
+        return
+    after = verb + 1 + (verb + 1 < end and doc[verb + 1].lower_ in ("the", "a", "an"))
+    chosen = [e for e in c.sentence.mentions(after, end) if e.start == after]
+    stop = verb
+    while stop > start + 1 and doc[stop - 1].lower_ in FILLERS:
+        stop -= 1
+    need = doc[start + 1 : stop]
+    if not chosen or not need or is_negated(need) or c.sentence.mentions(start, stop):
+        return
+    yield Candidate(chosen[0].ent_id_, "preferred_for", literal(need.text), False, "need_first")
+
+
+def service_workloads(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'run your ECS/EKS containers' -> runs_on ECS, EKS: services named as the owner of a workload."""
+    doc, end = c.doc, c.end
+    types = c.sentence.known.types
+    ents = {e.start: e for e in doc.ents if e.ent_id_}
+    for i in range(c.pstart, end):
+        if doc[i].lemma_ != "run":
+            continue
+        j = i + 1
+        while j < end and doc[j].lower_ in OWNERS:
+            j += 1
+        services = []
+        while j < end and j in ents and types.get(ents[j].ent_id_) == SERVICE:
+            services.append(ents[j].ent_id_)
+            j = ents[j].end
+            if j < end and doc[j].lower_ in COORDINATORS:
+                j += 1
+        if services and ((j < end and doc[j].lemma_ in WORKLOADS) or (j in ents and ents[j].root.lemma_ in WORKLOADS)):
+            for s in c.subjects:
+                for svc in services:
+                    if svc != s:
+                        yield Candidate(s, "runs_on", svc, True, "run_service_workload")
+
+
+def verb_relation(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'VM emulates machine hardware': a relation named by the verb the text uses, after named subjects."""
+    if not c.explicit:
+        return
+    doc, end = c.doc, c.end
+    i = c.pstart
+    while i < end and doc[i].lower_.endswith("ly"):
+        i += 1
+    if i >= end or doc[i].lemma_ in AUXILIARIES or not doc[i].lower_.endswith("s"):
+        return
+    if doc[i].lemma_ not in word_classes()["verb"] or doc[i].lemma_ == doc[i].lower_:
+        return
+    rs, re_ = object_region(doc, i + 1, end)
+    stop = next(
+        (j for j in range(rs, re_) if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"), re_
+    )
+    ents = c.sentence.mentions(rs, stop)
+    name = doc[i].lower_
+    for s in c.subjects:
+        if ents:
+            for e in ents:
+                if e.ent_id_ != s:
+                    yield Candidate(s, name, e.ent_id_, True, "verb")
+        elif re.search(r"[A-Za-z]{3}", doc[rs:stop].text):
+            yield Candidate(s, name, literal(doc[rs:stop].text), False, "verb")

@@ -1,0 +1,114 @@
+"""Word lists and small tests on text and tokens that the rules share."""
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from kg.lexicon import english_words, word_classes
+
+NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
+HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
+OBJECT_STOPS = frozenset(
+    {
+        "that",
+        "which",
+        "who",
+        "so",
+        "because",
+        "when",
+        "if",
+        "whereas",
+        "but",
+        "while",
+        "since",
+        "regardless",
+        "=>",
+        "as",
+    }
+)
+CAPABILITIES = frozenset({"supports", "integrated_with", "exposes", "runs_on", "supports_language"})
+CATEGORY_HEADS = frozenset(
+    """offering service platform registry repository tool technology paradigm database system storage
+    model engine broker cache warehouse queue stream gateway framework runtime language""".split()
+)
+LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can only|only one|only works)\b")
+PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "you", "we", "i.e", "i.e.", "e.g", "e.g."})
+RELATIVES = frozenset({"which", "that", "who", "because", "so"})
+CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
+EQUALS = frozenset({"=", "==", ":="})
+LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", '"', "'", "("})
+COORDINATORS = frozenset({"/", ",", "and", "or", "&", "+"})
+WORKLOADS = frozenset({"container", "job", "workload", "task", "function", "application", "app", "image"})
+AUXILIARIES = frozenset({"be", "have", "do", "can", "will", "would", "should", "may", "might", "must", "could"})
+ADJECTIVE_ENDINGS = ("ive", "able", "ible", "al", "ful", "less", "ous", "ic", "ed", "ant", "ent")
+
+
+def literal(text: str) -> str:
+    """Normalise text used as a fact's object: no bullets or trailing punctuation, '&' -> 'and',
+    '10GB' -> '10 GB', lower-case first letter unless it starts an acronym or a name."""
+    text = text.replace("&", " and ").replace('"', "").replace("...", " ")
+    text = re.sub(r"(\d)(GB|MB|KB|TB|ms|s|min)\b", r"\1 \2", text)
+    text = re.sub(r"\s+", " ", text).strip(" .,;:!?-=")
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower():
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def strip_parenthetical(text: str) -> str:
+    return re.sub(r"\s*[\(\[][^)\]]*[\)\]]?\s*$", "", text).strip() or text
+
+
+def readable(span: Span) -> bool:
+    """Most words are words: OCR noise from a diagram ('(NW) (AW) (MM) Dodee r Daemic m') is not."""
+    tokens = [t for t in span if not t.is_punct and not t.like_num]
+    if not tokens:
+        return False
+    known = sum(1 for t in tokens if t.ent_id_ or t.is_stop or (len(t.text) > 1 and t.lower_ in english_words()))
+    return known / len(tokens) >= 0.75
+
+
+def lead_in(doc: Doc) -> bool:
+    """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:':
+    a line that introduces what follows it states nothing itself."""
+    return doc.text.rstrip().endswith(":")
+
+
+def participle_clause(doc: Doc, i: int) -> bool:
+    """', integrating them with ...', ', including VMs': a comma opening a clause of its own."""
+    return (
+        doc[i].text == ","
+        and i + 2 < len(doc)
+        and doc[i + 1].lower_.endswith("ing")
+        and doc[i + 2].is_alpha  # ', monitoring.' ends a list: a noun
+        and doc[i + 1].lemma_ in word_classes()["verb"]
+    )
+
+
+def other_antecedent(doc: Doc, start: int, cue: int, subjects: tuple[str, ...]) -> bool:
+    """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
+    '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')?"""
+    for i in range(max(start, 1), cue + 1):
+        relative = doc[i].lower_ in ("which", "who") or (participle_clause(doc, i - 1) and i == cue)
+        if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
+            return True
+    return False
+
+
+def is_negated(tokens: Span) -> bool:
+    return any(t.lower_ in NEGATIONS for t in tokens)
+
+
+def verb_initial(tokens: Span) -> bool:
+    """Does the phrase start with a verb ('Run on-demand', 'Launch containers', 'Has ...')?"""
+    words = [t for t in tokens if t.is_alpha]
+    if not words:
+        return False
+    first = words[0]
+    verbs = word_classes()["verb"]
+    return first.lemma_ in AUXILIARIES or (
+        first.lemma_ in verbs
+        and first.lemma_ not in word_classes()["adj"]
+        and not first.text.endswith(("ly", "ed"))  # "Managed NFS", "Fully managed": descriptions
+    )

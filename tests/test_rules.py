@@ -1,0 +1,442 @@
+"""One table per rule of ingest.rules: (sentence, where it sits, the candidates that rule alone gives).
+
+Entities are written by label; a candidate is (subject, predicate, object, rule)."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from ingest.names import load_gazetteer
+from ingest.nlp import build_nlp
+from ingest.relations import RelationExtractor
+from ingest.rules.chain import chain
+from ingest.rules.clause import make_clause
+from ingest.rules.copula import copula
+from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
+from ingest.rules.phrases import cue_relations
+from ingest.rules.properties import property_fallback
+from ingest.rules.registry import REGISTRY, read_statement
+from ingest.rules.statement import category, clause_facts, dash_definition, heading, label_cue
+from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
+
+Row = tuple[str, str | None, set[tuple[str, str, str, str]]]  # sentence, topic, expected
+
+
+@pytest.fixture(scope="module")
+def reader() -> tuple[Callable[..., Sentence], Callable[[str], str], Callable[[str | None], str | None]]:
+    table = load_gazetteer()
+    nlp = build_nlp(table)
+    extractor = RelationExtractor(
+        nlp.vocab,
+        types={k: e.type for k, e in table.entities.items()},
+        labels={k: e.label for k, e in table.entities.items()},
+    )
+
+    def read(text: str, kind: str = "item", label: str = "") -> Sentence:
+        return extractor.sentence(nlp(text), kind, label)
+
+    def name(key: str) -> str:
+        return table.entities[key].label if key in table.entities else key
+
+    def key(label: str | None) -> str | None:
+        return table.key_for(label) if label else None
+
+    return read, name, key
+
+
+def shown(cands: Iterator[Candidate], name: Callable[[str], str]) -> set[tuple[str, str, str, str]]:
+    return {(name(c.subject), c.predicate, name(c.object) if c.object_is_entity else c.object, c.rule) for c in cands}
+
+
+def clause_of(reader, text: str, topic: str | None, *, fallback: bool = True) -> Clause:
+    read, _, key = reader
+    s = read(text)
+    clause = make_clause(s, 0, len(s.doc), key(topic), fallback=fallback)
+    assert clause is not None, text
+    return clause
+
+
+COPULA: list[Row] = [
+    ("ECS is a container orchestration service", None, {("Amazon ECS", "is_a", "container orchestration service", "copula")}),
+    ("S3 = Simple Storage Service", None, set()),  # the same entity: nothing to say
+    ("Fargate is not a database", None, {("AWS Fargate", "has_property", "fargate is not a database", "copula_negated")}),
+    ("It's serverless, scalable and managed", "AWS Lambda", {
+        ("AWS Lambda", "is_a", "serverless", "copula_list"),
+        ("AWS Lambda", "scales", "scalable", "copula_list"),  # an attribute cue names the relation
+        ("AWS Lambda", "has_property", "managed", "copula_list"),  # an adjective
+    }),
+    ("Docker images are stored in ECR", None, set()),  # a passive: the cue rule's
+    ("Lambda is more efficient", None, {("AWS Lambda", "has_property", "lambda is more efficient", "copula_property")}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), COPULA)
+def test_copula(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(copula(clause_of(reader, text, topic), Context()), reader[1]) == expected
+
+
+CUE_RELATIONS: list[Row] = [
+    ("Batch jobs run on ECS", "AWS Batch", {("batch job", "runs_on", "Amazon ECS", "cue:runs_on")}),
+    ("run on ECS", "AWS Batch", {("AWS Batch", "runs_on", "Amazon ECS", "cue:runs_on")}),
+    ("Supports RESTful APIs and WebSocket APIs", "Amazon API Gateway", {
+        ("Amazon API Gateway", "supports", "RESTful API", "cue:supports:mixed"),
+        ("Amazon API Gateway", "supports", "WebSocket API", "cue:supports:mixed"),
+    }),
+    ("does not support Windows", "Amazon EFS", {
+        ("Amazon EFS", "has_limit", "does not support Windows", "negated:supports:mixed"),  # a limit
+    }),
+    ("Docker images are stored in Docker Repositories", None, {
+        ("Docker image", "stored_in", "Docker Repository", "cue:stored_in"),
+    }),
+    ("QuickSight integrates with it", "Amazon Redshift", {  # 'it' is the topic
+        ("Amazon QuickSight", "integrated_with", "Amazon Redshift", "cue:integrated_with:mixed"),
+    }),
+    ("Deploy an infrastructure which might contain hundreds of resources", "AWS CloudFormation", set()),
+    # cue phrases of the registry (data/ontology.ttl), one row each
+    ("Works with Amazon SQS and Amazon SQS FIFO", "Amazon SNS", {
+        ("Amazon SNS", "integrated_with", "Amazon SQS", "cue:integrated_with:entity"),
+    }),
+    ("Works with any language, OS and technology", "Docker", set()),  # 'any': no one OS
+    ("Integrates fully with CloudWatch", "AWS Lambda", {
+        ("AWS Lambda", "integrated_with", "Amazon CloudWatch", "cue:integrated_with:mixed"),
+    }),
+    ("The agent handles file rotation, checkpointing, and retries", "Amazon Kinesis", {
+        ("Amazon Kinesis", "supports", "file rotation", "cue:supports:mixed"),
+        ("Amazon Kinesis", "supports", "checkpointing", "cue:supports:mixed"),
+    }),
+    ("Instantiates a record processor for every shard it manages", "Amazon Kinesis", {
+        ("Amazon Kinesis", "launches", "record processor for every shard", "cue:launches"),  # not '... it'
+    }),
+    ("Better for unpredictable workloads", "AWS Fargate", {
+        ("AWS Fargate", "preferred_for", "unpredictable workloads", "cue:preferred_for"),
+    }),
+    ("When the application starts up, it instantiates a new worker", "Amazon Kinesis", set()),  # 'it': the app
+    ("Uses leases to coordinate shard associations", "Amazon Kinesis", {
+        ("Amazon Kinesis", "uses", "leases", "cue:uses:mixed"),  # the purpose is not the object
+    }),
+    ("Amazon MQ = use instead of SQS / SNS when migrating on-prem apps", None, {
+        ("Amazon MQ", "alternative_to", "Amazon SQS", "cue:alternative_to"),
+        ("Amazon MQ", "alternative_to", "Amazon SNS", "cue:alternative_to"),
+    }),
+    ("You can use replication to directly put objects into S3 Glacier", "Amazon S3", set()),  # not a destination
+    ("A stand-alone Java application that offers an easy way to collect data", "Amazon Kinesis", {
+        ("Amazon Kinesis", "provides", "easy way", "cue:provides"),  # 'that' is the application, not Java
+    }),
+    ("Requires you to enable versioning", "Amazon S3", set()),  # 'you' is not what is required
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), CUE_RELATIONS)
+def test_cue_relations(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1]) >= expected
+    if not expected:
+        assert not shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1])
+
+
+USE_WHEN: list[Row] = [
+    (
+        "Use DynamoDB when you need millisecond latency",
+        None,
+        {
+            ("Amazon DynamoDB", "preferred_for", "when you need millisecond latency", "use_when"),
+        },
+    ),
+    (
+        "Use DynamoDB for key-value lookups",
+        None,
+        {("Amazon DynamoDB", "preferred_for", "key-value lookups", "use_when")},
+    ),
+    ("Use the console", None, set()),
+]
+
+
+NEED_FIRST: list[Row] = [
+    ("For event-driven architecture choose EventBridge", None, {
+        ("Amazon EventBridge", "preferred_for", "event-driven architecture", "need_first"),
+    }),
+    ("For simple human notification, choose SNS, e.g.:", None, {
+        ("Amazon SNS", "preferred_for", "simple human notification", "need_first"),
+    }),
+    ("If you need a queue, then use SQS", None, {("Amazon SQS", "preferred_for", "you need a queue", "need_first")}),
+    ("For Lambda, use SQS", None, set()),  # the need names an entity: a comparison, not a need
+    ("For storage, choose wisely", None, set()),  # nothing named is chosen
+    ("Use SQS for queues", None, set()),  # the advice first: use_when's
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), NEED_FIRST)
+def test_need_first(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(need_first(clause_of(reader, text, topic or "AWS Lambda"), Context()), reader[1]) == expected
+
+
+LIMITS: list[tuple[str, set[tuple[str, str, str, str]]]] = [
+    ("Each record can be as large as 1 MB", {("Amazon Kinesis", "has_limit", "each record can be as large as 1 MB", "cue:has_limit")}),
+    ("Each request can support up to 500 records", {
+        ("Amazon Kinesis", "has_limit", "each request can support up to 500 records", "cue:has_limit"),
+    }),
+    ("Any runtime as long as it is packaged as a Docker image", set()),  # 'as long as': a condition
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), LIMITS)
+def test_limits_keep_their_figures(reader, text: str, expected: set) -> None:
+    got = shown(cue_relations(clause_of(reader, text, "Amazon Kinesis"), Context()), reader[1])
+    assert {g for g in got if g[1] == "has_limit"} == expected
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), USE_WHEN)
+def test_use_when(reader, text: str, topic: str | None, expected: set) -> None:
+    clause = clause_of(reader, text, topic or "AWS Lambda")
+    assert shown(use_when(clause, Context()), reader[1]) == expected
+
+
+SERVICE_WORKLOADS: list[Row] = [
+    (
+        "Fargate lets you run your ECS/EKS containers without servers",
+        None,
+        {
+            ("AWS Fargate", "runs_on", "Amazon ECS", "run_service_workload"),
+            ("AWS Fargate", "runs_on", "Amazon EKS", "run_service_workload"),
+        },
+    ),
+    ("Fargate lets you run containers", None, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), SERVICE_WORKLOADS)
+def test_service_workloads(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(service_workloads(clause_of(reader, text, topic), Context()), reader[1]) == expected
+
+
+VERB_RELATION: list[Row] = [
+    (
+        "A virtual machine emulates machine hardware",
+        None,
+        {
+            ("virtual machine", "emulates", "machine hardware", "verb"),
+        },
+    ),
+    ("emulates machine hardware", "virtual machine", set()),  # the subject must be named
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), VERB_RELATION)
+def test_verb_relation(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(verb_relation(clause_of(reader, text, topic), Context()), reader[1]) == expected
+
+
+PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] = [
+    ("Serverless offering", "AWS Fargate", Context(), {("AWS Fargate", "is_a", "serverless offering", "definition")}),
+    (
+        "Managed NFS that can be mounted on many instances",
+        "Amazon EFS",
+        Context(first=True),
+        {
+            ("Amazon EFS", "is_a", "managed NFS", "definition"),
+        },
+    ),
+    (
+        "Pay for what you use per second",
+        "AWS Fargate",
+        Context(),
+        {
+            ("AWS Fargate", "has_property", "pay for what you use per second", "property"),
+        },
+    ),
+    (
+        "you can't SSH into your instances",
+        "Amazon RDS",
+        Context(),
+        {
+            ("Amazon RDS", "has_limit", "you can't SSH into your instances", "property"),
+        },
+    ),
+    (
+        "You pay a retrieval fee",
+        "Amazon S3 Glacier",
+        Context(first=True),
+        {
+            ("Amazon S3 Glacier", "has_property", "you pay a retrieval fee", "property"),  # a saying, not a kind
+        },
+    ),
+    ("they run", "AWS Fargate", Context(), set()),
+    ("Pay for what you use per second", "AWS Fargate", Context(category="pricing"), set()),  # the category's
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "ctx", "expected"), PROPERTY)
+def test_property_fallback(reader, text: str, topic: str | None, ctx: Context, expected: set) -> None:
+    clause = clause_of(reader, text, topic)
+    assert shown(property_fallback(clause, ctx), reader[1]) == expected
+    assert not list(property_fallback(clause_of(reader, text, topic, fallback=False), ctx))
+
+
+def statement(reader, text: str, kind: str = "item", label: str = "") -> Sentence:
+    return reader[0](text, kind, label)
+
+
+HEADINGS: list[Row] = [
+    (
+        "Fargate - abstraction over ECS",
+        None,
+        {("AWS Fargate", "abstraction_over", "Amazon ECS", "cue:abstraction_over")},
+    ),
+    ("Why use Lambda?", None, set()),  # a question states nothing
+    ("Fargate pricing", None, set()),  # a heading gives no property
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), HEADINGS)
+def test_heading(reader, text: str, topic: str | None, expected: set) -> None:
+    s = statement(reader, text, "heading")
+    assert shown(heading(s, Context(topic=reader[2](topic))), reader[1]) == expected
+
+
+LABELS: list[tuple[str, str, str | None, set[tuple[str, str, str, str]]]] = [
+    (
+        "Max item size: 400 KB",
+        "Max item size",
+        "Amazon DynamoDB",
+        {
+            ("Amazon DynamoDB", "has_limit", "max item size: 400 KB", "label:has_limit"),
+        },
+    ),
+    (
+        "Supported engines: MySQL, PostgreSQL",
+        "Supported engines",
+        "Amazon RDS",
+        {
+            ("Amazon RDS", "supports", "MySQL", "label:supports:mixed"),
+            ("Amazon RDS", "supports", "PostgreSQL", "label:supports:mixed"),
+        },
+    ),
+    ("ECS: runs containers", "ECS", "AWS Fargate", set()),  # the label names the subject: not a cue label
+]
+
+
+@pytest.mark.parametrize(("text", "label", "topic", "expected"), LABELS)
+def test_label_cue(reader, text: str, label: str, topic: str | None, expected: set) -> None:
+    s = statement(reader, text, label=label)
+    assert shown(label_cue(s, Context(topic=reader[2](topic))), reader[1]) == expected
+
+
+DASH: list[tuple[str, Context, set[tuple[str, str, str, str]]]] = [
+    (
+        'Object storage - "infinitely scaling" storage',
+        Context(first=True),
+        {
+            ("Amazon S3", "is_a", "object storage", "dash_definition"),
+        },
+    ),
+    ('Object storage - "infinitely scaling" storage', Context(), set()),  # only what opens its section
+    ("Run containers - no servers", Context(first=True), set()),  # a verb: not a kind
+]
+
+
+@pytest.mark.parametrize(("text", "ctx", "expected"), DASH)
+def test_dash_definition(reader, text: str, ctx: Context, expected: set) -> None:
+    ctx = Context(topic=reader[2]("Amazon S3"), first=ctx.first)
+    assert shown(dash_definition(statement(reader, text), ctx), reader[1]) == expected
+
+
+def test_whereas_compares_the_subjects_of_two_clauses(reader) -> None:
+    s = statement(reader, "SQS is pull-based whereas SNS is push-based")
+    got = shown(clause_facts(s, Context()), reader[1])
+    assert ("Amazon SQS", "compared_with", "Amazon SNS", "whereas") in got
+
+
+CATEGORIES: list[tuple[str, Context, set[tuple[str, str, str, str]]]] = [
+    (
+        "Create thumbnails, process logs",
+        Context(category="use_case"),
+        {
+            ("AWS Lambda", "use_case", "create thumbnails", "under:use_case"),
+            ("AWS Lambda", "use_case", "process logs", "under:use_case"),
+        },
+    ),
+    (
+        "Python, Java",
+        Context(category="supports_language"),
+        {
+            ("AWS Lambda", "supports_language", "Python", "under:language"),
+            ("AWS Lambda", "supports_language", "Java", "under:language"),
+        },
+    ),
+    (
+        "S3 and DynamoDB",
+        Context(category="triggers"),
+        {
+            ("AWS Lambda", "triggers", "Amazon S3", "under:triggers"),
+            ("AWS Lambda", "triggers", "Amazon DynamoDB", "under:triggers"),
+        },
+    ),
+    ("Create thumbnails", Context(), set()),  # no category parent
+]
+
+
+@pytest.mark.parametrize(("text", "ctx", "expected"), CATEGORIES)
+def test_category(reader, text: str, ctx: Context, expected: set) -> None:
+    ctx = Context(topic=reader[2]("AWS Lambda"), category=ctx.category)
+    assert shown(category(statement(reader, text), ctx), reader[1]) == expected
+
+
+CHAINS: list[tuple[str, str | None, set[tuple[str, str, str, str]]]] = [
+    (
+        "Docker --> ECS --> Fargate",
+        None,
+        {
+            ("Amazon ECS", "runs_on", "Docker", "layer_stack"),
+            ("AWS Fargate", "runs_on", "Amazon ECS", "layer_stack"),
+        },
+    ),
+    (
+        "S3 > Trigger > Lambda > DynamoDB",
+        None,
+        {
+            ("Amazon S3", "triggers", "AWS Lambda", "flow"),
+            ("AWS Lambda", "flows_to", "Amazon DynamoDB", "flow"),
+        },
+    ),
+    (
+        "Schedule every hour > Trigger > Lambda",
+        "Amazon EventBridge",
+        {
+            ("Amazon EventBridge", "triggers", "AWS Lambda", "flow"),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), CHAINS)
+def test_chain(reader, text: str, topic: str | None, expected: set) -> None:
+    s = statement(reader, text)
+    assert shown(chain(s, Context(topic=reader[2](topic))), reader[1]) == expected
+    assert shown(read_statement(s, Context(topic=reader[2](topic))), reader[1]) == expected  # the shape 'chain'
+
+
+def _says(word: str) -> Rule[Sentence]:
+    return Rule(word, lambda s, ctx: iter([Candidate("x", word, "y", False, word)]))
+
+
+def _silent(word: str) -> Rule[Sentence]:
+    return Rule(word, lambda s, ctx: iter(()))
+
+
+RUNS: list[tuple[tuple[Rule[Sentence], ...], list[str]]] = [
+    ((_says("a"), _says("b")), ["a", "b"]),
+    ((Rule("a", _says("a").extract, exclusive=True), _says("b")), ["a"]),
+    ((Rule("a", _silent("a").extract, exclusive=True), _says("b")), ["b"]),
+    ((_says("a"), Rule("b", _says("b").extract, fallback=True)), ["a"]),
+    ((_silent("a"), Rule("b", _says("b").extract, fallback=True)), ["b"]),
+]
+
+
+@pytest.mark.parametrize(("rules", "expected"), RUNS)
+def test_run_honours_exclusive_and_fallback(reader, rules, expected: list[str]) -> None:
+    assert [c.rule for c in run(rules, statement(reader, "x"), Context())] == expected
+
+
+def test_every_rule_of_the_registry_has_a_table() -> None:
+    tested = {"copula", "use_when", "need_first", "run_service_workload", "cue", "verb", "property", "heading", "chain"}
+    tested |= {"label_cue", "dash_definition", "clauses", "category"}
+    assert {rule.name for rules in REGISTRY.values() for rule in rules} == tested
