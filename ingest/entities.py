@@ -100,6 +100,8 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 after = re.match(r"\s+([a-z]+)", st.text[m.end() :])
                 if after and after[1] not in STOP_WORDS and lemma(after[1]) not in word_classes()["verb"]:
                     continue  # "Azure Cost management", "Azure Data services": a longer name, lower-cased
+                if re.match(r"\s+(?:and|or)\s+[A-Z]", st.text[m.end() :]) and not table.key_for(m[0]):
+                    continue  # "Azure Management and Governance": a topic of two words, no name
                 _vendor_name(m["prefix"], _trim(m["name"]), table)
         _heading_acronyms(doc, table)
         parents = {st.parent for st in doc.statements if st.parent is not None}
@@ -216,7 +218,9 @@ def _vendor_name(prefix: str, written: str, table: NameTable) -> None:
     name = singular(written)
     first = name.split()[0].lower() if name else ""
     core = table.key_for(name) if name else None
-    if not name or ((first in GENERIC or first in STOP_WORDS) and not core):
+    if not name or (all(w.lower() in GENERIC or w.lower() in STOP_WORDS for w in name.split()) and not core):
+        return  # "AWS services"; but "Azure Service Health" is a name
+    if first in STOP_WORDS and not core:
         return
     full = f"{prefix} {name}"
     known = table.key_for(full)
