@@ -75,7 +75,10 @@ def own_category(st: Statement, sdoc: Doc, *, parent: bool = False) -> str | Non
     """The relation a category parent sets for what is under it: a heading, a 'Label:', or a short item
     that heads a list ('Subscribers can be'). A category word inside a name ('Azure Pricing Calculator')
     is part of the name, not a category."""
-    short_parent = parent and st.kind == "item" and not st.label and len(st.text.split()) <= 4
+    words = len(st.text.split())
+    last = st.text.split()[-1].strip(":.") if words else ""
+    ends_in_kind = words <= 6 and vocabulary().category(last) is not None  # "solved in a few ways"
+    short_parent = parent and st.kind == "item" and not st.label and (words <= 4 or ends_in_kind)
     text = st.text if st.kind == "heading" or short_parent else st.label
     for ent in sdoc.ents:
         if ent.ent_id_:

@@ -137,6 +137,17 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         {("Kinesis Consumer Library", "uses", "leases to coordinate shard associations")},
         set(),
     ),
+    (  # a lead-in that ends with a category noun sets the relation of its items
+        "# DB\n## Levels\n- serializability\n  - avoids races\n  - solved in a few ways\n"
+        "    - two phase lock\n    - optimistic concurrency control\n"
+        "  - two phase lock\n    - this can lead to dead lock\n"
+        "  - optimistic concurrency control\n    - assumes the best\n",
+        {
+            ("serializability", "uses", "two phase lock"),
+            ("serializability", "uses", "optimistic concurrency control"),
+        },
+        set(),
+    ),
     (
         "# Kinesis Data Streams\n## Scalability\n- Scalable by shards.\n",
         {("Amazon Kinesis Data Streams", "scales", "scalable by shards")},
