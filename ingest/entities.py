@@ -115,6 +115,8 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 _outline_concept(st.text, table)
             elif st.kind == "item" and st.label and glossary_entry(st):
                 _outline_concept(st.label, table)
+            elif st.kind == "item" and st.label and (parent := doc.parent(st)) is not None:
+                _kind_label(st.label, parent.text, table)
             elif st.kind == "heading" and st.text.endswith("?"):
                 _question_concept(st.text, table)
             elif st.kind == "table":
@@ -415,6 +417,26 @@ def _named_subject(name: str, table: NameTable) -> None:
     table.add(singular(name), "Concept", [name, singular(name), *extra, *([prefix + name] if prefix else [])])
 
 
+def _kind_label(label: str, parent: str, table: NameTable) -> None:
+    """'File Gateway: ...' under 'AWS Storage Gateway = ...': a title-case label with the head noun of a name
+    its parent line names is a kind of that thing, and a name of its own."""
+    words = label.split()
+    if not 2 <= len(words) <= 3 or not title_words(words) or table.key_for(label) or not NAME_SHAPE.fullmatch(label):
+        return
+    if any(w.lower() in GENERIC or w.lower() in CATEGORY_WORDS or w.lower() in MINOR for w in words):
+        return
+    named = re.search(rf"\b(?:[A-Z][\w-]*\s+)+{re.escape(words[-1])}\b", parent)
+    key = table.key_for(named[0]) if named else None
+    if key is not None and table.entities[key].label.split()[-1] == words[-1]:
+        table.add(label, "Concept", [label, *_vendor_forms_of(label, key, table)])
+
+
+def _vendor_forms_of(name: str, key: str, table: NameTable) -> list[str]:
+    """'Snowball Edge' beside 'AWS Snowball': the name with the vendor prefix of the thing it is a product of."""
+    vendor = vocabulary().vendor_of(table.entities[key].label)[0]
+    return [f"{vendor} {name}"] if vendor else []
+
+
 def title_words(words: list[str]) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
@@ -448,4 +470,6 @@ def _capitalised(text: str, table: NameTable, *, strict: bool = False) -> None:
             continue  # "Mgn Magnito", "Container Container": OCR residue
         name = " ".join(words)
         if not table.key_for(name) and not table.key_for(singular(name)) and not near_known(name, table):
-            table.add(singular(name), "Concept", [name, singular(name)])
+            base = table.key_for(words[0])
+            extra = _vendor_forms_of(name, base, table) if base else []
+            table.add(singular(name), "Concept", [name, singular(name), *extra])

@@ -82,6 +82,12 @@ NAMES = [  # note -> (name, label of the entity it must stand for, or None for n
     ("## Scalability\n- Scalable by shards\n", ("Scalability", None)),
     ("## Lambda Working\n- run on-demand\n", ("Lambda Working", None)),  # title case with a known name
     ("## SQS vs SNS\n- SQS: pull\n", ("SQS vs SNS", None)),
+    (  # a title-case label with the head noun of the name its parent names
+        "## Storage\n- AWS Storage Gateway = hybrid storage\n  - File Gateway: exposes S3 buckets via NFS\n",
+        ("File Gateway", "File Gateway"),
+    ),
+    ("## Storage\n- Max Size: 5 TB\n", ("Max Size", None)),
+    ("## Snow\n- AWS Snowball: a device\n- Snowball Edge can launch EC2\n", ("AWS Snowball Edge", "Snowball Edge")),
     (  # a misspelled concept takes the spelling the note also writes
         "## Levels\n- linearilability\n  - a recency guarantee\n- uniqueness constraints need linearizability\n",
         ("linearizability", "linearilability"),
