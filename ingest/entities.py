@@ -117,7 +117,7 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 _outline_concept(st.label, table)
             elif st.kind == "item" and st.label and (parent := doc.parent(st)) is not None:
                 _kind_label(st.label, parent.text, table)
-            elif st.kind == "heading" and st.text.endswith("?"):
+            elif st.kind == "heading" and (st.text.endswith("?") or is_definition_question(st.text)):
                 _question_concept(st.text, table)
             elif st.kind == "table":
                 _table_concepts(doc, st, table)

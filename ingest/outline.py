@@ -205,7 +205,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 break
         for node in chain:
             if node is not st and compares_two(node, docs[node.index]):
-                topic, anchor = one_side(docs[st.index], _keys(docs[node.index])), node.index
+                topic = one_side(docs[st.index], _keys(docs[node.index]))  # no anchor: it opens no definition
                 break  # "Standard vs FIFO": what is under it is about the side it names alone, if it names one
             if node is not st and lists_others(node, category):
                 break  # "the following are equivalent concepts": not about the thing above

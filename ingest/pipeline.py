@@ -48,6 +48,7 @@ from kg.ontology import load_ontology
 from kg.stores import SourceGraph, StoreConfig, open_store
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
+CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
 STOP = frozenset(
@@ -278,6 +279,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue  # "your own library, or": a phrase cut off
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
+        if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):
+            c = c._replace(predicate="has_property")  # "when every read can be sequenced": a saying, not a kind
         if c.object_is_entity and c.predicate != "compared_with" and CONTRAST.search(st.text):
             continue  # "X offers 24 hours retention vs. KDF": the other side of a contrast, not X's object
         section = next((a.text for a in doc.ancestors(st) if a.kind == "heading" or a.label), "")

@@ -172,9 +172,16 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         {("Standard", "has_property", "exactly-once processing, no duplicates")},
     ),
     (
-        "# Order\n## Total order\n- implies causal order\n- the following are equivalent concepts\n  - atomic commit\n",
-        {("Total order", "has_property", "implies causal order")},
-        {("Total order", "has_property", "atomic commit")},
+        "# Order\n## Total order\n- when every read and write can be sequenced\n- implies causal order\n"
+        "- the following are equivalent concepts\n  - atomic commit\n",
+        {
+            ("Total order", "has_property", "implies causal order"),
+            ("Total order", "has_property", "when every read and write can be sequenced"),
+        },
+        {
+            ("Total order", "has_property", "atomic commit"),
+            ("Total order", "is_a", "when every read and write can be sequenced"),
+        },
     ),
     (
         "# Kinesis\n## KDS vs Amazon DynamoDB streams\n"
