@@ -75,11 +75,28 @@ def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
 
 def near_known(name: str, table: NameTable) -> bool:
     """A damaged spelling of a name we have ('Amazon API Goteway', 'Docker Repositones') is no new entity;
-    a known name with more words ('Kinesis Data Streams API') is no damaged spelling."""
+    a known name with more or fewer words ('Kinesis Data Streams API', 'S3 Standard') is no damaged spelling."""
     if extends_known(name, table):
         return False
-    hit = process.extractOne(fold(name), table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
-    return hit is not None
+    folded = fold(name)
+    hit = process.extractOne(folded, table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
+    if hit is None:
+        return False
+    if hit[0] != folded and (hit[0].startswith(folded) or folded.startswith(hit[0])):
+        return False  # 'S3 Standard' beside 'S3 Standard-IA': a shorter name, not a damaged one
+    return not sibling_name(name, list(table.aliases)[hit[2]], table)
+
+
+def sibling_name(name: str, other: str, table: NameTable) -> bool:
+    """'S3 Standard' beside 'SQS Standard': the words that differ are each a known name, so these are two
+    products of two things, not one name spelled twice."""
+    mine, theirs = name.lower().split(), other.lower().split()
+    differ = [(a, b) for a, b in zip(mine, theirs, strict=False) if a != b]
+    return (
+        len(mine) == len(theirs)
+        and bool(differ)
+        and all(table.key_for(a) and table.key_for(b) and table.key_for(a) != table.key_for(b) for a, b in differ)
+    )
 
 
 def extends_known(name: str, table: NameTable) -> bool:
@@ -238,8 +255,10 @@ def _vendor_name(prefix: str, written: str, table: NameTable) -> None:
 
 
 def _trim(name: str) -> str:
+    """'AWS Lambda functions' -> 'AWS Lambda': generic words and what a product's things are called
+    (data/vocabulary.toml) end no name."""
     words = name.split()
-    while words and words[-1].lower() in GENERIC | {"function", "functions", "instance", "instances"}:
+    while words and words[-1].lower() in GENERIC | vocabulary().name_tails:
         words.pop()
     return " ".join(words)
 

@@ -20,6 +20,7 @@ class Vocabulary:
     aspect_header: re.Pattern[str]  # the first header cell of a comparison table ("Aspect", "Feature")
     generic: frozenset[str]  # words that make no name ("functions", "services", "overview")
     category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
+    name_tails: frozenset[str]  # what a product's things are called ("instances"): they end no name
     aspect_sections: frozenset[str]  # headings about an aspect of the thing above ("scalability")
     area_sections: frozenset[str]  # headings about no one thing ("anti-patterns", "troubleshooting")
 
@@ -96,6 +97,7 @@ def vocabulary() -> Vocabulary:
         aspect_header,
         frozenset(words["generic"]),
         frozenset(words["category"]),
+        frozenset(words["name_tails"]),
         frozenset(sections["aspects"]),
         frozenset(sections["areas"]),
     )

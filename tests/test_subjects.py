@@ -3,7 +3,7 @@ ingest/outline.py and ingest/entities.py, then notes with the facts that must an
 
 import pytest
 
-from ingest.entities import comparison_sides, discover, extends_known, kind_of_list
+from ingest.entities import comparison_sides, discover, extends_known, kind_of_list, near_known
 from ingest.names import load_gazetteer
 from ingest.sources import read_document
 from ingest.vocabulary import vocabulary
@@ -51,6 +51,23 @@ EXTENSIONS = [
 @pytest.mark.parametrize(("name", "expected"), EXTENSIONS)
 def test_extends_known(name: str, expected: bool) -> None:
     assert extends_known(name, load_gazetteer()) is expected
+
+
+NEAR = [  # a damaged spelling of a known name is none of its own; a sibling or a shorter name is
+    ("Amazon API Goteway", True),
+    ("Docker Repositones", True),
+    ("S3 Standard", False),  # beside 'SQS Standard' (S3 and SQS are both known) and 'S3 Standard-IA'
+    ("Kinesis Data Streams API", False),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), NEAR)
+def test_near_known(name: str, expected: bool) -> None:
+    table = load_gazetteer()
+    table.add("SQS Standard", "Concept", ["SQS Standard"])
+    table.add("S3 Standard-IA", "Concept", ["S3 Standard-IA"])
+    table.add("Docker Repository", "Concept", ["Docker Repository", "Docker Repositories"])
+    assert near_known(name, table) is expected
 
 
 SECTIONS = [
