@@ -473,11 +473,20 @@ def plausible_name(words: list[str], table: NameTable, *, strict: bool) -> bool:
     return all(map(known, words)) if strict else any(map(known, words))
 
 
+def names_a_subject(rest: str) -> bool:
+    """Does a verb of the third person follow ('Application Insights uses ...', '... is a ...'), so that the
+    capitalised words before it are the sentence's subject, not its first words?"""
+    after = re.match(r"\s+([a-z]+)\b", rest)
+    word = after[1] if after else ""
+    third_person = word.endswith("s") and lemma(word) != word and lemma(word) in word_classes()["verb"]
+    return word in ("is", "are") or third_person
+
+
 def _capitalised(text: str, table: NameTable, *, strict: bool = False) -> None:
     for m in CAPITALISED.finditer(text):
         opening = m.start() == 0 or re.search(r"[:>\-]\s*$", text[: m.start()])
-        if opening and not table.key_for(m.group(0).split()[0]):
-            continue  # a capital at the start of a sentence says nothing, unless a known name leads it
+        if opening and not table.key_for(m.group(0).split()[0]) and not names_a_subject(text[m.end() :]):
+            continue  # a capital at the start of a sentence says nothing, unless a known name or a verb follows
         words = m.group(0).split()
         while words and words[0].lower() in GENERIC:
             words.pop(0)

@@ -148,6 +148,20 @@ def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, a
     return any(map(rival, block))
 
 
+DEFINING_PRONOUN = re.compile(r"(?i)^(?:this|it)\s+is\s+(?:where|when|an?|the)\b")
+
+
+def defined_in(parent: Statement, pdoc: Doc, topic: str | None) -> str | None:
+    """'this is where ...' under a line: under a name ('snapshot') it defines that thing (the topic); under a
+    sentence it defines the last thing the sentence names that is not the topic ('uses MVCC (...) to
+    handle ...' > MVCC), and when it names none ('in the form of predicate locks'), nothing we know."""
+    named = [e for e in pdoc.ents if e.ent_id_]
+    if named and names_alone(pdoc, named[0].start, named[0].end):
+        return topic
+    others = [e.ent_id_ for e in named if e.ent_id_ != topic]
+    return str(others[-1]) if others else None
+
+
 def compares_two(st: Statement, sdoc: Doc) -> bool:
     """'SQS vs SNS', 'Standard vs FIFO': a heading about two things, so what is under it is about neither
     one (its items say which, 'SQS: ...')."""
@@ -226,6 +240,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
+        if parent is not None and category is None and DEFINING_PRONOUN.match(st.text):
+            topic, anchor = defined_in(parent, docs[parent.index], topic), None
         first = False
         bare_name = (st.text.istitle() and len(st.text.split()) <= 4) or bool(  # "Elastic Container Registry"
             re.fullmatch(r"[\w.-]+\s*==?\s*[\w .()-]+", st.text)  # "EFS = Elastic File System"

@@ -105,6 +105,11 @@ NAMES = [  # note -> (name, label of the entity it must stand for, or None for n
     ),
     ("## Storage\n- Max Size: 5 TB\n", ("Max Size", None)),
     ("## Snow\n- AWS Snowball: a device\n- Snowball Edge can launch EC2\n", ("AWS Snowball Edge", "Snowball Edge")),
+    (
+        "## Monitor\n- Application Insights uses Azure Monitor under the hood\n",
+        ("Application Insights", "Application Insight"),
+    ),
+    ("## Lambda\n- Create Thumbnails for images\n", ("Create Thumbnails", None)),  # no verb after: a saying
     (  # a misspelled concept takes the spelling the note also writes
         "## Levels\n- linearilability\n  - a recency guarantee\n- uniqueness constraints need linearizability\n",
         ("linearizability", "linearilability"),
@@ -159,6 +164,17 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         "### KCL Sub Tasks\n- Uses leases to coordinate shard associations\n",
         {("Kinesis Consumer Library", "uses", "leases to coordinate shard associations")},
         set(),
+    ),
+    (  # "this is where ..." defines what its parent line names, not the topic
+        "# DB\n## Levels\n- snapshot\n  - uses MVCC (Multi Version Concurrency Control) for transactions\n"
+        "    - this is where each transaction has its own version\n"
+        "  - locking can be loosened in the form of predicate locks\n"
+        "    - this is where a lock occurs on a set of resources\n",
+        {("Multi Version Concurrency Control", "has_property", "where each transaction has its own version")},
+        {
+            ("snapshot", "has_property", "where each transaction has its own version"),
+            ("snapshot", "has_property", "where a lock occurs on a set of resources"),
+        },
     ),
     (  # a lead-in that ends with a category noun sets the relation of its items
         "# DB\n## Levels\n- serializability\n  - avoids races\n  - solved in a few ways\n"
