@@ -147,8 +147,7 @@ def discover(docs: list[Document], table: NameTable) -> None:
             elif st.kind != "heading":
                 _capitalised(st.text, table, strict=doc.format == "text")
                 _named_subject(st.label or _defined_term(st.text), table)
-        for key in set(table.entities) - before:
-            _written_aliases(doc, key, table)
+        _written_aliases(doc, set(table.entities) - before, table)
 
 
 VERSUS = re.compile(r"(?i)\s+(?:vs\.?|versus)\s+")
@@ -196,24 +195,28 @@ def concept_heading(doc: Document, st: Statement) -> bool:
     )
 
 
-def _written_aliases(doc: Document, key: str, table: NameTable) -> None:
-    """Other spellings of a concept the note itself writes: a near spelling of a word that is no English
-    word ('linearilability' / 'linearizability'), and the name with the kind of the list it heads
-    ('snapshot' under 'Isolation levels' is written 'snapshot isolation')."""
-    label = table.entities[key].label
-    low = label.lower()
-    if " " not in low and low not in english_words() and len(low) >= 6:
-        for word in set(re.findall(r"[a-z]{6,}", doc.text.lower())) - {low}:
-            if Levenshtein.normalized_similarity(word, low) >= 0.9 and not table.key_for(word):
-                table.add_alias(key, word)
+def _written_aliases(doc: Document, keys: set[str], table: NameTable) -> None:
+    """Other spellings of the concepts a note names that the note itself writes: a near spelling of a word
+    that is no English word ('linearilability' / 'linearizability'), and the name with the kind of the list
+    it heads ('snapshot' under 'Isolation levels' is written 'snapshot isolation')."""
+    if not keys:
+        return
+    words = set(re.findall(r"[a-z]{6,}", doc.text.lower()))
+    for key in keys:
+        low = table.entities[key].label.lower()
+        if " " not in low and low not in english_words() and len(low) >= 6:
+            for word in words - {low}:
+                if Levenshtein.normalized_similarity(word, low) >= 0.9 and not table.key_for(word):
+                    table.add_alias(key, word)
     for st in doc.statements:
         parent = doc.parent(st)
-        if parent is None or table.key_for(re.sub(r"\s*\(.*$", "", st.text).strip(" :")) != key:
+        kind = kind_of_list(parent.text) if parent is not None else ""
+        member = table.key_for(re.sub(r"\s*\(.*$", "", st.text).strip(" :")) if kind else None
+        if member is None or member not in keys:
             continue
-        kind = kind_of_list(parent.text)
-        compound = f"{label} {kind.split()[0]}" if kind else ""
-        if compound and re.search(rf"(?i)\b{re.escape(compound)}\b", doc.text) and not table.key_for(compound):
-            table.add_alias(key, compound)
+        compound = f"{table.entities[member].label} {kind.split()[0]}"
+        if re.search(rf"(?i)\b{re.escape(compound)}\b", doc.text) and not table.key_for(compound):
+            table.add_alias(member, compound)
 
 
 def kind_of_list(text: str) -> str:
