@@ -32,6 +32,7 @@ CAPITALISED = re.compile(
 )
 GENERIC = vocabulary().generic | frozenset(p.lower() for p in vocabulary().prefixes)
 CATEGORY_WORDS = vocabulary().category_words
+PARTICLES = frozenset({"out", "up", "down", "off"})  # "Fan out", "Scale up": a name may end with one
 MINOR = frozenset({"of", "and", "or", "the", "for", "to", "in", "on", "a", "an", "with"})
 
 
@@ -73,9 +74,37 @@ def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
 
 
 def near_known(name: str, table: NameTable) -> bool:
-    """A damaged spelling of a name we have ('Amazon API Goteway', 'Docker Repositones') is no new entity."""
-    hit = process.extractOne(fold(name), table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
-    return hit is not None
+    """A damaged spelling of a name we have ('Amazon API Goteway', 'Docker Repositones') is no new entity;
+    a known name with more or fewer words ('Kinesis Data Streams API', 'S3 Standard') is no damaged spelling."""
+    if extends_known(name, table):
+        return False
+    folded = fold(name)
+    hit = process.extractOne(folded, table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
+    if hit is None:
+        return False
+    if hit[0] != folded and (hit[0].startswith(folded) or folded.startswith(hit[0])):
+        return False  # 'S3 Standard' beside 'S3 Standard-IA': a shorter name, not a damaged one
+    return not sibling_name(name, list(table.aliases)[hit[2]], table)
+
+
+def sibling_name(name: str, other: str, table: NameTable) -> bool:
+    """'S3 Standard' beside 'SQS Standard': the words that differ are each a known name, so these are two
+    products of two things, not one name spelled twice."""
+    mine, theirs = name.lower().split(), other.lower().split()
+    differ = [(a, b) for a, b in zip(mine, theirs, strict=False) if a != b]
+    return (
+        len(mine) == len(theirs)
+        and bool(differ)
+        and all(table.key_for(a) and table.key_for(b) and table.key_for(a) != table.key_for(b) for a, b in differ)
+    )
+
+
+def extends_known(name: str, table: NameTable) -> bool:
+    """Does the name open or end with a known name of two or more words, and add whole words to it?"""
+    words = name.split()
+    return any(
+        table.key_for(" ".join(part)) is not None for n in range(2, len(words)) for part in (words[:n], words[-n:])
+    )
 
 
 def discover(docs: list[Document], table: NameTable) -> None:
@@ -88,24 +117,121 @@ def discover(docs: list[Document], table: NameTable) -> None:
                 after = re.match(r"\s+([a-z]+)", st.text[m.end() :])
                 if after and after[1] not in STOP_WORDS and lemma(after[1]) not in word_classes()["verb"]:
                     continue  # "Azure Cost management", "Azure Data services": a longer name, lower-cased
+                if re.match(r"\s+(?:and|or)\s+[A-Z]", st.text[m.end() :]) and not table.key_for(m[0]):
+                    continue  # "Azure Management and Governance": a topic of two words, no name
                 _vendor_name(m["prefix"], _trim(m["name"]), table)
         _heading_acronyms(doc, table)
         parents = {st.parent for st in doc.statements if st.parent is not None}
+        before = set(table.entities)
         for st in doc.statements:
             if st.kind == "item" and st.index in parents and not st.label and not st.raw.rstrip().endswith(":"):
                 _outline_concept(st.text, table)
+            elif st.kind == "item" and (said := KIND_STATEMENT.match(st.text)):
+                _outline_concept(said["name"], table, noun=True)
+            elif st.kind == "heading" and st.index in parents and concept_heading(doc, st):
+                _outline_concept(st.text, table)
             elif st.kind == "item" and st.label and glossary_entry(st):
                 _outline_concept(st.label, table)
-            elif st.kind == "heading" and st.text.endswith("?"):
+            elif st.kind == "item" and st.label and (parent := doc.parent(st)) is not None:
+                _kind_label(st.label, parent.text, table)
+            elif st.kind == "heading" and (st.text.endswith("?") or is_definition_question(st.text)):
                 _question_concept(st.text, table)
             elif st.kind == "table":
                 _table_concepts(doc, st, table)
+            if st.kind == "heading":
+                for side in comparison_sides(st.text):
+                    _compared_concept(side, table)
             if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
                 _named_subject(st.text, table)
             elif st.kind != "heading":
                 _capitalised(st.text, table, strict=doc.format == "text")
                 _named_subject(st.label or _defined_term(st.text), table)
+        _written_aliases(doc, set(table.entities) - before, table)
+
+
+VERSUS = re.compile(r"(?i)\s+(?:vs\.?|versus)\s+")
+
+
+def comparison_sides(text: str) -> list[str]:
+    """'OLAP vs OLTP', 'KDS vs. Amazon DynamoDB streams': the two things a heading compares (none when it
+    compares more, or a side is a phrase rather than a name)."""
+    sides = [s.strip(" :?") for s in VERSUS.split(text)]
+    if len(sides) != 2 or any(not 1 <= len(s.split()) <= 4 or not NAME_SHAPE.fullmatch(s) for s in sides):
+        return []
+    return sides
+
+
+def _compared_concept(side: str, table: NameTable) -> None:
+    """A side of a comparison heading names a thing, even a common noun ('Amazon DynamoDB streams')."""
+    if table.key_for(side) or table.key_for(singular(side)):
+        return
+    if vocabulary().vendor_of(side)[0] and len(side.split()) > 2 and not near_known(side, table):
+        table.add(side, "Concept", [side])
+        return
+    _outline_concept(side, table, noun=True)
+
+
+KIND_STATEMENT = re.compile(r"^(?P<name>[A-Z][A-Z0-9]{1,6})\s+(?:is|are)\s+(?:an?|one)\s+\w")
+
+
+def concept_heading(doc: Document, st: Statement) -> bool:
+    """A heading that is a short common noun phrase of English words ('Total order', not 'Lambda Working'
+    nor OCR's 'Cacharda and Cacha') with statements of its own under it names a concept; a plural one
+    ('Isolation levels') names the kind of what it lists."""
+    words = st.text.split()
+    after = doc.statements[st.index + 1] if st.index + 1 < len(doc.statements) else None
+    return (
+        1 < len(words) <= 3
+        and all(w.islower() and w in english_words() and w not in MINOR for w in words[1:])
+        and words[0].lower() in english_words()
+        and not st.text.endswith("?")
+        and not VERSUS.search(st.text)
+        and after is not None
+        and after.kind == "item"
+        and after.parent == st.index
+        and singular(st.text) == st.text
+        and vocabulary().category(st.text) is None
+    )
+
+
+def _written_aliases(doc: Document, keys: set[str], table: NameTable) -> None:
+    """Other spellings of the concepts a note names that the note itself writes: a near spelling of a word
+    that is no English word ('linearilability' / 'linearizability'), and the name with the kind of the list
+    it heads ('snapshot' under 'Isolation levels' is written 'snapshot isolation')."""
+    if not keys:
+        return
+    words = set(re.findall(r"[a-z]{6,}", doc.text.lower()))
+    for key in keys:
+        low = table.entities[key].label.lower()
+        if " " not in low and low not in english_words() and len(low) >= 6:
+            for word in words - {low}:
+                if Levenshtein.normalized_similarity(word, low) >= 0.9 and not table.key_for(word):
+                    table.add_alias(key, word)
+    for st in doc.statements:
+        parent = doc.parent(st)
+        kind = kind_of_list(parent.text) if parent is not None else ""
+        member = table.key_for(re.sub(r"\s*\(.*$", "", st.text).strip(" :")) if kind else None
+        if member is None or member not in keys:
+            continue
+        compound = f"{table.entities[member].label} {kind.split()[0]}"
+        if re.search(rf"(?i)\b{re.escape(compound)}\b", doc.text) and not table.key_for(compound):
+            table.add_alias(member, compound)
+
+
+def kind_of_list(text: str) -> str:
+    """'Isolation levels' -> 'isolation level', 'Publish types' -> 'publish type': a parent whose text is a
+    plural noun phrase of two or three words names the kind of the things it lists ('' for any other)."""
+    name = text.strip(" :")
+    words = name.split()
+    if not 2 <= len(words) <= 3 or not NAME_SHAPE.fullmatch(name) or singular(name) == name:
+        return ""
+    low = [w.lower() for w in words]
+    if any(w in STOP_WORDS for w in low) or low[0] in GENERIC:
+        return ""
+    if vocabulary().category(name) or vocabulary().section(name):
+        return ""
+    return singular(name).lower()
 
 
 def _vendor_name(prefix: str, written: str, table: NameTable) -> None:
@@ -114,22 +240,28 @@ def _vendor_name(prefix: str, written: str, table: NameTable) -> None:
     name = singular(written)
     first = name.split()[0].lower() if name else ""
     core = table.key_for(name) if name else None
-    if not name or ((first in GENERIC or first in STOP_WORDS) and not core):
+    if not name or (all(w.lower() in GENERIC or w.lower() in STOP_WORDS for w in name.split()) and not core):
+        return  # "AWS services"; but "Azure Service Health" is a name
+    if first in STOP_WORDS and not core:
         return
     full = f"{prefix} {name}"
     known = table.key_for(full)
     if known and vocabulary().same_vendor(table.entities[known].label, full):
         return
     if core and (known or not vocabulary().vendor_of(table.entities[core].label)[0]):
-        return  # the core name is already an entity of no vendor ('Docker Hub')
+        if not known:  # the core name is already an entity of no vendor ('Docker Hub'): the full name is its alias
+            table.add_alias(core, full)
+        return
     if not core and near_known(full, table):
         return
     table.add(full, SERVICE, [full, f"{prefix} {written}", name, written], key=slug(full) if core else None)
 
 
 def _trim(name: str) -> str:
+    """'AWS Lambda functions' -> 'AWS Lambda': generic words and what a product's things are called
+    (data/vocabulary.toml) end no name."""
     words = name.split()
-    while words and words[-1].lower() in GENERIC | {"function", "functions", "instance", "instances"}:
+    while words and words[-1].lower() in GENERIC | vocabulary().name_tails:
         words.pop()
     return " ".join(words)
 
@@ -160,11 +292,13 @@ def _heading_acronyms(doc: Document, table: NameTable) -> None:
 def _heading_name(text: str, table: NameTable) -> None:
     m = re.match(r"(?i)^(?:what(?:'s| is| are)|why(?: use)?)\s+(.+?)\s*\??$", text)
     name = (m.group(1) if m else text).strip(" ?:")
-    if not name or lemma(name.split()[0]) in verbs_only():
-        return  # "Why Decouple?" asks about doing, not about a thing
+    if not name or lemma(name.split()[0]) in verbs_only() or vocabulary().section(name):
+        return  # "Why Decouple?" asks about doing, not about a thing; "Resilience" is a topic area
     words = name.split()
     if not 1 <= len(words) <= 3 or any(w.lower() in GENERIC for w in words) or table.key_for(name):
         return
+    if vocabulary().category(name):
+        return  # "KPL Features": a category heading
     if any(table.key_for(w) for w in words) or not all(w[:1].isupper() for w in words):
         return
     if re.fullmatch(r"[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*", name):
@@ -195,14 +329,20 @@ def _outline_concept(text: str, table: NameTable, *, noun: bool = False) -> None
     """A list item that its children describe ('read committed'), or a glossary term ('Initiative: ...'):
     the outline names a concept, even a common noun. Phrases that say something (verbs, sentence
     punctuation, category words) name none."""
-    name = re.sub(r"\s*\(.*\)\s*$", "", text).strip(" :*_")
+    name = re.sub(r"\s*\(.*\)\s*$", "", re.sub(r"^[^\w(]+", "", text)).strip(" :*_")
     words = name.split()
     if not words or not NAME_SHAPE.fullmatch(name) or table.key_for(name) or table.key_for(singular(name)):
+        return
+    if vocabulary().section(name):
         return
     low = [w.lower() for w in words]
     if low[0] in LEADING_STOPS or (low[0] in STOP_WORDS and low[0] not in NUMBER_WORDS):
         return
-    if low[0] in GENERIC or any(w in CATEGORY_WORDS for w in low) or (len(words) > 1 and low[-1] in STOP_WORDS):
+    if (
+        low[0] in GENERIC
+        or any(w in CATEGORY_WORDS for w in low)
+        or (len(words) > 1 and low[-1] in STOP_WORDS - PARTICLES)
+    ):
         return
     if not noun and (lemma(low[0]) in verbs_only() or low[0].endswith("ly")):  # "Use X", "literally ...": a saying
         return
@@ -288,6 +428,8 @@ def _named_subject(name: str, table: NameTable) -> None:
         return
     if any(w.lower() in GENERIC or w.lower() in CATEGORY_WORDS or w.lower() in MINOR for w in words):
         return
+    if vocabulary().category(" ".join(words[1:])):  # "KPL Features": what the known name has, no new name
+        return
     base = table.key_for(words[0])
     if not base:
         return
@@ -295,6 +437,26 @@ def _named_subject(name: str, table: NameTable) -> None:
     prefix = f"{vendor} " if vendor else ""
     extra = [acronym.group(1)] if acronym and not table.key_for(acronym.group(1)) else []
     table.add(singular(name), "Concept", [name, singular(name), *extra, *([prefix + name] if prefix else [])])
+
+
+def _kind_label(label: str, parent: str, table: NameTable) -> None:
+    """'File Gateway: ...' under 'AWS Storage Gateway = ...': a title-case label with the head noun of a name
+    its parent line names is a kind of that thing, and a name of its own."""
+    words = label.split()
+    if not 2 <= len(words) <= 3 or not title_words(words) or table.key_for(label) or not NAME_SHAPE.fullmatch(label):
+        return
+    if any(w.lower() in GENERIC or w.lower() in CATEGORY_WORDS or w.lower() in MINOR for w in words):
+        return
+    named = re.search(rf"\b(?:[A-Z][\w-]*\s+)+{re.escape(words[-1])}\b", parent)
+    key = table.key_for(named[0]) if named else None
+    if key is not None and table.entities[key].label.split()[-1] == words[-1]:
+        table.add(label, "Concept", [label, *_vendor_forms_of(label, key, table)])
+
+
+def _vendor_forms_of(name: str, key: str, table: NameTable) -> list[str]:
+    """'Snowball Edge' beside 'AWS Snowball': the name with the vendor prefix of the thing it is a product of."""
+    vendor = vocabulary().vendor_of(table.entities[key].label)[0]
+    return [f"{vendor} {name}"] if vendor else []
 
 
 def title_words(words: list[str]) -> bool:
@@ -314,11 +476,20 @@ def plausible_name(words: list[str], table: NameTable, *, strict: bool) -> bool:
     return all(map(known, words)) if strict else any(map(known, words))
 
 
+def names_a_subject(rest: str) -> bool:
+    """Does a verb of the third person follow ('Application Insights uses ...', '... is a ...'), so that the
+    capitalised words before it are the sentence's subject, not its first words?"""
+    after = re.match(r"\s+([a-z]+)\b", rest)
+    word = after[1] if after else ""
+    third_person = word.endswith("s") and lemma(word) != word and lemma(word) in word_classes()["verb"]
+    return word in ("is", "are") or third_person
+
+
 def _capitalised(text: str, table: NameTable, *, strict: bool = False) -> None:
     for m in CAPITALISED.finditer(text):
         opening = m.start() == 0 or re.search(r"[:>\-]\s*$", text[: m.start()])
-        if opening and not table.key_for(m.group(0).split()[0]):
-            continue  # a capital at the start of a sentence says nothing, unless a known name leads it
+        if opening and not table.key_for(m.group(0).split()[0]) and not names_a_subject(text[m.end() :]):
+            continue  # a capital at the start of a sentence says nothing, unless a known name or a verb follows
         words = m.group(0).split()
         while words and words[0].lower() in GENERIC:
             words.pop(0)
@@ -330,4 +501,6 @@ def _capitalised(text: str, table: NameTable, *, strict: bool = False) -> None:
             continue  # "Mgn Magnito", "Container Container": OCR residue
         name = " ".join(words)
         if not table.key_for(name) and not table.key_for(singular(name)) and not near_known(name, table):
-            table.add(singular(name), "Concept", [name, singular(name)])
+            base = table.key_for(words[0])
+            extra = _vendor_forms_of(name, base, table) if base else []
+            table.add(singular(name), "Concept", [name, singular(name), *extra])

@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
-from ingest.entities import is_definition_question
+from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.sources import Document, Statement
 from ingest.vocabulary import vocabulary
@@ -53,19 +53,32 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
         return opening[0].ent_id_ if opening and adjective else None
     if st.kind == "item":  # "AWS Snowball = physical device ...", or a bare name: its sub-bullets are about it
         named = [e for e in sdoc.ents if e.ent_id_]
-        if len(named) == 1 and named[0].start == 0 and named[0].end == len(sdoc):
+        if named and names_alone(sdoc, named[0].start, named[0].end):
             return str(named[0].ent_id_)
         first = [e for e in sdoc.ents if e.ent_id_ and e.start <= 1]
         if first and first[0].end < len(sdoc) and sdoc[first[0].end].text in ("=", "==", "is", "are"):
             return str(first[0].ent_id_)
+        if first and any(t.text in ("=", "==") for t in sdoc[first[0].end + 1 : first[0].end + 2]):  # "FIFO queue ="
+            return str(first[0].ent_id_)
     return None
+
+
+def names_alone(sdoc: Doc, start: int, end: int) -> bool:
+    """Is the span all the line says, apart from marks before it and a bracket or colon after it
+    ('Direct Publish (for mobile apps SDK)', '📝 Fan out (SNS -> SQS)', 'read committed:')?"""
+    before = all(not any(c.isalnum() for c in t.text) for t in sdoc[:start])
+    rest = sdoc[end:].text.strip()
+    return before and (not rest or rest == ":" or bool(re.fullmatch(r"\(.*\)\s*:?", rest)))
 
 
 def own_category(st: Statement, sdoc: Doc, *, parent: bool = False) -> str | None:
     """The relation a category parent sets for what is under it: a heading, a 'Label:', or a short item
     that heads a list ('Subscribers can be'). A category word inside a name ('Azure Pricing Calculator')
     is part of the name, not a category."""
-    short_parent = parent and st.kind == "item" and not st.label and len(st.text.split()) <= 4
+    words = len(st.text.split())
+    last = st.text.split()[-1].strip(":.") if words else ""
+    ends_in_kind = words <= 6 and vocabulary().category(last) is not None  # "solved in a few ways"
+    short_parent = parent and st.kind == "item" and not st.label and (words <= 4 or ends_in_kind)
     text = st.text if st.kind == "heading" or short_parent else st.label
     for ent in sdoc.ents:
         if ent.ent_id_:
@@ -135,6 +148,40 @@ def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, a
     return any(map(rival, block))
 
 
+DEFINING_PRONOUN = re.compile(r"(?i)^(?:this|it)\s+is\s+(?:where|when|an?|the)\b")
+
+
+def defined_in(parent: Statement, pdoc: Doc, topic: str | None) -> str | None:
+    """'this is where ...' under a line: under a name ('snapshot') it defines that thing (the topic); under a
+    sentence it defines the last thing the sentence names that is not the topic ('uses MVCC (...) to
+    handle ...' > MVCC), and when it names none ('in the form of predicate locks'), nothing we know."""
+    named = [e for e in pdoc.ents if e.ent_id_]
+    if named and names_alone(pdoc, named[0].start, named[0].end):
+        return topic
+    others = [e.ent_id_ for e in named if e.ent_id_ != topic]
+    return str(others[-1]) if others else None
+
+
+def compares_two(st: Statement, sdoc: Doc) -> bool:
+    """'SQS vs SNS', 'Standard vs FIFO': a heading about two things, so what is under it is about neither
+    one (its items say which, 'SQS: ...')."""
+    return st.kind == "heading" and bool(VERSUS.search(st.text)) and len(_keys(sdoc)) >= 2
+
+
+def one_side(sdoc: Doc, sides: list[str]) -> str | None:
+    """The one side of a comparison a statement names ('Use DynamoDB when ...'), or None."""
+    named = [k for k in _keys(sdoc) if k in sides]
+    return named[0] if len(named) == 1 else None
+
+
+def lists_others(st: Statement, category: str | None) -> bool:
+    """'the following are equivalent concepts': an item that introduces things other than its topic."""
+    return st.kind == "item" and category is None and bool(OTHERS.match(st.text))
+
+
+OTHERS = re.compile(r"(?i)^(?:the following|these|here are|others?|other \w+)\b")
+
+
 def unnamed_section(st: Statement, sdoc: Doc) -> bool:
     """A heading that names no entity and no category ('Azure Service Health' when it is not a known
     name, 'Resilience'): what is under it is about something the outline cannot name."""
@@ -171,10 +218,17 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
         for node in chain:
+            if node is not st and compares_two(node, docs[node.index]):
+                topic = one_side(docs[st.index], _keys(docs[node.index]))  # no anchor: it opens no definition
+                break  # "Standard vs FIFO": what is under it is about the side it names alone, if it names one
+            if node is not st and lists_others(node, category):
+                break  # "the following are equivalent concepts": not about the thing above
             found = own_topic(node, docs[node.index])
             if found:
                 topic, anchor = found, node.index
                 break
+            if node.kind == "heading" and vocabulary().section(node.text) == "aspect":
+                continue  # "Scalability": what is under it is about the thing above
             if unnamed_section(node, docs[node.index]):
                 break  # "### Azure Service Health", not a known name: a higher heading's topic is not certain
         if (
@@ -186,6 +240,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
+        if parent is not None and category is None and DEFINING_PRONOUN.match(st.text):
+            topic, anchor = defined_in(parent, docs[parent.index], topic), None
         first = False
         bare_name = (st.text.istitle() and len(st.text.split()) <= 4) or bool(  # "Elastic Container Registry"
             re.fullmatch(r"[\w.-]+\s*==?\s*[\w .()-]+", st.text)  # "EFS = Elastic File System"
@@ -415,3 +471,30 @@ def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candida
                 anchor,
                 Candidate(keys[0], "compared_with", keys[1], True, "side_by_side", literal(anchor.text)),
             )
+
+
+def outline_kinds(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
+    """What the outline says by nesting alone: a concept listed under a kind ('Isolation levels' > 'read
+    committed') is one of that kind, and an acronym heading ('ACID') includes the sub-sections whose
+    initials spell it ('Atomicity', 'Consistency', ...)."""
+    doc, docs = outline.doc, outline.docs
+    for st, sdoc in zip(doc.statements, docs, strict=True):
+        parent = doc.parent(st)
+        if parent is None or st.kind != "item" or st.label:
+            continue
+        kind = kind_of_list(parent.text)
+        pdoc = docs[parent.index]
+        if any(e.ent_id_ and names_alone(pdoc, e.start, e.end) for e in pdoc.ents):
+            continue  # "KPL Features": a known name, not a kind
+        named = [e for e in sdoc.ents if e.ent_id_]
+        if kind and named and names_alone(sdoc, named[0].start, named[0].end):
+            yield st, Candidate(named[0].ent_id_, "is_a", kind, False, "kind_list")
+    for st, sdoc in zip(doc.statements, docs, strict=True):
+        keys = _keys(sdoc)
+        if st.kind != "heading" or len(keys) != 1 or not re.fullmatch(r"[A-Z]{2,8}", st.text.strip()):
+            continue
+        parts = [c for c in doc.statements if c.parent == st.index and c.kind == "heading"]
+        part_keys = [own_topic(c, docs[c.index]) for c in parts]
+        if len(parts) >= 2 and all(part_keys) and initials_match(st.text, " ".join(c.text for c in parts)):
+            for part, key in zip(parts, part_keys, strict=True):
+                yield part, Candidate(keys[0], "includes", str(key), True, "acronym_parts")

@@ -24,6 +24,7 @@ from ingest.outline import (
     column_entities,
     comparison_pairs,
     entity_label_siblings,
+    outline_kinds,
     own_topic,
     sibling_labels,
     table_rows,
@@ -47,6 +48,8 @@ from kg.ontology import load_ontology
 from kg.stores import SourceGraph, StoreConfig, open_store
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
+CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
+CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
 STOP = frozenset(
     [
@@ -154,6 +157,7 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
             sibling_labels(outline, {k: e.label for k, e in table.entities.items()}),
             entity_label_siblings(outline),
             category_labels(outline),
+            outline_kinds(outline),
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
@@ -277,6 +281,10 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue  # "your own library, or": a phrase cut off
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
+        if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):
+            c = c._replace(predicate="has_property")  # "when every read can be sequenced": a saying, not a kind
+        if c.object_is_entity and c.predicate != "compared_with" and CONTRAST.search(st.text):
+            continue  # "X offers 24 hours retention vs. KDF": the other side of a contrast, not X's object
         section = next((a.text for a in doc.ancestors(st) if a.kind == "heading" or a.label), "")
         ev = Evidence(doc.name, st.line, st.raw, c.rule, c.contrast, section)
         facts = [Fact(c.subject, c.predicate, c.object, c.object_is_entity, ev)]

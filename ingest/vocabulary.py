@@ -20,10 +20,18 @@ class Vocabulary:
     aspect_header: re.Pattern[str]  # the first header cell of a comparison table ("Aspect", "Feature")
     generic: frozenset[str]  # words that make no name ("functions", "services", "overview")
     category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
+    name_tails: frozenset[str]  # what a product's things are called ("instances"): they end no name
+    aspect_sections: frozenset[str]  # headings about an aspect of the thing above ("scalability")
+    area_sections: frozenset[str]  # headings about no one thing ("anti-patterns", "troubleshooting")
 
     def aspect(self, text: str) -> str | None:
         """The relation a table row's aspect names ('Type' -> is_a, 'Maximum retention' -> has_limit)."""
         return next((name for name, pattern in self.aspects if pattern.search(text)), None)
+
+    def section(self, heading: str) -> str | None:
+        """'aspect' for 'Scalability', 'area' for 'Anti-patterns', None for a heading that may name a thing."""
+        text = re.sub(r"[^\w\s-]", "", heading).strip().lower()
+        return "aspect" if text in self.aspect_sections else "area" if text in self.area_sections else None
 
     def aspect_column(self, column: str) -> bool:
         """A comparison table's first header cell ('Aspect', 'Feature', or none)."""
@@ -80,7 +88,16 @@ def vocabulary() -> Vocabulary:
     aspects = tuple((name, _phrases(words)) for name, words in data["aspects"].items())
     defining = _phrases(data["columns"]["defining"])
     aspect_header = _phrases(data["columns"]["aspect"])
-    words = data["words"]
+    words, sections = data["words"], data["sections"]
     return Vocabulary(
-        vendors, categories, aspects, defining, aspect_header, frozenset(words["generic"]), frozenset(words["category"])
+        vendors,
+        categories,
+        aspects,
+        defining,
+        aspect_header,
+        frozenset(words["generic"]),
+        frozenset(words["category"]),
+        frozenset(words["name_tails"]),
+        frozenset(sections["aspects"]),
+        frozenset(sections["areas"]),
     )

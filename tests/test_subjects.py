@@ -1,0 +1,232 @@
+"""Facts on the right subject, and the concepts an outline names: one table per rule of
+ingest/outline.py and ingest/entities.py, then notes with the facts that must and must not come out."""
+
+import pytest
+
+from ingest.entities import comparison_sides, discover, extends_known, kind_of_list, near_known
+from ingest.names import load_gazetteer
+from ingest.sources import read_document
+from ingest.vocabulary import vocabulary
+
+KINDS = [
+    ("Isolation levels", "isolation level"),
+    ("Publish types", "publish type"),
+    ("Storage classes:", "storage class"),
+    ("Use cases", ""),  # a category sets a relation, it names no kind
+    ("Benefits", ""),
+    ("Anti-patterns", ""),
+    ("Isolation", ""),  # singular: a concept, no list of kinds
+    ("Subscribers can be", ""),
+    ("Create the buckets", ""),  # a saying, not a kind
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), KINDS)
+def test_kind_of_list(text: str, kind: str) -> None:
+    assert kind_of_list(text) == kind
+
+
+SIDES = [
+    ("OLAP vs OLTP", ["OLAP", "OLTP"]),
+    ("KDS vs. Amazon DynamoDB streams", ["KDS", "Amazon DynamoDB streams"]),
+    ("SQS versus SNS", ["SQS", "SNS"]),
+    ("Docker", []),
+    ("When to use one vs the other, and why it matters so much", []),
+]
+
+
+@pytest.mark.parametrize(("text", "sides"), SIDES)
+def test_comparison_sides(text: str, sides: list[str]) -> None:
+    assert comparison_sides(text) == sides
+
+
+EXTENSIONS = [
+    ("Kinesis Data Streams API", True),  # a known name and a word more: no damaged spelling of it
+    ("Amazon DynamoDB streams", True),
+    ("Amazon API Goteway", False),
+    ("Kinesis", False),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), EXTENSIONS)
+def test_extends_known(name: str, expected: bool) -> None:
+    assert extends_known(name, load_gazetteer()) is expected
+
+
+NEAR = [  # a damaged spelling of a known name is none of its own; a sibling or a shorter name is
+    ("Amazon API Goteway", True),
+    ("Docker Repositones", True),
+    ("S3 Standard", False),  # beside 'SQS Standard' (S3 and SQS are both known) and 'S3 Standard-IA'
+    ("Kinesis Data Streams API", False),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), NEAR)
+def test_near_known(name: str, expected: bool) -> None:
+    table = load_gazetteer()
+    table.add("SQS Standard", "Concept", ["SQS Standard"])
+    table.add("S3 Standard-IA", "Concept", ["S3 Standard-IA"])
+    table.add("Docker Repository", "Concept", ["Docker Repository", "Docker Repositories"])
+    assert near_known(name, table) is expected
+
+
+SECTIONS = [
+    ("Scalability", "aspect"),
+    ("## Anti-patterns", "area"),
+    ("Troubleshooting", "area"),
+    ("Resilience", "area"),
+    ("Isolation", None),
+    ("Total order", None),
+]
+
+
+@pytest.mark.parametrize(("heading", "kind"), SECTIONS)
+def test_section_headings(heading: str, kind: str | None) -> None:
+    assert vocabulary().section(heading.lstrip("# ")) == kind
+
+
+NAMES = [  # note -> (name, label of the entity it must stand for, or None for no entity)
+    ("## Isolation levels\n- read committed\n  - no dirty reads\n", ("read committed", "read committed")),
+    ("## Ordering\n### Total order\n- implies causal order\n", ("Total order", "Total order")),
+    ("## OLAP vs OLTP\n- OLTP is a transactional processing\n", ("OLTP", "OLTP")),
+    ("## KDS vs Amazon DynamoDB streams\n- offers 24 hours\n", ("DynamoDB streams", "Amazon DynamoDB streams")),
+    ("## Notes\n- 📝**Fan out (SNS -> SQS)**\n  - No data loss\n", ("Fan out", "Fan out")),
+    ("## Notes\n- SSI is one strategy that is new\n", ("SSI", "SSI")),
+    ("## Azure PowerShell\n- A shell\n", ("Azure PowerShell", "PowerShell")),
+    ("## Kinesis Producer Library (KPL)\n### KPL Features\n- Batching\n", ("KPL Features", None)),
+    ("## Kinesis Consumer Library (KCL)\n### KCL Sub Tasks\n- Connects to it\n", ("KCL Sub Tasks", None)),
+    ("## Resilience\n- A record processor could fail\n", ("Resilience", None)),
+    ("## Scalability\n- Scalable by shards\n", ("Scalability", None)),
+    ("## Lambda Working\n- run on-demand\n", ("Lambda Working", None)),  # title case with a known name
+    ("## SQS vs SNS\n- SQS: pull\n", ("SQS vs SNS", None)),
+    (  # a title-case label with the head noun of the name its parent names
+        "## Storage\n- AWS Storage Gateway = hybrid storage\n  - File Gateway: exposes S3 buckets via NFS\n",
+        ("File Gateway", "File Gateway"),
+    ),
+    ("## Storage\n- Max Size: 5 TB\n", ("Max Size", None)),
+    ("## Snow\n- AWS Snowball: a device\n- Snowball Edge can launch EC2\n", ("AWS Snowball Edge", "Snowball Edge")),
+    (
+        "## Monitor\n- Application Insights uses Azure Monitor under the hood\n",
+        ("Application Insights", "Application Insight"),
+    ),
+    ("## Lambda\n- Create Thumbnails for images\n", ("Create Thumbnails", None)),  # no verb after: a saying
+    (  # a misspelled concept takes the spelling the note also writes
+        "## Levels\n- linearilability\n  - a recency guarantee\n- uniqueness constraints need linearizability\n",
+        ("linearizability", "linearilability"),
+    ),
+    (  # a member of a kind list is also written with the kind's word
+        "## Isolation levels\n- snapshot\n  - serial snapshot isolation is not linearizable\n",
+        ("snapshot isolation", "snapshot"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES)
+def test_outline_names(tmp_path, text: str, expected: tuple[str, str | None]) -> None:
+    path = tmp_path / "note.md"
+    path.write_text("# Notes\n\n" + text, encoding="utf-8")
+    table = load_gazetteer()
+    known = set(table.entities)
+    discover([read_document(path)], table)
+    name, label = expected
+    key = table.key_for(name)
+    if label is None:
+        assert key is None or (key in known and table.entities[key].label != name)
+    else:
+        assert key is not None and table.entities[key].label == label
+
+
+SUBJECTS = [  # (note, facts that must come out, facts that must not)
+    (
+        "# Transactions\n## Isolation\n### Isolation levels\n- read committed\n"
+        "  - often implemented by having write locks on rows\n- snapshot\n  - good for analytics and backups\n",
+        {
+            ("read committed", "is_a", "isolation level"),
+            ("snapshot", "is_a", "isolation level"),
+            ("snapshot", "preferred_for", "analytics and backups"),
+        },
+        {("Isolation", "preferred_for", "analytics and backups")},
+    ),
+    (
+        "# DB\n## ACID\n### Atomicity\n- no half results\n### Consistency\n- invariants hold\n"
+        "### Isolation\n- writes appear sequential\n### Durability\n- data is not lost\n",
+        {("ACID", "includes", "Isolation"), ("ACID", "includes", "Durability"), ("ACID", "includes", "Atomicity")},
+        set(),
+    ),
+    (
+        "# SNS\n## Amazon SNS\n- Publish types\n  - **Direct Publish** (for mobile apps SDK)\n"
+        "    - Create a platform endpoint\n",
+        {("Direct Publish", "is_a", "publish type"), ("Direct Publish", "creates", "platform endpoint")},
+        {("Amazon SNS", "creates", "platform endpoint")},
+    ),
+    (
+        "# Kinesis Data Streams\n## Kinesis Consumer Library (KCL)\n- KCL takes care of many tasks\n"
+        "### KCL Sub Tasks\n- Uses leases to coordinate shard associations\n",
+        {("Kinesis Consumer Library", "uses", "leases to coordinate shard associations")},
+        set(),
+    ),
+    (  # "this is where ..." defines what its parent line names, not the topic
+        "# DB\n## Levels\n- snapshot\n  - uses MVCC (Multi Version Concurrency Control) for transactions\n"
+        "    - this is where each transaction has its own version\n"
+        "  - locking can be loosened in the form of predicate locks\n"
+        "    - this is where a lock occurs on a set of resources\n",
+        {("Multi Version Concurrency Control", "has_property", "where each transaction has its own version")},
+        {
+            ("snapshot", "has_property", "where each transaction has its own version"),
+            ("snapshot", "has_property", "where a lock occurs on a set of resources"),
+        },
+    ),
+    (  # a lead-in that ends with a category noun sets the relation of its items
+        "# DB\n## Levels\n- serializability\n  - avoids races\n  - solved in a few ways\n"
+        "    - two phase lock\n    - optimistic concurrency control\n"
+        "  - two phase lock\n    - this can lead to dead lock\n"
+        "  - optimistic concurrency control\n    - assumes the best\n",
+        {
+            ("serializability", "uses", "two phase lock"),
+            ("serializability", "uses", "optimistic concurrency control"),
+        },
+        set(),
+    ),
+    (
+        "# Kinesis Data Streams\n## Scalability\n- Scalable by shards.\n",
+        {("Amazon Kinesis Data Streams", "scales", "scalable by shards")},
+        set(),
+    ),
+    (
+        "# Kinesis Data Streams\n## Anti-patterns\n- Small scale consistent throughput\n",
+        set(),
+        {("Amazon Kinesis Data Streams", "is_a", "small scale consistent throughput")},
+    ),
+    (
+        "# Queues\n## Standard vs FIFO\n- Standard queue:\n  - Unlimited throughput\n"
+        "- FIFO queue = First In First Out\n  - Messages are processed in order\n"
+        "  - Exactly-once processing, no duplicates\n",
+        {("FIFO", "has_property", "exactly-once processing, no duplicates")},
+        {("Standard", "has_property", "exactly-once processing, no duplicates")},
+    ),
+    (
+        "# Order\n## Total order\n- when every read and write can be sequenced\n- implies causal order\n"
+        "- the following are equivalent concepts\n  - atomic commit\n",
+        {
+            ("Total order", "has_property", "implies causal order"),
+            ("Total order", "has_property", "when every read and write can be sequenced"),
+        },
+        {
+            ("Total order", "has_property", "atomic commit"),
+            ("Total order", "is_a", "when every read and write can be sequenced"),
+        },
+    ),
+    (
+        "# Kinesis\n## KDS vs Amazon DynamoDB streams\n"
+        "- Amazon DynamoDB streams offers only 24 hours data retention vs. KDF (configurable)\n",
+        {("Amazon Kinesis Data Streams", "compared_with", "Amazon DynamoDB streams")},
+        {("Amazon DynamoDB streams", "provides", "Amazon Data Firehose")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "must", "must_not"), SUBJECTS)
+def test_subjects(extract_facts, text: str, must: set, must_not: set) -> None:
+    got = extract_facts(text)
+    assert must <= got, sorted(must - got)
+    assert not must_not & got, sorted(must_not & got)
