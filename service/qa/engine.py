@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
+from itertools import zip_longest
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -19,21 +20,25 @@ from rdflib.namespace import RDFS
 
 from kg.facts import FactRecord as Fact
 from kg.facts import statements
-from kg.lexicon import english_words
+from kg.lexicon import english_words, lemma
 from kg.model import local_name, relation_iri, snake
 from kg.namespaces import KG
 from kg.ontology import Ontology
 from kg.paths import shortest_paths
 from kg.queries import CONTRASTS, FACTS_PO, FACTS_SP, NamedQuery
 from kg.snapshot import Snapshot
-from service.qa.intent import FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
+from service.qa.intent import CUES, FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
 from service.qa.kinds import KINDS
 from service.qa.names import STOP, Mention, NameIndex, normalise
-from service.qa.statements import NEGATION, WORD, Hit, Statement, StatementIndex, stem, tokens
+from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
+from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, stem, tokens
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
-DEFINES = re.compile(r"^(definition:|(it|this) (is|are|means)\b|is an?\b)")
+COMPARES = re.compile(r"\b(is|are) (not|different|similar|unlike|like|better|worse|more|less)\b")
+DEFINES = re.compile(
+    r"^(definition:|(it|this) (is|are) (an?|the|where|when|what|how|one)\b|(it|this) means\b|is an?\b)"
+)
 FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
 UNITS = (  # what a figure question asks for, and how the notes write such a figure
     (
@@ -64,7 +69,6 @@ PARTS = re.compile(
 )
 DAMAGED_NUMBER = re.compile(r"\d{4,},\d{3}\b|\b[A-Z]{3,}, ?\d{3}\b")  # '4000,000', 'LOOD, 000': OCR damage
 DAMAGED_WORD = re.compile(r"\b\d[a-z]{3,}\b")  # '3mages': OCR read a letter as a digit
-NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 MAX_ROWS = 6  # aspects in a comparison
 MAX_HOPS = 2  # a longer chain between two names says little about how they relate
 RARE = 0.05  # a word in at most this share of the statements can name what a question is about
@@ -284,7 +288,8 @@ class QA:
             for w in normalise(text).split()
             if w not in STOP and w not in FRAME and w not in covered and len(w) >= 3 and w not in self.names.brands
         ]
-        return Question(text, normalise(text), mentions, intent, self.topic(mentions, words), words)
+        cues = [w.strip(".,;:!?") for w in normalise(text).split() if w.strip(".,;:!?") in CUES]
+        return Question(text, normalise(text), mentions, intent, self.topic(mentions, words), words, cues)
 
     def topic(self, mentions: list[Mention], words: list[str]) -> Topic | None:
         """The entity asked about; else a phrase of the question that names a concept in the notes (a heading
@@ -428,39 +433,127 @@ class QA:
         return f"{st.text.rstrip('.')} ({st.source}:{st.line})"
 
     def key_points(self, q: Question, limit: int, skip: set[int] = frozenset()) -> list[Statement]:  # type: ignore[assignment]
-        """A topic's key points: the question's words first, then support across notes, then the topic's own
-        section in the order the notes give; near-duplicates merged."""
+        """A topic's key points: the question's words first, then the items of the topic's own heading or list
+        item in the notes' order (a lead-in with what it introduces), then support across notes; near-duplicates
+        merged. When the topic has its own section, two places are kept for what other parts of the notes say
+        of it by name."""
         topic = q.topic
         assert topic is not None
-        ranked = {h.statement.index: len(h.matched) for h in self.hits(q, need=1)} if q.words else {}
+        named = set(tokens(topic.label))
+        asked = replace(q, words=[w for w in q.words if not set(tokens(w)) <= named])  # not the topic's own words
+        ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1)} if asked.words else {}
         support = self.index.support
+        own = self.own_points(topic)
+        order = {st.index: i for i, st in enumerate(own)}
+        several = len({st.source for st in topic.statements}) > 1  # notes that agree outrank one note's order
+        inside = {x.index for st in own for x in section(self.index, st, 4)}  # shown with their lead-in, or below
+        pool = own + [st for st in topic.statements if st.index not in order and st.index not in inside]
         candidates = [
             st
-            for st in topic.statements
+            for st in pool
             if st.index not in skip
-            and not self.is_name(st)
-            and clean_point(st)
+            and (st.index in order or not self.is_name(st))
+            and self.pointable(st)
             and not self.foreign(topic, st)
             and not self.labelled_other(topic, st)
-            and not st.text.endswith(":")  # it introduces the points after it
+            and (st.index in order or not order or several or self.names_topic(topic, st))  # elsewhere: by name
+            and (st.index in order or st.record.kind not in ("row", "cell"))  # a table row has two sides
         ]
         candidates.sort(
             key=lambda st: (
                 -ranked.get(st.index, 0),
+                not several and st.index not in order,
                 not self.owns(topic, st),
                 -support[st.index],
+                not several and order.get(st.index, len(order)),
+                not several and not self.defines(topic, st),
                 not EMPHASIS.search(st.record.text),
                 st.source,
+                order.get(st.index, len(order)),
                 st.line,
             )
         )
+        elsewhere = [st for st in candidates if st.index not in order and self.names_topic(topic, st)]
+        room = limit - min(2, len(elsewhere)) if order and not several else limit
         out: list[Statement] = []
+        lines: set[tuple[str, int]] = set()  # one point per line
+        covered: set[int] = set()
         for st in candidates:
+            if st.index in order and len([o for o in out if o.index in order]) >= room:
+                continue
+            if (st.source, st.line) in lines or st.index in covered:
+                continue
+            items = {x.index for x in items_of(self.index, st)} if self.inlines(st) else set()
+            if (st.text.endswith(":") or self.is_name(st)) and 2 * len(items & {o.index for o in out}) >= len(items):
+                continue  # a lead-in whose items are already points
             if not any(fuzz.token_set_ratio(st.text.lower(), o.text.lower()) >= 85 for o in out):
                 out.append(st)
+                lines.add((st.source, st.line))
+                covered |= items
             if len(out) >= limit:
                 break
         return out
+
+    def own_points(self, topic: Topic) -> list[Statement]:
+        """The items of the topic's own heading or list item, one per line: what the author marked first, then
+        its plain items and its lead-ins (with their lists) in turn, each in the notes' order."""
+        by_line: dict[tuple[str, int], list[Statement]] = {}
+        for place in self.own_places(topic):
+            for st in self.index.under(place):
+                by_line.setdefault((st.source, st.line), []).append(st)
+        items = [self.first_of_line(topic, sts) for sts in by_line.values()]
+        marked = [st for st in items if EMPHASIS.search(st.record.text)]
+        plain = [st for st in items if st not in marked and not items_of(self.index, st)]
+        leads = [st for st in items if st not in marked and items_of(self.index, st)]
+        turns = [st for pair in zip_longest(plain, leads) for st in pair if st is not None]
+        return marked + turns
+
+    def first_of_line(self, topic: Topic, sts: list[Statement]) -> Statement:
+        """Of the sentences of one line, the one that leads it: a term's label, else the one naming the topic."""
+        return min(
+            sts,
+            key=lambda st: (st.record.kind != "term", self.name_at(topic, st.text), st.index),
+        )
+
+    def name_at(self, topic: Topic, text: str) -> int:
+        """Where a text first names the topic (by its label or an alias); far away when it does not."""
+        names = [topic.label] + (list(self.snapshot.entities[topic.iri].aliases) if topic.iri else [])
+        found = [m.start() for n in names for m in [re.search(rf"\b{re.escape(n.lower())}\b", text.lower())] if m]
+        return min(found, default=len(text) + 1000)
+
+    def pointable(self, st: Statement) -> bool:
+        """A statement fit to be a point: clean, and a lead-in only with what it introduces."""
+        if items_of(self.index, st) and (st.text.endswith(":") or self.is_name(st)):
+            return len(items_of(self.index, st)) >= 2 and self.inlines(st)
+        return clean_point(st) and not st.text.endswith(":")
+
+    def own_places(self, topic: Topic) -> list[Statement]:
+        """The topic's own headings and list items: ones that are its name (or an alias), with items under them."""
+        out = []
+        for st in topic.statements:
+            if st.record.kind not in ("heading", "item", "term") or not self.index.under(st):
+                continue
+            name = bare(st.text)
+            if topic.iri is None:
+                mine = tokens(name) == tokens(topic.label)
+            else:
+                mine = self.names.exact.get(normalise(name)) == topic.iri
+            if mine:
+                out.append(st)
+        return out
+
+    def inlines(self, st: Statement) -> bool:
+        """Whether a point shows what it introduces: only when every item is readable (an OCR'd page's
+        outline is not to be trusted)."""
+        items = items_of(self.index, st)
+        if not items or any(debris(x.text) for x in items):
+            return False
+        long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
+        return sum(1 for x in long if readable(x.text, self.names.exact, inflected=True)) >= 0.75 * len(long)
+
+    def point_text(self, st: Statement) -> str:
+        text = render(self.index, st, 240) if self.inlines(st) else st.text
+        return f"{text.rstrip('.')} ({st.source}:{st.line})"
 
     def names_topic(self, topic: Topic, st: Statement) -> bool:
         """Whether a statement's own text names the topic."""
@@ -507,6 +600,8 @@ class QA:
     def defines(self, topic: Topic, st: Statement) -> bool:
         """'X is ...', 'Definition: ...', 'It is ...': a statement that says what its topic is."""
         text = st.text.lower()
+        if COMPARES.search(text[:80]):
+            return False  # 'X is different from Y' says what X is not
         if DEFINES.match(text):
             return True
         pattern = self.defining.get(topic.label)
@@ -521,20 +616,36 @@ class QA:
 
     def head(self, q: Question, run: _Run) -> tuple[str, list[Statement]]:
         """The definition: the alias it stands for and what the graph says it is, or the statement that
-        defines it."""
+        defines it ('X is ...', 'this is where ...' under an item that names X), or the first item under X's
+        own heading ('## EventBridge' / '- Serverless event bus/router ...')."""
         topic = q.topic
         assert topic is not None
         defining = [
             st
-            for st in topic.statements
+            for st in topic.statements + self.pronoun_definitions(topic)
             if (self.defines(topic, st) or ASKS_WHAT.search(st.heading))
             and not self.is_name(st)
             and st.record.kind != "question"
             and clean_point(st)
         ]
-        defining.sort(key=lambda st: (topic.label.lower() not in st.text.lower()[:60], st.source, st.line))
+        defining.sort(key=lambda st: (not self.says_name(topic, st), st.source, st.line))
+        opening = [
+            first
+            for place in self.own_places(topic)
+            for under in [self.index.under(place)]
+            for first in [self.first_of_line(topic, [x for x in under if x.line == under[0].line])]
+            if under
+            if not items_of(self.index, first) and clean_point(first) and not first.text.endswith(":")
+        ][:1]
+        if defining and not self.says_name(topic, defining[0]) and opening:
+            defining = opening
+        defining = defining or opening
         if topic.iri is None:
-            return ("", defining[:1])
+            if not defining:
+                return ("", [])
+            text = defining[0].text.rstrip(".")
+            said = text if text.lower().startswith(topic.label.lower()) else f"{topic.label}: {text}"
+            return (f"{said} ({defining[0].source}:{defining[0].line}).", defining[:1])
         e = topic.iri
         ent = self.snapshot.entities[e]
         shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
@@ -548,15 +659,43 @@ class QA:
             return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
         return (f"{label} is {_article(self.type_label(ent.type))}.", [])
 
+    def says_name(self, topic: Topic, st: Statement) -> bool:
+        """A definition that names its topic near its start, or that defines what its parent item names."""
+        parent = self.index.parent(st)
+        start = st.text[:60]
+        if topic.label.lower() in start.lower() or (topic.iri and topic.iri in self.names.named_in(start)):
+            return True
+        return bool(
+            parent and topic.iri and DEFINES.match(st.text.lower()) and self.names.named_in(parent.text) == {topic.iri}
+        )
+
+    def pronoun_definitions(self, topic: Topic) -> list[Statement]:
+        """'uses MVCC (...) to handle ...' / '- this is where each transaction has its own version': a child that
+        says what 'this' is, under a statement that names the topic and nothing else."""
+        if topic.iri is None:
+            return []
+        return [
+            child
+            for st in topic.statements
+            if self.names.named_in(st.text) == {topic.iri}
+            for child in self.index.under(st)
+            if DEFINES.match(child.text.lower())
+        ]
+
     def summary(self, q: Question, run: _Run, *, points: int) -> Answer | None:
+        assert q.topic is not None
         head, cited = self.head(q, run)
-        found = self.key_points(q, points, {st.index for st in cited})
+        said = {(str(e["source"]), int(e["line"])): self.obj(f) for f in run.used for e in f.evidence}
+        skip = {st.index for st in cited} | {  # a statement the head's facts already say whole
+            st.index for st in q.topic.statements if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
+        }
+        found = self.key_points(q, points, skip)
         if not found and not head:
             return None
         if not found and not run.used:
             return None
         lines = [head] if head else []
-        lines += [f"- {self.point(st)}" for st in found]
+        lines += [f"- {self.point_text(st)}" for st in found]
         answer = Answer(q.text, True, "summary" if points > 4 else "definition", fit("\n".join(lines)))
         return self.cite(answer, cited + found, run)
 
@@ -601,8 +740,47 @@ class QA:
         answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")
         return answer
 
+    def enumeration(self, q: Question, run: _Run) -> Answer | None:
+        """'What does X handle', 'which subscriber types does X support', 'the ways to achieve X': the list the
+        notes give under a lead-in about the topic that has most of the question's words."""
+        assert q.topic is not None
+        found = self.lead_ins(q)
+        if not found or not found[0].matched:
+            return None
+        lead = found[0].statement
+        said = render(self.index, lead, MAX_TEXT - 200, inline=12)
+        if not self.names_topic(q.topic, lead) and not self.owns(q.topic, lead):
+            said = f"{q.topic.label}: {said}"
+        text = f"{said} ({lead.source}:{lead.line})"
+        relations = [r for r in q.intent.relations if r != "related"]
+        facts = [f for r in relations for f in run.objects(q.topic.iri, r)] if q.topic.iri else []
+        listed = self.names.named_in(said)
+        more = [
+            f
+            for f in facts
+            if self.obj(f).lower() not in said.lower()
+            and f.object not in listed
+            and readable(self.obj(f), self.names.exact)
+        ]
+        if more:  # what other places of the notes give for the relation asked
+            run.use(more[:6])
+            text += " The notes also list: " + "; ".join(dict.fromkeys(self.obj(f) for f in more[:6])) + "."
+        return self.cite(Answer(q.text, True, "list", text), [lead, *found[0].items][:MAX_QUOTES], run)
+
+    def lead_ins(self, q: Question) -> list[LeadIn]:
+        """The topic's lead-ins that speak to most of the question's words (the topic's own name aside)."""
+        assert q.topic is not None
+        topic = q.topic
+        named = set(tokens(topic.label))
+        words = [w for w in q.asked if not set(tokens(w)) <= named]
+        pool = [st for st in topic.statements if not self.foreign(topic, st)]
+        if not words:
+            return [LeadIn(st, self.index.under(st), 0) for st in self.own_places(topic)]
+        return lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
+
     def process(self, q: Question, run: _Run) -> Answer | None:
-        """Numbered steps: an arrow chain, a numbered list, or the statements of an example, in order."""
+        """Numbered steps: an arrow chain, a lead-in's list (numbered lists first), a numbered list, or the
+        statements of an example, in order."""
         assert q.topic is not None
         hits = self.hits(q, need=1) if q.words else []
         pool = [h.statement for h in hits] or q.topic.statements
@@ -621,11 +799,27 @@ class QA:
         if not q.words:
             arrows = [st for st in topic.statements if len(ARROW.findall(st.text)) >= 2]
             arrows.sort(key=lambda st: not self.names_topic(topic, st))
-        if arrows:
+        listed = sorted(self.lead_ins(q), key=lambda x: (-x.matched, not x.numbered))
+        chain_words = len(chains[0].matched) if chains else 0
+        if arrows and not (listed and listed[0].numbered and listed[0].matched >= chain_words):
             first = ARROW.split(arrows[0].text)[0]
             label, _, chain = arrows[0].text.partition(": ") if ": " in first else ("", "", arrows[0].text)
             steps = [s.strip(" .") for s in ARROW.split(chain) if s.strip(" .")]
             cited = arrows[:1]
+        elif listed:
+            lead = listed[0]
+            steps = [render(self.index, st, 240).rstrip(".") for st in lead.items]
+            steps = [NUMBERED.sub("", s) for s in steps]
+            cited, label = [lead.statement, *lead.items][:MAX_QUOTES], lead.statement.text.rstrip(":")
+            if not lead.numbered:  # points about how it works, not steps: what it is first
+                items = sorted(
+                    lead.items, key=lambda st: (not DEFINES.match(st.text.lower()), bool(NEGATION.search(st.text)))
+                )
+                lines = [f"- {self.point_text(st)}" for st in items]
+                text = fit(f"What the notes say under “{label}”:\n" + "\n".join(lines))
+                answer = self.cite(Answer(q.text, True, "process", text), [lead.statement, *items][:MAX_QUOTES], run)
+                answer.steps = [st.text for st in items[:8]]
+                return answer
         else:
             anchor = pool[0] if pool else None
             if anchor is None:
@@ -1195,12 +1389,26 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
     return "\n".join(out) or text[:limit]
 
 
-def readable(text: str, names: Container[str] = ()) -> bool:
+def debris(text: str) -> bool:
+    """OCR damage: '4000,000', '3mages', 'Container Container'."""
+    return bool(DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I))
+
+
+def readable(text: str, names: Container[str] = (), *, inflected: bool = False) -> bool:
     """Mostly dictionary words, acronyms or the graph's names: not OCR debris ('couect couest Couest [entainer')."""
     if DAMAGED_NUMBER.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I):  # 'Container Container'
         return False
     words = re.findall(r"[A-Za-z]{3,}", text)
-    known = sum(1 for w in words if w.lower() in english_words() or w.isupper() or w.lower() in names)
+    english = english_words()
+    known = sum(
+        1
+        for w in words
+        if w.lower() in english
+        or w.lower() in STOP
+        or w.isupper()
+        or w.lower() in names
+        or (inflected and lemma(w.lower()) in english)
+    )
     return not words or known >= 0.7 * len(words)
 
 
@@ -1209,9 +1417,9 @@ def clean_point(st: Statement) -> bool:
     if DAMAGED_NUMBER.search(st.text) or DAMAGED_WORD.search(st.text):
         return False
     words = re.findall(r"[A-Za-z]{2,}", st.text)
-    return len(words) >= 3 and sum(1 for w in words if w.lower() in english_words() or w[0].isupper()) >= 0.7 * len(
-        words
-    )
+    flags = [w.lower() in english_words() or w.lower() in STOP or w[0].isupper() for w in words]
+    garbled = any(not any(flags[i : i + 3]) for i in range(len(flags) - 2))  # three unknown words in a row
+    return len(words) >= 3 and sum(flags) >= 0.7 * len(words) and not garbled
 
 
 def _minutes(text: str) -> float | None:

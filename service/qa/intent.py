@@ -47,8 +47,10 @@ GENERIC_KEYWORDS = frozenset(
 FRAME = frozenset(
     """whats mean means meaning define definition stand tell know should points point key few give walk through
     steps step happens happen work works explain overview summary summarize summarise describe notes list thing
-    things kind kinds main some way ways anything say says important""".split()
+    things kind kinds main some way ways anything say says important type types""".split()
 )
+# Frame words that a lead-in of the notes may itself use: 'solved in a few ways', 'Key features:', 'Steps:'.
+CUES = frozenset("way ways feature features step steps benefits advantages".split())
 
 
 @dataclass
@@ -68,6 +70,12 @@ class Question:
     intent: "Intent"
     topic: Topic | None
     words: list[str]  # content words: not names, not stop words, not generic question words
+    cues: list[str] = field(default_factory=list)  # frame words a lead-in may use ('ways', 'steps')
+
+    @property
+    def asked(self) -> list[str]:
+        """The words a lead-in about the question would use: its content words and its cues."""
+        return self.words + [c for c in self.cues if c not in self.words]
 
     @property
     def asks_figure(self) -> bool:

@@ -22,6 +22,9 @@ SUMMARY = re.compile(
     r"|what do (the notes|you) (say|know)"
 )
 
+ENUMERATES = re.compile(r"^(what|which|list|name|give|enumerate)\b")
+DEFINES_ONLY = re.compile(r"^(what|who)('s|s| is)\b")  # 'what is X': a definition, not a list
+
 
 @dataclass
 class Kind:
@@ -99,6 +102,25 @@ class Summary(Kind):
         return qa.summary(q, run, points=6)
 
 
+class Enumeration(Kind):
+    """'What does X handle', 'which subscriber types does X support', 'what are the ways to achieve X': the list
+    the notes give under a lead-in that has the question's words ('What X handles:', 'solved in a few ways')."""
+
+    name, weight = "list", 55
+
+    def detects(self, q: Question) -> bool:
+        return (
+            bool(ENUMERATES.search(q.norm))
+            and not DEFINES_ONLY.search(q.norm)
+            and q.topic is not None
+            and q.intent.kind not in ("comparison", "path")
+            and not q.asks_figure
+        )
+
+    def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
+        return qa.enumeration(q, run)
+
+
 class Structured(Kind):
     """The kinds the graph's facts answer with bound queries: attribute, path, list, relation."""
 
@@ -155,7 +177,18 @@ class Statements(Kind):
 
 KINDS: tuple[Kind, ...] = tuple(
     sorted(
-        (Comparison(), YesNo(), Process(), Why(), Summary(), Structured(), Figure(), Definition(), Statements()),
+        (
+            Comparison(),
+            YesNo(),
+            Process(),
+            Why(),
+            Summary(),
+            Enumeration(),
+            Structured(),
+            Figure(),
+            Definition(),
+            Statements(),
+        ),
         key=lambda k: -k.weight,
     )
 )

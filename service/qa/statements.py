@@ -19,6 +19,8 @@ from kg.lexicon import lemma
 
 WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
 NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor)\b|n't\b")
+EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
+NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
@@ -119,6 +121,11 @@ class StatementIndex:
         for i, st in enumerate(self.statements):
             for iri in st.about:
                 self.by_entity[iri].append(i)
+        self.at = {(st.source, st.line): st for st in self.statements}
+        self.children: dict[tuple[str, int], list[Statement]] = defaultdict(list)
+        for st in self.statements:
+            if st.record.parent_line and st.record.parent_line != st.line:
+                self.children[(st.source, st.record.parent_line)].append(st)
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
         self.sources = {st.source for st in self.statements}
         self.names = {st.text.lower() for st in self.statements if is_lead(st.text)} | {
@@ -140,6 +147,20 @@ class StatementIndex:
         corpus = [sorted(t) or ["_"] for t in self.tokens] or [["_"]]  # bm25s cannot index no document
         index.index(corpus, show_progress=False)
         return index
+
+    def under(self, st: Statement) -> list[Statement]:
+        """The statements that sit directly under a statement (its child list items, or a heading's items)."""
+        return self.children.get((st.source, st.line), [])
+
+    def parent(self, st: Statement) -> Statement | None:
+        return self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None
+
+    def example_after(self, st: Statement) -> Statement | None:
+        """The sibling right after a statement when it only gives its examples ('E.g. CloudWatch for alarms')."""
+        after = self.statements[st.index + 1] if st.index + 1 < len(self.statements) else None
+        if after and after.source == st.source and after.record.parent_line == st.record.parent_line:
+            return after if EXAMPLE.match(after.text) else None
+        return None
 
     def about(self, iri: str) -> list[Statement]:
         return [self.statements[i] for i in self.by_entity.get(iri, ())]
