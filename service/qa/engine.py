@@ -62,6 +62,10 @@ EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
+VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared\b|\bdifferences?\b", re.I)
+SIDES = re.compile(r"\bvs\.?\b|\bversus\b|\bor\b|\band\b|\bfrom\b|\bwith\b|:")
+CONTRAST = re.compile(r"\b(whereas|while|unlike|than|instead|but|vs)\b", re.I)
+FRAMES = frozenset("compare comparison differ differs difference different better which should".split())
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
 PARTS = re.compile(
@@ -854,6 +858,21 @@ class QA:
         text = f"What the notes give for {q.topic.label}:\n" + "\n".join(f"- {self.point(st)}" for st in shown)
         return self.cite(Answer(q.text, True, "why", fit(text)), shown, run)
 
+    def statements_say_more(self, q: Question, run: _Run) -> bool:
+        """Whether a statement about the topic has more of the question's words than the evidence of the facts
+        the run used: 'which strategy provides serializability and scales but needs more research'."""
+        if q.topic is None or not q.words or not run.used:
+            return False
+        hits = self.hits(q)
+        if not hits:
+            return False
+        said = set(tokens(" ".join(str(e["text"]) for f in run.used for e in f.evidence)))
+        covered = sum(1 for g in self.groups(q) if any(set(tokens(w)) & said for w in g))
+        best = len(hits[0].matched)
+        if q.intent.kind == "list":  # a list's facts are its items: their evidence need not repeat the question
+            return best >= covered + 3
+        return best >= covered + 2 or (covered == 0 and best >= 1)
+
     def from_statements(self, q: Question, run: _Run) -> Answer | None:
         """The best-matching statements about the topic, quoted; a figure asked for and not given is said so."""
         if not q.words:
@@ -1218,6 +1237,128 @@ class QA:
         }
         return Answer(question, True, "comparison", "\n".join(text), comparison=table)
 
+    def sides(self, q: Question) -> list[Topic]:
+        """The two things a comparison asks about: its first two names, or a name and the phrase on the other
+        side of 'vs' / 'or' / 'and' / 'from' ('OLTP vs OLAP' when the graph names only OLAP)."""
+        sides = [Topic(self.label(m.iri), m.iri, []) for m in q.mentions[:2]]
+        if len(sides) < 2:
+            parts = [p for p in SIDES.split(q.norm.strip(" ?.")) if p.strip()]
+            for part in parts if len(parts) == 2 else []:
+                words = [w for w in part.split() if w not in STOP and w not in FRAME and w not in FRAMES]
+                said = re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", q.text, re.I) if words else None
+                phrase = said.group() if said else " ".join(words)
+                if phrase and not any(s.iri and s.iri in self.names.named_in(part) for s in sides):
+                    sides.append(Topic(phrase, None, []))
+        return sides if len(sides) == 2 else []
+
+    def names_side(self, side: Topic, text: str) -> bool:
+        """A text names a side by a name the graph knows, its own words, or its initials ('KDS')."""
+        if side.iri and side.iri in self.names.named_in(text):
+            return True
+        names = [side.label] + (list(self.snapshot.entities[side.iri].aliases) if side.iri else [])
+        low = text.lower()
+        if any(re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", low) for n in names):
+            return True
+        acronyms = re.findall(r"\b[A-Z]{2,5}\b", text)
+        return any(
+            _initials(re.sub(r"^(amazon|aws|azure|google) ", "", n, flags=re.I), a) for n in names for a in acronyms
+        )
+
+    def notes_comparison(self, q: Question, run: _Run) -> Answer | None:
+        """Two things compared where the notes compare them: a heading or item that names both ('SQS vs
+        EventBridge', a table under it), then the statements that name both and have the question's words."""
+        sides = self.sides(q)
+        if not sides:
+            return None
+        a, b = sides
+        places = [
+            st
+            for st in self.index.statements
+            if st.record.kind in ("heading", "item", "term")
+            and VERSUS.search(st.text)
+            and self.inlines(st)
+            and self.names_side(a, st.text)
+            and self.names_side(b, st.text)
+        ]
+        rows: list[str] = []
+        cited: list[Statement] = []
+        if places:
+            place = min(places, key=lambda st: (st.record.kind != "heading", st.source, st.line))
+            cited.append(place)
+            rows = self.compared_rows(q, place, cited)
+        said = self.naming_both(q, a, b, cited)
+        if len(rows) < 2:  # one line is no comparison: the graph's facts may align more
+            return None
+        lines = [f"{a.label} vs {b.label}, as the notes compare them ({cited[0].source}:{cited[0].line}):"]
+        lines += [f"- {r}" for r in rows]
+        lines += [f"- {self.point(st)}" for st in said]
+        answer = Answer(q.text, True, "comparison", fit("\n".join(lines), MAX_COMPARISON))
+        answer.comparison = {"a": a.label, "b": b.label, "rows": [], "contrasts": rows + [st.text for st in said],
+                             "shared": [], "recommendation": ""}  # fmt: skip
+        return self.cite(answer, (cited + said)[:MAX_QUOTES], run)
+
+    def naming_both(self, q: Question, a: Topic, b: Topic, shown: list[Statement] = []) -> list[Statement]:  # noqa: B006
+        """At most two statements that name both sides and have the question's other words ('when should I use
+        the API directly' ~ 'cannot use the KPL because ..., consider using the API directly')."""
+        side_words = {t for s in (a, b) for t in tokens(s.label)}
+        stems = [set(tokens(w)) for w in q.words if w not in FRAMES and not set(tokens(w)) & side_words]
+        stems = [g for g in stems if g]
+        if not stems:
+            return []
+        scored = []
+        for st in self.index.statements:
+            if st in shown or st.record.kind in ("heading", "cell", "row", "question") or self.is_name(st):
+                continue
+            n = sum(1 for g in stems if g & self.index.tokens[st.index])
+            if n and self.names_side(a, st.text) and self.names_side(b, st.text) and clean_point(st):
+                scored.append((n, st))
+        return [st for _, st in sorted(scored, key=lambda x: (-x[0], x[1].source, x[1].line))[:2]]
+
+    def with_criterion(self, q: Question, answer: Answer, run: _Run) -> Answer:
+        """A comparison ends with what the notes say of both sides about the question's own words."""
+        sides = self.sides(q)
+        said = self.naming_both(q, sides[0], sides[1]) if sides and answer.answered else []
+        said = [st for st in said if st.text.rstrip(".") not in answer.answer]
+        if not said:
+            return answer
+        lines = [f"- The notes say: {self.point(st)}" for st in said]
+        head, _, rest = answer.answer.partition("\n")
+        answer.answer = fit("\n".join([head, *lines, rest]) if rest else "\n".join([head, *lines]), MAX_COMPARISON)
+        answer.evidence = [st.quote() for st in said] + [
+            e for e in answer.evidence if e not in [st.quote() for st in said]
+        ]
+        return answer
+
+    def compared_rows(self, q: Question, place: Statement, cited: list[Statement]) -> list[str]:
+        """A comparison place's items, at most MAX_ROWS, the question's words first: a table's rows with each
+        cell under its column's name, or the items as the notes give them."""
+        items = items_of(self.index, place)
+        header = next((st for st in items if st.record.kind == "row"), None)
+        if header is not None:
+            columns = [
+                re.sub(r"\s*\([^)]*\)|\*\*|__|`", "", c).strip()
+                for c in header.record.text.strip().strip("|").split("|")
+            ]
+            rows = [st for st in self.index.under(header) if st.record.kind == "row"]
+            shown = []
+            for st in rows:
+                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                if len(cells) == len(columns) >= 3:
+                    named = "; ".join(f"{columns[i]}: {cells[i]}" for i in range(1, len(cells)))
+                    shown.append((st, f"{cells[0]}: {named}"))
+            ranked = self.by_words(q, shown)
+            cited += [st for st, _ in ranked[:MAX_ROWS]][: MAX_QUOTES - 1]
+            return [text for _, text in ranked[:MAX_ROWS]]
+        shown = [(st, render(self.index, st, 300)) for st in items if clean_point(st) or items_of(self.index, st)]
+        ranked = self.by_words(q, shown)
+        cited += [st for st, _ in ranked[:MAX_ROWS]][: MAX_QUOTES - 1]
+        return [f"{text} ({st.source}:{st.line})" for st, text in ranked[:MAX_ROWS]]
+
+    def by_words(self, q: Question, shown: list[tuple[Statement, str]]) -> list[tuple[Statement, str]]:
+        """Items with more of the question's words first; else in the notes' order."""
+        stems = [set(tokens(w)) for w in q.words]
+        return sorted(shown, key=lambda x: -sum(1 for g in stems if g & set(tokens(x[1]))))
+
     def side_by_side(self, q: Question, run: _Run) -> Answer | None:
         """Two things compared when the graph cannot align their facts: what the notes say each one is, quoted;
         None unless the notes define both."""
@@ -1403,11 +1544,7 @@ def readable(text: str, names: Container[str] = (), *, inflected: bool = False) 
     known = sum(
         1
         for w in words
-        if w.lower() in english
-        or w.lower() in STOP
-        or w.isupper()
-        or w.lower() in names
-        or (inflected and lemma(w.lower()) in english)
+        if w.lower() in english or w.isupper() or w.lower() in names or (inflected and lemma(w.lower()) in english)
     )
     return not words or known >= 0.7 * len(words)
 

@@ -139,6 +139,15 @@ def keywords(text: str, mentions: list[Mention]) -> set[str]:
     return out
 
 
+def between_or(text: str, mentions: list[Mention]) -> bool:
+    """'SNS or EventBridge?': an 'or' between the first two names, not 'which API does a producer or an app use'."""
+    words = text.split()
+    if len(mentions) < 2:
+        return False
+    first, second = sorted(mentions[:2], key=lambda m: m.start)
+    return any(w == "or" and first.end <= i < second.start for i, w in enumerate(words))
+
+
 def parse(question: str, mentions: list[Mention]) -> Intent:
     text = normalise(question)
     rels = relations_in(text)
@@ -147,7 +156,9 @@ def parse(question: str, mentions: list[Mention]) -> Intent:
     if not mentions:
         return Intent("unknown", rels, kw)
     two = len(mentions) >= 2
-    either = "or" in text.split() and (question.rstrip().endswith("?") or re.search(r"should|which|better", text))
+    either = between_or(text, mentions) and bool(
+        question.rstrip().endswith("?") or re.search(r"should|which|better", text)
+    )
     if two and ((COMPARE.search(text) and "or" not in text.split()) or either):
         if not criterion and either:
             criterion = text.split(",")[0] if "," in text else ""

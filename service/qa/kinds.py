@@ -22,6 +22,7 @@ SUMMARY = re.compile(
     r"|what do (the notes|you) (say|know)"
 )
 
+VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bdiffer")
 ENUMERATES = re.compile(r"^(what|which|list|name|give|enumerate)\b")
 DEFINES_ONLY = re.compile(r"^(what|who)('s|s| is)\b")  # 'what is X': a definition, not a list
 
@@ -50,8 +51,21 @@ class Comparison(Kind):
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         answer = qa.comparison(q.text, q.mentions, q.intent, run)
         if not answer.answered:  # the graph has too few facts to align: what the notes say each side is
-            return qa.side_by_side(q, run) or answer
-        return answer
+            answer = qa.side_by_side(q, run) or answer
+        return qa.with_criterion(q, answer, run)
+
+
+class NotesComparison(Kind):
+    """'SQS vs EventBridge', 'OLTP vs OLAP': where the notes compare the two themselves (a 'vs' heading and its
+    items or table, statements that name both), that comparison first."""
+
+    name, weight = "comparison", 95
+
+    def detects(self, q: Question) -> bool:
+        return bool(VERSUS.search(q.norm)) or q.intent.kind == "comparison"
+
+    def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
+        return qa.notes_comparison(q, run)
 
 
 class YesNo(Kind):
@@ -135,6 +149,8 @@ class Structured(Kind):
         answer = handler[q.intent.kind](q.text, q.mentions, q.intent, run)
         if q.asks_figure and not re.search(r"(?<![A-Za-z])\d", answer.answer):
             return None  # a figure was asked and the facts give none: the statements may
+        if answer.answered and q.intent.kind in ("relation", "list") and qa.statements_say_more(q, run):
+            return None  # the facts found miss words of the question that a statement has
         return answer if answer.answered else None
 
 
@@ -178,6 +194,7 @@ class Statements(Kind):
 KINDS: tuple[Kind, ...] = tuple(
     sorted(
         (
+            NotesComparison(),
             Comparison(),
             YesNo(),
             Process(),
