@@ -182,7 +182,8 @@ class QA:
         snapshot.nx  # noqa: B018
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
         self.defining: dict[str, re.Pattern[str]] = {}  # topic label -> 'X is ...'
-        self.said: dict[tuple[str, str], bool] = {}  # (entity, value) -> whether a fact of it says the value
+        self.said: dict[tuple[str, str], bool] = {}
+        self.sections_of: dict[str, list[Statement]] = {}  # (entity, value) -> whether a fact of it says the value
         self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
@@ -402,7 +403,24 @@ class QA:
         if need is None:
             need = max(1, math.ceil(len(groups) / 2))
         found = self.index.search(q.topic.statements, groups, need=need)
-        return [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
+        found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
+        if not found and q.topic.iri:  # the statements of its sections: '# Kinesis Data Streams' > '## Limits'
+            found = self.index.search(self.sectioned(q.topic.iri), groups, need=need)
+            found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
+        return found
+
+    def sectioned(self, iri: str) -> list[Statement]:
+        """Statements under a heading (at any level) that names the entity, or a narrower one whose name
+        contains its name ('Amazon Kinesis Data Streams' for 'Amazon Kinesis'); table cells aside."""
+        if iri not in self.sections_of:
+            words = set(tokens(self.label(iri)))
+            narrower = {e for e, ent in self.snapshot.entities.items() if words <= set(tokens(ent.label))}
+            self.sections_of[iri] = [
+                st
+                for st in self.index.statements
+                if st.record.kind != "cell" and narrower & self.names.named_in(st.section.replace(" > ", " . "))
+            ]
+        return self.sections_of[iri]
 
     def continued(self, shown: list[Statement]) -> list[Statement]:
         """A statement that ends in ':' is followed by what it introduces: the next few lines."""
@@ -518,6 +536,9 @@ class QA:
             sts,
             key=lambda st: (st.record.kind != "term", self.name_at(topic, st.text), st.index),
         )
+
+    def aliases(self, topic: Topic) -> list[str]:
+        return list(self.snapshot.entities[topic.iri].aliases) if topic.iri in self.snapshot.entities else []
 
     def name_at(self, topic: Topic, text: str) -> int:
         """Where a text first names the topic (by its label or an alias); far away when it does not."""
@@ -728,9 +749,13 @@ class QA:
                 " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
             )
             return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near], run)
-        wanted = len(q.words) + len(extra)
         topic = q.topic
-        full = [h for h in hits if len(h.matched) >= wanted and not self.foreign(topic, h.statement)]
+        named = [w.lower() for w in re.findall(r"[A-Za-z]+", " ".join([topic.label, *self.aliases(topic)]))]
+        echoes = [w for w in q.words if len(stem(w)) >= 4 and any(n.startswith(stem(w)) for n in named)]
+        wanted = len(q.words) - len(echoes) + len(extra)  # 'does EventBridge retain events': 'events' echoes it
+        wanted = wanted if wanted <= 3 else wanted - 1  # 'a good fit for long-term storage' ~ 'not suited for ...'
+        echoed = {t for w in echoes for t in tokens(w)}
+        full = [h for h in hits if len(h.matched - echoed) >= wanted and not self.foreign(topic, h.statement)]
         full.sort(key=lambda h: not self.names_topic(topic, h.statement))  # its own statements first
         said = {negates(h) for h in full if not h.statement.text.count("; ")}  # a table row has two sides
         verdict = "The notes don't say directly."

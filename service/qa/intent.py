@@ -1,8 +1,10 @@
 """What a question asks: its kind, the relations it names, the words it wants matched, any criterion."""
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 
+from kg.locations import DATA_DIR
 from kg.ontology import Ontology, load_ontology
 from service.qa.names import STOP, Mention, normalise
 from service.qa.statements import Statement
@@ -24,15 +26,9 @@ FIGURE = re.compile(
 HOW_MUCH = re.compile(r"how (much|many|big|long)|\bmax|\bsize")
 MEASURED = ("has_limit", "pricing", "scales")
 RELATIVE = re.compile(r"\b(the|a) (service|one|thing|tool)s? (that|which|who)\b")
-SYNONYMS = {
-    "long": ("time", "minute", "minutes", "hour", "hours", "second", "seconds", "duration", "invocation"),
-    "ram": ("memory", "gb"),
-    "memory": ("ram", "gb"),
-    "beginners": ("experience",),
-    "beginner": ("experience",),
-    "big": ("size", "gb", "tb"),
-    "disk": ("disk", "storage", "space"),
-    "run": ("runs", "running", "execution", "invocation"),
+VOCABULARY = DATA_DIR / "vocabulary.toml"
+SYNONYMS: dict[str, tuple[str, ...]] = {  # data/vocabulary.toml [synonyms]
+    word: tuple(same) for word, same in tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["synonyms"].items()
 }
 GENERIC_KEYWORDS = frozenset(
     """whats count counts mean means meaning define definition stand benefits benefit advantages features

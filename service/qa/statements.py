@@ -29,7 +29,7 @@ def clean(text: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r'^\s*"(question|answer)"\s*:\s*"?|"?,?\s*$', "", text)
     text = re.sub(r"^\s*(#+|>|[-*+•·]|\d+[.)])\s+", "", text)
-    text = re.sub(r"\*\*|__|`", "", text)
+    text = re.sub(r"\*\*|__|`|(?<![\w_])_(?=\S)|(?<=[^\s_])_(?![\w_])", "", text)  # emphasis, '_italics_'
     if text.count("|") >= 2:
         text = "; ".join(c.strip() for c in text.strip().strip("|").split("|") if c.strip(" -:"))
     return re.sub(r"\s+", " ", text).strip(" •-·")
@@ -115,7 +115,7 @@ class StatementIndex:
             st = Statement(len(self.statements), r, text, "" if short else lead.lower(), heading.lower(), set(r.about))
             if short:
                 lead = text
-            st.about |= named_in(st.context)
+            st.about |= named_in(st.text if r.kind == "cell" else st.context)  # a cell is its column's alone
             self.statements.append(st)
         self.by_entity: dict[str, list[int]] = defaultdict(list)
         for i, st in enumerate(self.statements):
@@ -128,7 +128,7 @@ class StatementIndex:
                 self.children[(st.source, st.record.parent_line)].append(st)
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
         self.sources = {st.source for st in self.statements}
-        self.names = {st.text.lower() for st in self.statements if is_lead(st.text)} | {
+        self.names = {st.text.lower() for st in self.statements if is_lead(st.text) and st.record.kind != "cell"} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
         }  # headings and lead items: the concepts the notes name
         self.named = {tuple(tokens(n)): n for n in sorted(self.names, key=len, reverse=True)}
