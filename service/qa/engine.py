@@ -1317,7 +1317,9 @@ class QA:
         lines = [f"{a.label} vs {b.label}, as the notes compare them ({cited[0].source}:{cited[0].line}):"]
         lines += [f"- {r}" for r in rows]
         lines += [f"- {self.point(st)}" for st in said]
-        answer = Answer(q.text, True, "comparison", fit("\n".join(lines), MAX_COMPARISON))
+        if q.intent.criterion and len(q.mentions) >= 2:  # 'for a 3-hour job': what the facts recommend
+            lines.append(self.comparison(q.text, q.mentions, q.intent, run).comparison.get("recommendation", ""))  # type: ignore[union-attr]
+        answer = Answer(q.text, True, "comparison", fit("\n".join(x for x in lines if x), MAX_COMPARISON))
         answer.comparison = {"a": a.label, "b": b.label, "rows": [], "contrasts": rows + [st.text for st in said],
                              "shared": [], "recommendation": ""}  # fmt: skip
         return self.cite(answer, (cited + said)[:MAX_QUOTES], run)
@@ -1368,9 +1370,11 @@ class QA:
             shown = []
             for st in rows:
                 cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
-                if len(cells) == len(columns) >= 3:
+                if len(cells) == len(columns) >= 3:  # an aspect column, then one column per side
                     named = "; ".join(f"{columns[i]}: {cells[i]}" for i in range(1, len(cells)))
                     shown.append((st, f"{cells[0]}: {named}"))
+                elif len(cells) == len(columns) == 2:  # one column per side
+                    shown.append((st, f"{columns[0]}: {cells[0]} | {columns[1]}: {cells[1]}"))
             ranked = self.by_words(q, shown)
             cited += [st for st, _ in ranked[:MAX_ROWS]][: MAX_QUOTES - 1]
             return [text for _, text in ranked[:MAX_ROWS]]
