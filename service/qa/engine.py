@@ -1306,22 +1306,26 @@ class QA:
             and self.names_side(b, st.text)
         ]
         rows: list[str] = []
+        table: list[dict[str, Any]] = []  # the rows as aspect, a's cells, b's cells
         cited: list[Statement] = []
         if places:
             place = min(places, key=lambda st: (st.record.kind != "heading", st.source, st.line))
             cited.append(place)
-            rows = self.compared_rows(q, place, cited)
+            rows = self.compared_rows(q, place, cited, (a, b), table)
         said = self.naming_both(q, a, b, cited)
         if len(rows) < 2:  # one line is no comparison: the graph's facts may align more
             return None
         lines = [f"{a.label} vs {b.label}, as the notes compare them ({cited[0].source}:{cited[0].line}):"]
         lines += [f"- {r}" for r in rows]
         lines += [f"- {self.point(st)}" for st in said]
+        recommendation = ""
         if q.intent.criterion and len(q.mentions) >= 2:  # 'for a 3-hour job': what the facts recommend
-            lines.append(self.comparison(q.text, q.mentions, q.intent, run).comparison.get("recommendation", ""))  # type: ignore[union-attr]
+            facts = self.comparison(q.text, q.mentions, q.intent, run).comparison or {}
+            recommendation = str(facts.get("recommendation", ""))
+        lines.append(recommendation)
         answer = Answer(q.text, True, "comparison", fit("\n".join(x for x in lines if x), MAX_COMPARISON))
-        answer.comparison = {"a": a.label, "b": b.label, "rows": [], "contrasts": rows + [st.text for st in said],
-                             "shared": [], "recommendation": ""}  # fmt: skip
+        answer.comparison = {"a": a.label, "b": b.label, "rows": table, "contrasts": rows + [st.text for st in said],
+                             "shared": [], "recommendation": recommendation}  # fmt: skip
         return self.cite(answer, (cited + said)[:MAX_QUOTES], run)
 
     def naming_both(self, q: Question, a: Topic, b: Topic, shown: list[Statement] = []) -> list[Statement]:  # noqa: B006
@@ -1356,7 +1360,14 @@ class QA:
         ]
         return answer
 
-    def compared_rows(self, q: Question, place: Statement, cited: list[Statement]) -> list[str]:
+    def compared_rows(
+        self,
+        q: Question,
+        place: Statement,
+        cited: list[Statement],
+        sides: tuple[Topic, Topic],
+        table: list[dict[str, Any]],
+    ) -> list[str]:
         """A comparison place's items, at most MAX_ROWS, the question's words first: a table's rows with each
         cell under its column's name, or the items as the notes give them."""
         items = items_of(self.index, place)
@@ -1377,6 +1388,11 @@ class QA:
                     shown.append((st, f"{columns[0]}: {cells[0]} | {columns[1]}: {cells[1]}"))
             ranked = self.by_words(q, shown)
             cited += [st for st, _ in ranked[:MAX_ROWS]][: MAX_QUOTES - 1]
+            first = 1 if len(columns) >= 3 else 0
+            at = [next((i for i in range(first, len(columns)) if self.names_side(s, columns[i])), -1) for s in sides]
+            for st, _ in ranked[:MAX_ROWS] if -1 not in at else ():
+                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                table.append({"aspect": cells[0] if first else "", "a": [cells[at[0]]], "b": [cells[at[1]]]})
             return [text for _, text in ranked[:MAX_ROWS]]
         shown = [(st, render(self.index, st, 300)) for st in items if clean_point(st) or items_of(self.index, st)]
         ranked = self.by_words(q, shown)
