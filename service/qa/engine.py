@@ -62,6 +62,7 @@ EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
+STEPS = re.compile(r"\bsteps?\b|walk me through|\bin order\b")
 VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared\b|\bdifferences?\b", re.I)
 SIDES = re.compile(r"\bvs\.?\b|\bversus\b|\bor\b|\band\b|\bfrom\b|\bwith\b|:")
 CONTRAST = re.compile(r"\b(whereas|while|unlike|than|instead|but|vs)\b", re.I)
@@ -183,7 +184,9 @@ class QA:
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
         self.defining: dict[str, re.Pattern[str]] = {}  # topic label -> 'X is ...'
         self.said: dict[tuple[str, str], bool] = {}
-        self.sections_of: dict[str, list[Statement]] = {}  # (entity, value) -> whether a fact of it says the value
+        self.sections_of: dict[str, list[Statement]] = {}
+        self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
+        self.inline_ok: dict[int, bool] = {}  # (entity, value) -> whether a fact of it says the value
         self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
@@ -570,11 +573,14 @@ class QA:
     def inlines(self, st: Statement) -> bool:
         """Whether a point shows what it introduces: only when every item is readable (an OCR'd page's
         outline is not to be trusted)."""
-        items = items_of(self.index, st)
-        if not items or any(debris(x.text) for x in items):
-            return False
-        long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
-        return sum(1 for x in long if readable(x.text, self.names.exact, inflected=True)) >= 0.75 * len(long)
+        if st.index not in self.inline_ok:
+            items = items_of(self.index, st)
+            long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
+            said = sum(1 for x in long if readable(x.text, self.names.exact, inflected=True))
+            self.inline_ok[st.index] = (
+                bool(items) and not any(debris(x.text) for x in items) and said >= 0.75 * len(long)
+            )
+        return self.inline_ok[st.index]
 
     def point_text(self, st: Statement) -> str:
         text = render(self.index, st, 240) if self.inlines(st) else st.text
@@ -805,7 +811,17 @@ class QA:
         pool = [st for st in topic.statements if not self.foreign(topic, st)]
         if not words:
             return [LeadIn(st, self.index.under(st), 0) for st in self.own_places(topic)]
-        return lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
+        found = lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
+        broader = self.broader(q)
+        if not found and broader:  # 'an SNS topic': the lead-ins about SNS, with the word 'topic' asked too
+            pool = [st for iri in sorted(broader) for st in self.index.about(iri)]
+            named = {t for iri in broader for t in tokens(self.label(iri))} | {
+                t for iri in broader for a in self.snapshot.entities[iri].aliases for t in tokens(a)
+            }
+            own = [w for m in q.mentions for w in normalise(m.text).split() if not set(tokens(w)) & named]
+            words = words + [w for w in own if w not in words]
+            found = lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
+        return found
 
     def process(self, q: Question, run: _Run) -> Answer | None:
         """Numbered steps: an arrow chain, a lead-in's list (numbered lists first), a numbered list, or the
@@ -840,7 +856,7 @@ class QA:
             steps = [render(self.index, st, 240).rstrip(".") for st in lead.items]
             steps = [NUMBERED.sub("", s) for s in steps]
             cited, label = [lead.statement, *lead.items][:MAX_QUOTES], lead.statement.text.rstrip(":")
-            if not lead.numbered:  # points about how it works, not steps: what it is first
+            if not lead.numbered and not STEPS.search(q.norm):  # points about how it works: what it is first
                 items = sorted(
                     lead.items, key=lambda st: (not DEFINES.match(st.text.lower()), bool(NEGATION.search(st.text)))
                 )
@@ -1280,14 +1296,18 @@ class QA:
         """A text names a side by a name the graph knows, its own words, or its initials ('KDS')."""
         if side.iri and side.iri in self.names.named_in(text):
             return True
-        names = [side.label] + (list(self.snapshot.entities[side.iri].aliases) if side.iri else [])
-        low = text.lower()
-        if any(re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", low) for n in names):
+        key = (side.label, side.iri)
+        if key not in self.side_names:
+            names = [side.label] + (list(self.snapshot.entities[side.iri].aliases) if side.iri else [])
+            either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w-])({either})(?![\w-])")
+            brand = re.compile(rf"^({'|'.join(map(re.escape, sorted(self.names.brands)))}) ", re.I)
+            self.side_names[key] = (pattern, [brand.sub("", n) for n in names])
+        pattern, short = self.side_names[key]
+        if pattern.search(text.lower()):
             return True
         acronyms = re.findall(r"\b[A-Z]{2,5}\b", text)
-        return any(
-            _initials(re.sub(r"^(amazon|aws|azure|google) ", "", n, flags=re.I), a) for n in names for a in acronyms
-        )
+        return any(_initials(n, a) for n in short for a in acronyms)
 
     def notes_comparison(self, q: Question, run: _Run) -> Answer | None:
         """Two things compared where the notes compare them: a heading or item that names both ('SQS vs
@@ -1337,10 +1357,11 @@ class QA:
         if not stems:
             return []
         scored = []
-        for st in self.index.statements:
+        having = sorted({i for g in stems for t in g for i in self.index.postings.get(t, ())})
+        for st in (self.index.statements[i] for i in having):
             if st in shown or st.record.kind in ("heading", "cell", "row", "question") or self.is_name(st):
                 continue
-            n = sum(1 for g in stems if g & self.index.tokens[st.index])
+            n = sum(1 for g in stems if g & self.index.text_tokens[st.index])
             if n and self.names_side(a, st.text) and self.names_side(b, st.text) and clean_point(st):
                 scored.append((n, st))
         return [st for _, st in sorted(scored, key=lambda x: (-x[0], x[1].source, x[1].line))[:2]]

@@ -63,7 +63,7 @@ def lead_ins(index: StatementIndex, pool: list[Statement], words: list[str], nee
         items = items_of(index, st)
         if not items or (len(items) < 2 and not index.example_after(st)):
             continue
-        have = set(tokens(st.text))
+        have = index.text_tokens[st.index]
         matched = sum(1 for s in stems if s & have)
         if matched >= need:
             found.append(LeadIn(st, items, matched))

@@ -127,6 +127,11 @@ class StatementIndex:
             if st.record.parent_line and st.record.parent_line != st.line:
                 self.children[(st.source, st.record.parent_line)].append(st)
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
+        self.text_tokens = [set(tokens(st.text)) for st in self.statements]  # its own words, not its section's
+        self.postings: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text has it
+        for i, toks in enumerate(self.text_tokens):
+            for t in toks:
+                self.postings[t].append(i)
         self.sources = {st.source for st in self.statements}
         self.names = {st.text.lower() for st in self.statements if is_lead(st.text) and st.record.kind != "cell"} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
