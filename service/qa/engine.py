@@ -31,7 +31,7 @@ from service.qa.intent import CUES, FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Q
 from service.qa.kinds import KINDS
 from service.qa.names import STOP, Mention, NameIndex, normalise
 from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
-from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, stem, tokens
+from service.qa.statements import NEGATION, is_lead, NUMBERED, WORD, Hit, Statement, StatementIndex, stem, tokens
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
@@ -61,6 +61,7 @@ LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name 
 EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
+ASKS_WHICH = re.compile(r"^(which|what)\b")
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 STEPS = re.compile(r"\bsteps?\b|walk me through|\bin order\b")
 VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared\b|\bdifferences?\b", re.I)
@@ -270,6 +271,7 @@ class QA:
         if len(parts) == 1:
             return self.ask_one(question)
         answers: list[Answer] = []
+        parts = [parts[0]] + [elided(parts[0], p) for p in parts[1:]]
         for part in parts:
             inherited = answers[0].entities[0]["label"] if answers and answers[0].entities else ""
             linked = self.names.link(part)
@@ -297,15 +299,18 @@ class QA:
             if w not in STOP and w not in FRAME and w not in covered and len(w) >= 3 and w not in self.names.brands
         ]
         cues = [w.strip(".,;:!?") for w in normalise(text).split() if w.strip(".,;:!?") in CUES]
-        return Question(text, normalise(text), mentions, intent, self.topic(mentions, words), words, cues)
+        return Question(
+            text, normalise(text), mentions, intent, self.topic(mentions, words, normalise(text)), words, cues
+        )
 
-    def topic(self, mentions: list[Mention], words: list[str]) -> Topic | None:
+    def topic(self, mentions: list[Mention], words: list[str], norm: str = "") -> Topic | None:
         """The entity asked about; else a phrase of the question that names a concept in the notes (a heading
         or a short list item), such as a topic the graph has no entity for yet; else the question's rarest
         word the notes use."""
         phrase, concept = self.named_phrase(words)
         if mentions and not (phrase and len(phrase.split()) >= 2):
-            iri = mentions[0].iri
+            asked = [m for m in mentions if m.start == 1 and ASKS_WHICH.match(norm)]  # 'which load balancer'
+            iri = mentions[1].iri if asked and len(mentions) > 1 else mentions[0].iri
             return Topic(self.label(iri), iri, self.index.about(iri))
         if concept:
             return Topic(concept, None, self.index.mentioning(concept))
@@ -595,7 +600,14 @@ class QA:
     def foreign(self, topic: Topic, st: Statement) -> bool:
         """A statement about something else: in another service's place (its heading or lead item), or naming
         other services and not the topic."""
-        if topic.iri is None or self.owns(topic, st):
+        if topic.iri is None:
+            return False
+        parent = self.index.parent(st)
+        if parent and (parent.text.endswith(":") or is_lead(parent.text)) and parent.record.kind != "heading":
+            named = self.names.named_in(parent.text)  # '- Batch:' / '  - Any runtime ...': Batch's point
+            if named and topic.iri not in named and not self.names_topic(topic, st):
+                return True
+        if self.owns(topic, st):
             return False
         services = services_of(self.snapshot.ontology)
 
@@ -1565,6 +1577,16 @@ def split_parts(question: str) -> list[str]:
     """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
     parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
     return parts if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) else [question]
+
+
+def elided(first: str, part: str) -> str:
+    """'Where are Docker images stored publicly, and where privately?': a part of two words or fewer takes the
+    first part's words, its own in place of as many of the first part's last words."""
+    words = part.split()
+    if len(words) > 2 or len(first.split()) <= len(words):
+        return part
+    own = words[1:] if re.match(r"(?i)(what|which|who|where|when|how|why)$", words[0]) else words
+    return " ".join(first.split()[: -len(own)] + own) if own else part
 
 
 def negates(hit: Hit) -> bool:

@@ -121,10 +121,16 @@ class StatementIndex:
         for i, st in enumerate(self.statements):
             for iri in st.about:
                 self.by_entity[iri].append(i)
-        self.at = {(st.source, st.line): st for st in self.statements}
-        self.children: dict[tuple[str, int], list[Statement]] = defaultdict(list)
+        self.at: dict[tuple[str, int], Statement] = {}  # the head of each line: not under another on its line
         for st in self.statements:
-            if st.record.parent_line and st.record.parent_line != st.line:
+            head = self.at.get((st.source, st.line))
+            if head is None or (head.record.parent_line == head.line and st.record.parent_line != st.line):
+                self.at[(st.source, st.line)] = st
+        self.children: dict[tuple[str, int], list[Statement]] = defaultdict(list)
+        for st in self.statements:  # 'Batch: • No time limit • ...': the items sit under the label on their line
+            head = self.at[(st.source, st.line)]
+            labelled = st is not head and head.text.endswith(":")  # sentences of one line are not its items
+            if st.record.parent_line and (st.record.parent_line != st.line or labelled):
                 self.children[(st.source, st.record.parent_line)].append(st)
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
         self.text_tokens = [set(tokens(st.text)) for st in self.statements]  # its own words, not its section's
