@@ -31,7 +31,7 @@ from service.qa.intent import CUES, FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Q
 from service.qa.kinds import KINDS
 from service.qa.names import STOP, Mention, NameIndex, normalise
 from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
-from service.qa.statements import NEGATION, is_lead, NUMBERED, WORD, Hit, Statement, StatementIndex, stem, tokens
+from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, is_lead, stem, tokens
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
