@@ -185,8 +185,30 @@ NOTE = [  # line, kind, section, text, about (entity keys)
     (36, "item", "Inkwell", "- 1. Create a channel", ()),
     (37, "item", "Inkwell", "- 2. Subscribe a reader", ()),
     (38, "item", "Inkwell", "- 3. Publish the event", ()),
+    (40, "heading", "", "# Inkwell vs Ledgerline", ("inkwell", "ledgerline")),
+    (41, "row", "Inkwell vs Ledgerline", "| Aspect | Inkwell | Ledgerline |", ("inkwell", "ledgerline")),
+    (42, "row", "Inkwell vs Ledgerline", "| Storage | No retention | Keeps every write |", ("inkwell", "ledgerline")),
+    (43, "row", "Inkwell vs Ledgerline", "| Delivery | Push | Pull |", ("inkwell", "ledgerline")),
+    (44, "cell", "Inkwell vs Ledgerline", "No retention", ("inkwell",)),
+    (45, "item", "Inkwell vs Ledgerline", "- Ledgerline:", ("ledgerline",)),
+    (46, "item", "Inkwell vs Ledgerline", "- Replays old events on demand", ("inkwell", "ledgerline")),
 ]
-PARENT = {31: 30, 32: 30, 33: 32, 34: 32, 35: 30, 36: 35, 37: 35, 38: 35}  # kg:parentLine: the outline
+PARENT = {
+    31: 30,
+    32: 30,
+    33: 32,
+    34: 32,
+    35: 30,
+    36: 35,
+    37: 35,
+    38: 35,
+    41: 40,
+    42: 41,
+    43: 41,
+    44: 42,
+    45: 40,
+    46: 45,
+}
 
 
 def note_triples() -> list:
@@ -253,6 +275,11 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> QA:
         ("What does Inkwell take care of?", "list", ["Retries of failed deliveries; Ordering per key"], ["channel"]),
         ("What are the steps for publishing with Inkwell?", "process", ["1. Create a channel", "3. Publish"], []),
         ("Tell me about Inkwell", "summary", ["queue for study events", "takes care of: Retries"], ["Ledgerline"]),
+        # a 'vs' heading and its table: each cell under its column's name, the question's words first
+        ("Inkwell vs Ledgerline", "comparison", ["Storage: Inkwell: No retention; Ledgerline: Keeps every write"], []),
+        ("How do Inkwell and Ledgerline differ in delivery?", "comparison", ["- Delivery: Inkwell: Push"], []),
+        ("Does Inkwell retain anything?", "yes/no", ["No.", "No retention"], []),  # its own cell, not the row
+        ("Can Inkwell replay old events?", "yes/no", ["The notes don't say"], ["Yes."]),  # Ledgerline's item
     ],
 )
 def test_answers_from_passages(small, question, kind, must_contain, must_not_contain):

@@ -853,6 +853,12 @@ class QA:
         ]
         chains.sort(key=lambda h: (-len(h.matched), not self.names_topic(topic, h.statement)))
         arrows = [h.statement for h in chains]
+        if not arrows and others:  # 'the example that starts from S3': a chain about the topic naming the others
+            arrows = [
+                st
+                for st in topic.statements
+                if len(ARROW.findall(st.text)) >= 2 and others <= self.names.named_in(st.text)
+            ]
         if not q.words:
             arrows = [st for st in topic.statements if len(ARROW.findall(st.text)) >= 2]
             arrows.sort(key=lambda st: not self.names_topic(topic, st))
