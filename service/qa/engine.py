@@ -63,6 +63,10 @@ COUNT_REACH = 3  # a count is a number at most this many words before the counte
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
 ASKS_WHICH = re.compile(r"^(which|what)\b")
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
+QUESTION_START = re.compile(
+    r"(?i)\s*(what|which|who|where|when|how|why|is|are|was|were|does|do|did|can|could|should|will|would|has|have|"
+    r"must|may|tell|give|list|name|explain|describe|summari[sz]e|compare|define)\b"
+)
 STEPS = re.compile(r"\bsteps?\b|walk me through|\bin order\b")
 VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared\b|\bdifferences?\b", re.I)
 SIDES = re.compile(r"\bvs\.?\b|\bversus\b|\bor\b|\band\b|\bfrom\b|\bwith\b|:")
@@ -772,6 +776,7 @@ class QA:
         echoes = [w for w in q.words if len(stem(w)) >= 4 and any(n.startswith(stem(w)) for n in named)]
         wanted = len(q.words) - len(echoes) + len(extra)  # 'does EventBridge retain events': 'events' echoes it
         wanted = wanted if wanted <= 3 else wanted - 1  # 'a good fit for long-term storage' ~ 'not suited for ...'
+
         echoed = {t for w in echoes for t in tokens(w)}
         full = [h for h in hits if len(h.matched - echoed) >= wanted and not self.foreign(topic, h.statement)]
         full.sort(key=lambda h: not self.names_topic(topic, h.statement))  # its own statements first
@@ -928,7 +933,7 @@ class QA:
         said = set(tokens(" ".join(str(e["text"]) for f in run.used for e in f.evidence)))
         covered = sum(1 for g in self.groups(q) if any(set(tokens(w)) & said for w in g))
         best = len(hits[0].matched)
-        if q.intent.kind == "list":  # a list's facts are its items: their evidence need not repeat the question
+        if q.intent.kind in ("list", "path"):  # the facts are the items or the hops: their evidence need not repeat it
             return best >= covered + 3
         return best >= covered + 2 or (covered == 0 and best >= 1)
 
@@ -1582,6 +1587,8 @@ def _article(noun: str) -> str:
 def split_parts(question: str) -> list[str]:
     """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
     parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
+    if not QUESTION_START.match(parts[0]):  # 'In the common pattern, what does ...': one question
+        return [question]
     return parts if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) else [question]
 
 

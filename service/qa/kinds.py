@@ -125,7 +125,7 @@ class Enumeration(Kind):
     def detects(self, q: Question) -> bool:
         return (
             bool(ENUMERATES.search(q.norm))
-            and not DEFINES_ONLY.search(q.norm)
+            and not (DEFINES_ONLY.search(q.norm) and not q.words)
             and q.topic is not None
             and q.intent.kind not in ("comparison", "path")
             and not q.asks_figure
@@ -149,7 +149,7 @@ class Structured(Kind):
         answer = handler[q.intent.kind](q.text, q.mentions, q.intent, run)
         if q.asks_figure and not re.search(r"(?<![A-Za-z])\d", answer.answer):
             return None  # a figure was asked and the facts give none: the statements may
-        if answer.answered and q.intent.kind in ("relation", "list") and qa.statements_say_more(q, run):
+        if answer.answered and q.intent.kind in ("relation", "list", "path") and qa.statements_say_more(q, run):
             return None  # the facts found miss words of the question that a statement has
         return answer if answer.answered else None
 
