@@ -125,7 +125,7 @@ class Enumeration(Kind):
     def detects(self, q: Question) -> bool:
         return (
             bool(ENUMERATES.search(q.norm))
-            and not (DEFINES_ONLY.search(q.norm) and not q.words)
+            and not (DEFINES_ONLY.search(q.norm) and (not q.words or q.intent.relations))  # 'what is X (over)
             and q.topic is not None
             and q.intent.kind not in ("comparison", "path")
             and not q.asks_figure
