@@ -191,7 +191,10 @@ class QA:
         self.said: dict[tuple[str, str], bool] = {}
         self.sections_of: dict[str, list[Statement]] = {}
         self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
-        self.inline_ok: dict[int, bool] = {}  # (entity, value) -> whether a fact of it says the value
+        self.inline_ok: dict[int, bool] = {}
+        self.name_patterns: dict[
+            tuple[str, str | None], re.Pattern[str]
+        ] = {}  # (entity, value) -> whether a fact of it says the value
         self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
@@ -554,9 +557,13 @@ class QA:
 
     def name_at(self, topic: Topic, text: str) -> int:
         """Where a text first names the topic (by its label or an alias); far away when it does not."""
-        names = [topic.label] + (list(self.snapshot.entities[topic.iri].aliases) if topic.iri else [])
-        found = [m.start() for n in names for m in [re.search(rf"\b{re.escape(n.lower())}\b", text.lower())] if m]
-        return min(found, default=len(text) + 1000)
+        key = (topic.label, topic.iri)
+        if key not in self.name_patterns:  # one pattern per topic, compiled once
+            names = [topic.label] + (list(self.snapshot.entities[topic.iri].aliases) if topic.iri else [])
+            either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
+            self.name_patterns[key] = re.compile(rf"\b({either})\b")
+        found = self.name_patterns[key].search(text.lower())
+        return found.start() if found else len(text) + 1000
 
     def pointable(self, st: Statement) -> bool:
         """A statement fit to be a point: clean, and a lead-in only with what it introduces."""
