@@ -192,6 +192,7 @@ class QA:
         self.sections_of: dict[str, list[Statement]] = {}
         self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
         self.inline_ok: dict[int, bool] = {}
+        self.versus: list[Statement] | None = None
         self.name_patterns: dict[
             tuple[str, str | None], re.Pattern[str]
         ] = {}  # (entity, value) -> whether a fact of it says the value
@@ -1346,15 +1347,13 @@ class QA:
         if not sides:
             return None
         a, b = sides
-        places = [
-            st
-            for st in self.index.statements
-            if st.record.kind in ("heading", "item", "term")
-            and VERSUS.search(st.text)
-            and self.inlines(st)
-            and self.names_side(a, st.text)
-            and self.names_side(b, st.text)
-        ]
+        if self.versus is None:  # the notes' 'vs' headings and items, found once
+            self.versus = [
+                st
+                for st in self.index.statements
+                if st.record.kind in ("heading", "item", "term") and VERSUS.search(st.text) and self.inlines(st)
+            ]
+        places = [st for st in self.versus if self.names_side(a, st.text) and self.names_side(b, st.text)]
         rows: list[str] = []
         table: list[dict[str, Any]] = []  # the rows as aspect, a's cells, b's cells
         cited: list[Statement] = []
