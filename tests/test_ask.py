@@ -176,7 +176,39 @@ NOTE = [  # line, kind, section, text, about (entity keys)
     (24, "item", "Ledgerline > Operations", "- It offers:", ("ledgerline",)),  # introduces, says nothing
     (25, "item", "Ledgerline > Operations", "- **Ledgerline never loses a write**", ("ledgerline",)),
     (26, "item", "Ledgerline > Operations", "- Ledgerline is a write-ahead ledger", ("ledgerline",)),
+    (30, "heading", "", "# Inkwell", ("inkwell",)),
+    (31, "item", "Inkwell", "- Inkwell is a queue for study events", ("inkwell",)),
+    (32, "item", "Inkwell", "- Inkwell takes care of:", ("inkwell",)),
+    (33, "item", "Inkwell", "- Retries of failed deliveries", ()),
+    (34, "item", "Inkwell", "- Ordering per key", ()),
+    (35, "item", "Inkwell", "- Publishing", ()),
+    (36, "item", "Inkwell", "- 1. Create a channel", ()),
+    (37, "item", "Inkwell", "- 2. Subscribe a reader", ()),
+    (38, "item", "Inkwell", "- 3. Publish the event", ()),
+    (40, "heading", "", "# Inkwell vs Ledgerline", ("inkwell", "ledgerline")),
+    (41, "row", "Inkwell vs Ledgerline", "| Aspect | Inkwell | Ledgerline |", ("inkwell", "ledgerline")),
+    (42, "row", "Inkwell vs Ledgerline", "| Storage | No retention | Keeps every write |", ("inkwell", "ledgerline")),
+    (43, "row", "Inkwell vs Ledgerline", "| Delivery | Push | Pull |", ("inkwell", "ledgerline")),
+    (44, "cell", "Inkwell vs Ledgerline", "No retention", ("inkwell",)),
+    (45, "item", "Inkwell vs Ledgerline", "- Ledgerline:", ("ledgerline",)),
+    (46, "item", "Inkwell vs Ledgerline", "- Replays old events on demand", ("inkwell", "ledgerline")),
 ]
+PARENT = {
+    31: 30,
+    32: 30,
+    33: 32,
+    34: 32,
+    35: 30,
+    36: 35,
+    37: 35,
+    38: 35,
+    41: 40,
+    42: 41,
+    43: 41,
+    44: 42,
+    45: 40,
+    46: 45,
+}
 
 
 def note_triples() -> list:
@@ -187,7 +219,11 @@ def note_triples() -> list:
     from kg.namespaces import ENT, KG
 
     triples: list = []
-    for ent in (Entity("quillstore", "Quillstore", "Service", ("QS",)), Entity("ledgerline", "Ledgerline", "Service")):
+    for ent in (
+        Entity("quillstore", "Quillstore", "Service", ("QS",)),
+        Entity("ledgerline", "Ledgerline", "Service"),
+        Entity("inkwell", "Inkwell", "Service"),
+    ):
         triples += entity_triples(ent)
     is_a = Evidence("quill.md", 3, NOTE[1][3], "test", section="Quillstore")
     triples += fact_triples(Fact("quillstore", "is_a", "object store for study notes", False, is_a))
@@ -197,6 +233,8 @@ def note_triples() -> list:
                     (node, KG.line, Literal(line, datatype=XSD.integer)), (node, KG.text, Literal(text)),
                     (node, KG.section, Literal(section)), (node, KG.kind, Literal(kind))]  # fmt: skip
         triples += [(node, KG.about, ENT[key]) for key in about]
+        if line in PARENT:
+            triples.append((node, KG.parentLine, Literal(PARENT[line], datatype=XSD.integer)))
     return triples
 
 
@@ -233,6 +271,15 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> QA:
         ("Quillstore vs Ledgerline", "comparison", ["object store", "write-ahead ledger", "quill.md:26"], []),
         ("How often does Ledgerline compact?", "attribute", ["every hour"], ["200"]),
         ("How many entries can one Ledgerline batch hold?", "attribute", ["200 entries"], ["every hour"]),
+        # kg:parentLine: a lead-in's children are the list, the steps, and a summary's points
+        ("What does Inkwell take care of?", "list", ["Retries of failed deliveries; Ordering per key"], ["channel"]),
+        ("What are the steps for publishing with Inkwell?", "process", ["1. Create a channel", "3. Publish"], []),
+        ("Tell me about Inkwell", "summary", ["queue for study events", "takes care of: Retries"], ["Ledgerline"]),
+        # a 'vs' heading and its table: each cell under its column's name, the question's words first
+        ("Inkwell vs Ledgerline", "comparison", ["Storage: Inkwell: No retention; Ledgerline: Keeps every write"], []),
+        ("How do Inkwell and Ledgerline differ in delivery?", "comparison", ["- Delivery: Inkwell: Push"], []),
+        ("Does Inkwell retain anything?", "yes/no", ["No.", "No retention"], []),  # its own cell, not the row
+        ("Can Inkwell replay old events?", "yes/no", ["The notes don't say"], ["Yes."]),  # Ledgerline's item
     ],
 )
 def test_answers_from_passages(small, question, kind, must_contain, must_not_contain):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
+from itertools import zip_longest
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -19,21 +20,25 @@ from rdflib.namespace import RDFS
 
 from kg.facts import FactRecord as Fact
 from kg.facts import statements
-from kg.lexicon import english_words
+from kg.lexicon import english_words, lemma
 from kg.model import local_name, relation_iri, snake
 from kg.namespaces import KG
 from kg.ontology import Ontology
 from kg.paths import shortest_paths
 from kg.queries import CONTRASTS, FACTS_PO, FACTS_SP, NamedQuery
 from kg.snapshot import Snapshot
-from service.qa.intent import FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
+from service.qa.intent import CUES, FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
 from service.qa.kinds import KINDS
 from service.qa.names import STOP, Mention, NameIndex, normalise
-from service.qa.statements import NEGATION, WORD, Hit, Statement, StatementIndex, stem, tokens
+from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
+from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, is_lead, stem, tokens
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
-DEFINES = re.compile(r"^(definition:|(it|this) (is|are|means)\b|is an?\b)")
+COMPARES = re.compile(r"\b(is|are) (not|different|similar|unlike|like|better|worse|more|less)\b")
+DEFINES = re.compile(
+    r"^(definition:|(it|this) (is|are) (an?|the|where|when|what|how|one)\b|(it|this) means\b|is an?\b)"
+)
 FIGURE_IN = re.compile(r"(?<![A-Za-z])\d|\b(two|three|four|five|ten|hundred|thousand|million|billion)\b", re.I)
 UNITS = (  # what a figure question asks for, and how the notes write such a figure
     (
@@ -56,7 +61,17 @@ LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name 
 EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
+ASKS_WHICH = re.compile(r"^(which|what)\b")
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
+QUESTION_START = re.compile(
+    r"(?i)\s*(what|which|who|where|when|how|why|is|are|was|were|does|do|did|can|could|should|will|would|has|have|"
+    r"must|may|tell|give|list|name|explain|describe|summari[sz]e|compare|define)\b"
+)
+STEPS = re.compile(r"\bsteps?\b|walk me through|\bin order\b")
+VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared\b|\bdifferences?\b", re.I)
+SIDES = re.compile(r"\bvs\.?\b|\bversus\b|\bor\b|\band\b|\bfrom\b|\bwith\b|:")
+CONTRAST = re.compile(r"\b(whereas|while|unlike|than|instead|but|vs)\b", re.I)
+FRAMES = frozenset("compare comparison differ differs difference different better which should".split())
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
 PARTS = re.compile(
@@ -64,7 +79,6 @@ PARTS = re.compile(
 )
 DAMAGED_NUMBER = re.compile(r"\d{4,},\d{3}\b|\b[A-Z]{3,}, ?\d{3}\b")  # '4000,000', 'LOOD, 000': OCR damage
 DAMAGED_WORD = re.compile(r"\b\d[a-z]{3,}\b")  # '3mages': OCR read a letter as a digit
-NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 MAX_ROWS = 6  # aspects in a comparison
 MAX_HOPS = 2  # a longer chain between two names says little about how they relate
 RARE = 0.05  # a word in at most this share of the statements can name what a question is about
@@ -174,7 +188,14 @@ class QA:
         snapshot.nx  # noqa: B018
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
         self.defining: dict[str, re.Pattern[str]] = {}  # topic label -> 'X is ...'
-        self.said: dict[tuple[str, str], bool] = {}  # (entity, value) -> whether a fact of it says the value
+        self.said: dict[tuple[str, str], bool] = {}
+        self.sections_of: dict[str, list[Statement]] = {}
+        self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
+        self.inline_ok: dict[int, bool] = {}
+        self.versus: list[Statement] | None = None
+        self.name_patterns: dict[
+            tuple[str, str | None], re.Pattern[str]
+        ] = {}  # (entity, value) -> whether a fact of it says the value
         self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
@@ -258,6 +279,7 @@ class QA:
         if len(parts) == 1:
             return self.ask_one(question)
         answers: list[Answer] = []
+        parts = [parts[0]] + [elided(parts[0], p) for p in parts[1:]]
         for part in parts:
             inherited = answers[0].entities[0]["label"] if answers and answers[0].entities else ""
             linked = self.names.link(part)
@@ -284,15 +306,19 @@ class QA:
             for w in normalise(text).split()
             if w not in STOP and w not in FRAME and w not in covered and len(w) >= 3 and w not in self.names.brands
         ]
-        return Question(text, normalise(text), mentions, intent, self.topic(mentions, words), words)
+        cues = [w.strip(".,;:!?") for w in normalise(text).split() if w.strip(".,;:!?") in CUES]
+        return Question(
+            text, normalise(text), mentions, intent, self.topic(mentions, words, normalise(text)), words, cues
+        )
 
-    def topic(self, mentions: list[Mention], words: list[str]) -> Topic | None:
+    def topic(self, mentions: list[Mention], words: list[str], norm: str = "") -> Topic | None:
         """The entity asked about; else a phrase of the question that names a concept in the notes (a heading
         or a short list item), such as a topic the graph has no entity for yet; else the question's rarest
         word the notes use."""
         phrase, concept = self.named_phrase(words)
         if mentions and not (phrase and len(phrase.split()) >= 2):
-            iri = mentions[0].iri
+            asked = [m for m in mentions if m.start == 1 and ASKS_WHICH.match(norm)]  # 'which load balancer'
+            iri = mentions[1].iri if asked and len(mentions) > 1 else mentions[0].iri
             return Topic(self.label(iri), iri, self.index.about(iri))
         if concept:
             return Topic(concept, None, self.index.mentioning(concept))
@@ -393,7 +419,24 @@ class QA:
         if need is None:
             need = max(1, math.ceil(len(groups) / 2))
         found = self.index.search(q.topic.statements, groups, need=need)
-        return [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
+        found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
+        if not found and q.topic.iri:  # the statements of its sections: '# Kinesis Data Streams' > '## Limits'
+            found = self.index.search(self.sectioned(q.topic.iri), groups, need=need)
+            found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
+        return found
+
+    def sectioned(self, iri: str) -> list[Statement]:
+        """Statements under a heading (at any level) that names the entity, or a narrower one whose name
+        contains its name ('Amazon Kinesis Data Streams' for 'Amazon Kinesis'); table cells aside."""
+        if iri not in self.sections_of:
+            words = set(tokens(self.label(iri)))
+            narrower = {e for e, ent in self.snapshot.entities.items() if words <= set(tokens(ent.label))}
+            self.sections_of[iri] = [
+                st
+                for st in self.index.statements
+                if st.record.kind != "cell" and narrower & self.names.named_in(st.section.replace(" > ", " . "))
+            ]
+        return self.sections_of[iri]
 
     def continued(self, shown: list[Statement]) -> list[Statement]:
         """A statement that ends in ':' is followed by what it introduces: the next few lines."""
@@ -428,39 +471,137 @@ class QA:
         return f"{st.text.rstrip('.')} ({st.source}:{st.line})"
 
     def key_points(self, q: Question, limit: int, skip: set[int] = frozenset()) -> list[Statement]:  # type: ignore[assignment]
-        """A topic's key points: the question's words first, then support across notes, then the topic's own
-        section in the order the notes give; near-duplicates merged."""
+        """A topic's key points: the question's words first, then the items of the topic's own heading or list
+        item in the notes' order (a lead-in with what it introduces), then support across notes; near-duplicates
+        merged. When the topic has its own section, two places are kept for what other parts of the notes say
+        of it by name."""
         topic = q.topic
         assert topic is not None
-        ranked = {h.statement.index: len(h.matched) for h in self.hits(q, need=1)} if q.words else {}
+        named = set(tokens(topic.label))
+        asked = replace(q, words=[w for w in q.words if not set(tokens(w)) <= named])  # not the topic's own words
+        ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1)} if asked.words else {}
         support = self.index.support
+        own = self.own_points(topic)
+        order = {st.index: i for i, st in enumerate(own)}
+        several = len({st.source for st in topic.statements}) > 1  # notes that agree outrank one note's order
+        inside = {x.index for st in own for x in section(self.index, st, 4)}  # shown with their lead-in, or below
+        pool = own + [st for st in topic.statements if st.index not in order and st.index not in inside]
         candidates = [
             st
-            for st in topic.statements
+            for st in pool
             if st.index not in skip
-            and not self.is_name(st)
-            and clean_point(st)
+            and (st.index in order or not self.is_name(st))
+            and self.pointable(st)
             and not self.foreign(topic, st)
             and not self.labelled_other(topic, st)
-            and not st.text.endswith(":")  # it introduces the points after it
+            and (st.index in order or not order or several or self.names_topic(topic, st))  # elsewhere: by name
+            and (st.index in order or st.record.kind not in ("row", "cell"))  # a table row has two sides
         ]
         candidates.sort(
             key=lambda st: (
                 -ranked.get(st.index, 0),
+                not several and st.index not in order,
                 not self.owns(topic, st),
                 -support[st.index],
+                not several and order.get(st.index, len(order)),
+                not several and not self.defines(topic, st),
                 not EMPHASIS.search(st.record.text),
                 st.source,
+                order.get(st.index, len(order)),
                 st.line,
             )
         )
+        elsewhere = [st for st in candidates if st.index not in order and self.names_topic(topic, st)]
+        room = limit - min(2, len(elsewhere)) if order and not several else limit
         out: list[Statement] = []
+        lines: set[tuple[str, int]] = set()  # one point per line
+        covered: set[int] = set()
         for st in candidates:
+            if st.index in order and len([o for o in out if o.index in order]) >= room:
+                continue
+            if (st.source, st.line) in lines or st.index in covered:
+                continue
+            items = {x.index for x in items_of(self.index, st)} if self.inlines(st) else set()
+            if (st.text.endswith(":") or self.is_name(st)) and 2 * len(items & {o.index for o in out}) >= len(items):
+                continue  # a lead-in whose items are already points
             if not any(fuzz.token_set_ratio(st.text.lower(), o.text.lower()) >= 85 for o in out):
                 out.append(st)
+                lines.add((st.source, st.line))
+                covered |= items
             if len(out) >= limit:
                 break
         return out
+
+    def own_points(self, topic: Topic) -> list[Statement]:
+        """The items of the topic's own heading or list item, one per line: what the author marked first, then
+        its plain items and its lead-ins (with their lists) in turn, each in the notes' order."""
+        by_line: dict[tuple[str, int], list[Statement]] = {}
+        for place in self.own_places(topic):
+            for st in self.index.under(place):
+                by_line.setdefault((st.source, st.line), []).append(st)
+        items = [self.first_of_line(topic, sts) for sts in by_line.values()]
+        marked = [st for st in items if EMPHASIS.search(st.record.text)]
+        plain = [st for st in items if st not in marked and not items_of(self.index, st)]
+        leads = [st for st in items if st not in marked and items_of(self.index, st)]
+        turns = [st for pair in zip_longest(plain, leads) for st in pair if st is not None]
+        return marked + turns
+
+    def first_of_line(self, topic: Topic, sts: list[Statement]) -> Statement:
+        """Of the sentences of one line, the one that leads it: a term's label, else the one naming the topic."""
+        return min(
+            sts,
+            key=lambda st: (st.record.kind != "term", self.name_at(topic, st.text), st.index),
+        )
+
+    def aliases(self, topic: Topic) -> list[str]:
+        return list(self.snapshot.entities[topic.iri].aliases) if topic.iri in self.snapshot.entities else []
+
+    def name_at(self, topic: Topic, text: str) -> int:
+        """Where a text first names the topic (by its label or an alias); far away when it does not."""
+        key = (topic.label, topic.iri)
+        if key not in self.name_patterns:  # one pattern per topic, compiled once
+            names = [topic.label] + (list(self.snapshot.entities[topic.iri].aliases) if topic.iri else [])
+            either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
+            self.name_patterns[key] = re.compile(rf"\b({either})\b")
+        found = self.name_patterns[key].search(text.lower())
+        return found.start() if found else len(text) + 1000
+
+    def pointable(self, st: Statement) -> bool:
+        """A statement fit to be a point: clean, and a lead-in only with what it introduces."""
+        if items_of(self.index, st) and (st.text.endswith(":") or self.is_name(st)):
+            return len(items_of(self.index, st)) >= 2 and self.inlines(st)
+        return clean_point(st) and not st.text.endswith(":")
+
+    def own_places(self, topic: Topic) -> list[Statement]:
+        """The topic's own headings and list items: ones that are its name (or an alias), with items under them."""
+        out = []
+        for st in topic.statements:
+            if st.record.kind not in ("heading", "item", "term") or not self.index.under(st):
+                continue
+            name = bare(st.text)
+            if topic.iri is None:
+                mine = tokens(name) == tokens(topic.label)
+            else:
+                mine = self.names.exact.get(normalise(name)) == topic.iri
+            if mine:
+                out.append(st)
+        return out
+
+    def inlines(self, st: Statement) -> bool:
+        """Whether a point shows what it introduces: only when every item is readable (an OCR'd page's
+        outline is not to be trusted)."""
+        if st.index not in self.inline_ok:
+            items = items_of(self.index, st)
+            long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
+            said = sum(1 for x in long if readable(x.text, self.names.exact, inflected=True))
+            self.inline_ok[st.index] = (
+                bool(items) and not any(debris(x.text) for x in items) and said >= 0.75 * len(long)
+            )
+        return self.inline_ok[st.index]
+
+    def point_text(self, st: Statement) -> str:
+        text = render(self.index, st, 240) if self.inlines(st) else st.text
+        return f"{text.rstrip('.')} ({st.source}:{st.line})"
 
     def names_topic(self, topic: Topic, st: Statement) -> bool:
         """Whether a statement's own text names the topic."""
@@ -471,7 +612,14 @@ class QA:
     def foreign(self, topic: Topic, st: Statement) -> bool:
         """A statement about something else: in another service's place (its heading or lead item), or naming
         other services and not the topic."""
-        if topic.iri is None or self.owns(topic, st):
+        if topic.iri is None:
+            return False
+        parent = self.index.parent(st)
+        if parent and (parent.text.endswith(":") or is_lead(parent.text)) and parent.record.kind != "heading":
+            named = self.names.named_in(parent.text)  # '- Batch:' / '  - Any runtime ...': Batch's point
+            if named and topic.iri not in named and not self.names_topic(topic, st):
+                return True
+        if self.owns(topic, st):
             return False
         services = services_of(self.snapshot.ontology)
 
@@ -507,6 +655,8 @@ class QA:
     def defines(self, topic: Topic, st: Statement) -> bool:
         """'X is ...', 'Definition: ...', 'It is ...': a statement that says what its topic is."""
         text = st.text.lower()
+        if COMPARES.search(text[:80]):
+            return False  # 'X is different from Y' says what X is not
         if DEFINES.match(text):
             return True
         pattern = self.defining.get(topic.label)
@@ -521,20 +671,36 @@ class QA:
 
     def head(self, q: Question, run: _Run) -> tuple[str, list[Statement]]:
         """The definition: the alias it stands for and what the graph says it is, or the statement that
-        defines it."""
+        defines it ('X is ...', 'this is where ...' under an item that names X), or the first item under X's
+        own heading ('## EventBridge' / '- Serverless event bus/router ...')."""
         topic = q.topic
         assert topic is not None
         defining = [
             st
-            for st in topic.statements
+            for st in topic.statements + self.pronoun_definitions(topic)
             if (self.defines(topic, st) or ASKS_WHAT.search(st.heading))
             and not self.is_name(st)
             and st.record.kind != "question"
             and clean_point(st)
         ]
-        defining.sort(key=lambda st: (topic.label.lower() not in st.text.lower()[:60], st.source, st.line))
+        defining.sort(key=lambda st: (not self.says_name(topic, st), st.source, st.line))
+        opening = [
+            first
+            for place in self.own_places(topic)
+            for under in [self.index.under(place)]
+            for first in [self.first_of_line(topic, [x for x in under if x.line == under[0].line])]
+            if under
+            if not items_of(self.index, first) and clean_point(first) and not first.text.endswith(":")
+        ][:1]
+        if defining and not self.says_name(topic, defining[0]) and opening:
+            defining = opening
+        defining = defining or opening
         if topic.iri is None:
-            return ("", defining[:1])
+            if not defining:
+                return ("", [])
+            text = defining[0].text.rstrip(".")
+            said = text if text.lower().startswith(topic.label.lower()) else f"{topic.label}: {text}"
+            return (f"{said} ({defining[0].source}:{defining[0].line}).", defining[:1])
         e = topic.iri
         ent = self.snapshot.entities[e]
         shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
@@ -548,15 +714,43 @@ class QA:
             return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
         return (f"{label} is {_article(self.type_label(ent.type))}.", [])
 
+    def says_name(self, topic: Topic, st: Statement) -> bool:
+        """A definition that names its topic near its start, or that defines what its parent item names."""
+        parent = self.index.parent(st)
+        start = st.text[:60]
+        if topic.label.lower() in start.lower() or (topic.iri and topic.iri in self.names.named_in(start)):
+            return True
+        return bool(
+            parent and topic.iri and DEFINES.match(st.text.lower()) and self.names.named_in(parent.text) == {topic.iri}
+        )
+
+    def pronoun_definitions(self, topic: Topic) -> list[Statement]:
+        """'uses MVCC (...) to handle ...' / '- this is where each transaction has its own version': a child that
+        says what 'this' is, under a statement that names the topic and nothing else."""
+        if topic.iri is None:
+            return []
+        return [
+            child
+            for st in topic.statements
+            if self.names.named_in(st.text) == {topic.iri}
+            for child in self.index.under(st)
+            if DEFINES.match(child.text.lower())
+        ]
+
     def summary(self, q: Question, run: _Run, *, points: int) -> Answer | None:
+        assert q.topic is not None
         head, cited = self.head(q, run)
-        found = self.key_points(q, points, {st.index for st in cited})
+        said = {(str(e["source"]), int(e["line"])): self.obj(f) for f in run.used for e in f.evidence}
+        skip = {st.index for st in cited} | {  # a statement the head's facts already say whole
+            st.index for st in q.topic.statements if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
+        }
+        found = self.key_points(q, points, skip)
         if not found and not head:
             return None
         if not found and not run.used:
             return None
         lines = [head] if head else []
-        lines += [f"- {self.point(st)}" for st in found]
+        lines += [f"- {self.point_text(st)}" for st in found]
         answer = Answer(q.text, True, "summary" if points > 4 else "definition", fit("\n".join(lines)))
         return self.cite(answer, cited + found, run)
 
@@ -585,9 +779,14 @@ class QA:
                 " They say: " + "; ".join(f"“{self.point(h.statement)}”" for h in near) + "." if near else ""
             )
             return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near], run)
-        wanted = len(q.words) + len(extra)
         topic = q.topic
-        full = [h for h in hits if len(h.matched) >= wanted and not self.foreign(topic, h.statement)]
+        named = [w.lower() for w in re.findall(r"[A-Za-z]+", " ".join([topic.label, *self.aliases(topic)]))]
+        echoes = [w for w in q.words if len(stem(w)) >= 4 and any(n.startswith(stem(w)) for n in named)]
+        wanted = len(q.words) - len(echoes) + len(extra)  # 'does EventBridge retain events': 'events' echoes it
+        wanted = wanted if wanted <= 3 else wanted - 1  # 'a good fit for long-term storage' ~ 'not suited for ...'
+
+        echoed = {t for w in echoes for t in tokens(w)}
+        full = [h for h in hits if len(h.matched - echoed) >= wanted and not self.foreign(topic, h.statement)]
         full.sort(key=lambda h: not self.names_topic(topic, h.statement))  # its own statements first
         said = {negates(h) for h in full if not h.statement.text.count("; ")}  # a table row has two sides
         verdict = "The notes don't say directly."
@@ -601,8 +800,57 @@ class QA:
         answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")
         return answer
 
+    def enumeration(self, q: Question, run: _Run) -> Answer | None:
+        """'What does X handle', 'which subscriber types does X support', 'the ways to achieve X': the list the
+        notes give under a lead-in about the topic that has most of the question's words."""
+        assert q.topic is not None
+        found = self.lead_ins(q)
+        if not found or not found[0].matched:
+            return None
+        lead = found[0].statement
+        said = render(self.index, lead, MAX_TEXT - 200, inline=12)
+        if not self.names_topic(q.topic, lead) and not self.owns(q.topic, lead):
+            said = f"{q.topic.label}: {said}"
+        text = f"{said} ({lead.source}:{lead.line})"
+        relations = [r for r in q.intent.relations if r != "related"]
+        facts = [f for r in relations for f in run.objects(q.topic.iri, r)] if q.topic.iri else []
+        listed = self.names.named_in(said)
+        more = [
+            f
+            for f in facts
+            if self.obj(f).lower() not in said.lower()
+            and f.object not in listed
+            and readable(self.obj(f), self.names.exact)
+        ]
+        if more:  # what other places of the notes give for the relation asked
+            run.use(more[:6])
+            text += " The notes also list: " + "; ".join(dict.fromkeys(self.obj(f) for f in more[:6])) + "."
+        return self.cite(Answer(q.text, True, "list", text), [lead, *found[0].items][:MAX_QUOTES], run)
+
+    def lead_ins(self, q: Question) -> list[LeadIn]:
+        """The topic's lead-ins that speak to most of the question's words (the topic's own name aside)."""
+        assert q.topic is not None
+        topic = q.topic
+        named = set(tokens(topic.label))
+        words = [w for w in q.asked if not set(tokens(w)) <= named]
+        pool = [st for st in topic.statements if not self.foreign(topic, st)]
+        if not words:
+            return [LeadIn(st, self.index.under(st), 0) for st in self.own_places(topic)]
+        found = lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
+        broader = self.broader(q)
+        if not found and broader:  # 'an SNS topic': the lead-ins about SNS, with the word 'topic' asked too
+            pool = [st for iri in sorted(broader) for st in self.index.about(iri)]
+            named = {t for iri in broader for t in tokens(self.label(iri))} | {
+                t for iri in broader for a in self.snapshot.entities[iri].aliases for t in tokens(a)
+            }
+            own = [w for m in q.mentions for w in normalise(m.text).split() if not set(tokens(w)) & named]
+            words = words + [w for w in own if w not in words]
+            found = lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
+        return found
+
     def process(self, q: Question, run: _Run) -> Answer | None:
-        """Numbered steps: an arrow chain, a numbered list, or the statements of an example, in order."""
+        """Numbered steps: an arrow chain, a lead-in's list (numbered lists first), a numbered list, or the
+        statements of an example, in order."""
         assert q.topic is not None
         hits = self.hits(q, need=1) if q.words else []
         pool = [h.statement for h in hits] or q.topic.statements
@@ -618,14 +866,36 @@ class QA:
         ]
         chains.sort(key=lambda h: (-len(h.matched), not self.names_topic(topic, h.statement)))
         arrows = [h.statement for h in chains]
+        if not arrows and others:  # 'the example that starts from S3': a chain about the topic naming the others
+            arrows = [
+                st
+                for st in topic.statements
+                if len(ARROW.findall(st.text)) >= 2 and others <= self.names.named_in(st.text)
+            ]
         if not q.words:
             arrows = [st for st in topic.statements if len(ARROW.findall(st.text)) >= 2]
             arrows.sort(key=lambda st: not self.names_topic(topic, st))
-        if arrows:
+        listed = sorted(self.lead_ins(q), key=lambda x: (-x.matched, not x.numbered))
+        chain_words = len(chains[0].matched) if chains else 0
+        if arrows and not (listed and listed[0].numbered and listed[0].matched >= chain_words):
             first = ARROW.split(arrows[0].text)[0]
             label, _, chain = arrows[0].text.partition(": ") if ": " in first else ("", "", arrows[0].text)
             steps = [s.strip(" .") for s in ARROW.split(chain) if s.strip(" .")]
             cited = arrows[:1]
+        elif listed:
+            lead = listed[0]
+            steps = [render(self.index, st, 240).rstrip(".") for st in lead.items]
+            steps = [NUMBERED.sub("", s) for s in steps]
+            cited, label = [lead.statement, *lead.items][:MAX_QUOTES], lead.statement.text.rstrip(":")
+            if not lead.numbered and not STEPS.search(q.norm):  # points about how it works: what it is first
+                items = sorted(
+                    lead.items, key=lambda st: (not DEFINES.match(st.text.lower()), bool(NEGATION.search(st.text)))
+                )
+                lines = [f"- {self.point_text(st)}" for st in items]
+                text = fit(f"What the notes say under “{label}”:\n" + "\n".join(lines))
+                answer = self.cite(Answer(q.text, True, "process", text), [lead.statement, *items][:MAX_QUOTES], run)
+                answer.steps = [st.text for st in items[:8]]
+                return answer
         else:
             anchor = pool[0] if pool else None
             if anchor is None:
@@ -659,6 +929,21 @@ class QA:
         shown = [h.statement for h in hits[:5]]
         text = f"What the notes give for {q.topic.label}:\n" + "\n".join(f"- {self.point(st)}" for st in shown)
         return self.cite(Answer(q.text, True, "why", fit(text)), shown, run)
+
+    def statements_say_more(self, q: Question, run: _Run) -> bool:
+        """Whether a statement about the topic has more of the question's words than the evidence of the facts
+        the run used: 'which strategy provides serializability and scales but needs more research'."""
+        if q.topic is None or not q.words or not run.used:
+            return False
+        hits = self.hits(q)
+        if not hits:
+            return False
+        said = set(tokens(" ".join(str(e["text"]) for f in run.used for e in f.evidence)))
+        covered = sum(1 for g in self.groups(q) if any(set(tokens(w)) & said for w in g))
+        best = len(hits[0].matched)
+        if q.intent.kind in ("list", "path"):  # the facts are the items or the hops: their evidence need not repeat it
+            return best >= covered + 3
+        return best >= covered + 2 or (covered == 0 and best >= 1)
 
     def from_statements(self, q: Question, run: _Run) -> Answer | None:
         """The best-matching statements about the topic, quoted; a figure asked for and not given is said so."""
@@ -1024,6 +1309,151 @@ class QA:
         }
         return Answer(question, True, "comparison", "\n".join(text), comparison=table)
 
+    def sides(self, q: Question) -> list[Topic]:
+        """The two things a comparison asks about: its first two names, or a name and the phrase on the other
+        side of 'vs' / 'or' / 'and' / 'from' ('OLTP vs OLAP' when the graph names only OLAP)."""
+        sides = [Topic(self.label(m.iri), m.iri, []) for m in q.mentions[:2]]
+        if len(sides) < 2:
+            parts = [p for p in SIDES.split(q.norm.strip(" ?.")) if p.strip()]
+            for part in parts if len(parts) == 2 else []:
+                words = [w for w in part.split() if w not in STOP and w not in FRAME and w not in FRAMES]
+                said = re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", q.text, re.I) if words else None
+                phrase = said.group() if said else " ".join(words)
+                if phrase and not any(s.iri and s.iri in self.names.named_in(part) for s in sides):
+                    sides.append(Topic(phrase, None, []))
+        return sides if len(sides) == 2 else []
+
+    def names_side(self, side: Topic, text: str) -> bool:
+        """A text names a side by a name the graph knows, its own words, or its initials ('KDS')."""
+        if side.iri and side.iri in self.names.named_in(text):
+            return True
+        key = (side.label, side.iri)
+        if key not in self.side_names:
+            names = [side.label] + (list(self.snapshot.entities[side.iri].aliases) if side.iri else [])
+            either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w-])({either})(?![\w-])")
+            brand = re.compile(rf"^({'|'.join(map(re.escape, sorted(self.names.brands)))}) ", re.I)
+            self.side_names[key] = (pattern, [brand.sub("", n) for n in names])
+        pattern, short = self.side_names[key]
+        if pattern.search(text.lower()):
+            return True
+        acronyms = re.findall(r"\b[A-Z]{2,5}\b", text)
+        return any(_initials(n, a) for n in short for a in acronyms)
+
+    def notes_comparison(self, q: Question, run: _Run) -> Answer | None:
+        """Two things compared where the notes compare them: a heading or item that names both ('SQS vs
+        EventBridge', a table under it), then the statements that name both and have the question's words."""
+        sides = self.sides(q)
+        if not sides:
+            return None
+        a, b = sides
+        if self.versus is None:  # the notes' 'vs' headings and items, found once
+            self.versus = [
+                st
+                for st in self.index.statements
+                if st.record.kind in ("heading", "item", "term") and VERSUS.search(st.text) and self.inlines(st)
+            ]
+        places = [st for st in self.versus if self.names_side(a, st.text) and self.names_side(b, st.text)]
+        rows: list[str] = []
+        table: list[dict[str, Any]] = []  # the rows as aspect, a's cells, b's cells
+        cited: list[Statement] = []
+        if places:
+            place = min(places, key=lambda st: (st.record.kind != "heading", st.source, st.line))
+            cited.append(place)
+            rows = self.compared_rows(q, place, cited, (a, b), table)
+        said = self.naming_both(q, a, b, cited)
+        if len(rows) < 2:  # one line is no comparison: the graph's facts may align more
+            return None
+        lines = [f"{a.label} vs {b.label}, as the notes compare them ({cited[0].source}:{cited[0].line}):"]
+        lines += [f"- {r}" for r in rows]
+        lines += [f"- {self.point(st)}" for st in said]
+        recommendation = ""
+        if q.intent.criterion and len(q.mentions) >= 2:  # 'for a 3-hour job': what the facts recommend
+            facts = self.comparison(q.text, q.mentions, q.intent, run).comparison or {}
+            recommendation = str(facts.get("recommendation", ""))
+        lines.append(recommendation)
+        answer = Answer(q.text, True, "comparison", fit("\n".join(x for x in lines if x), MAX_COMPARISON))
+        answer.comparison = {"a": a.label, "b": b.label, "rows": table, "contrasts": rows + [st.text for st in said],
+                             "shared": [], "recommendation": recommendation}  # fmt: skip
+        return self.cite(answer, (cited + said)[:MAX_QUOTES], run)
+
+    def naming_both(self, q: Question, a: Topic, b: Topic, shown: list[Statement] = []) -> list[Statement]:  # noqa: B006
+        """At most two statements that name both sides and have the question's other words ('when should I use
+        the API directly' ~ 'cannot use the KPL because ..., consider using the API directly')."""
+        side_words = {t for s in (a, b) for t in tokens(s.label)}
+        stems = [set(tokens(w)) for w in q.words if w not in FRAMES and not set(tokens(w)) & side_words]
+        stems = [g for g in stems if g]
+        if not stems:
+            return []
+        scored = []
+        having = sorted({i for g in stems for t in g for i in self.index.postings.get(t, ())})
+        for st in (self.index.statements[i] for i in having):
+            if st in shown or st.record.kind in ("heading", "cell", "row", "question") or self.is_name(st):
+                continue
+            n = sum(1 for g in stems if g & self.index.text_tokens[st.index])
+            if n and self.names_side(a, st.text) and self.names_side(b, st.text) and clean_point(st):
+                scored.append((n, st))
+        return [st for _, st in sorted(scored, key=lambda x: (-x[0], x[1].source, x[1].line))[:2]]
+
+    def with_criterion(self, q: Question, answer: Answer, run: _Run) -> Answer:
+        """A comparison ends with what the notes say of both sides about the question's own words."""
+        sides = self.sides(q)
+        said = self.naming_both(q, sides[0], sides[1]) if sides and answer.answered else []
+        said = [st for st in said if st.text.rstrip(".") not in answer.answer]
+        if not said:
+            return answer
+        lines = [f"- The notes say: {self.point(st)}" for st in said]
+        head, _, rest = answer.answer.partition("\n")
+        answer.answer = fit("\n".join([head, *lines, rest]) if rest else "\n".join([head, *lines]), MAX_COMPARISON)
+        answer.evidence = [st.quote() for st in said] + [
+            e for e in answer.evidence if e not in [st.quote() for st in said]
+        ]
+        return answer
+
+    def compared_rows(
+        self,
+        q: Question,
+        place: Statement,
+        cited: list[Statement],
+        sides: tuple[Topic, Topic],
+        table: list[dict[str, Any]],
+    ) -> list[str]:
+        """A comparison place's items, at most MAX_ROWS, the question's words first: a table's rows with each
+        cell under its column's name, or the items as the notes give them."""
+        items = items_of(self.index, place)
+        header = next((st for st in items if st.record.kind == "row"), None)
+        if header is not None:
+            columns = [
+                re.sub(r"\s*\([^)]*\)|\*\*|__|`", "", c).strip()
+                for c in header.record.text.strip().strip("|").split("|")
+            ]
+            rows = [st for st in self.index.under(header) if st.record.kind == "row"]
+            shown = []
+            for st in rows:
+                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                if len(cells) == len(columns) >= 3:  # an aspect column, then one column per side
+                    named = "; ".join(f"{columns[i]}: {cells[i]}" for i in range(1, len(cells)))
+                    shown.append((st, f"{cells[0]}: {named}"))
+                elif len(cells) == len(columns) == 2:  # one column per side
+                    shown.append((st, f"{columns[0]}: {cells[0]} | {columns[1]}: {cells[1]}"))
+            ranked = self.by_words(q, shown)
+            cited += [st for st, _ in ranked[:MAX_ROWS]][: MAX_QUOTES - 1]
+            first = 1 if len(columns) >= 3 else 0
+            at = [next((i for i in range(first, len(columns)) if self.names_side(s, columns[i])), -1) for s in sides]
+            for st, _ in ranked[:MAX_ROWS] if -1 not in at else ():
+                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                table.append({"aspect": cells[0] if first else "", "a": [cells[at[0]]], "b": [cells[at[1]]]})
+            return [text for _, text in ranked[:MAX_ROWS]]
+        shown = [(st, render(self.index, st, 300)) for st in items if clean_point(st) or items_of(self.index, st)]
+        ranked = self.by_words(q, shown)
+        cited += [st for st, _ in ranked[:MAX_ROWS]][: MAX_QUOTES - 1]
+        return [f"{text} ({st.source}:{st.line})" for st, text in ranked[:MAX_ROWS]]
+
+    def by_words(self, q: Question, shown: list[tuple[Statement, str]]) -> list[tuple[Statement, str]]:
+        """Items with more of the question's words first; else in the notes' order."""
+        stems = [set(tokens(w)) for w in q.words]
+        return sorted(shown, key=lambda x: -sum(1 for g in stems if g & set(tokens(x[1]))))
+
     def side_by_side(self, q: Question, run: _Run) -> Answer | None:
         """Two things compared when the graph cannot align their facts: what the notes say each one is, quoted;
         None unless the notes define both."""
@@ -1169,7 +1599,19 @@ def _article(noun: str) -> str:
 def split_parts(question: str) -> list[str]:
     """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
     parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
+    if not QUESTION_START.match(parts[0]):  # 'In the common pattern, what does ...': one question
+        return [question]
     return parts if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) else [question]
+
+
+def elided(first: str, part: str) -> str:
+    """'Where are Docker images stored publicly, and where privately?': a part of two words or fewer takes the
+    first part's words, its own in place of as many of the first part's last words."""
+    words = part.split()
+    if len(words) > 2 or len(first.split()) <= len(words):
+        return part
+    own = words[1:] if re.match(r"(?i)(what|which|who|where|when|how|why)$", words[0]) else words
+    return " ".join(first.split()[: -len(own)] + own) if own else part
 
 
 def negates(hit: Hit) -> bool:
@@ -1201,12 +1643,22 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
     return "\n".join(out) or text[:limit]
 
 
-def readable(text: str, names: Container[str] = ()) -> bool:
+def debris(text: str) -> bool:
+    """OCR damage: '4000,000', '3mages', 'Container Container'."""
+    return bool(DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I))
+
+
+def readable(text: str, names: Container[str] = (), *, inflected: bool = False) -> bool:
     """Mostly dictionary words, acronyms or the graph's names: not OCR debris ('couect couest Couest [entainer')."""
     if DAMAGED_NUMBER.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I):  # 'Container Container'
         return False
     words = re.findall(r"[A-Za-z]{3,}", text)
-    known = sum(1 for w in words if w.lower() in english_words() or w.isupper() or w.lower() in names)
+    english = english_words()
+    known = sum(
+        1
+        for w in words
+        if w.lower() in english or w.isupper() or w.lower() in names or (inflected and lemma(w.lower()) in english)
+    )
     return not words or known >= 0.7 * len(words)
 
 
@@ -1215,9 +1667,9 @@ def clean_point(st: Statement) -> bool:
     if DAMAGED_NUMBER.search(st.text) or DAMAGED_WORD.search(st.text):
         return False
     words = re.findall(r"[A-Za-z]{2,}", st.text)
-    return len(words) >= 3 and sum(1 for w in words if w.lower() in english_words() or w[0].isupper()) >= 0.7 * len(
-        words
-    )
+    flags = [w.lower() in english_words() or w.lower() in STOP or w[0].isupper() for w in words]
+    garbled = any(not any(flags[i : i + 3]) for i in range(len(flags) - 2))  # three unknown words in a row
+    return len(words) >= 3 and sum(flags) >= 0.7 * len(words) and not garbled
 
 
 def _minutes(text: str) -> float | None:

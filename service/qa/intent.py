@@ -1,8 +1,10 @@
 """What a question asks: its kind, the relations it names, the words it wants matched, any criterion."""
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 
+from kg.locations import DATA_DIR
 from kg.ontology import Ontology, load_ontology
 from service.qa.names import STOP, Mention, normalise
 from service.qa.statements import Statement
@@ -24,15 +26,9 @@ FIGURE = re.compile(
 HOW_MUCH = re.compile(r"how (much|many|big|long)|\bmax|\bsize")
 MEASURED = ("has_limit", "pricing", "scales")
 RELATIVE = re.compile(r"\b(the|a) (service|one|thing|tool)s? (that|which|who)\b")
-SYNONYMS = {
-    "long": ("time", "minute", "minutes", "hour", "hours", "second", "seconds", "duration", "invocation"),
-    "ram": ("memory", "gb"),
-    "memory": ("ram", "gb"),
-    "beginners": ("experience",),
-    "beginner": ("experience",),
-    "big": ("size", "gb", "tb"),
-    "disk": ("disk", "storage", "space"),
-    "run": ("runs", "running", "execution", "invocation"),
+VOCABULARY = DATA_DIR / "vocabulary.toml"
+SYNONYMS: dict[str, tuple[str, ...]] = {  # data/vocabulary.toml [synonyms]
+    word: tuple(same) for word, same in tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["synonyms"].items()
 }
 GENERIC_KEYWORDS = frozenset(
     """whats count counts mean means meaning define definition stand benefits benefit advantages features
@@ -47,8 +43,10 @@ GENERIC_KEYWORDS = frozenset(
 FRAME = frozenset(
     """whats mean means meaning define definition stand tell know should points point key few give walk through
     steps step happens happen work works explain overview summary summarize summarise describe notes list thing
-    things kind kinds main some way ways anything say says important""".split()
+    things kind kinds main some way ways anything say says important type types""".split()
 )
+# Frame words that a lead-in of the notes may itself use: 'solved in a few ways', 'Key features:', 'Steps:'.
+CUES = frozenset("way ways feature features step steps benefits advantages".split())
 
 
 @dataclass
@@ -68,6 +66,12 @@ class Question:
     intent: "Intent"
     topic: Topic | None
     words: list[str]  # content words: not names, not stop words, not generic question words
+    cues: list[str] = field(default_factory=list)  # frame words a lead-in may use ('ways', 'steps')
+
+    @property
+    def asked(self) -> list[str]:
+        """The words a lead-in about the question would use: its content words and its cues."""
+        return self.words + [c for c in self.cues if c not in self.words]
 
     @property
     def asks_figure(self) -> bool:
@@ -131,6 +135,15 @@ def keywords(text: str, mentions: list[Mention]) -> set[str]:
     return out
 
 
+def between_or(text: str, mentions: list[Mention]) -> bool:
+    """'SNS or EventBridge?': an 'or' between the first two names, not 'which API does a producer or an app use'."""
+    words = text.split()
+    if len(mentions) < 2:
+        return False
+    first, second = sorted(mentions[:2], key=lambda m: m.start)
+    return any(w == "or" and first.end <= i < second.start for i, w in enumerate(words))
+
+
 def parse(question: str, mentions: list[Mention]) -> Intent:
     text = normalise(question)
     rels = relations_in(text)
@@ -139,7 +152,9 @@ def parse(question: str, mentions: list[Mention]) -> Intent:
     if not mentions:
         return Intent("unknown", rels, kw)
     two = len(mentions) >= 2
-    either = "or" in text.split() and (question.rstrip().endswith("?") or re.search(r"should|which|better", text))
+    either = between_or(text, mentions) and bool(
+        question.rstrip().endswith("?") or re.search(r"should|which|better", text)
+    )
     if two and ((COMPARE.search(text) and "or" not in text.split()) or either):
         if not criterion and either:
             criterion = text.split(",")[0] if "," in text else ""

@@ -22,6 +22,10 @@ SUMMARY = re.compile(
     r"|what do (the notes|you) (say|know)"
 )
 
+VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bdiffer")
+ENUMERATES = re.compile(r"^(what|which|list|name|give|enumerate)\b")
+DEFINES_ONLY = re.compile(r"^(what|who)('s|s| is)\b")  # 'what is X': a definition, not a list
+
 
 @dataclass
 class Kind:
@@ -47,8 +51,21 @@ class Comparison(Kind):
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         answer = qa.comparison(q.text, q.mentions, q.intent, run)
         if not answer.answered:  # the graph has too few facts to align: what the notes say each side is
-            return qa.side_by_side(q, run) or answer
-        return answer
+            answer = qa.side_by_side(q, run) or answer
+        return qa.with_criterion(q, answer, run)
+
+
+class NotesComparison(Kind):
+    """'SQS vs EventBridge', 'OLTP vs OLAP': where the notes compare the two themselves (a 'vs' heading and its
+    items or table, statements that name both), that comparison first."""
+
+    name, weight = "comparison", 95
+
+    def detects(self, q: Question) -> bool:
+        return bool(VERSUS.search(q.norm)) or q.intent.kind == "comparison"
+
+    def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
+        return qa.notes_comparison(q, run)
 
 
 class YesNo(Kind):
@@ -99,6 +116,25 @@ class Summary(Kind):
         return qa.summary(q, run, points=6)
 
 
+class Enumeration(Kind):
+    """'What does X handle', 'which subscriber types does X support', 'what are the ways to achieve X': the list
+    the notes give under a lead-in that has the question's words ('What X handles:', 'solved in a few ways')."""
+
+    name, weight = "list", 55
+
+    def detects(self, q: Question) -> bool:
+        return (
+            bool(ENUMERATES.search(q.norm))
+            and not (DEFINES_ONLY.search(q.norm) and (not q.words or q.intent.relations))  # 'what is X (over)
+            and q.topic is not None
+            and q.intent.kind not in ("comparison", "path")
+            and not q.asks_figure
+        )
+
+    def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
+        return qa.enumeration(q, run)
+
+
 class Structured(Kind):
     """The kinds the graph's facts answer with bound queries: attribute, path, list, relation."""
 
@@ -113,6 +149,8 @@ class Structured(Kind):
         answer = handler[q.intent.kind](q.text, q.mentions, q.intent, run)
         if q.asks_figure and not re.search(r"(?<![A-Za-z])\d", answer.answer):
             return None  # a figure was asked and the facts give none: the statements may
+        if answer.answered and q.intent.kind in ("relation", "list", "path") and qa.statements_say_more(q, run):
+            return None  # the facts found miss words of the question that a statement has
         return answer if answer.answered else None
 
 
@@ -155,7 +193,19 @@ class Statements(Kind):
 
 KINDS: tuple[Kind, ...] = tuple(
     sorted(
-        (Comparison(), YesNo(), Process(), Why(), Summary(), Structured(), Figure(), Definition(), Statements()),
+        (
+            NotesComparison(),
+            Comparison(),
+            YesNo(),
+            Process(),
+            Why(),
+            Summary(),
+            Enumeration(),
+            Structured(),
+            Figure(),
+            Definition(),
+            Statements(),
+        ),
         key=lambda k: -k.weight,
     )
 )

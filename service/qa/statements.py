@@ -21,6 +21,8 @@ from kg.lexicon import lemma
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG: its progress is no warning
 WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
 NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor)\b|n't\b")
+EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
+NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
@@ -29,7 +31,7 @@ def clean(text: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r'^\s*"(question|answer)"\s*:\s*"?|"?,?\s*$', "", text)
     text = re.sub(r"^\s*(#+|>|[-*+•·]|\d+[.)])\s+", "", text)
-    text = re.sub(r"\*\*|__|`", "", text)
+    text = re.sub(r"\*\*|__|`|(?<![\w_])_(?=\S)|(?<=[^\s_])_(?![\w_])", "", text)  # emphasis, '_italics_'
     if text.count("|") >= 2:
         text = "; ".join(c.strip() for c in text.strip().strip("|").split("|") if c.strip(" -:"))
     return re.sub(r"\s+", " ", text).strip(" •-·")
@@ -115,15 +117,31 @@ class StatementIndex:
             st = Statement(len(self.statements), r, text, "" if short else lead.lower(), heading.lower(), set(r.about))
             if short:
                 lead = text
-            st.about |= named_in(st.context)
+            st.about |= named_in(st.text if r.kind == "cell" else st.context)  # a cell is its column's alone
             self.statements.append(st)
         self.by_entity: dict[str, list[int]] = defaultdict(list)
         for i, st in enumerate(self.statements):
             for iri in st.about:
                 self.by_entity[iri].append(i)
+        self.at: dict[tuple[str, int], Statement] = {}  # the head of each line: not under another on its line
+        for st in self.statements:
+            head = self.at.get((st.source, st.line))
+            if head is None or (head.record.parent_line == head.line and st.record.parent_line != st.line):
+                self.at[(st.source, st.line)] = st
+        self.children: dict[tuple[str, int], list[Statement]] = defaultdict(list)
+        for st in self.statements:  # 'Batch: • No time limit • ...': the items sit under the label on their line
+            head = self.at[(st.source, st.line)]
+            labelled = st is not head and head.text.endswith(":")  # sentences of one line are not its items
+            if st.record.parent_line and (st.record.parent_line != st.line or labelled):
+                self.children[(st.source, st.record.parent_line)].append(st)
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
+        self.text_tokens = [set(tokens(st.text)) for st in self.statements]  # its own words, not its section's
+        self.postings: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text has it
+        for i, toks in enumerate(self.text_tokens):
+            for t in toks:
+                self.postings[t].append(i)
         self.sources = {st.source for st in self.statements}
-        self.names = {st.text.lower() for st in self.statements if is_lead(st.text)} | {
+        self.names = {st.text.lower() for st in self.statements if is_lead(st.text) and st.record.kind != "cell"} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
         }  # headings and lead items: the concepts the notes name
         self.named = {tuple(tokens(n)): n for n in sorted(self.names, key=len, reverse=True)}
@@ -142,6 +160,20 @@ class StatementIndex:
         corpus = [sorted(t) or ["_"] for t in self.tokens] or [["_"]]  # bm25s cannot index no document
         index.index(corpus, show_progress=False)
         return index
+
+    def under(self, st: Statement) -> list[Statement]:
+        """The statements that sit directly under a statement (its child list items, or a heading's items)."""
+        return self.children.get((st.source, st.line), [])
+
+    def parent(self, st: Statement) -> Statement | None:
+        return self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None
+
+    def example_after(self, st: Statement) -> Statement | None:
+        """The sibling right after a statement when it only gives its examples ('E.g. CloudWatch for alarms')."""
+        after = self.statements[st.index + 1] if st.index + 1 < len(self.statements) else None
+        if after and after.source == st.source and after.record.parent_line == st.record.parent_line:
+            return after if EXAMPLE.match(after.text) else None
+        return None
 
     def about(self, iri: str) -> list[Statement]:
         return [self.statements[i] for i in self.by_entity.get(iri, ())]
