@@ -105,19 +105,21 @@ class Reader:
         )
         self.linker = self.nlp.get_pipe("ocr_linker")
         self.readable = {w for alias in table.aliases for w in WORD.findall(alias)}
-        self.by_first_word: dict[str, list[tuple[str, str]]] = {}
+        self.by_first_word: dict[str, AliasGroup] = {}
         for alias, key in table.aliases.items():
             if len(alias) > 2 and (first := WORD.search(alias)):
-                self.by_first_word.setdefault(first[0], []).append((alias, key))
+                self.by_first_word.setdefault(first[0], AliasGroup()).add(alias, key, first.start())
         self.lock = threading.Lock()  # the linker's context is per document: one document at a time
 
     def context(self, doc: Document) -> set[str]:
         """Entities a document names somewhere, spelled right: context for linking its damaged mentions. Only
-        aliases whose first word the document has are searched for."""
+        aliases whose first word the document has are looked for, and only where that word occurs."""
         text = doc.text.lower()
-        return {
-            key for word in set(WORD.findall(text)) for alias, key in self.by_first_word.get(word, ()) if alias in text
-        }
+        found: set[str] = set()
+        for word in set(WORD.findall(text)):
+            if group := self.by_first_word.get(word):
+                found |= group.found(word, text)
+        return found
 
     def extract(self, doc: Document) -> Extraction:
         with self.lock:
@@ -152,6 +154,30 @@ class Reader:
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
         evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
         return Extraction(doc_facts, len(doc.statements), list(passages(outline)), evidence_only)
+
+
+class AliasGroup:
+    """The aliases that share a first word, by where that word starts in them and their length: an alias is
+    in a text when the slice around an occurrence of the word is the alias, so a text is searched once per
+    occurrence and shape, not once per alias."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, str] = {}
+        self.shapes: set[tuple[int, int]] = set()  # (where the word starts in the alias, the alias's length)
+
+    def add(self, alias: str, key: str, start: int) -> None:
+        self.keys[alias] = key
+        self.shapes.add((start, len(alias)))
+
+    def found(self, word: str, text: str) -> set[str]:
+        keys = set()
+        at = text.find(word)
+        while at >= 0:
+            for start, length in self.shapes:
+                if at >= start and (key := self.keys.get(text[at - start : at - start + length])):
+                    keys.add(key)
+            at = text.find(word, at + 1)
+        return keys
 
 
 _READERS: dict[int, Reader] = {}  # the reader of the name table last used in this process, by its id

@@ -21,9 +21,9 @@ XSD_STRING = str(XSD.string)
 
 def term(node: Node) -> str:
     """One rdflib term in N-Triples syntax."""
-    if isinstance(node, URIRef):
+    if type(node) is URIRef or isinstance(node, URIRef):
         return f"<{node}>"
-    if isinstance(node, Literal):
+    if type(node) is Literal or isinstance(node, Literal):
         text = f'"{str(node).translate(ESCAPES)}"'
         if node.language:
             return f"{text}@{node.language}"
