@@ -48,7 +48,7 @@ from kg.model import (
 )
 from kg.ntriples import ntriples
 from kg.ontology import load_ontology
-from kg.stores import SourceGraph, StoreConfig, open_store
+from kg.stores import SourceGraph, StoreConfig, open_store, stage
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
@@ -513,11 +513,15 @@ def run_ingest(
             entities.update(result.entities)
             yield SourceGraph(result.name, result.sha256, ntriples=result.ntriples)
 
-    store = open_store(config, write=True, rebuild=rebuild)
+    staged = stage(sources())  # the store is opened after extraction: no process forks with it open
     try:
-        store.replace_sources(sources())
+        store = open_store(config, write=True, rebuild=rebuild)
+        try:
+            store.replace_staged(staged)
+        finally:
+            store.close()
     finally:
-        store.close()
+        staged.close()
     report.facts = len(fact_keys)
     report.entities = len(entities)
     report.seconds = time.perf_counter() - started

@@ -172,9 +172,13 @@ class Store(ABC):
         are staged, so a failed ingest leaves the previous graph."""
         staged = stage(sources)
         try:
-            self._replace(staged)
+            self.replace_staged(staged)
         finally:
             staged.close()
+
+    def replace_staged(self, staged: Staging) -> None:
+        """Swap in the named graphs staged (see `stage`), and commit."""
+        self._replace(staged)
         self.commit()
 
     def _replace(self, staged: Staging) -> None:
