@@ -1,8 +1,9 @@
 """The composition root of ingest: files -> documents -> entities -> facts -> one named graph per source."""
 
-import multiprocessing
 import os
 import re
+import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -13,6 +14,8 @@ from spacy.tokens import Doc
 from tqdm import tqdm
 
 from ingest.entities import discover
+from ingest.fanout import fan_out
+from ingest.files import SourceFile, read_note
 from ingest.files import discover as discover_files
 from ingest.names import NameTable, load_gazetteer
 from ingest.nlp import build_nlp
@@ -44,8 +47,9 @@ from kg.model import (
     passage_triples,
     relation_declaration,
 )
+from kg.ntriples import ntriples
 from kg.ontology import load_ontology
-from kg.stores import SourceGraph, StoreConfig, open_store
+from kg.stores import SourceGraph, StoreConfig, open_store, stage
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
@@ -88,59 +92,45 @@ class Extraction:
     evidence_only: int = 0  # statements kept as passages that gave no fact
 
 
-def doc_context(doc: Document, table: NameTable) -> set[str]:
-    """Entities a document names somewhere, spelled right: context for linking its damaged mentions. Only
-    aliases whose first word the document has are searched for (a few hundred of thousands)."""
-    text = doc.text.lower()
-    words = set(WORD.findall(text))
-    return {
-        key
-        for alias, key in table.aliases.items()
-        if len(alias) > 2 and (first := WORD.search(alias)) and first[0] in words and alias in text
-    }
-
-
 WORD = re.compile(r"\w+")
 
 
-def extract(docs: list[Document], table: NameTable, nlp: Language | None = None, *, workers: int = 1) -> Extraction:
-    """Facts from documents. With workers > 1, documents are shared among forked processes, each piping
-    its documents' statements through its copy of the pipeline."""
-    nlp = nlp or build_nlp(table)
-    if workers > 1 and len(docs) >= 4 * workers:
-        _SHARED[:] = [table, nlp]
-        chunks = [docs[n::workers] for n in range(workers)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_extract_chunk, chunks)
-        _SHARED.clear()
-        return Extraction(
-            [f for p in parts for f in p.facts],
-            sum(p.statements for p in parts),
-            [x for p in parts for x in p.passages],
-            sum(p.evidence_only for p in parts),
+class Reader:
+    """What extracting a document needs, made once per name table (and per process): the pipeline, the relation
+    extractor, the words of known names, and the aliases by their first word."""
+
+    def __init__(self, table: NameTable, nlp: Language | None = None) -> None:
+        self.table = table
+        self.nlp = nlp or build_nlp(table)
+        self.labels = {k: e.label for k, e in table.entities.items()}
+        self.extractor = RelationExtractor(
+            self.nlp.vocab, types={k: e.type for k, e in table.entities.items()}, labels=self.labels
         )
-    return _extract(docs, table, nlp)
+        self.linker = self.nlp.get_pipe("ocr_linker")
+        self.readable = {w for alias in table.aliases for w in WORD.findall(alias)}
+        self.by_first_word: dict[str, AliasGroup] = {}
+        for alias, key in table.aliases.items():
+            if len(alias) > 2 and (first := WORD.search(alias)):
+                self.by_first_word.setdefault(first[0], AliasGroup()).add(alias, key, first.start())
+        self.lock = threading.Lock()  # the linker's context is per document: one document at a time
 
+    def context(self, doc: Document) -> set[str]:
+        """Entities a document names somewhere, spelled right: context for linking its damaged mentions. Only
+        aliases whose first word the document has are looked for, and only where that word occurs."""
+        text = doc.text.lower()
+        found: set[str] = set()
+        for word in set(WORD.findall(text)):
+            if group := self.by_first_word.get(word):
+                found |= group.found(word, text)
+        return found
 
-_SHARED: list = []  # what forked workers inherit: the name table and the pipeline
+    def extract(self, doc: Document) -> Extraction:
+        with self.lock:
+            return self._extract(doc)
 
-
-def _extract_chunk(docs: list[Document]) -> Extraction:
-    table, nlp = _SHARED
-    return _extract(docs, table, nlp)
-
-
-def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extraction:
-    extractor = RelationExtractor(
-        nlp.vocab,
-        types={k: e.type for k, e in table.entities.items()},
-        labels={k: e.label for k, e in table.entities.items()},
-    )
-    linker = nlp.get_pipe("ocr_linker")
-    out = Extraction()
-    readable = {w for alias in table.aliases for w in WORD.findall(alias)}
-    for doc in docs:
-        linker.context = doc_context(doc, table)  # type: ignore[attr-defined]
+    def _extract(self, doc: Document) -> Extraction:
+        table, nlp = self.table, self.nlp
+        self.linker.context = self.context(doc)  # type: ignore[attr-defined]
         sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
@@ -148,13 +138,13 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
             if link_only(st):
                 continue  # "[Learning Module](https://...)": a pointer, no statement
             if st.kind == "heading" or (st.kind == "item" and not is_header_item(doc, st, sdoc)):
-                for cand in extractor(sdoc, st.kind, st.label, ctx):
+                for cand in self.extractor(sdoc, st.kind, st.label, ctx):
                     found.append((st, cand))
                     found.extend((st, c) for c in topic_compound(cand, ctx, table))
         for rule in (
             comparison_pairs(outline),
-            table_rows(outline, extractor),
-            sibling_labels(outline, {k: e.label for k, e in table.entities.items()}),
+            table_rows(outline, self.extractor),
+            sibling_labels(outline, self.labels),
             entity_label_siblings(outline),
             category_labels(outline),
             outline_kinds(outline),
@@ -162,13 +152,67 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
         typed = doc.format != "text"  # only plain text can be OCR output
-        doc_facts = [f for f in to_facts(doc, found) if typed or f.object_is_entity or mostly_words(f.object, readable)]
-        out.facts.extend(doc_facts)
-        out.statements += len(doc.statements)
+        doc_facts = [
+            f for f in to_facts(doc, found) if typed or f.object_is_entity or mostly_words(f.object, self.readable)
+        ]
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
-        out.evidence_only += sum(1 for st in doc.statements if (st.line, st.raw) not in said)
-        out.passages.extend(passages(outline))
+        evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
+        return Extraction(doc_facts, len(doc.statements), list(passages(outline)), evidence_only)
+
+
+class AliasGroup:
+    """The aliases that share a first word, by where that word starts in them and their length: an alias is
+    in a text when the slice around an occurrence of the word is the alias, so a text is searched once per
+    occurrence and shape, not once per alias."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, str] = {}
+        self.shapes: set[tuple[int, int]] = set()  # (where the word starts in the alias, the alias's length)
+
+    def add(self, alias: str, key: str, start: int) -> None:
+        self.keys[alias] = key
+        self.shapes.add((start, len(alias)))
+
+    def found(self, word: str, text: str) -> set[str]:
+        keys = set()
+        at = text.find(word)
+        while at >= 0:
+            for start, length in self.shapes:
+                if at >= start and (key := self.keys.get(text[at - start : at - start + length])):
+                    keys.add(key)
+            at = text.find(word, at + 1)
+        return keys
+
+
+_READERS: dict[int, Reader] = {}  # the reader of the name table last used in this process, by its id
+
+
+def reader_for(table: NameTable) -> Reader:
+    """The Reader of `table`, made on first use in each process (a Dask worker keeps it between documents)."""
+    if id(table) not in _READERS:
+        _READERS.clear()
+        _READERS[id(table)] = Reader(table)
+    return _READERS[id(table)]
+
+
+def extract(docs: list[Document], table: NameTable, nlp: Language | None = None, *, workers: int = 1) -> Extraction:
+    """Facts from documents. With workers > 1, documents are shared among forked processes, each piping
+    its documents' statements through its copy of the pipeline."""
+    reader = Reader(table, nlp)
+    _READERS.clear()
+    _READERS[id(table)] = reader  # forked processes inherit it
+    processes = workers if workers > 1 and len(docs) >= 4 * workers else 1
+    out = Extraction()
+    for part in fan_out(_extract_document, docs, table, processes=processes):
+        out.facts.extend(part.facts)
+        out.statements += part.statements
+        out.passages.extend(part.passages)
+        out.evidence_only += part.evidence_only
     return out
+
+
+def _extract_document(doc: Document, table: NameTable) -> Extraction:
+    return reader_for(table).extract(doc)
 
 
 def passages(outline: Outline) -> Iterator[Passage]:
@@ -347,52 +391,148 @@ def seed_names(table: NameTable, config: StoreConfig, replacing: set[str]) -> No
         table.add(rec.label, rec.type, [rec.label, *rec.aliases], key=rec.key)
 
 
-def run_ingest(
-    paths: list[Path], config: StoreConfig, *, progress: bool = False, rebuild: bool = False
-) -> IngestReport:
-    """Read the files, extract, and replace each file's named graph (`rebuild`: build a new graph of these
-    files alone, whatever state the old one is in). Nothing is written until extraction is done, and then in
-    one transaction (on a SPARQL server, one per batch of whole sources), so a failed or killed ingest leaves
-    the previous graph whole. Unreadable files are reported, not fatal."""
-    started = time.perf_counter()
-    report = IngestReport(graph=config.describe())
-    docs: list[Document] = []
-    for source in tqdm(discover_files(paths), desc="reading", unit="file", disable=not progress, leave=False):
+@dataclass(frozen=True)
+class Note:
+    """A note to extract: its source name and file; with its bytes when it is sent to a cluster, whose workers
+    may not see this machine's files."""
+
+    name: str
+    path: Path
+    data: bytes | None = None
+
+    def read(self) -> Document:
+        if self.data is None:
+            return read_document(self.path, self.name)
+        with tempfile.TemporaryDirectory(prefix="kgqa-note-") as tmp:
+            copy = Path(tmp) / self.path.name
+            copy.write_bytes(self.data)
+            try:
+                return read_document(copy, self.name)
+            except SourceError as exc:
+                raise SourceError(str(exc).replace(str(copy), str(self.path))) from None
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """One source extracted: its named graph as N-Triples, and what the report counts."""
+
+    name: str
+    sha256: str = ""
+    ntriples: bytes = b""
+    statements: int = 0
+    evidence_only: int = 0
+    facts: frozenset[tuple[str, str, str]] = frozenset()  # (subject, relation, object), as `kgqa facts` lists
+    entities: frozenset[str] = frozenset()
+    error: str = ""
+
+
+def extract_note(note: Note, table: NameTable) -> SourceResult:
+    """Read one note, extract its facts and passages, and make its named graph's triples (in a worker)."""
+    try:
+        doc = note.read()
+    except SourceError as exc:
+        return SourceResult(note.name, error=str(exc))
+    part = reader_for(table).extract(doc)
+    return SourceResult(
+        doc.name,
+        doc.sha256,
+        ntriples(source_triples(part.facts, table, part.passages)),
+        part.statements,
+        part.evidence_only,
+        frozenset((f.subject, f.predicate, f.object) for f in part.facts),
+        frozenset(k for f in part.facts for k in (f.subject, f.object) if k in table.entities),
+    )
+
+
+def find_names(files: list[SourceFile], table: NameTable, report: IngestReport, progress: bool) -> list[Note]:
+    """The first pass: read each file, add the names it defines to the table, and let the document go; the
+    notes that could be read, and the errors of those that could not."""
+    notes = []
+    for source in tqdm(files, desc="names", unit="file", disable=not progress, leave=False):
         try:
-            docs.append(read_document(source.path, source.name))
+            doc = read_document(source.path, source.name)
         except SourceError as exc:
             report.errors.append(str(exc))
-    if not docs:
-        report.errors.append("no readable notes: the graph was left as it was")
-        return report
+            continue
+        discover([doc], table)
+        notes.append(Note(doc.name, source.path))
+    return notes
+
+
+def with_bytes(notes: list[Note]) -> Iterator[Note]:
+    """Each note with its bytes, read as it is sent (a cluster's workers may not share this machine's files)."""
+    for note in notes:
+        try:
+            yield replace(note, data=read_note(note.path))
+        except SourceError:
+            yield note  # its worker reads it, and says why it cannot
+
+
+def run_ingest(
+    paths: list[Path],
+    config: StoreConfig,
+    *,
+    progress: bool = False,
+    rebuild: bool = False,
+    scheduler: str = "",
+    processes: int = 0,
+) -> IngestReport:
+    """Read the files, extract, and replace each file's named graph (`rebuild`: build a new graph of these
+    files alone, whatever state the old one is in). Streams: a first pass finds the names, a second extracts
+    one document at a time (in `processes` local processes, default one per core up to 4, or on the Dask
+    cluster at `scheduler`) and stages its named graph as soon as it is done. The store is written only when
+    every source is staged, in one transaction or bulk load (on a SPARQL server, one request per batch of whole
+    sources), so a failed or killed ingest leaves the previous graph whole. Unreadable files are reported, not
+    fatal."""
+    started = time.perf_counter()
+    report = IngestReport(graph=config.describe())
+    files = discover_files(paths)
     table = load_gazetteer()
     if not rebuild:
-        seed_names(table, config, {d.name for d in docs})
-    discover(docs, table)
-    nlp = build_nlp(table)
-    result = extract(docs, table, nlp, workers=min(os.cpu_count() or 1, 4))
-    by_source: dict[str, list[Fact]] = {doc.name: [] for doc in docs}
-    for fact in result.facts:
-        by_source[fact.evidence.source].append(fact)
-    passages_of: dict[str, list[Passage]] = {doc.name: [] for doc in docs}
-    for passage in result.passages:
-        passages_of[passage.source].append(passage)
-    report.statements = result.statements
-    store = open_store(config, write=True, rebuild=rebuild)
-    try:
-        store.replace_sources(
-            [
-                SourceGraph(d.name, d.sha256, list(source_triples(by_source[d.name], table, passages_of[d.name])))
-                for d in docs
-            ]
-        )
-    finally:
-        store.close()
-    report.documents = len(docs)
-    report.facts = len({(f.subject, f.predicate, f.object) for f in result.facts})
-    report.evidence_only = result.evidence_only
-    report.entities = len(
-        {k for fs in by_source.values() for f in fs for k in (f.subject, f.object) if k in table.entities}
+        seed_names(table, config, {f.name for f in files})
+    notes = find_names(files, table, report, progress)
+    if not notes:
+        report.errors.append("no readable notes: the graph was left as it was")
+        return report
+    if not rebuild and len(notes) < len(files):
+        seed_names(table, config, {n.name for n in notes})  # the graphs of unreadable files stay: their names too
+    processes = processes or min(os.cpu_count() or 1, 4)
+    if len(notes) < 4 * processes:
+        processes = 1
+    if processes > 1 and not scheduler:
+        reader_for(table)  # made once, before the processes fork
+    fact_keys: set[int] = set()
+    entities: set[str] = set()
+    results = fan_out(
+        extract_note,
+        with_bytes(notes) if scheduler else notes,
+        table,
+        processes=processes,
+        scheduler=scheduler,
     )
+
+    def sources() -> Iterator[SourceGraph]:
+        for result in tqdm(results, total=len(notes), desc="extracting", disable=not progress, leave=False):
+            if result.error:
+                report.errors.append(result.error)
+                continue
+            report.documents += 1
+            report.statements += result.statements
+            report.evidence_only += result.evidence_only
+            fact_keys.update(map(hash, result.facts))
+            entities.update(result.entities)
+            yield SourceGraph(result.name, result.sha256, ntriples=result.ntriples)
+
+    staged = stage(sources())  # the store is opened after extraction: no process forks with it open
+    try:
+        store = open_store(config, write=True, rebuild=rebuild)
+        try:
+            store.replace_staged(staged)
+        finally:
+            store.close()
+    finally:
+        staged.close()
+    report.facts = len(fact_keys)
+    report.entities = len(entities)
     report.seconds = time.perf_counter() - started
     return report

@@ -15,8 +15,21 @@ class Setting:
     help: str
 
 
+@dataclass(frozen=True)
+class TextSetting:
+    name: str
+    default: str
+    help: str
+
+
 MAX_NOTE_BYTES = Setting(
     "MAX_NOTE_BYTES", 20_000_000, "largest note file ingest reads, in bytes (larger ones are refused)"
+)
+
+SCHEDULER = TextSetting(
+    "SCHEDULER",
+    "",
+    "address of a running Dask scheduler (tcp://host:8786) that extracts the notes; empty: local processes",
 )
 
 
@@ -32,3 +45,8 @@ def value(setting: Setting, environ: Mapping[str, str] = os.environ) -> int:
     if number <= 0:
         raise ValueError(f"{ENV_PREFIX}{setting.name} must be a whole number above 0, not {raw!r}")
     return number
+
+
+def text(setting: TextSetting, environ: Mapping[str, str] = os.environ) -> str:
+    """The setting's value: KGQA_<NAME> when set, else its default."""
+    return environ.get(ENV_PREFIX + setting.name, setting.default).strip()

@@ -83,6 +83,17 @@ def relation_iri(name: str) -> URIRef:
     return KG[camel(name)]
 
 
+@lru_cache(maxsize=65536)
+def recurring(text: str) -> Literal:
+    """A plain literal of a value that recurs (a source, rule, section, kind or name): made once."""
+    return Literal(text)
+
+
+@lru_cache(maxsize=65536)
+def line_number(line: int) -> Literal:
+    return Literal(line, datatype=XSD.integer)
+
+
 # Made once: a Namespace builds (and validates) a new URIRef at every attribute access.
 EVIDENCE, SOURCE, LINE, TEXT, RULE, CONTRAST, SECTION = (
     KG[n] for n in ("Evidence", "source", "line", "text", "rule", "contrast", "section")
@@ -99,10 +110,10 @@ def local_name(iri: str) -> str:
 def entity_triples(entity: Entity) -> Iterator[Triple]:
     iri = entity_iri(entity.key)
     yield iri, RDF.type, KG[entity.type]
-    yield iri, RDFS.label, Literal(entity.label)
+    yield iri, RDFS.label, recurring(entity.label)
     for alias in entity.aliases:
         if alias != entity.label:
-            yield iri, SKOS.altLabel, Literal(alias)
+            yield iri, SKOS.altLabel, recurring(alias)
 
 
 def relation_declaration(name: str, label: str) -> Iterator[Triple]:
@@ -130,13 +141,13 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
     yield node, RDF.subject, s
     yield node, RDF.predicate, p
     yield node, RDF.object, o
-    yield node, SOURCE, Literal(ev.source)
-    yield node, LINE, Literal(ev.line, datatype=XSD.integer)
+    yield node, SOURCE, recurring(ev.source)
+    yield node, LINE, line_number(ev.line)
     yield node, TEXT, Literal(ev.text)
-    yield node, RULE, Literal(ev.rule)
+    yield node, RULE, recurring(ev.rule)
     if ev.contrast:
         yield node, CONTRAST, Literal(ev.contrast)
-    yield node, SECTION, Literal(ev.section)
+    yield node, SECTION, recurring(ev.section)
 
 
 def passage_triples(passage: Passage) -> Iterator[Triple]:
@@ -147,11 +158,11 @@ def passage_triples(passage: Passage) -> Iterator[Triple]:
     ).hexdigest()[:20]
     node = PAS[digest]
     yield node, RDF.type, PASSAGE
-    yield node, SOURCE, Literal(passage.source)
-    yield node, LINE, Literal(passage.line, datatype=XSD.integer)
+    yield node, SOURCE, recurring(passage.source)
+    yield node, LINE, line_number(passage.line)
     yield node, TEXT, Literal(passage.text)
-    yield node, SECTION, Literal(passage.section)
-    yield node, KIND, Literal(passage.kind)
+    yield node, SECTION, recurring(passage.section)
+    yield node, KIND, recurring(passage.kind)
     for key in passage.about:
         yield node, ABOUT, entity_iri(key)
     if passage.parent_line:

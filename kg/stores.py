@@ -4,8 +4,10 @@
 - ``oxigraph``: Oxigraph's on-disk store in ``<graph dir>/oxigraph``, opened as it is, without re-reading;
 - ``sparql``: any SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, Neptune), by its query and update URLs.
 
-Every source file has its own named graph. An ingest replaces the named graphs of the files it read with SPARQL
-Update: one transaction on the local stores, one request per batch of whole sources on a server. Reads are
+Every source file has its own named graph. An ingest stages the named graphs of the files it read (N-Triples in a
+temporary file, kg/ntriples.py), then loads them in bulk into a new local store (a first ingest, or a rebuild,
+swapped in whole) or into the memory store; otherwise it replaces them with SPARQL Update: one transaction on
+the oxigraph store, one request per batch of whole sources on a server. Reads are
 SPARQL SELECTs. The default graph is kept as the union of the named graphs, as a set: queries that name no graph
 mean the same on every store and server, with no union option of the server's (Oxigraph's repeats a triple once
 per graph that holds it). Rows hold rdflib terms.
@@ -40,6 +42,7 @@ from kg.graphdir import WriterLock, disk_error, disk_trouble, make_temp, sweep, 
 from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
 from kg.model import Triple
 from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, source_graph
+from kg.ntriples import Block, Staging, ntriples
 from kg.ontology import load_ontology
 
 STORE_KINDS = ("memory", "oxigraph", "sparql")
@@ -104,11 +107,25 @@ class StoreConfig:
 
 @dataclass(frozen=True)
 class SourceGraph:
-    """One source file's facts, to become its named graph."""
+    """One source file's facts, to become its named graph: as triples, or as N-Triples lines already made
+    (by an ingest worker). The ontology is a SourceGraph without a name."""
 
     name: str
     sha256: str
-    triples: Sequence[Triple] = field(repr=False)
+    triples: Sequence[Triple] = field(default=(), repr=False)
+    ntriples: bytes = field(default=b"", repr=False)
+
+    @property
+    def graph(self) -> URIRef:
+        return source_graph(self.name) if self.name else ONTOLOGY_GRAPH
+
+    def lines(self) -> bytes:
+        """Its named graph as N-Triples, with the file name and hash that `source_hashes` reads."""
+        body = self.ntriples or ntriples(self.triples)
+        if not self.name:
+            return body
+        iri = self.graph
+        return body + ntriples([(iri, KG.fileName, Literal(self.name)), (iri, KG.sha256, Literal(self.sha256))])
 
 
 class Store(ABC):
@@ -149,19 +166,34 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 (a store that holds nothing open has nothing to do)
         """Let go of files and connections."""
 
-    def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
-        """Swap in each source's named graph and the ontology graph, and keep the default graph their union;
-        on the local stores in one update, so one transaction. A rebuild drops every other source first."""
-        others = set(self.source_hashes()) - {s.name for s in sources}
-        for name in others if self.rebuild else ():
-            self.update(f"DROP SILENT GRAPH <{source_graph(name)}>")
-        everything = self.rebuild or not others  # no other source stays
-        for n, batch in enumerate(self._batches([*sources, ontology_source()])):
-            self.update(replace_graphs_update(_graphs(batch), drop_union=everything and n == 0))
+    def replace_sources(self, sources: Iterable[SourceGraph]) -> None:
+        """Swap in each source's named graph and the ontology graph, and keep the default graph their union.
+        The sources are staged as they come (one at a time in memory), and the store is written only when all
+        are staged, so a failed ingest leaves the previous graph."""
+        staged = stage(sources)
+        try:
+            self.replace_staged(staged)
+        finally:
+            staged.close()
+
+    def replace_staged(self, staged: Staging) -> None:
+        """Swap in the named graphs staged (see `stage`), and commit."""
+        self._replace(staged)
         self.commit()
 
-    def _batches(self, sources: Sequence[SourceGraph]) -> Iterator[Sequence[SourceGraph]]:
-        yield sources
+    def _replace(self, staged: Staging) -> None:
+        """SPARQL Update: on the local stores one update, so one transaction; a rebuild drops every other source
+        first."""
+        others = {str(source_graph(name)) for name in self.source_hashes()} - {b.graph for b in staged.blocks}
+        for iri in others if self.rebuild else ():
+            self.update(f"DROP SILENT GRAPH <{iri}>")
+        everything = self.rebuild or not others  # no other source stays
+        for n, batch in enumerate(self._batches(staged.blocks)):
+            graphs = [(b.graph, staged.read(b).decode("utf-8")) for b in batch]
+            self.update(replace_graphs_update(graphs, drop_union=everything and n == 0))
+
+    def _batches(self, blocks: Sequence[Block]) -> Iterator[Sequence[Block]]:
+        yield blocks
 
     def source_hashes(self) -> dict[str, str]:
         """File name -> sha256 of every source in the store."""
@@ -184,23 +216,27 @@ def ontology_source() -> SourceGraph:
     return SourceGraph("", "", [*load_ontology().graph])
 
 
-def _graphs(sources: Sequence[SourceGraph]) -> list[tuple[URIRef, Sequence[Triple]]]:
-    """Each source's named graph IRI and triples, with the file name and hash that `source_hashes` reads."""
-    graphs: list[tuple[URIRef, Sequence[Triple]]] = []
-    for source in sources:
-        if not source.name:
-            graphs.append((ONTOLOGY_GRAPH, source.triples))
-            continue
-        iri = source_graph(source.name)
-        hashes = [(iri, KG.fileName, Literal(source.name)), (iri, KG.sha256, Literal(source.sha256))]
-        graphs.append((iri, [*source.triples, *hashes]))
-    return graphs
+def stage(sources: Iterable[SourceGraph]) -> Staging:
+    """The sources' named graphs and the ontology's, staged as they come; a disk error as one line."""
+    staged = Staging()
+    try:
+        for source in itertools.chain(sources, [ontology_source()]):
+            lines = source.lines()
+            try:
+                staged.add(str(source.graph), lines)
+            except OSError as exc:
+                raise disk_error(Path(tempfile.gettempdir()), exc, "stage the graph") from None
+    except BaseException:
+        staged.close()
+        raise
+    return staged
 
 
-def replace_graphs_update(graphs: Sequence[tuple[URIRef, Iterable[Triple]]], *, drop_union: bool = False) -> str:
-    """One SPARQL Update that replaces each named graph's triples and keeps the default graph the union of all
-    named graphs: it loses the old triples no other graph states and gains the new ones. `drop_union` starts
-    the default graph afresh, for when every named graph is being replaced."""
+def replace_graphs_update(graphs: Sequence[tuple[str, str]], *, drop_union: bool = False) -> str:
+    """One SPARQL Update that replaces each named graph's triples (given as N-Triples text; none: the graph is
+    dropped) and keeps the default graph the union of all named graphs: it loses the old triples no other graph
+    states and gains the new ones. `drop_union` starts the default graph afresh, for when every named graph is
+    being replaced."""
     names = " ".join(f"<{iri}>" for iri, _ in graphs)
     if drop_union:
         parts = ["DROP SILENT DEFAULT"]
@@ -209,10 +245,12 @@ def replace_graphs_update(graphs: Sequence[tuple[URIRef, Iterable[Triple]]], *, 
             f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?old {{ {names} }} GRAPH ?old {{ ?s ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other NOT IN ({names.replace(' ', ', ')})) }} }}"
         ]
-    for iri, triples in graphs:
-        body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-        parts.append(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
-    parts.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?new {{ {names} }} GRAPH ?new {{ ?s ?p ?o }} }}")
+    for iri, body in graphs:
+        parts.append(f"DROP SILENT GRAPH <{iri}>")
+        if body.strip():
+            parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
+    if any(body.strip() for _, body in graphs):
+        parts.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?new {{ {names} }} GRAPH ?new {{ ?s ?p ?o }} }}")
     return " ;\n".join(parts)
 
 
@@ -245,19 +283,6 @@ def to_rdflib(term: Any) -> Identifier:
         datatype = term.datatype.value
         return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
     raise TypeError(f"no rdflib term for {term!r}")
-
-
-def to_oxigraph(term: Node) -> Any:
-    """An rdflib term as an Oxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(term)
-    if isinstance(term, BNode):
-        return ox.BlankNode(term)
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(term, language=term.language)
-        return ox.Literal(term, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
-    raise TypeError(f"no Oxigraph term for {term!r}")
 
 
 _SNAPSHOTS = itertools.count(1)
@@ -301,8 +326,7 @@ class LocalStore(Store):
                     raise GraphUnavailable(f"{self.path}: damaged ({_first_line(exc)}) — {REBUILD}") from None
             return store
         if self.rebuild:
-            self.building = Path(tempfile.mkdtemp(prefix=temp_prefix("oxigraph"), suffix=".tmp", dir=self.path.parent))
-            return ox.Store(str(self.building))
+            return self._new_building()
         if self.path.exists() and not self.path.is_dir():
             raise GraphUnavailable(f"{self.path}: not a directory, so not an Oxigraph store — {REBUILD}")
         if not write:
@@ -325,20 +349,27 @@ class LocalStore(Store):
                 raise GraphUnavailable(f"{self.path}: damaged ({_first_line(exc)}) — {REBUILD}") from None
             raise
 
-    def replace_sources(self, sources: Sequence[SourceGraph]) -> None:
-        """Into a store that holds no source yet, one transactional insert of Oxigraph quads, several times
-        faster than SPARQL Update on disk; otherwise one SPARQL Update replaces the named graphs."""
-        if self.exists():
-            super().replace_sources(sources)
+    def _new_building(self) -> ox.Store:
+        """A new on-disk store beside the old one, which it replaces when committed."""
+        self.building = Path(tempfile.mkdtemp(prefix=temp_prefix("oxigraph"), suffix=".tmp", dir=self.path.parent))
+        return ox.Store(str(self.building))
+
+    def _replace(self, staged: Staging) -> None:
+        """A store that holds no source yet (or a rebuild) is bulk-loaded from the staged N-Quads, each triple
+        also in the default graph (the union, as a set); on disk into a new store that takes the old one's place
+        at commit, so a failed load leaves the previous store. The memory store drops the replaced graphs and
+        bulk-loads the new ones (nothing is saved until the commit); the oxigraph store replaces them with one
+        SPARQL Update, one transaction."""
+        fresh = self.rebuild or not self.exists()
+        if fresh and self.config.kind == "oxigraph" and not self.building:
+            del self.ox
+            self.ox = self._new_building()
+        elif not fresh and self.config.kind == "oxigraph":
+            super()._replace(staged)
             return
-        quads = []
-        for iri, triples in _graphs([*sources, ontology_source()]):
-            graph = ox.NamedNode(iri)
-            for s, p, o in triples:
-                terms = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-                quads += [ox.Quad(*terms, graph), ox.Quad(*terms)]  # the default graph: the union, as a set
-        self._write(lambda: self.ox.extend(quads))
-        self.commit()
+        elif not fresh:
+            self.update(replace_graphs_update([(b.graph, "") for b in staged.blocks]))
+        self._write(lambda: self.ox.bulk_load(staged.nquads(), format=ox.RdfFormat.N_QUADS))
 
     def query(self, text: str) -> Any:
         """Oxigraph's own result for a query (its default graph is the union of the named graphs)."""
@@ -619,15 +650,15 @@ class RemoteStore(Store):
         client.setQuery(text)
         self._send(client, "update")
 
-    def _batches(self, sources: Sequence[SourceGraph]) -> Iterator[Sequence[SourceGraph]]:
-        batch: list[SourceGraph] = []
+    def _batches(self, blocks: Sequence[Block]) -> Iterator[Sequence[Block]]:
+        batch: list[Block] = []
         size = 0
-        for source in sources:
-            if batch and size + len(source.triples) > BATCH_TRIPLES:
+        for block in blocks:
+            if batch and size + block.triples > BATCH_TRIPLES:
                 yield batch
                 batch, size = [], 0
-            batch.append(source)
-            size += len(source.triples)
+            batch.append(block)
+            size += block.triples
         if batch:
             yield batch
 

@@ -38,9 +38,10 @@ def store_config(args: argparse.Namespace) -> StoreConfig:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
-    from ingest.settings import MAX_NOTE_BYTES, value
+    from ingest.settings import MAX_NOTE_BYTES, SCHEDULER, text, value
 
     paths = [Path(p) for p in args.paths] or [SOURCES_DIR]
+    scheduler = args.scheduler or text(SCHEDULER)
     config = store_config(args)
     try:
         value(MAX_NOTE_BYTES)
@@ -55,10 +56,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"up to ~{BATCH_TRIPLES:,} triples)",
             file=sys.stderr,
         )
-        report = run_ingest(paths, config, progress=sys.stderr.isatty(), rebuild=args.rebuild)
+        report = run_ingest(paths, config, progress=sys.stderr.isatty(), rebuild=args.rebuild, scheduler=scheduler)
     else:
         with writer_lock(config, wait=not args.no_wait):
-            report = run_ingest(paths, config, progress=sys.stderr.isatty(), rebuild=args.rebuild)
+            report = run_ingest(paths, config, progress=sys.stderr.isatty(), rebuild=args.rebuild, scheduler=scheduler)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     if report.documents:
@@ -249,6 +250,12 @@ def parser() -> argparse.ArgumentParser:
         "--rebuild", action="store_true", help="build a new graph of these sources alone, whatever state the old is in"
     )
     sp.add_argument("--no-wait", action="store_true", help="fail at once if another ingest is writing the graph")
+    sp.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="extract on the running Dask cluster at ADDRESS, e.g. tcp://127.0.0.1:8786 ($KGQA_SCHEDULER; "
+        "default: local processes); needs pip install 'kgqa[scale]'",
+    )
     sp.set_defaults(func=cmd_ingest)
 
     sp = with_graph(sub.add_parser("doctor", help="check a graph and say what is wrong (exit 1 if anything is)"))

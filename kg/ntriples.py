@@ -1,0 +1,106 @@
+"""Triples of rdflib terms as N-Triples lines, and a staging file that holds sources' lines until they are written.
+
+Ingest writes each source's named graph here as soon as the source is read, so a large ingest holds one source in
+memory, not the corpus; the stores then load the file in bulk (or, where they replace graphs in place, as SPARQL
+Update text: N-Triples lines are valid inside INSERT DATA).
+"""
+
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+XSD_STRING = str(XSD.string)
+
+
+def term(node: Node) -> str:
+    """One rdflib term in N-Triples syntax."""
+    if type(node) is URIRef or isinstance(node, URIRef):
+        return f"<{node}>"
+    if type(node) is Literal or isinstance(node, Literal):
+        text = f'"{str(node).translate(ESCAPES)}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype and str(node.datatype) != XSD_STRING:
+            return f"{text}^^<{node.datatype}>"
+        return text
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    raise TypeError(f"no N-Triples term for {node!r}")
+
+
+def ntriples(triples: Iterable[Triple]) -> bytes:
+    """Triples as N-Triples lines, each ending ' .\\n'."""
+    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One named graph's lines in the staging file."""
+
+    graph: str  # its IRI
+    offset: int
+    size: int  # bytes
+    triples: int
+
+
+class Staging:
+    """Named graphs as N-Triples in an unnamed temporary file (gone when closed, or when the process dies)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="kgqa-staging-")  # noqa: SIM115 (closed by close())
+        self.blocks: list[Block] = []
+        self.end = 0
+
+    def add(self, graph: str, lines: bytes) -> None:
+        self.file.seek(self.end)
+        self.file.write(lines)
+        self.blocks.append(Block(graph, self.end, len(lines), lines.count(b"\n")))
+        self.end += len(lines)
+
+    def read(self, block: Block) -> bytes:
+        self.file.seek(block.offset)
+        return self.file.read(block.size)
+
+    def nquads(self, *, union: bool = True) -> io.BufferedReader:
+        """Every block as N-Quads in its named graph, each triple also in the default graph (`union`): a stream
+        for a bulk load, made a block at a time."""
+        return io.BufferedReader(_Chunks(self._quads(union)), buffer_size=1 << 20)
+
+    def _quads(self, union: bool) -> Iterator[bytes]:
+        for block in self.blocks:
+            tail = f"<{block.graph}> .\n".encode()
+            lines = self.read(block).splitlines(keepends=True)
+            named = b"".join(line[:-2] + tail for line in lines)
+            yield named + b"".join(lines) if union else named
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Chunks(io.RawIOBase):
+    """A readable stream over an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.left = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self.left:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return 0
+            self.left = memoryview(chunk)
+        n = min(len(buffer), len(self.left))
+        buffer[:n] = self.left[:n]
+        self.left = self.left[n:]
+        return n
