@@ -32,6 +32,7 @@ from ingest.outline import (
 from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, cell_spans, passage_kind, read_document, section_path
 from ingest.values import fragment, verb_phrase
+from ingest.vocabulary import vocabulary
 from kg.facts import entities as kg_entities
 from kg.lexicon import english_words, lemma
 from kg.model import (
@@ -141,6 +142,7 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
     readable = {w for alias in table.aliases for w in WORD.findall(alias)}
     for doc in docs:
         linker.context = doc_context(doc, table)  # type: ignore[attr-defined]
+        named = vocabulary().vendors_named(doc.text)
         sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
@@ -162,7 +164,11 @@ def _extract(docs: list[Document], table: NameTable, nlp: Language) -> Extractio
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
         typed = doc.format != "text"  # only plain text can be OCR output
-        doc_facts = [f for f in to_facts(doc, found) if typed or f.object_is_entity or mostly_words(f.object, readable)]
+        doc_facts = [
+            f
+            for f in to_facts(doc, found)
+            if (typed or f.object_is_entity or mostly_words(f.object, readable)) and not foreign(f, named, table)
+        ]
         out.facts.extend(doc_facts)
         out.statements += len(doc.statements)
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
@@ -201,6 +207,13 @@ def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
         1 for t in tokens if (t.lower() in english_words() or t.lower() in names or (t.isupper() and len(t) <= 6))
     )
     return known / len(tokens) >= share
+
+
+def foreign(fact: Fact, named: set[int], table: NameTable) -> bool:
+    """A fact about another vendor's product than the note names: 'Artifacts' in notes on one vendor is not
+    the gazetteer's product of that name of another vendor (read through its vendor-less alias)."""
+    keys = [fact.subject, fact.object] if fact.object_is_entity else [fact.subject]
+    return any(vocabulary().foreign(table.entities[k].label, named) for k in keys if k in table.entities)
 
 
 def link_only(st: Statement) -> bool:

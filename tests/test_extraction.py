@@ -201,6 +201,17 @@ ALIASES_AND_OCR = [
         {("Amazon API Gateway", "supports", "RESTful API")},
         set(),
     ),
+    # a vendor-less alias of another vendor's product than the note names is not that product
+    (
+        "## Azure DevOps\n- Artifacts are stored in Azure Storage\n- Azure DevOps uses Artifacts for packages\n",
+        set(),
+        {("AWS Artifact", "stored_in", "Azure Storage"), ("Azure DevOps", "uses", "AWS Artifact")},
+    ),
+    (
+        "## AWS Compliance\n- Artifact provides compliance reports\n",
+        {("AWS Artifact", "provides", "compliance reports")},
+        set(),
+    ),
     # aliases the text defines itself
     (
         "## Widgets\n- Amazon Simple Widget Service (SWS) stores widgets\n- SWS runs on EC2\n",
