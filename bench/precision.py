@@ -6,7 +6,7 @@ score them with the verdicts kept in tests/data/precision/<set>.json.
 Each set's file is a JSON list of {"subject", "predicate", "object", "evidence", "source", "verdict"};
 verdict is true (the quoted evidence states the fact), false, or null (not judged yet). A draw adds the
 facts it has no verdict for with verdict null, to be judged by reading their evidence; the report counts
-judged facts of the current draw only.
+judged facts of the current draw only, per set and per source file of the draw.
 """
 
 import argparse
