@@ -6,7 +6,7 @@ score them with the verdicts kept in tests/data/precision/<set>.json.
 Each set's file is a JSON list of {"subject", "predicate", "object", "evidence", "source", "verdict"};
 verdict is true (the quoted evidence states the fact), false, or null (not judged yet). A draw adds the
 facts it has no verdict for with verdict null, to be judged by reading their evidence; the report counts
-judged facts of the current draw only.
+judged facts of the current draw only, per set and per source file of the draw.
 """
 
 import argparse
@@ -58,8 +58,9 @@ def key(row: Row) -> tuple[str, str, str, str]:
     return str(row["subject"]), str(row["predicate"]), str(row["object"]), str(row["evidence"])
 
 
-def draw(name: str, rows: list[Row], n: int, seed: int) -> tuple[int, int, int]:
-    """Draw n facts; add the unjudged ones to the set's file; return (true, judged, drawn)."""
+def draw(name: str, rows: list[Row], n: int, seed: int) -> dict[str, tuple[int, int, int]]:
+    """Draw n facts; add the unjudged ones to the set's file; return (true, judged, drawn) per source file
+    of the draw and for the whole set (key "")."""
     path = VERDICTS / f"{name}.json"
     kept: list[Row] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
     verdicts = {key(r): r.get("verdict") for r in kept}
@@ -69,8 +70,15 @@ def draw(name: str, rows: list[Row], n: int, seed: int) -> tuple[int, int, int]:
             kept.append({**row, "verdict": None})
             verdicts[key(row)] = None
     path.write_text(json.dumps(kept, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    judged = [verdicts[key(r)] for r in sample if verdicts[key(r)] is not None]
-    return sum(1 for v in judged if v), len(judged), len(sample)
+    counts: dict[str, list[int]] = {}
+    for row in sample:
+        verdict = verdicts[key(row)]
+        for group in ("", Path(str(row["source"]).rsplit(":", 1)[0]).stem):
+            c = counts.setdefault(group, [0, 0, 0])
+            c[0] += verdict is True
+            c[1] += verdict is not None
+            c[2] += 1
+    return {group: (c[0], c[1], c[2]) for group, c in sorted(counts.items())}
 
 
 def main() -> int:
@@ -84,9 +92,11 @@ def main() -> int:
         "practice": [r for note in practice for r in rows_of([note])],
     }
     for name, rows in sets.items():
-        true, judged, drawn = draw(name, rows, args.n, args.seed)
-        share = f"{true / judged:.3f}" if judged else "n/a"
-        print(f"{name:10} precision {share} ({true}/{judged} judged of {drawn} drawn, {len(rows)} facts)")
+        for group, (true, judged, drawn) in draw(name, rows, args.n, args.seed).items():
+            share = f"{true / judged:.3f}" if judged else "n/a"
+            label = f"{name:10}" if not group else f"  {group:36}"
+            total = f", {len(rows)} facts" if not group else ""
+            print(f"{label} precision {share} ({true}/{judged} judged of {drawn} drawn{total})")
     return 0
 
 

@@ -35,6 +35,7 @@ from ingest.outline import (
 from ingest.relations import NEGATIONS, Candidate, Context, RelationExtractor
 from ingest.sources import Document, SourceError, Statement, cell_spans, passage_kind, read_document, section_path
 from ingest.values import fragment, verb_phrase
+from ingest.vocabulary import vocabulary
 from kg.facts import entities as kg_entities
 from kg.lexicon import english_words, lemma
 from kg.model import (
@@ -131,6 +132,7 @@ class Reader:
     def _extract(self, doc: Document) -> Extraction:
         table, nlp = self.table, self.nlp
         self.linker.context = self.context(doc)  # type: ignore[attr-defined]
+        named = vocabulary().vendors_named(doc.text)
         sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
@@ -153,7 +155,9 @@ class Reader:
         found.extend(negation_contrasts(found, table))
         typed = doc.format != "text"  # only plain text can be OCR output
         doc_facts = [
-            f for f in to_facts(doc, found) if typed or f.object_is_entity or mostly_words(f.object, self.readable)
+            f
+            for f in to_facts(doc, found)
+            if (typed or f.object_is_entity or mostly_words(f.object, self.readable)) and not foreign(f, named, table)
         ]
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
         evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
@@ -245,6 +249,13 @@ def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
         1 for t in tokens if (t.lower() in english_words() or t.lower() in names or (t.isupper() and len(t) <= 6))
     )
     return known / len(tokens) >= share
+
+
+def foreign(fact: Fact, named: set[int], table: NameTable) -> bool:
+    """A fact about another vendor's product than the note names: 'Artifacts' in notes on one vendor is not
+    the gazetteer's product of that name of another vendor (read through its vendor-less alias)."""
+    keys = [fact.subject, fact.object] if fact.object_is_entity else [fact.subject]
+    return any(vocabulary().foreign(table.entities[k].label, named) for k in keys if k in table.entities)
 
 
 def link_only(st: Statement) -> bool:

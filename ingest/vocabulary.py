@@ -61,6 +61,20 @@ class Vocabulary:
         pa, pb = self.vendor_of(a)[0], self.vendor_of(b)[0]
         return pa == pb or any(pa in g and pb in g for g in self.vendors)
 
+    def vendors_named(self, text: str) -> set[int]:
+        """The vendors (indices of their prefix groups) a text writes a prefix of, as a whole word."""
+        return {
+            n
+            for n, group in enumerate(self.vendors)
+            if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in group)
+        }
+
+    def foreign(self, name: str, named: set[int]) -> bool:
+        """Is a name another vendor's product than any of the vendors a note names? A note that names no
+        vendor ('database notes') makes no name foreign."""
+        prefix = self.vendor_of(name)[0]
+        return bool(prefix and named) and not any(prefix in self.vendors[n] for n in named)
+
     def variants(self, name: str) -> list[str]:
         """'AWS Lambda' -> ['AWS Lambda', 'Lambda', 'Amazon Lambda']: the forms people drop or swap."""
         prefix, core = self.vendor_of(name)

@@ -201,6 +201,28 @@ ALIASES_AND_OCR = [
         {("Amazon API Gateway", "supports", "RESTful API")},
         set(),
     ),
+    # a list of objects ends before 'etc'; a list of actions is no list of objects
+    (
+        "## Amazon Kinesis\n- The agent handles file rotation, checkpointing, etc.\n",
+        {("Amazon Kinesis", "supports", "file rotation")},
+        {("Amazon Kinesis", "supports", "etc"), ("Amazon Kinesis", "supports", "etc.")},
+    ),
+    (
+        "## Azure Cost Management\n- Helps you manage subscriptions, monitor, optimize and control spending\n",
+        {("Azure Cost Management", "manages", "subscriptions")},
+        {("Azure Cost Management", "monitors", "control spending")},
+    ),
+    # a vendor-less alias of another vendor's product than the note names is not that product
+    (
+        "## Azure DevOps\n- Artifacts are stored in Azure Storage\n- Azure DevOps uses Artifacts for packages\n",
+        set(),
+        {("AWS Artifact", "stored_in", "Azure Storage"), ("Azure DevOps", "uses", "AWS Artifact")},
+    ),
+    (
+        "## AWS Compliance\n- Artifact provides compliance reports\n",
+        {("AWS Artifact", "provides", "compliance reports")},
+        set(),
+    ),
     # aliases the text defines itself
     (
         "## Widgets\n- Amazon Simple Widget Service (SWS) stores widgets\n- SWS runs on EC2\n",

@@ -123,6 +123,11 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon Kinesis", "provides", "easy way", "cue:provides"),  # 'that' is the application, not Java
     }),
     ("Requires you to enable versioning", "Amazon S3", set()),  # 'you' is not what is required
+    ("Lets you create, publish, maintain and secure APIs", "Amazon SNS", set()),  # actions, not objects
+    ("Handles file rotation, checkpointing, etc.", "Amazon Kinesis", {  # and no 'etc'
+        ("Amazon Kinesis", "supports", "file rotation", "cue:supports:mixed"),
+        ("Amazon Kinesis", "supports", "checkpointing", "cue:supports:mixed"),
+    }),
 ]  # fmt: skip
 
 

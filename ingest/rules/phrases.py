@@ -130,8 +130,12 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             yield ("runs_on" if at > on else "runs"), key, True
         return
     if cue.object == "mixed" and is_list(doc, rs, re_):
-        for a, b in items(doc, rs, re_):
-            yield from list_item(s, pred, a, b)
+        spans = items(doc, rs, re_)
+        if any(b == a + 1 and action(s, a) for a, b in spans):
+            return  # "monitor, optimize and control spending": a list of actions, not of objects
+        for a, b in spans:
+            if doc[a:b].text.lower().rstrip(".") != "etc":
+                yield from list_item(s, pred, a, b)
         return
     keys = list(dict.fromkeys(k for k, _ in objs))
     if keys and cue.object in ("entity", "mixed"):
@@ -144,6 +148,21 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
     dangling = rs < re_ and (doc[rs].lower_ in DANGLING or region.lower() in SUBJECT_PRONOUNS)
     if WORDLIKE.search(region) and not is_negated(doc[rs : rs + 2]) and not dangling:
         yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
+
+
+def action(s: Sentence, a: int) -> bool:
+    """Is the word at a the bare form of a word that is only ever a verb ('maintain', 'optimize')?"""
+    word = s.doc[a]
+    classes = word_classes()
+    lemma = word.lemma_
+    return (
+        not word.ent_id_
+        and word.lower_ == lemma  # 'retries' is a plural noun here, not 'retry'
+        and lemma in classes["verb"]
+        and lemma not in classes["noun"]
+        and lemma not in classes["adj"]
+        and word.lower_ not in classes["noun"]
+    )
 
 
 def list_item(s: Sentence, pred: str, a: int, b: int) -> Iterator[tuple[str, str, bool]]:
