@@ -530,6 +530,12 @@ def test_figure_lead(reader, text: str, question: str, topic: str, cat: str, exp
     assert shown(figure_lead(statement(reader, text), ctx), reader[1]) == expected
 
 
+def test_a_figure_lead_that_measures_the_topic_says_nothing_of_it(reader) -> None:
+    s = reader[0]("99.999999999% durability - objects are replicated")
+    s = Sentence(s.doc, s.cues, Known({"t": "Concept"}, {"t": "Durability"}))  # under 'the level of durability'
+    assert list(figure_lead(s, Context(topic="t"))) == []
+
+
 BOUNDS: list[Row] = [
     ("Min 90 days storage charges", "Amazon S3 Glacier", {
         ("Amazon S3 Glacier", "has_limit", "min 90 days storage charges", "bound_figure"),

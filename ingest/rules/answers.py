@@ -100,8 +100,9 @@ def figure_lead(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     if not ctx.topic or s.label:
         return
     m = re.match(r"^(\d[\d.,]*\s*%?\s*[A-Za-z]+(?:\s*\([^)]*\))?)\s+[-–—]+\s+\S", s.doc.text)
-    if m:
-        yield Candidate(ctx.topic, "has_property", literal(strip_parenthetical(m[1])), False, "figure_lead")
+    measured = literal(strip_parenthetical(m[1])) if m else ""
+    if m and s.known.labels.get(ctx.topic, ctx.topic).lower() not in measured.lower():  # not 'durability' itself
+        yield Candidate(ctx.topic, "has_property", measured, False, "figure_lead")
 
 
 def bound_figure(c: Clause, ctx: Context) -> Iterator[Candidate]:
