@@ -389,7 +389,7 @@ def _question_concept(text: str, table: NameTable) -> None:
     if m := SCOPED.match(name):
         term = m["term"]
         label = f"{m['scope']} {term}" if len(term.split()) == 1 and table.key_for(m["scope"]) else term
-        aliases = [name, label]
+        aliases = [name, label, *(f"{term} {p} {m['scope']}" for p in ("in", "on"))]  # 'object on S3' too
     elif len(words := name.split()) > 2 and table.key_for(words[0]):  # "S3 cross-region replication"
         aliases.append(" ".join(words[1:]))
     if acronym:

@@ -16,6 +16,7 @@ from ingest.sources import Document, Statement
 from ingest.vocabulary import vocabulary
 from kg.lexicon import word_classes
 
+TWO_QUESTIONS = re.compile(r"(?i)\band\s+(?:what|how|why|when|where|which|who)\b")
 COMPARE_WORDS = re.compile(r"(?i)\b(vs\.?|versus|or|compared|comparison|difference)\b")
 
 
@@ -79,6 +80,8 @@ def own_category(st: Statement, sdoc: Doc, *, parent: bool = False) -> str | Non
     last = st.text.split()[-1].strip(":.") if words else ""
     ends_in_kind = words <= 6 and vocabulary().category(last) is not None  # "solved in a few ways"
     short_parent = parent and st.kind == "item" and not st.label and (words <= 4 or ends_in_kind)
+    if st.kind == "heading" and TWO_QUESTIONS.search(st.text):
+        return None  # "What is a S3 bucket and what are the limits?": which answer is which is not known
     text = st.text if st.kind == "heading" or short_parent else st.label
     for ent in sdoc.ents:
         if ent.ent_id_:
@@ -203,6 +206,14 @@ def asks_other_than_what(st: Statement) -> bool:
     return st.kind == "heading" and st.text.endswith("?") and not is_definition_question(st.text)
 
 
+QUESTION_OPENER = re.compile(r"(?i)^(?:what|how|why|when|where|which|who|is|are|can|does|do|should|will)\b")
+
+
+def asks(st: Statement) -> bool:
+    """Is the heading a card's question ('Are S3 object mutable?', 'How is an S3 object identified')?"""
+    return st.kind == "heading" and (st.text.endswith("?") or bool(QUESTION_OPENER.match(st.text)))
+
+
 def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
     """Walk up from each statement: the nearest category wins, the nearest entity is the topic."""
     contexts = []
@@ -249,7 +260,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
             opened.add(anchor)
             first = not asks_other_than_what(doc.statements[anchor])
-        contexts.append(Context(topic=topic, category=category, example_target=target, first=first))
+        question = parent.text if parent is not None and asks(parent) else ""
+        contexts.append(Context(topic=topic, category=category, example_target=target, first=first, question=question))
     return contexts
 
 

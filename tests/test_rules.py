@@ -9,10 +9,11 @@ import pytest
 from ingest.names import load_gazetteer
 from ingest.nlp import build_nlp
 from ingest.relations import RelationExtractor
+from ingest.rules.answers import bound_figure, bracketed_members, figure_answer, figure_lead, yes_no_answer
 from ingest.rules.chain import chain
 from ingest.rules.clause import make_clause
 from ingest.rules.copula import copula
-from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
+from ingest.rules.model import Candidate, Clause, Context, Known, Rule, Sentence, run
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
 from ingest.rules.registry import REGISTRY, read_statement
@@ -444,4 +445,129 @@ def test_run_honours_exclusive_and_fallback(reader, rules, expected: list[str]) 
 def test_every_rule_of_the_registry_has_a_table() -> None:
     tested = {"copula", "use_when", "need_first", "run_service_workload", "cue", "verb", "property", "heading", "chain"}
     tested |= {"label_cue", "dash_definition", "clauses", "category"}
+    tested |= {"yes_no_answer", "figure_answer", "bracketed_members", "figure_lead", "bound_figure"}
     assert {rule.name for rules in REGISTRY.values() for rule in rules} == tested
+
+
+Answer = tuple[str, str, str, str, set[tuple[str, str, str, str]]]  # answer, question, topic, category, expected
+
+YES_NO: list[Answer] = [
+    ("No, S3 objects are immutable, can only be replaced", "Are S3 object mutable?", "Amazon S3", "", {
+        ("Amazon S3", "has_property", "S3 objects are immutable, can only be replaced", "yes_no_answer"),
+    }),
+    ("No, S3 is immutable", "Is S3 mutable?", "Amazon S3", "", {  # its own name and verb left out
+        ("Amazon S3", "has_property", "immutable", "yes_no_answer"),
+    }),
+    ("None, S3 has unlimited capacity", "What are the capacity limits for S3?", "Amazon S3", "", {
+        ("Amazon S3", "has_property", "unlimited capacity", "yes_no_answer"),
+    }),
+    ("No, S3 is immutable", "What is S3?", "Amazon S3", "", set()),  # 'no' answers a yes/no question only
+    ("No, S3 is immutable", "", "Amazon S3", "", set()),  # not under a question
+    ("Yes.", "Is S3 durable?", "Amazon S3", "", set()),  # nothing said besides the yes
+    ("S3 objects are immutable", "Are S3 object mutable?", "Amazon S3", "", set()),  # no yes or no
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "question", "topic", "cat", "expected"), YES_NO)
+def test_yes_no_answer(reader, text: str, question: str, topic: str, cat: str, expected: set) -> None:
+    ctx = Context(topic=reader[2](topic), question=question)
+    assert shown(yes_no_answer(statement(reader, text), ctx), reader[1]) == expected
+
+
+FIGURE_ANSWERS: list[Answer] = [
+    ("5TB", "What is max size of an object on S3?", "Amazon S3", "", {("Amazon S3", "has_limit", "5 TB", "figure_answer")}),
+    ("400 KB", "What is the maximum item size in DynamoDB?", "Amazon DynamoDB", "", {
+        ("Amazon DynamoDB", "has_limit", "400 KB", "figure_answer"),
+    }),
+    ("5TB", "What is the typical size of an object on S3?", "Amazon S3", "", set()),  # no bound asked for
+    ("About 5TB or so, it depends", "What is max size of an object on S3?", "Amazon S3", "", set()),  # no bare figure
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "question", "topic", "cat", "expected"), FIGURE_ANSWERS)
+def test_figure_answer(reader, text: str, question: str, topic: str, cat: str, expected: set) -> None:
+    ctx = Context(topic=reader[2](topic), question=question)
+    assert shown(figure_answer(statement(reader, text), ctx), reader[1]) == expected
+
+
+BRACKETS: list[Answer] = [
+    ("File Storage (e.g. Amazon EFS), Object storage (S3, Glacier), Block storage (EBS)", "", "", "", {
+        ("Amazon EFS", "is_a", "file Storage", "bracketed_members"),
+        ("Amazon S3", "is_a", "object storage", "bracketed_members"),
+        ("Amazon S3 Glacier", "is_a", "object storage", "bracketed_members"),
+        ("Amazon EBS", "is_a", "block storage", "bracketed_members"),
+    }),
+    ("Message brokers (such as SQS and SNS)", "", "", "", {
+        ("Amazon SQS", "is_a", "message brokers", "bracketed_members"),
+        ("Amazon SNS", "is_a", "message brokers", "bracketed_members"),
+    }),
+    ("S3 Standard - 99.99%; Amazon S3 Glacier (99.9%)", "", "", "", {
+        ("Amazon S3 Glacier", "has_property", "99.9%", "bracketed_figure"),
+    }),
+    ("Permissions on buckets (i.e. IAM roles)", "", "", "", set()),  # not only names in brackets
+    ("Media hosting (e.g. S3)", "", "Amazon S3", "use_case", set()),  # a category parent's list: its rule's
+    ("Use Lambda (or Fargate)", "", "", "", set()),  # a verb: a saying, not a kind
+    ("Amazon S3 (Simple Storage Service)", "", "", "", set()),  # a name and its long form
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "question", "topic", "cat", "expected"), BRACKETS)
+def test_bracketed_members(reader, text: str, question: str, topic: str, cat: str, expected: set) -> None:
+    ctx = Context(topic=reader[2](topic), category=cat or None)
+    assert shown(bracketed_members(statement(reader, text), ctx), reader[1]) == expected
+
+
+FIGURE_LEADS: list[Answer] = [
+    ("99.999999999% durability - objects are replicated across 3 AZ", "", "Amazon S3", "", {
+        ("Amazon S3", "has_property", "99.999999999% durability", "figure_lead"),
+    }),
+    ("99.999999999% durability (11 x 9s) - objects are replicated", "", "Amazon S3", "", {
+        ("Amazon S3", "has_property", "99.999999999% durability", "figure_lead"),
+    }),
+    ("Object storage - infinitely scaling storage", "", "Amazon S3", "", set()),  # no figure
+    ("99.99% availability", "", "Amazon S3", "", set()),  # no dash: the property rule's
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "question", "topic", "cat", "expected"), FIGURE_LEADS)
+def test_figure_lead(reader, text: str, question: str, topic: str, cat: str, expected: set) -> None:
+    ctx = Context(topic=reader[2](topic))
+    assert shown(figure_lead(statement(reader, text), ctx), reader[1]) == expected
+
+
+def test_a_figure_lead_that_measures_the_topic_says_nothing_of_it(reader) -> None:
+    s = reader[0]("99.999999999% durability - objects are replicated")
+    s = Sentence(s.doc, s.cues, Known({"t": "Concept"}, {"t": "Durability"}))  # under 'the level of durability'
+    assert list(figure_lead(s, Context(topic="t"))) == []
+
+
+BOUNDS: list[Row] = [
+    ("Min 90 days storage charges", "Amazon S3 Glacier", {
+        ("Amazon S3 Glacier", "has_limit", "min 90 days storage charges", "bound_figure"),
+    }),
+    ("Max 100 buckets per account", "Amazon S3", {("Amazon S3", "has_limit", "max 100 buckets per account", "bound_figure")}),
+    ("Min capacity charge is 128Kb", "Amazon S3", set()),  # the bound is not on a figure that follows
+    ("Maximum performance at low cost", "Amazon S3", set()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), BOUNDS)
+def test_bound_figure(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(bound_figure(clause_of(reader, text, topic), Context()), reader[1]) == expected
+
+
+TOPIC_HEADS: list[tuple[str, str, str]] = [
+    ("An object is identified by the object key", "S3 object", "S3 object"),  # its article and last word
+    ("The bucket must have a unique name", "S3 bucket", "S3 bucket"),
+    ("An object of any kind", "S3 object", ""),  # no verb follows
+    ("A bucket is a namespace", "S3 object", ""),  # another noun
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), TOPIC_HEADS)
+def test_a_topic_named_by_its_last_word(reader, text: str, topic: str, expected: str) -> None:
+    s = reader[0](text)
+    s = Sentence(s.doc, s.cues, Known({"topic": "Concept"}, {"topic": topic}))  # a concept the note names
+    clause = make_clause(s, 0, len(s.doc), "topic", fallback=True)
+    assert clause is not None
+    assert (topic if clause.explicit and clause.subjects == ("topic",) else "") == expected

@@ -1,6 +1,8 @@
 """Facts on the right subject, and the concepts an outline names: one table per rule of
 ingest/outline.py and ingest/entities.py, then notes with the facts that must and must not come out."""
 
+import json
+
 import pytest
 
 from ingest.entities import comparison_sides, discover, extends_known, kind_of_list, near_known
@@ -104,6 +106,10 @@ NAMES = [  # note -> (name, label of the entity it must stand for, or None for n
         ("File Gateway", "File Gateway"),
     ),
     ("## Storage\n- Max Size: 5 TB\n", ("Max Size", None)),
+    (  # a concept a card's question scopes ('object in S3') is also written 'object on S3'
+        "## What is a object in S3?\n- A file\n## What is max size of an object on S3?\n- 5TB\n",
+        ("object on S3", "S3 object"),
+    ),
     ("## Snow\n- AWS Snowball: a device\n- Snowball Edge can launch EC2\n", ("AWS Snowball Edge", "Snowball Edge")),
     (
         "## Monitor\n- Application Insights uses Azure Monitor under the hood\n",
@@ -223,6 +229,36 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         {("Amazon DynamoDB streams", "provides", "Amazon Data Firehose")},
     ),
 ]
+
+
+CARDS = [  # (JSON cards, facts that must come out, facts that must not): an answer is about its question's subject
+    (
+        [
+            ("What is a object in S3?", "It's simply a file and metadata."),
+            ("What is max size of an object on S3?", "5TB"),
+            ("Are S3 object mutable?", "No, S3 objects are immutable."),
+        ],
+        {("S3 object", "has_limit", "5 TB"), ("S3 object", "has_property", "immutable")},
+        {("Amazon S3", "has_limit", "5 TB"), ("S3 object", "has_limit", "no, S3 objects are immutable")},
+    ),
+    (
+        [("What is a S3 bucket and what are the limits?", "A bucket is a namespace for objects.")],
+        {("S3 bucket", "is_a", "namespace for objects")},  # which answer is the limit is not known
+        {("S3 bucket", "has_limit", "bucket is a namespace for objects")},
+    ),
+    (
+        [("What are the main categories of storage?", "Object storage (S3, Glacier), Block storage (EBS)")],
+        {("Amazon S3", "is_a", "object storage"), ("Amazon EBS", "is_a", "block storage")},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("cards", "must", "must_not"), CARDS)
+def test_card_answers(extract_facts, cards: list[tuple[str, str]], must: set, must_not: set) -> None:
+    got = extract_facts(json.dumps([{"question": q, "answer": a} for q, a in cards]), "cards.json")
+    assert must <= got, sorted(must - got)
+    assert not must_not & got, sorted(must_not & got)
 
 
 @pytest.mark.parametrize(("text", "must", "must_not"), SUBJECTS)

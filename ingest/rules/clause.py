@@ -2,16 +2,18 @@
 
 from collections.abc import Iterator
 
+from ingest.rules.answers import bound_figure
 from ingest.rules.copula import copula
 from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
-from ingest.rules.spans import leading_subjects
+from ingest.rules.spans import leading_subjects, topic_head
 from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
 
 DEMONSTRATIVES = ("the", "this", "these", "that")
 
 CLAUSE_RULES: tuple[Rule[Clause], ...] = (
+    Rule("bound_figure", bound_figure, exclusive=True),
     Rule("copula", copula),
     Rule("use_when", use_when, exclusive=True),
     Rule("need_first", need_first, exclusive=True),
@@ -33,6 +35,8 @@ def make_clause(
         mention = next((e.text.lower() for e in doc.ents if e.start <= start + 1 and e.ent_id_ == lead[0]), "")
         if mention and topic_name.endswith(mention):
             lead = [default_subject]  # "The container image must ..." under "Lambda Container Image"
+    if not lead and (head_end := topic_head(s, start, end, default_subject)) is not None:
+        lead, pstart = [str(default_subject)], head_end  # "An object is identified by ..." under "S3 object"
     subjects = lead or ([default_subject] if default_subject else [])
     if not subjects:
         return None

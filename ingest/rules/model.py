@@ -28,6 +28,7 @@ class Context:
     category: str | None = None  # the relation a category parent sets (data/vocabulary.toml), or example
     example_target: str | None = None  # for "examples of X": X
     first: bool = False  # the first statement about its topic (a definition, when it has no verb)
+    question: str = ""  # the card question the statement answers (the heading it sits under, ending in '?')
 
 
 @dataclass(frozen=True)

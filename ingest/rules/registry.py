@@ -6,6 +6,7 @@ category parent. A new rule is one function and one entry here, with its table i
 
 from collections.abc import Iterator
 
+from ingest.rules.answers import bracketed_members, figure_answer, figure_lead, yes_no_answer
 from ingest.rules.chain import chain, is_chain
 from ingest.rules.clause import CLAUSE_RULES
 from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
@@ -15,6 +16,10 @@ STATEMENT_RULES: dict[str, tuple[Rule[Sentence], ...]] = {
     "heading": (Rule("heading", heading),),
     "chain": (Rule("chain", chain),),
     "item": (
+        Rule("yes_no_answer", yes_no_answer, exclusive=True),
+        Rule("figure_answer", figure_answer, exclusive=True),
+        Rule("bracketed_members", bracketed_members),
+        Rule("figure_lead", figure_lead),
         Rule("label_cue", label_cue, exclusive=True),
         Rule("dash_definition", dash_definition),
         Rule("clauses", clause_facts),

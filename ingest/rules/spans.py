@@ -41,6 +41,19 @@ def leading_subjects(s: Sentence, start: int, end: int) -> tuple[list[str], int]
     return list(dict.fromkeys(keys)), i
 
 
+def topic_head(s: Sentence, start: int, end: int, topic: str | None) -> int | None:
+    """'An object is ...', 'The bucket must ...' about the topic 'S3 object' / 'S3 bucket': an article and the
+    last word of the topic's name, then a verb, name the topic. Where its predicate starts, else None."""
+    doc = s.doc
+    name = s.known.labels.get(topic or "", "").lower().split()
+    if len(name) < 2 or end - start < 3 or doc[start].lower_ not in ("a", "an", "the"):
+        return None
+    word = doc[start + 1]
+    if word.ent_id_ or word.lemma_ != name[-1] or not verb_like(s, start + 2, end):
+        return None
+    return start + 2
+
+
 def verb_like(s: Sentence, i: int, end: int) -> bool:
     """Does a predicate start at token i ('is', 'can', 'emulates', 'will dynamically launch')?"""
     doc = s.doc
