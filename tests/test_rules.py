@@ -271,6 +271,12 @@ PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] 
     ("else you will need to resort to application level solutions", "AWS Lambda", Context(), set()),
     ("E.g. Amazon SQS, AWS Lambda, custom HTTPs endpoints", "Amazon SNS", Context(), set()),  # examples of the parent
     (
+        "i.e. the transaction can be safely retried",
+        "AWS Lambda",
+        Context(),
+        {("AWS Lambda", "has_property", "i.e. the transaction can be safely retried", "property")},  # restates
+    ),
+    (
         "If turned on, each object in the bucket is given a version id",
         "Amazon S3",
         Context(),

@@ -36,7 +36,7 @@ PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "you", "we
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 SUBORDINATORS = frozenset({"if", "unless", "else", "otherwise"})  # not "when": "Total order: when every ..." defines
-EXAMPLE_LEADS = frozenset({"e.g", "i.e", "eg", "ie"})
+EXAMPLE_LEADS = frozenset({"e.g", "eg"})  # not "i.e.": it restates its parent, often a property
 EQUALS = frozenset({"=", "==", ":="})
 LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", '"', "'", "("})
 COORDINATORS = frozenset({"/", ",", "and", "or", "&", "+"})
