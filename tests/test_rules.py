@@ -267,6 +267,21 @@ PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] 
     ),
     ("they run", "AWS Fargate", Context(), set()),
     ("Pay for what you use per second", "AWS Fargate", Context(category="pricing"), set()),  # the category's
+    ("if your application cannot wait for them", "AWS Lambda", Context(), set()),  # continues its parent
+    ("else you will need to resort to application level solutions", "AWS Lambda", Context(), set()),
+    ("E.g. Amazon SQS, AWS Lambda, custom HTTPs endpoints", "Amazon SNS", Context(), set()),  # examples of the parent
+    (
+        "i.e. the transaction can be safely retried",
+        "AWS Lambda",
+        Context(),
+        {("AWS Lambda", "has_property", "i.e. the transaction can be safely retried", "property")},  # restates
+    ),
+    (
+        "If turned on, each object in the bucket is given a version id",
+        "Amazon S3",
+        Context(),
+        {("Amazon S3", "has_property", "if turned on, each object in the bucket is given a version id", "property")},
+    ),
 ]
 
 

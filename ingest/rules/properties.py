@@ -10,6 +10,7 @@ from ingest.rules.words import (
     NEGATIONS,
     PRONOUNS,
     RELATIVES,
+    dependent_fragment,
     is_negated,
     lead_in,
     literal,
@@ -33,7 +34,7 @@ def property_fallback(c: Clause, ctx: Context) -> Iterator[Candidate]:
     text = span.text
     if text.istitle() and len(text.split()) <= 3:  # a stray heading, not a property
         return
-    if not readable(span) or lead_in(doc):
+    if not readable(span) or lead_in(doc) or dependent_fragment(span):
         return
     label_is_subject = bool(label) and bool(c.sentence.mentions(0, start))
     defining = bool(label) and vocabulary().defines(label)  # "Definition: A calculator that ..."

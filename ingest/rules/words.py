@@ -35,6 +35,8 @@ LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can on
 PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "you", "we", "i.e", "i.e.", "e.g", "e.g."})
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
+SUBORDINATORS = frozenset({"if", "unless", "else", "otherwise"})  # not "when": "Total order: when every ..." defines
+EXAMPLE_LEADS = frozenset({"e.g", "eg"})  # not "i.e.": it restates its parent, often a property
 EQUALS = frozenset({"=", "==", ":="})
 LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", '"', "'", "("})
 COORDINATORS = frozenset({"/", ",", "and", "or", "&", "+"})
@@ -73,6 +75,15 @@ def lead_in(doc: Doc) -> bool:
     """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:':
     a line that introduces what follows it states nothing itself."""
     return doc.text.rstrip().endswith(":")
+
+
+def dependent_fragment(span: Span) -> bool:
+    """'if your application cannot ...', 'else you will need ...', 'e.g. SQS, Lambda': a condition or list that
+    continues its parent line, with no main clause of its own ('If enabled, each object ...' has one)."""
+    first = span[0].lower_.rstrip(".")
+    if first in EXAMPLE_LEADS:
+        return True
+    return first in SUBORDINATORS and not any(t.text == "," for t in span[1:])
 
 
 def participle_clause(doc: Doc, i: int) -> bool:
