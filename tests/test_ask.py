@@ -31,6 +31,7 @@ def qa(corpus_graph: Path) -> QA:
         ("How long can a Lambda function run?", "attribute", ["15 min"]),
         ("how much ram can lamda get", "attribute", ["10 gb"]),
         ("How is Lightsail priced?", "attribute", ["predictable"]),
+        ("how much does lambda cost per invocation", "attribute", ["0.20|0.0000002"]),
         ("which languages does Lambda support", "list", ["python", "node"]),
         ("use cases of Lightsail", "list", ["web"]),
         ("what does batch run on", "relation", ["ecs"]),
