@@ -3,7 +3,7 @@ fact says the opposite ("no auto-scaling" against "auto-scaling")."""
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from kg.facts import FactRecord
 from kg.lexicon import english_words
@@ -13,7 +13,7 @@ WORD = re.compile(r"[a-z0-9][a-z0-9'+#.-]*[a-z0-9+#]|[a-z0-9]")
 CLEAN_QUOTE, NOISY_QUOTE = 0.9, 0.5  # how likely one quote states its fact: typed words, or words with damage
 
 
-def clean(text: str, names: frozenset[str] = frozenset()) -> bool:
+def clean(text: str, names: Container[str] = frozenset()) -> bool:
     """Every word of three letters or more is English, an acronym or a known name ('Relies on Ecz' is not)."""
     words = re.findall(r"[A-Za-z]{3,}", text)
     return all(w.lower() in english_words() or w.isupper() or w.lower() in names for w in words)

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
+from kg.confidence import clean
 from kg.facts import FactRecord as Fact
 from kg.facts import statements
 from kg.lexicon import english_words, lemma
@@ -1033,13 +1034,9 @@ class QA:
     def weak(self, fact: Fact) -> bool:
         """A fact of low confidence, shown as 'one note says': one source states it, in words with a damaged
         one (OCR: 'Relies on Ecz')."""
-        several = len(self.index.sources) > 1
-        return several and len(fact.sources) == 1 and all(self.noisy(str(e["text"])) for e in fact.evidence)
-
-    def noisy(self, text: str) -> bool:
-        """A word neither English, an acronym, nor one of the graph's names: 'Ecz', 'nintimes'."""
-        words = re.findall(r"[A-Za-z]{3,}", text)
-        return any(not (w.lower() in english_words() or w.isupper() or w.lower() in self.names.exact) for w in words)
+        if len(self.index.sources) < 2 or len(fact.sources) != 1:
+            return False
+        return not any(clean(str(e["text"]), self.names.exact) for e in fact.evidence)
 
     def abstain(self, question: str, kind: str, subject: str, topic: str) -> Answer:
         about = f"{self.label(subject)}'s {topic}" if topic else self.label(subject)
