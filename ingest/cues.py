@@ -88,20 +88,36 @@ class CueMatcher:
         self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
         self.by_lower = PhraseMatcher(vocab, attr="LOWER")
         for name, cue in CUES.items():
-            lemma_phrases: set[tuple[str, ...]] = set()
-            lower_phrases: set[tuple[str, ...]] = set()
+            phrases: dict[tuple[str, bool], set[tuple[str, ...]]] = {}
             for pattern in cue.patterns:
                 toks = [tok for tok in pattern if "LIKE_NUM" not in tok]
                 uses_lemma = any("LEMMA" in tok for tok in toks)
                 plain = all(lemma(w) == w for tok in toks if "LEMMA" not in tok for w in _words(tok))
                 slot = _words if not uses_lemma or plain else _forms
                 combos = {tuple(w for w in combo if w) for combo in product(*[_optional(t, slot) for t in toks])}
-                (lemma_phrases if uses_lemma and plain else lower_phrases).update(c for c in combos if c)
-            self.by_lemma.add(name, [_doc(vocab, words, lemmas=True) for words in lemma_phrases])
-            self.by_lower.add(name, [_doc(vocab, words) for words in lower_phrases])
+                number = "LIKE_NUM" in pattern[-1]  # 'only #': only before a number
+                phrases.setdefault((f"{name}{NUMBER}" if number else name, uses_lemma and plain), set()).update(
+                    c for c in combos if c
+                )
+            for (key, by_lemma), found in phrases.items():
+                matcher = self.by_lemma if by_lemma else self.by_lower
+                matcher.add(key, [_doc(vocab, words, lemmas=by_lemma) for words in found])
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        return [*self.by_lemma(doc), *self.by_lower(doc)]
+        """(cue name's hash, start, end) of every match; a cue that ends in a number needs one after it."""
+        strings = doc.vocab.strings
+        out = []
+        for m, s, e in [*self.by_lemma(doc), *self.by_lower(doc)]:
+            name = strings[m]
+            if name.endswith(NUMBER):
+                if e >= len(doc) or not doc[e].like_num:
+                    continue
+                m = strings.add(name[: -len(NUMBER)])
+            out.append((m, s, e))
+        return out
+
+
+NUMBER = "#"  # the suffix of a cue's match key whose pattern ends in a number slot
 
 
 def _optional(tok: dict[str, Any], slot: Callable[[dict[str, Any]], list[str]]) -> list[str]:

@@ -116,8 +116,18 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon Kinesis", "uses", "leases", "cue:uses:mixed"),  # the purpose is not the object
     }),
     ("Amazon MQ = use instead of SQS / SNS when migrating on-prem apps", None, {
-        ("Amazon MQ", "alternative_to", "Amazon SQS", "cue:alternative_to"),
-        ("Amazon MQ", "alternative_to", "Amazon SNS", "cue:alternative_to"),
+        ("Amazon MQ", "alternative_to", "Amazon SQS", "cue:alternative_to:mixed"),
+        ("Amazon MQ", "alternative_to", "Amazon SNS", "cue:alternative_to:mixed"),
+    }),
+    ("It is almost the same as Amazon SQS", "Amazon SNS", {
+        ("Amazon SNS", "alternative_to", "Amazon SQS", "cue:alternative_to:entity"),
+    }),
+    ("The same as before", "Amazon SNS", set()),  # 'the same as' names no entity: nothing
+    ("Designed and optimized for larger data throughputs", "Amazon Kinesis", {
+        ("Amazon Kinesis", "preferred_for", "larger data throughputs", "cue:preferred_for"),
+    }),
+    ("Monitor applications, integrating them with CloudWatch", "AWS Lambda", {
+        ("AWS Lambda", "integrated_with", "Amazon CloudWatch", "cue:integrated_with:mixed"),
     }),
     ("You can use replication to directly put objects into S3 Glacier", "Amazon S3", set()),  # not a destination
     ("A stand-alone Java application that offers an easy way to collect data", "Amazon Kinesis", {
@@ -181,6 +191,14 @@ LIMITS: list[tuple[str, set[tuple[str, str, str, str]]]] = [
         ("Amazon Kinesis", "has_limit", "each request can support up to 500 records", "cue:has_limit"),
     }),
     ("Any runtime as long as it is packaged as a Docker image", set()),  # 'as long as': a condition
+    ("Offers only 24 hours data retention", {
+        ("Amazon Kinesis", "has_limit", "offers only 24 hours data retention", "cue:has_limit"),
+    }),
+    ("Data is retained for 24 hours by default", {
+        ("Amazon Kinesis", "has_limit", "data is retained for 24 hours by default", "cue:has_limit"),
+    }),
+    ("Only at the bucket level", set()),  # 'only' before no figure: no limit
+    ("It is up to the developer to check", set()),  # 'up to' before no figure: no limit
 ]  # fmt: skip
 
 

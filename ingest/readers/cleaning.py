@@ -90,8 +90,8 @@ def title_like(text: str, max_words: int = 7) -> bool:
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]][.!?])(?<!vs\.)(?<!\.g\.)(?<!\.e\.)\s+(?=[A-Z\"“])")
-_MARKED_SENTENCE_END = re.compile(  # "fail.** This", "done. **Note**": emphasis marks around the break
-    r"(?<=[a-z0-9)\]][.!?])(?<!vs\.)(?<!\.g\.)(?<!\.e\.)(?P<close>[*_`]*)\s+(?=[*_`\[]*[A-Z\"“])"
+_MARKED_SENTENCE_END = re.compile(  # "fail.** This", "done. **Note**", "storage_. By": emphasis around the break
+    r"(?:(?<=[a-z0-9)\]][.!?])|(?<=[a-z0-9)\]][*_`][.!?]))(?<!vs\.)(?<!\.g\.)(?<!\.e\.)(?P<close>[*_`]*)\s+(?=[*_`\[]*[A-Z\"“])"
 )
 
 

@@ -99,9 +99,11 @@ def participle_clause(doc: Doc, i: int) -> bool:
 
 def other_antecedent(doc: Doc, start: int, cue: int, subjects: tuple[str, ...]) -> bool:
     """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
-    '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')?"""
+    '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')? Not when the
+    '-ing' takes that noun as its object ('monitor applications, integrating them with ...')."""
+    back = cue + 1 < len(doc) and doc[cue + 1].lower_ in ("it", "them")
     for i in range(max(start, 1), cue + 1):
-        relative = doc[i].lower_ in ("which", "who") or (participle_clause(doc, i - 1) and i == cue)
+        relative = doc[i].lower_ in ("which", "who") or (participle_clause(doc, i - 1) and i == cue and not back)
         if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
             return True
     return False
