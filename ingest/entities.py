@@ -150,6 +150,7 @@ def discover(docs: list[Document], table: NameTable) -> None:
         _written_aliases(doc, set(table.entities) - before, table)
 
 
+IDENTIFIER = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+")  # "PutRecords": a name written as code
 VERSUS = re.compile(r"(?i)\s+(?:vs\.?|versus)\s+")
 
 
@@ -208,6 +209,12 @@ def _written_aliases(doc: Document, keys: set[str], table: NameTable) -> None:
             for word in words - {low}:
                 if Levenshtein.normalized_similarity(word, low) >= 0.9 and not table.key_for(word):
                     table.add_alias(key, word)
+    for key in keys:
+        identifier, _, tail = table.entities[key].label.partition(" ")
+        if tail.lower() in vocabulary().interface_tails and IDENTIFIER.fullmatch(identifier):
+            alone = re.search(rf"\b{re.escape(identifier)}\b(?! {re.escape(tail)})", doc.text, re.IGNORECASE)
+            if alone and not table.key_for(identifier):
+                table.add_alias(key, identifier)  # "PutRecords API" is written "PutRecords" too
     for st in doc.statements:
         parent = doc.parent(st)
         kind = kind_of_list(parent.text) if parent is not None else ""

@@ -41,6 +41,9 @@ _PREFIX_WORDS = {"amazon", "aws"}
 _FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "2": "z", "5": "s", "8": "b", "$": "s"})
 
 
+CAMEL_CASE = re.compile(r"[a-z][A-Z][a-z]")
+
+
 def fold(text: str) -> str:
     """A shape key that forgives what OCR confuses: 'Ecz' and 'EC2' fold to 'ecz', '53' and 'S3' to 's3'."""
     return re.sub(r"[\s.\-_/]", "", text.lower()).translate(_FOLD)
@@ -123,6 +126,8 @@ class OcrLinker:
             return key if score == 1.0 and in_context else None
         if score == 1.0:
             return key if (not is_word or in_context) else None
+        if CAMEL_CASE.search(text):
+            return None  # "GetRecords" is written as code, exactly: not a damaged "PutRecords"
         if is_word:
             return key if in_context and score >= self.word_similarity else None
         if score >= self.min_similarity:

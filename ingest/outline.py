@@ -104,6 +104,20 @@ def leading_entity(sdoc: Doc) -> tuple[str, str] | None:
     return (str(first.ent_id_), str(first.label_)) if first is not None and first.start <= 1 else None
 
 
+def continued_subject(doc: Document, docs: list[Doc], st: Statement) -> str | None:
+    """A later sentence of a point that names no topic (under 'Anti-patterns') is about what the point's
+    first sentence opens with, after its label ('Storage: X is not suited ... By default, data is ...')."""
+    if st.kind != "item" or st.index == 0:
+        return None
+    prev = doc.statements[st.index - 1]
+    if prev.kind != "item" or prev.line != st.line or prev.parent != st.parent:
+        return None
+    sdoc = docs[prev.index]
+    start = _label_end(sdoc, prev) + 1 if prev.label else 0
+    first = next((e for e in sdoc.ents if e.ent_id_ and e.start >= start), None)
+    return str(first.ent_id_) if first is not None and first.start <= start + 1 else None
+
+
 @dataclass
 class Leads:
     """Per document, computed once: the entity each statement opens with, and each block's names."""
@@ -242,6 +256,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 continue  # "Scalability": what is under it is about the thing above
             if unnamed_section(node, docs[node.index]):
                 break  # "### Azure Service Health", not a known name: a higher heading's topic is not certain
+        if topic is None and doc.format != "text":
+            topic = continued_subject(doc, docs, st)
         if (
             topic
             and anchor is not None

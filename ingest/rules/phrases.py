@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS
 from ingest.rules.copula import copula_end
 from ingest.rules.model import Candidate, Clause, Context, Sentence
-from ingest.rules.spans import after_to, is_list, items, named_before, object_region, purpose, resolve_subjects
+from ingest.rules.spans import (
+    THINGS_OF_A_NAME,
+    after_to,
+    is_list,
+    items,
+    named_before,
+    object_region,
+    purpose,
+    resolve_subjects,
+)
 from ingest.rules.words import CAPABILITIES, RELATIVES, is_negated, literal, other_antecedent, strip_parenthetical
 from kg.lexicon import word_classes
 
@@ -121,6 +130,8 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             continue
         if n + 1 < len(ents) and ents[n + 1].start == ent.end:  # "Serverless cron job": a modifier
             continue
+        if n + 1 < len(ents) and ents[n + 1].start == ent.end + 1 and doc[ent.end].lower_ in THINGS_OF_A_NAME:
+            continue  # "the API operation PutRecords": the operation is the object
         if doc[rs].lower_ in QUANTIFIERS or (ent.start > rs and doc[ent.start - 1].lower_ in QUANTIFIERS):
             continue  # "works with any language, OS and technology": no one OS
         objs.append((ent.ent_id_, ent.start))

@@ -54,6 +54,8 @@ def property_fallback(c: Clause, ctx: Context) -> Iterator[Candidate]:
     short_kind = len(span) <= 4 and named_kind and not verb_initial(span) and not is_negated(span)
     definitional = definitional or (short_kind and not explicit and not label)  # "Serverless offering"
     pred = "is_a" if definitional else "has_property"
+    if defining and not explicit and verb_initial(span) and not is_negated(span):
+        pred = "use_case"  # "Definition: Identifies unused resources": what it is for
     if definitional:  # "Managed NFS that can be mounted ...": the noun phrase
         text = doc[start : next((j for j in range(start, end) if doc[j].lower_ in RELATIVES), end)].text
     if LIMITING.search(span.text.replace("ca n't", "can't")):

@@ -7,6 +7,7 @@ from ingest.rules.model import Sentence
 from ingest.rules.words import (
     AUXILIARIES,
     CLAUSE_BREAKS,
+    CONCESSIONS,
     COORDINATORS,
     EQUALS,
     LEADING,
@@ -15,6 +16,7 @@ from ingest.rules.words import (
     literal,
     participle_clause,
 )
+from ingest.vocabulary import vocabulary
 from kg.lexicon import verbs_only, word_classes
 
 
@@ -30,6 +32,8 @@ def leading_subjects(s: Sentence, start: int, end: int) -> tuple[list[str], int]
         ent = ents[i]
         keys.append(ent.ent_id_)
         i = ent.end
+        if i + 1 < end and doc[i].lower_ in THINGS_OF_A_NAME and i + 1 not in ents:
+            i += 1  # "Each PutRecords request can ...": a call of PutRecords
         if i + 1 < end and doc[i].lower_ in COORDINATORS and (i + 1) in ents:
             i += 1
         elif i < end and doc[i].text == "(":  # "Elastic Container Service (ECS) is ..."
@@ -39,6 +43,10 @@ def leading_subjects(s: Sentence, start: int, end: int) -> tuple[list[str], int]
     if keys and not verb_like(s, i, end):
         return [], start  # "Serverless and scalable", "container technology ...": not the subject
     return list(dict.fromkeys(keys)), i
+
+
+DASHES = ("-", "–", "—", ":")
+THINGS_OF_A_NAME = vocabulary().name_tails | vocabulary().interface_tails
 
 
 def topic_head(s: Sentence, start: int, end: int, topic: str | None) -> int | None:
@@ -72,13 +80,21 @@ def verb_like(s: Sentence, i: int, end: int) -> bool:
 
 
 def clauses(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Split at ';', 'but', 'whereas', ...; each clause keeps the word that opened it."""
+    """Split at ';', 'but', 'whereas', ...; each clause keeps the word that opened it. A concession ends at
+    its comma ('Even though X works for ..., Y is designed for ...': the point is about Y)."""
     parts = []
     cur, opener = start, ""
+    conceding = False
     for i in range(start, end):
         if doc[i].lower_ in CLAUSE_BREAKS and i > cur:
             parts.append((cur, i, opener))
             cur, opener = i + 1, doc[i].lower_
+        elif doc[i].lower_ in CONCESSIONS:
+            before = i - 1 if i > cur and doc[i - 1].lower_ == "even" else i
+            conceding = before == cur or doc[before - 1].text in DASHES  # it opens the point, or follows its label
+        elif conceding and doc[i].text == "," and i > cur:
+            parts.append((cur, i, opener))
+            cur, opener, conceding = i + 1, ",", False
     if cur < end:
         parts.append((cur, end, opener))
     return parts
@@ -88,7 +104,7 @@ def object_region(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """The words after a cue up to a stop word, a sentence end, or the next 'X:' label run into the
     line ('to run applis. 2) ECS: ...': ECS starts a point of its own)."""
     i = start
-    while i < end and (doc[i].lower_ not in OBJECT_STOPS or (doc[i].lower_ == "as" and doc[i - 1].lower_ == "such")):
+    while i < end and (doc[i].lower_ not in OBJECT_STOPS or as_and(doc, i)):
         if doc[i].text in (".", ";") or (doc[i].text == ":" and i > start and doc[i - 1].ent_id_):
             break
         if i > start and participle_clause(doc, i):  # "applications, integrating them with ...": a new point
@@ -100,6 +116,15 @@ def object_region(doc: Doc, start: int, end: int) -> tuple[int, int]:
         label = next((e for e in doc.ents if e.end == i), None)
         i = label.start if label is not None and label.start >= start else i
     return start, i
+
+
+def as_and(doc: Doc, i: int) -> bool:
+    """Is the 'as' at i part of 'such as' or 'as well as' (the object goes on)?"""
+    return doc[i].lower_ == "as" and (
+        doc[i - 1].lower_ == "such"
+        or doc[i + 1 : i + 3].text.lower() == "well as"
+        or doc[i - 2 : i].text.lower() == "as well"
+    )
 
 
 def purpose(doc: Doc, i: int) -> bool:
@@ -167,11 +192,16 @@ def passive(s: Sentence, be: int, end: int) -> bool:
 
 
 def after_to(doc: Doc, cs: int) -> bool:
-    """'service ... to easily create APIs', 'preferred for running': a purpose, not an action."""
+    """'service ... to easily create APIs', 'preferred for running': a purpose, not an action; but 'allows
+    you to manage X' is what the subject does."""
     i = cs - 1
     while i >= 0 and doc[i].lower_.endswith("ly"):
         i -= 1
-    return i >= 0 and doc[i].lower_ in ("to", "for", "of", "per")
+    enabled = i >= 1 and doc[i].lower_ == "to" and ENABLING & {doc[i - 1].lower_, doc[max(i - 2, 0)].lower_}
+    return i >= 0 and doc[i].lower_ in ("to", "for", "of", "per") and not enabled
+
+
+ENABLING = frozenset({"allow", "allows", "enable", "enables"})  # '<enabling> (you) to <verb>': the subject acts
 
 
 PERSONAL = frozenset({"they", "it", "these", "them"})

@@ -35,6 +35,7 @@ LIMITING = re.compile(r"(?i)\b(can't|cannot|can not|unable to|not able to|can on
 PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "you", "we", "i.e", "i.e.", "e.g", "e.g."})
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
+CONCESSIONS = frozenset({"although", "though"})  # a clause that ends at its comma
 SUBORDINATORS = frozenset({"if", "unless", "else", "otherwise"})  # not "when": "Total order: when every ..." defines
 EXAMPLE_LEADS = frozenset({"e.g", "eg"})  # not "i.e.": it restates its parent, often a property
 EQUALS = frozenset({"=", "==", ":="})
