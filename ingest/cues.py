@@ -74,6 +74,7 @@ def registry_cues() -> dict[str, Cue]:
 CUES: dict[str, Cue] = registry_cues()
 
 ATTRIBUTE_RELATIONS = frozenset({"pricing", "has_limit", "scales"})
+COUNTED_RELATIONS = frozenset({"replicates_to"})  # "replicated across 3 AZs": the object keeps its count
 # Generic verbs that, after "to" or "for", say what something is for rather than what it does.
 PURPOSE_VERBS = frozenset({"creates", "manages", "provides", "uses", "supports", "provisions", "exposes", "requires"})
 

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list
 from ingest.relations import Candidate, Context, RelationExtractor, literal
+from ingest.rules.spans import THINGS_OF_A_NAME
 from ingest.sources import Document, Statement
 from ingest.vocabulary import vocabulary
 from kg.lexicon import word_classes
@@ -116,6 +117,24 @@ def continued_subject(doc: Document, docs: list[Doc], st: Statement) -> str | No
     start = _label_end(sdoc, prev) + 1 if prev.label else 0
     first = next((e for e in sdoc.ents if e.ent_id_ and e.start >= start), None)
     return str(first.ent_id_) if first is not None and first.start <= start + 1 else None
+
+
+def named_again(doc: Document, docs: list[Doc], st: Statement) -> str | None:
+    """'Each PutRecords request can ...' then 'Each record in the request can ...': 'the request' of the next
+    point is the thing of a name ('request', 'instance') the point before opened with."""
+    if st.kind != "item" or st.index == 0 or leading_entity(docs[st.index]) is not None:
+        return None
+    prev = doc.statements[st.index - 1]
+    if prev.kind != "item" or prev.parent != st.parent:
+        return None
+    pdoc = docs[prev.index]
+    first = next((e for e in pdoc.ents if e.ent_id_), None)
+    if first is None or first.start > 2 or first.end >= len(pdoc):
+        return None
+    thing = pdoc[first.end].lower_
+    if thing not in THINGS_OF_A_NAME or not re.search(rf"(?i)\bthe {re.escape(thing)}\b", st.text):
+        return None
+    return str(first.ent_id_)
 
 
 @dataclass
@@ -258,6 +277,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
                 break  # "### Azure Service Health", not a known name: a higher heading's topic is not certain
         if topic is None and doc.format != "text":
             topic = continued_subject(doc, docs, st)
+        if (again := named_again(doc, docs, st)) is not None:
+            topic, anchor = again, None
         if (
             topic
             and anchor is not None

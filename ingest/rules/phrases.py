@@ -4,7 +4,7 @@ words after the cue are the object; limits, prices and scaling keep the whole cl
 import re
 from collections.abc import Iterator
 
-from ingest.cues import ATTRIBUTE_RELATIONS, CUES, PURPOSE_VERBS
+from ingest.cues import ATTRIBUTE_RELATIONS, COUNTED_RELATIONS, CUES, PURPOSE_VERBS
 from ingest.rules.copula import copula_end
 from ingest.rules.model import Candidate, Clause, Context, Sentence
 from ingest.rules.spans import (
@@ -134,6 +134,9 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             continue  # "the API operation PutRecords": the operation is the object
         if doc[rs].lower_ in QUANTIFIERS or (ent.start > rs and doc[ent.start - 1].lower_ in QUANTIFIERS):
             continue  # "works with any language, OS and technology": no one OS
+        if pred in COUNTED_RELATIONS and ent.start > rs and doc[ent.start - 1].like_num:
+            yield pred, literal(doc[ent.start - 1 : ent.end].text), False  # "across 3 AZs": how many is the fact
+            return
         objs.append((ent.ent_id_, ent.start))
     if pred == "runs":  # "run Docker containers on EC2 instances": what runs, and where
         on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop")), re_)
