@@ -17,6 +17,7 @@ from ingest.rules.model import Candidate, Clause, Context, Known, Rule, Sentence
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
 from ingest.rules.registry import REGISTRY, read_statement
+from ingest.rules.spans import clauses
 from ingest.rules.statement import category, clause_facts, dash_definition, heading, label_cue
 from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
 
@@ -129,6 +130,27 @@ CUE_RELATIONS: list[Row] = [
     ("Monitor applications, integrating them with CloudWatch", "AWS Lambda", {
         ("AWS Lambda", "integrated_with", "Amazon CloudWatch", "cue:integrated_with:mixed"),
     }),
+    ("Works for Linux, Kubernetes and Windows", "Amazon ECS", {
+        ("Amazon ECS", "supports", "Linux", "cue:supports:entity"),
+        ("Amazon ECS", "supports", "Kubernetes", "cue:supports:entity"),
+        ("Amazon ECS", "supports", "Windows", "cue:supports:entity"),
+    }),
+    ("Works for streaming data at 200 KB/sec", "Amazon Kinesis", set()),  # 'works for' names nothing
+    ("Runs commands that call the RESTful API", "AWS Lambda", {
+        ("AWS Lambda", "uses", "RESTful API", "cue:uses:entity"),
+    }),
+    ("Allows you to manage EC2 instances", "AWS Systems Manager", {
+        ("AWS Systems Manager", "manages", "Amazon EC2", "cue:manages"),  # not a purpose: what it does
+    }),
+    ("Automates deployment of Docker images", "AWS CodeDeploy", {
+        ("AWS CodeDeploy", "provisions", "Docker image", "cue:provisions:entity"),
+    }),
+    ("Tracks the status of your resources as well as your region", "AWS Health Dashboard", {
+        ("AWS Health Dashboard", "monitors", "your resources as well as your region", "cue:monitors"),
+    }),
+    ("Data is replicated across three Availability Zones", "Amazon Kinesis", {
+        ("Amazon Kinesis", "replicates_to", "three Availability Zones", "cue:replicates_to"),  # the count is the fact
+    }),
     ("You can use replication to directly put objects into S3 Glacier", "Amazon S3", set()),  # not a destination
     ("A stand-alone Java application that offers an easy way to collect data", "Amazon Kinesis", {
         ("Amazon Kinesis", "provides", "easy way", "cue:provides"),  # 'that' is the application, not Java
@@ -198,6 +220,9 @@ LIMITS: list[tuple[str, set[tuple[str, str, str, str]]]] = [
         ("Amazon Kinesis", "has_limit", "data is retained for 24 hours by default", "cue:has_limit"),
     }),
     ("Only at the bucket level", set()),  # 'only' before no figure: no limit
+    ("Each Amazon SQS request can support up to 10 messages", {  # a request of SQS is SQS's
+        ("Amazon SQS", "has_limit", "each Amazon SQS request can support up to 10 messages", "cue:has_limit"),
+    }),
     ("It is up to the developer to check", set()),  # 'up to' before no figure: no limit
 ]  # fmt: skip
 
@@ -308,6 +333,51 @@ def test_property_fallback(reader, text: str, topic: str | None, ctx: Context, e
     clause = clause_of(reader, text, topic)
     assert shown(property_fallback(clause, ctx), reader[1]) == expected
     assert not list(property_fallback(clause_of(reader, text, topic, fallback=False), ctx))
+
+
+DEFINITIONS: list[Row] = [  # a 'Definition:' line: a noun phrase is a kind, a verb phrase is what it is for
+    ("Definition: Identifies unused resources", "AWS Trusted Advisor", {
+        ("AWS Trusted Advisor", "use_case", "identifies unused resources", "property"),
+    }),
+    ("Definition: Orchestrate deployment of stacks", "AWS CloudFormation", {
+        ("AWS CloudFormation", "use_case", "orchestrate deployment of stacks", "property"),
+    }),
+    ("Definition: A calculator for costs", "AWS Pricing Calculator", {
+        ("AWS Pricing Calculator", "is_a", "calculator for costs", "definition"),
+    }),
+    ("Definition: Does not store data", "Amazon SQS", {
+        ("Amazon SQS", "has_property", "does not store data", "property"),  # a negation is no use
+    }),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), DEFINITIONS)
+def test_definition_says_what_it_is_for(reader, text: str, topic: str | None, expected: set) -> None:
+    read, name, key = reader
+    s = read(text, "item", "Definition")
+    clause = make_clause(s, s.body, len(s.doc), key(topic), fallback=True, label="Definition")
+    assert clause is not None
+    assert shown(property_fallback(clause, Context()), name) == expected
+
+
+CLAUSES = [  # where a statement splits into clauses
+    ("SQS is pull; SNS is push", ["SQS is pull", "SNS is push"]),
+    (  # a concession that opens the point ends at its comma: the rest is the point
+        "Small scale – Even though Kinesis works for small data, KDS is designed for large data",
+        ["Small scale – Even though Kinesis works for small data", "KDS is designed for large data"],
+    ),
+    (
+        "this ensures that even though writes are concurrent, it appears sequential",
+        ["this ensures that even though writes are concurrent, it appears sequential"],
+    ),
+    ("these, although a bottleneck, can work well", ["these, although a bottleneck, can work well"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CLAUSES)
+def test_clauses(reader, text: str, expected: list[str]) -> None:
+    doc = reader[0](text).doc
+    assert [doc[a:b].text for a, b, _ in clauses(doc, 0, len(doc))] == expected
 
 
 def statement(reader, text: str, kind: str = "item", label: str = "") -> Sentence:

@@ -228,6 +228,52 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         {("Amazon Kinesis Data Streams", "compared_with", "Amazon DynamoDB streams")},
         {("Amazon DynamoDB streams", "provides", "Amazon Data Firehose")},
     ),
+    (  # 'X API' is written 'X' too; 'Each X request' and then 'the request' are about X; 'GetRecords' is not X
+        "# Kinesis\n## Batching\n- KPL collects records into a single PutRecords API call.\n"
+        "## Kinesis Data Streams API\n- Each PutRecords request can support up to 500 records.\n"
+        "- Each record in the request can be as large as 1 MB.\n- Thus, the application should call GetRecords.\n",
+        {
+            ("PutRecords API", "has_limit", "each PutRecords request can support up to 500 records"),
+            ("PutRecords API", "has_limit", "each record in the request can be as large as 1 MB"),
+        },
+        {
+            ("Kinesis Data Streams API", "has_limit", "each PutRecords request can support up to 500 records"),
+            ("Kinesis Data Streams API", "uses", "PutRecords API"),
+        },
+    ),
+    (  # under an area heading, a later sentence of a point is about what the point opens with
+        "# Kinesis\n## Anti-patterns\n"
+        "- Storage: _Kinesis Data Streams is not suited for storage_. By default, data is retained for 24 hours.\n"
+        "- Small scale – Even though Kinesis Data Streams works for small data, **_KDS is designed and optimized "
+        "for larger data throughputs_**.\n"
+        "## Scalability\n- Data is replicated across three Availability Zones.\n",
+        {
+            ("Amazon Kinesis Data Streams", "has_limit", "by default, data is retained for 24 hours"),
+            ("Amazon Kinesis Data Streams", "preferred_for", "larger data throughputs"),
+            ("Amazon Kinesis", "replicates_to", "three Availability Zones"),
+        },
+        set(),
+    ),
+    (  # a verb-led definition says what a thing is for; 'allows you to manage X' manages X
+        "# Azure\n## Azure Advisor\nDefinition: Identifies unused resources and makes recommendations.\n"
+        "## Azure Arc\nDefinition: Allows you to manage both Azure and non-azure resources\n\n"
+        "Works for servers, Kubernetes, and SQL Server\n"
+        "## Azure Monitor\n* Monitor applications, integrating them with PagerDuty, Jira, or Azure DevOps\n"
+        "## Azure Service Health\nDefinition: Tracks the status of both the Azure status as well as your resources\n"
+        "## Azure CLI\nDefinition: A CLI tool to execute commands that call the Azure REST API.\n\n"
+        "It is almost the same as Azure PowerShell\n",
+        {
+            ("Azure Advisor", "use_case", "identifies unused resources and makes recommendations"),
+            ("Azure Arc", "manages", "both Azure and non-azure resources"),
+            ("Azure Arc", "supports", "Kubernetes"),
+            ("Azure Monitor", "integrated_with", "PagerDuty"),
+            ("Azure Monitor", "integrated_with", "Azure DevOps"),
+            ("Azure Service Health", "monitors", "both the Azure status as well as your resources"),
+            ("Azure CLI", "uses", "RESTful API"),
+            ("Azure CLI", "alternative_to", "PowerShell"),
+        },
+        {("Azure Advisor", "has_property", "identifies unused resources and makes recommendations")},
+    ),
 ]
 
 
