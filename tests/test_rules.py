@@ -142,6 +142,9 @@ CUE_RELATIONS: list[Row] = [
     ("Allows you to manage EC2 instances", "AWS Systems Manager", {
         ("AWS Systems Manager", "manages", "Amazon EC2", "cue:manages"),  # not a purpose: what it does
     }),
+    ("You can choose to use AWS KMS to manage the keys", "Amazon S3", {
+        ("Amazon S3", "uses", "AWS KMS", "cue:uses:mixed"),  # a choice, not a purpose
+    }),
     ("Automates deployment of Docker images", "AWS CodeDeploy", {
         ("AWS CodeDeploy", "provisions", "Docker image", "cue:provisions:entity"),
     }),

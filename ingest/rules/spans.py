@@ -201,7 +201,8 @@ def after_to(doc: Doc, cs: int) -> bool:
     return i >= 0 and doc[i].lower_ in ("to", "for", "of", "per") and not enabled
 
 
-ENABLING = frozenset({"allow", "allows", "enable", "enables"})  # '<enabling> (you) to <verb>': the subject acts
+# '<enabling> (you) to <verb>', 'you can choose to <verb>': the subject acts
+ENABLING = frozenset({"allow", "allows", "enable", "enables", "choose", "chose", "chooses", "decide", "opt"})
 
 
 PERSONAL = frozenset({"they", "it", "these", "them"})
