@@ -119,6 +119,24 @@ def continued_subject(doc: Document, docs: list[Doc], st: Statement) -> str | No
     return str(first.ent_id_) if first is not None and first.start <= start + 1 else None
 
 
+PRONOUN_START = re.compile(r"(?i)^(?:it|they)\b")
+NOUN_SUBJECT = re.compile(  # "To reduce overhead, the application must ...": a noun and a modal verb
+    r"(?i)^(?:[^,]*,\s*)?(?:the|a|an|your|each|every)\s+[a-z-]+\s+(?:must|should|can|will|may|needs?)\b"
+)
+
+
+def another_antecedent(doc: Document, docs: list[Doc], st: Statement) -> bool:
+    """'It' opening the sentence after one whose subject is a noun of no name ('the application must ...')
+    is that noun, not the topic."""
+    if st.index == 0 or not PRONOUN_START.match(st.text):
+        return False
+    prev = doc.statements[st.index - 1]
+    if prev.parent != st.parent or prev.block != st.block or leading_entity(docs[prev.index]) is not None:
+        return False
+    match = NOUN_SUBJECT.match(prev.text)
+    return match is not None and not any(e.ent_id_ and e.start_char < match.end() for e in docs[prev.index].ents)
+
+
 def named_again(doc: Document, docs: list[Doc], st: Statement) -> str | None:
     """'Each PutRecords request can ...' then 'Each record in the request can ...': 'the request' of the next
     point is the thing of a name ('request', 'instance') the point before opened with."""
@@ -279,6 +297,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             topic = continued_subject(doc, docs, st)
         if (again := named_again(doc, docs, st)) is not None:
             topic, anchor = again, None
+        if topic is not None and another_antecedent(doc, docs, st):
+            topic = anchor = None  # "the application must ... It also must ...": 'it' is the application
         if (
             topic
             and anchor is not None

@@ -241,6 +241,13 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
             ("Kinesis Data Streams API", "uses", "PutRecords API"),
         },
     ),
+    (  # 'It' after a sentence about a noun of no name is that noun; after the topic's own sentence it is the topic
+        "# Kinesis\n## Kinesis Producer Library\n\n"
+        "> To reduce overhead, the application must batch records. It also must deal with failures.\n\n"
+        "- KPL batches records. It also retries failures.\n",
+        {("Kinesis Producer Library", "has_property", "it also retries failures")},
+        {("Kinesis Producer Library", "requires", "deal with failures")},
+    ),
     (  # under an area heading, a later sentence of a point is about what the point opens with
         "# Kinesis\n## Anti-patterns\n"
         "- Storage: _Kinesis Data Streams is not suited for storage_. By default, data is retained for 24 hours.\n"
