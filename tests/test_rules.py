@@ -124,6 +124,9 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon SNS", "alternative_to", "Amazon SQS", "cue:alternative_to:entity"),
     }),
     ("The same as before", "Amazon SNS", set()),  # 'the same as' names no entity: nothing
+    ("This approach is better under lower load", "Amazon SQS", {
+        ("Amazon SQS", "preferred_for", "lower load", "cue:preferred_for"),
+    }),
     ("Designed and optimized for larger data throughputs", "Amazon Kinesis", {
         ("Amazon Kinesis", "preferred_for", "larger data throughputs", "cue:preferred_for"),
     }),
