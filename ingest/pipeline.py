@@ -27,6 +27,7 @@ from ingest.outline import (
     column_entities,
     comparison_pairs,
     entity_label_siblings,
+    kind_members,
     outline_kinds,
     own_topic,
     sibling_labels,
@@ -104,9 +105,8 @@ class Reader:
         self.table = table
         self.nlp = nlp or build_nlp(table)
         self.labels = {k: e.label for k, e in table.entities.items()}
-        self.extractor = RelationExtractor(
-            self.nlp.vocab, types={k: e.type for k, e in table.entities.items()}, labels=self.labels
-        )
+        self.types = {k: e.type for k, e in table.entities.items()}
+        self.extractor = RelationExtractor(self.nlp.vocab, types=self.types, labels=self.labels)
         self.linker = self.nlp.get_pipe("ocr_linker")
         self.readable = {w for alias in table.aliases for w in WORD.findall(alias)}
         self.by_first_word: dict[str, AliasGroup] = {}
@@ -150,6 +150,7 @@ class Reader:
             entity_label_siblings(outline),
             category_labels(outline),
             outline_kinds(outline),
+            kind_members(outline, self.labels, self.types),
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))

@@ -129,6 +129,17 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon Kinesis", "supports", "file rotation", "cue:supports:mixed"),
         ("Amazon Kinesis", "supports", "checkpointing", "cue:supports:mixed"),
     }),
+    ("Low-cost storage meant for archiving / backup", "Amazon S3 Glacier", {
+        ("Amazon S3 Glacier", "use_case", "archiving / backup", "cue:use_case"),
+    }),
+    ("Block volumes, backed by Amazon S3", "AWS Storage Gateway", {
+        ("AWS Storage Gateway", "depends_on", "Amazon S3", "cue:depends_on:entity"),
+    }),
+    ("Load streams into S3, Redshift, OpenSearch, etc.", "Amazon Data Firehose", {
+        ("Amazon Data Firehose", "integrated_with", "Amazon S3", "cue:integrated_with:entity"),
+        ("Amazon Data Firehose", "integrated_with", "Amazon Redshift", "cue:integrated_with:entity"),
+    }),
+    ("Backed by a team of experts", "Amazon S3", set()),  # no named thing: no dependency
 ]  # fmt: skip
 
 
@@ -181,6 +192,9 @@ LIMITS: list[tuple[str, set[tuple[str, str, str, str]]]] = [
         ("Amazon Kinesis", "has_limit", "each request can support up to 500 records", "cue:has_limit"),
     }),
     ("Any runtime as long as it is packaged as a Docker image", set()),  # 'as long as': a condition
+    ("Data is lost if the instance is stopped", {  # what is lost, and when, is a limit
+        ("Amazon Kinesis", "has_limit", "data is lost if the instance is stopped", "cue:has_limit"),
+    }),
 ]  # fmt: skip
 
 
