@@ -333,8 +333,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue
         if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
             continue  # "requires to": no value left
-        if not c.object_is_entity and fragment(c.object):
-            continue  # "your own library, or": a phrase cut off
+        if not c.object_is_entity and fragment(c.object) and not (c.predicate == "scales" and c.object.endswith("ly")):
+            continue  # "your own library, or": a phrase cut off (but a thing 'scales automatically')
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):

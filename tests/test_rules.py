@@ -148,6 +148,10 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon Data Firehose", "integrated_with", "Amazon Redshift", "cue:integrated_with:entity"),
     }),
     ("Backed by a team of experts", "Amazon S3", set()),  # no named thing: no dependency
+    ("Scales automatically, pay per use, no capacity planning", "Amazon EFS", {  # 'scales' is not repeated
+        ("Amazon EFS", "scales", "automatically", "cue:scales"),
+        ("Amazon EFS", "pricing", "pay per use", "cue:scales"),
+    }),
     ("Queue name must end with .fifo", "Amazon SQS", {  # what must, too
         ("Amazon SQS", "requires", "queue name must end with .fifo", "cue:requires:region"),
     }),

@@ -219,12 +219,14 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         "# Storage\n## Amazon S3\n### S3 Storage Classes\n- S3 Standard: general purpose\n"
         "- S3 Standard-IA (Infrequent Access): cheaper storage\n"
         "- Amazon S3 Glacier: low-cost storage meant for archiving\n- Lifecycle rules can move objects\n"
+        "## Amazon EFS\n- Scales automatically, pay per use\n"
         "## Kinesis\n### Producers\n- Producer Optimization\n  - Multiple threads\n",
         {
             ("S3 Standard", "example_of", "S3 Storage Class"),
             ("Amazon S3 Glacier", "example_of", "S3 Storage Class"),
             ("Amazon S3 Glacier", "use_case", "archiving"),
             ("S3 Standard-IA", "pricing", "cheaper storage"),  # a label that ends in a bracket: '...):'
+            ("Amazon EFS", "scales", "automatically"),  # an adverb alone is a whole object of 'scales'
         },
         {
             ("S3 Storage Class", "is_a", "lifecycle rules can move objects"),

@@ -106,13 +106,20 @@ def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None =
             kinds = [k for k in s.predicates(a, b) if k in ATTRIBUTE_RELATIONS]
             negated = is_negated(doc[a:b])
             if kinds or negated:
-                yield attribute_kind(kinds[0] if kinds else "has_limit", negated), literal(doc[a:b].text)
+                part = attribute_kind(kinds[0] if kinds else "has_limit", negated)
+                yield part, literal(doc[a + own_verb(doc, a, b, part) : b].text)
         return
     whole = doc[start:end].text
     if label and start > 0 and not s.mentions(0, start):
         whole = f"{label}: {whole}"
     kind = kind or next((k for k in s.predicates(start, end) if k in ATTRIBUTE_RELATIONS), "has_property")
     yield attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
+
+
+def own_verb(doc: Doc, a: int, b: int, kind: str) -> int:
+    """1 when a short attribute opens with the relation's own verb, which the object does not repeat ('Scales
+    automatically, pay per use' scales 'automatically'), else 0."""
+    return int(kind == "scales" and b - a > 1 and doc[a].lower_ in ("scale", "scales") and doc[a + 1].is_alpha)
 
 
 def attribute_kind(kind: str, negated: bool) -> str:
