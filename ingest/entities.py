@@ -141,6 +141,7 @@ def discover(docs: list[Document], table: NameTable) -> None:
             if st.kind == "heading":
                 for side in comparison_sides(st.text):
                     _compared_concept(side, table)
+                    _side_full_name(doc, st, side, table)
             if st.kind == "heading" and st.index > 0:  # the first line is the document's title
                 _heading_name(st.text, table)
                 _named_subject(st.text, table)
@@ -171,6 +172,27 @@ def _compared_concept(side: str, table: NameTable) -> None:
         table.add(side, "Concept", [side])
         return
     _outline_concept(side, table, noun=True)
+
+
+def _side_full_name(doc: Document, heading: Statement, side: str, table: NameTable) -> None:
+    """'Standard vs FIFO' > 'FIFO queue = ...': an item under the heading that names a side and one noun
+    gives the side's full name; when the note also writes that noun after a known name ('SQS queue'),
+    the name with it in front ('SQS FIFO queue') is the side's too."""
+    key = table.key_for(side) or table.key_for(singular(side))
+    if key is None:
+        return
+    for st in doc.statements:
+        if st.parent != heading.index or st.kind != "item":
+            continue
+        m = re.match(rf"^{re.escape(side)}\s+([a-z]{{3,}})\b\s*(?:$|:|==?\s)", st.label or st.text)
+        if not m or m[1] in STOP_WORDS or lemma(m[1]) in verbs_only():
+            continue
+        noun = m[1]
+        table.add_alias(key, f"{side} {noun}")
+        for owner in re.findall(rf"\b([A-Z][\w-]*)\s+{noun}s?\b", doc.text):
+            found = table.key_for(owner)
+            if found and found != key and table.entities[found].type == SERVICE:
+                table.add_alias(key, f"{owner} {side} {noun}")
 
 
 KIND_STATEMENT = re.compile(r"^(?P<name>[A-Z][A-Z0-9]{1,6})\s+(?:is|are)\s+(?:an?|one)\s+\w")

@@ -10,8 +10,9 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
-from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list
+from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list, singular
 from ingest.relations import Candidate, Context, RelationExtractor, literal
+from ingest.rules.model import label_colon
 from ingest.rules.spans import THINGS_OF_A_NAME
 from ingest.sources import Document, Statement
 from ingest.vocabulary import vocabulary
@@ -37,7 +38,8 @@ def _keys(sdoc: Doc, end: int | None = None) -> list[str]:
 def _label_end(sdoc: Doc, st: Statement) -> int:
     if not st.label:
         return 0
-    return next((t.i for t in sdoc if t.text == ":" and t.idx >= len(st.label) - 1), 0)
+    colon = label_colon(sdoc, st.label)
+    return colon if colon is not None else 0
 
 
 def own_topic(st: Statement, sdoc: Doc) -> str | None:
@@ -314,6 +316,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         bare_name = (st.text.istitle() and len(st.text.split()) <= 4) or bool(  # "Elastic Container Registry"
             re.fullmatch(r"[\w.-]+\s*==?\s*[\w .()-]+", st.text)  # "EFS = Elastic File System"
         )
+        if anchor == st.index and st.parent is not None:
+            opened.add(st.parent)  # "S3 Standard: ..." under "S3 Storage Classes": the section is under way
         if anchor is not None and st.parent == anchor and st.kind == "item" and anchor not in opened and not bare_name:
             opened.add(anchor)
             first = not asks_other_than_what(doc.statements[anchor])
@@ -567,3 +571,29 @@ def outline_kinds(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
         if len(parts) >= 2 and all(part_keys) and initials_match(st.text, " ".join(c.text for c in parts)):
             for part, key in zip(parts, part_keys, strict=True):
                 yield part, Candidate(keys[0], "includes", str(key), True, "acronym_parts")
+
+
+def kind_members(
+    outline: Outline, labels: dict[str, str], types: dict[str, str]
+) -> Iterator[tuple[Statement, Candidate]]:
+    """'S3 Storage Classes' > 'S3 Standard: ...', 'Amazon S3 Glacier: ...': a parent that names a known kind
+    in the plural lists members of that kind, each named by its label or alone on its line."""
+    doc, docs = outline.doc, outline.docs
+    for st, sdoc in zip(doc.statements, docs, strict=True):
+        parent = doc.parent(st)
+        if parent is None or st.kind != "item":
+            continue
+        pdoc = docs[parent.index]
+        named = [e for e in pdoc.ents if e.ent_id_ and names_alone(pdoc, e.start, e.end)]
+        if not named or types.get(named[0].ent_id_) != "Concept":
+            continue
+        kind, written = str(named[0].ent_id_), named[0].text
+        if singular(written) == written or singular(written).lower() != labels.get(kind, "").lower():
+            continue  # "S3 Storage Class" alone, or "Lambda Functions" (the product, not a kind of it)
+        member = own_topic(st, sdoc) if st.label else None
+        if member is None and not st.label:
+            ents = [e for e in sdoc.ents if e.ent_id_]
+            member = str(ents[0].ent_id_) if ents and names_alone(sdoc, ents[0].start, ents[0].end) else None
+        head = labels.get(kind, "").split()[-1].lower()
+        if member and member != kind and head not in labels.get(member, "").lower().split()[:-1]:
+            yield st, Candidate(member, "example_of", kind, True, "kind_members")  # not 'Producer Optimization'

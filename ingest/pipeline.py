@@ -27,6 +27,7 @@ from ingest.outline import (
     column_entities,
     comparison_pairs,
     entity_label_siblings,
+    kind_members,
     outline_kinds,
     own_topic,
     sibling_labels,
@@ -104,9 +105,8 @@ class Reader:
         self.table = table
         self.nlp = nlp or build_nlp(table)
         self.labels = {k: e.label for k, e in table.entities.items()}
-        self.extractor = RelationExtractor(
-            self.nlp.vocab, types={k: e.type for k, e in table.entities.items()}, labels=self.labels
-        )
+        self.types = {k: e.type for k, e in table.entities.items()}
+        self.extractor = RelationExtractor(self.nlp.vocab, types=self.types, labels=self.labels)
         self.linker = self.nlp.get_pipe("ocr_linker")
         self.readable = {w for alias in table.aliases for w in WORD.findall(alias)}
         self.by_first_word: dict[str, AliasGroup] = {}
@@ -150,6 +150,7 @@ class Reader:
             entity_label_siblings(outline),
             category_labels(outline),
             outline_kinds(outline),
+            kind_members(outline, self.labels, self.types),
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
@@ -332,8 +333,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue
         if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
             continue  # "requires to": no value left
-        if not c.object_is_entity and fragment(c.object):
-            continue  # "your own library, or": a phrase cut off
+        if not c.object_is_entity and fragment(c.object) and not (c.predicate == "scales" and c.object.endswith("ly")):
+            continue  # "your own library, or": a phrase cut off (but a thing 'scales automatically')
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):

@@ -9,6 +9,7 @@ from kg.locations import DATA_DIR
 
 VOCABULARY_FILE = DATA_DIR / "vocabulary.toml"
 SERVICE = "Service"  # the type of a vendor-prefixed name found in the notes (the ontology's kg:Service)
+TECHNOLOGY = "Technology"  # software a service may run for you (data/gazetteer.toml: Redis, MySQL, ...)
 
 
 @dataclass(frozen=True)

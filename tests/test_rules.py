@@ -19,7 +19,15 @@ from ingest.rules.properties import property_fallback
 from ingest.rules.registry import REGISTRY, read_statement
 from ingest.rules.spans import clauses
 from ingest.rules.statement import category, clause_facts, dash_definition, heading, label_cue
-from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
+from ingest.rules.verbs import (
+    ability,
+    feature_state,
+    managed_technology,
+    need_first,
+    service_workloads,
+    use_when,
+    verb_relation,
+)
 
 Row = tuple[str, str | None, set[tuple[str, str, str, str]]]  # sentence, topic, expected
 
@@ -167,6 +175,27 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon Kinesis", "supports", "file rotation", "cue:supports:mixed"),
         ("Amazon Kinesis", "supports", "checkpointing", "cue:supports:mixed"),
     }),
+    ("Low-cost storage meant for archiving / backup", "Amazon S3 Glacier", {
+        ("Amazon S3 Glacier", "use_case", "archiving / backup", "cue:use_case"),
+    }),
+    ("Block volumes, backed by Amazon S3", "AWS Storage Gateway", {
+        ("AWS Storage Gateway", "depends_on", "Amazon S3", "cue:depends_on:entity"),
+    }),
+    ("Load streams into S3, Redshift, OpenSearch, etc.", "Amazon Data Firehose", {
+        ("Amazon Data Firehose", "integrated_with", "Amazon S3", "cue:integrated_with:entity"),
+        ("Amazon Data Firehose", "integrated_with", "Amazon Redshift", "cue:integrated_with:entity"),
+    }),
+    ("Backed by a team of experts", "Amazon S3", set()),  # no named thing: no dependency
+    ("Scales automatically, pay per use, no capacity planning", "Amazon EFS", {  # 'scales' is not repeated
+        ("Amazon EFS", "scales", "automatically", "cue:scales"),
+        ("Amazon EFS", "pricing", "pay per use", "cue:scales"),
+    }),
+    ("Queue name must end with .fifo", "Amazon SQS", {  # what must, too
+        ("Amazon SQS", "requires", "queue name must end with .fifo", "cue:requires:region"),
+    }),
+    ("You must use multi-part upload", "Amazon S3", {
+        ("Amazon S3", "requires", "multi-part upload", "cue:requires:mixed"),
+    }),
 ]  # fmt: skip
 
 
@@ -230,6 +259,9 @@ LIMITS: list[tuple[str, set[tuple[str, str, str, str]]]] = [
         ("Amazon SQS", "has_limit", "each Amazon SQS request can support up to 10 messages", "cue:has_limit"),
     }),
     ("It is up to the developer to check", set()),  # 'up to' before no figure: no limit
+    ("Data is lost if the instance is stopped", {  # what is lost, and when, is a limit
+        ("Amazon Kinesis", "has_limit", "data is lost if the instance is stopped", "cue:has_limit"),
+    }),
 ]  # fmt: skip
 
 
@@ -278,6 +310,56 @@ VERB_RELATION: list[Row] = [
 @pytest.mark.parametrize(("text", "topic", "expected"), VERB_RELATION)
 def test_verb_relation(reader, text: str, topic: str | None, expected: set) -> None:
     assert shown(verb_relation(clause_of(reader, text, topic), Context()), reader[1]) == expected
+
+
+MANAGED_TECHNOLOGY: list[Row] = [
+    ("Managed message broker for RabbitMQ and ActiveMQ", "Amazon MQ", {
+        ("Amazon MQ", "abstraction_over", "RabbitMQ", "managed_technology"),
+        ("Amazon MQ", "abstraction_over", "Apache ActiveMQ", "managed_technology"),
+    }),
+    ("ElastiCache is to get managed Redis or Memcached", None, {
+        ("Amazon ElastiCache", "abstraction_over", "Redis", "managed_technology"),
+        ("Amazon ElastiCache", "abstraction_over", "Memcached", "managed_technology"),
+    }),
+    ("Fully managed in-memory cache for DynamoDB", "Amazon ElastiCache", set()),  # a service, not software it runs
+    ("Managed service that stores data in MySQL", "Amazon RDS", set()),  # a verb between: not what is managed
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), MANAGED_TECHNOLOGY)
+def test_managed_technology(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(managed_technology(clause_of(reader, text, topic), Context()), reader[1]) == expected
+
+
+ABILITY: list[Row] = [
+    ("Can host a static website (HTML, CSS, images...)", "Amazon S3", {
+        ("Amazon S3", "supports", "hosting a static website", "ability"),
+    }),
+    ("Can archive events and replay archived events", "Amazon EventBridge", {
+        ("Amazon EventBridge", "supports", "archiving events and replay archived events", "ability"),
+    }),
+    ("Can occur due to producer retry", "Amazon Kinesis", set()),  # no object: nothing it can do
+    ("Can only be mounted to one EC2 instance", "Amazon EBS", set()),  # a limit, not a feature
+    ("Lambda can run code", "Amazon S3", set()),  # its own subject
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), ABILITY)
+def test_ability(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(ability(clause_of(reader, text, topic), Context()), reader[1]) == expected
+
+
+FEATURE_STATE: list[Row] = [
+    ("Versioning enabled at the bucket level", "Amazon S3", {("Amazon S3", "supports", "versioning", "feature_state")}),
+    ("Encryption supported", "Amazon S3", {("Amazon S3", "supports", "encryption", "feature_state")}),
+    ("The feature enabled", "Amazon S3", set()),  # a word of no content
+    ("Versioning is enabled", "Amazon S3", set()),  # a sentence: the copula reads it
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "topic", "expected"), FEATURE_STATE)
+def test_feature_state(reader, text: str, topic: str | None, expected: set) -> None:
+    assert shown(feature_state(clause_of(reader, text, topic), Context()), reader[1]) == expected
 
 
 PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] = [
@@ -555,6 +637,7 @@ def test_every_rule_of_the_registry_has_a_table() -> None:
     tested = {"copula", "use_when", "need_first", "run_service_workload", "cue", "verb", "property", "heading", "chain"}
     tested |= {"label_cue", "dash_definition", "clauses", "category"}
     tested |= {"yes_no_answer", "figure_answer", "bracketed_members", "figure_lead", "bound_figure"}
+    tested |= {"managed_technology", "ability", "feature_state"}
     assert {rule.name for rules in REGISTRY.values() for rule in rules} == tested
 
 

@@ -120,6 +120,11 @@ NAMES = [  # note -> (name, label of the entity it must stand for, or None for n
         "## Levels\n- linearilability\n  - a recency guarantee\n- uniqueness constraints need linearizability\n",
         ("linearizability", "linearilability"),
     ),
+    (  # a side of a comparison with one noun after it under the heading, and with the name that noun follows
+        "## SQS\n- SQS queue can trigger Lambda\n## Standard vs FIFO\n- FIFO queue = First In First Out\n",
+        ("SQS FIFO queue", "FIFO"),
+    ),
+    ("## Standard vs FIFO\n- FIFO messages are ordered\n", ("FIFO messages", None)),  # a verb's subject, no name
     (  # a member of a kind list is also written with the kind's word
         "## Isolation levels\n- snapshot\n  - serial snapshot isolation is not linearizable\n",
         ("snapshot isolation", "snapshot"),
@@ -209,6 +214,24 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         "  - Exactly-once processing, no duplicates\n",
         {("FIFO", "has_property", "exactly-once processing, no duplicates")},
         {("Standard", "has_property", "exactly-once processing, no duplicates")},
+    ),
+    (  # a plural heading that names a known kind lists members of it; a name that opens with the kind is no member
+        "# Storage\n## Amazon S3\n### S3 Storage Classes\n- S3 Standard: general purpose\n"
+        "- S3 Standard-IA (Infrequent Access): cheaper storage\n"
+        "- Amazon S3 Glacier: low-cost storage meant for archiving\n- Lifecycle rules can move objects\n"
+        "## Amazon EFS\n- Scales automatically, pay per use\n"
+        "## Kinesis\n### Producers\n- Producer Optimization\n  - Multiple threads\n",
+        {
+            ("S3 Standard", "example_of", "S3 Storage Class"),
+            ("Amazon S3 Glacier", "example_of", "S3 Storage Class"),
+            ("Amazon S3 Glacier", "use_case", "archiving"),
+            ("S3 Standard-IA", "pricing", "cheaper storage"),  # a label that ends in a bracket: '...):'
+            ("Amazon EFS", "scales", "automatically"),  # an adverb alone is a whole object of 'scales'
+        },
+        {
+            ("S3 Storage Class", "is_a", "lifecycle rules can move objects"),
+            ("Producer Optimization", "example_of", "Producer"),
+        },
     ),
     (
         "# Order\n## Total order\n- when every read and write can be sequenced\n- implies causal order\n"

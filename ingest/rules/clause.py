@@ -8,7 +8,15 @@ from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
 from ingest.rules.spans import leading_subjects, topic_head
-from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
+from ingest.rules.verbs import (
+    ability,
+    feature_state,
+    managed_technology,
+    need_first,
+    service_workloads,
+    use_when,
+    verb_relation,
+)
 
 DEMONSTRATIVES = ("the", "this", "these", "that")
 
@@ -18,6 +26,9 @@ CLAUSE_RULES: tuple[Rule[Clause], ...] = (
     Rule("use_when", use_when, exclusive=True),
     Rule("need_first", need_first, exclusive=True),
     Rule("run_service_workload", service_workloads),
+    Rule("managed_technology", managed_technology),
+    Rule("ability", ability),
+    Rule("feature_state", feature_state),
     Rule("cue", cue_relations),
     Rule("verb", verb_relation, fallback=True),
     Rule("property", property_fallback, fallback=True),

@@ -49,6 +49,11 @@ class CueMatch(NamedTuple):
         return CUES[self.name]
 
 
+def label_colon(doc: Doc, label: str) -> int | None:
+    """The token that holds the colon ending a 'Label:' (a token of its own, or glued to a bracket: '):')."""
+    return next((t.i for t in doc if t.text.endswith(":") and t.idx + len(t.text) >= len(label)), None)
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One statement as the rules read it: its Doc (entity spans carry their key in `ent_id_`), every cue
@@ -65,7 +70,7 @@ class Sentence:
         """The first token after the label's colon (0 without a label)."""
         if not self.label:
             return 0
-        colon = next((t.i for t in self.doc if t.text == ":" and t.idx >= len(self.label) - 1), None)
+        colon = label_colon(self.doc, self.label)
         return colon + 1 if colon is not None else 0
 
     def mentions(self, start: int, end: int) -> list[Span]:

@@ -4,6 +4,8 @@ words after the cue are the object; limits, prices and scaling keep the whole cl
 import re
 from collections.abc import Iterator
 
+from spacy.tokens import Doc
+
 from ingest.cues import ATTRIBUTE_RELATIONS, COUNTED_RELATIONS, CUES, PURPOSE_VERBS
 from ingest.rules.copula import copula_end
 from ingest.rules.model import Candidate, Clause, Context, Sentence
@@ -64,6 +66,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             who = named_before(doc, pstart, cs) or who
         nxt = next((m.start for m in cues[n + 1 :] if m.cue.predicate not in ATTRIBUTE_RELATIONS), end)
         rs, re_ = object_region(doc, ce, nxt)
+        if cue.predicate == "requires" and doc[cs].lower_ == "must" and own_subject(doc, pstart, cs):
+            rs = pstart  # "Queue name must end with .fifo": what must, too
         while re_ > rs + 1 and re_ == nxt and doc[re_ - 1].lower_ in SUBJECT_PRONOUNS:
             re_ -= 1  # "a record processor for every shard it manages": the next cue's subject is not ours
         if rs == re_ and cue.object in ("region", "mixed") and ce < end and doc[ce].lemma_ in word_classes()["verb"]:
@@ -79,6 +83,17 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             for subj in who:
                 if obj != subj:
                     yield Candidate(subj, pred, obj, is_entity, f"cue:{name}")
+
+
+def own_subject(doc: Doc, start: int, end: int) -> bool:
+    """Are the words [start, end) a short noun phrase of no known name ('Queue name', 'Bucket names')?"""
+    words = doc[start:end]
+    return (
+        0 < len(words) <= 4
+        and all(t.is_alpha and not t.ent_id_ and t.lower_ not in ("and", "or") for t in words)
+        and words[0].lower_ not in SUBJECT_PRONOUNS
+        and words[-1].lemma_ in word_classes()["noun"]
+    )
 
 
 def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None = None) -> Iterator[tuple[str, str]]:
@@ -100,13 +115,20 @@ def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None =
             kinds = [k for k in s.predicates(a, b) if k in ATTRIBUTE_RELATIONS]
             negated = is_negated(doc[a:b])
             if kinds or negated:
-                yield attribute_kind(kinds[0] if kinds else "has_limit", negated), literal(doc[a:b].text)
+                part = attribute_kind(kinds[0] if kinds else "has_limit", negated)
+                yield part, literal(doc[a + own_verb(doc, a, b, part) : b].text)
         return
     whole = doc[start:end].text
     if label and start > 0 and not s.mentions(0, start):
         whole = f"{label}: {whole}"
     kind = kind or next((k for k in s.predicates(start, end) if k in ATTRIBUTE_RELATIONS), "has_property")
     yield attribute_kind(kind, is_negated(doc[start:end])), literal(whole)
+
+
+def own_verb(doc: Doc, a: int, b: int, kind: str) -> int:
+    """1 when a short attribute opens with the relation's own verb, which the object does not repeat ('Scales
+    automatically, pay per use' scales 'automatically'), else 0."""
+    return int(kind == "scales" and b - a > 1 and doc[a].lower_ in ("scale", "scales") and doc[a + 1].is_alpha)
 
 
 def attribute_kind(kind: str, negated: bool) -> str:
@@ -189,5 +211,6 @@ def list_item(s: Sentence, pred: str, a: int, b: int) -> Iterator[tuple[str, str
 
 
 def typed(s: Sentence, pred: str, key: str) -> str:
-    """'supports Python' is the narrower supports_language."""
-    return "supports_language" if pred == "supports" and s.known.types.get(key) == "ProgrammingLanguage" else pred
+    """'supports Python', 'use SQL as a query language' are the narrower supports_language."""
+    language = s.known.types.get(key) == "ProgrammingLanguage"
+    return "supports_language" if pred in ("supports", "uses") and language else pred

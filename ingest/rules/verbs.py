@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ingest.rules.model import Candidate, Clause, Context
 from ingest.rules.spans import object_region
-from ingest.rules.words import AUXILIARIES, COORDINATORS, WORKLOADS, is_negated, literal
-from ingest.vocabulary import SERVICE
+from ingest.rules.words import AUXILIARIES, COORDINATORS, WORKLOADS, gerund, is_negated, literal
+from ingest.vocabulary import SERVICE, TECHNOLOGY
 from kg.lexicon import word_classes
 
 OWNERS = ("your", "the", "their", "our", "my")
@@ -72,6 +72,67 @@ def service_workloads(c: Clause, ctx: Context) -> Iterator[Candidate]:
                 for svc in services:
                     if svc != s:
                         yield Candidate(s, "runs_on", svc, True, "run_service_workload")
+
+
+def managed_technology(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'Managed message broker for RabbitMQ and ActiveMQ', 'is to get managed Redis or Memcached': a service
+    that runs a named technology for you is an abstraction over it."""
+    doc, end = c.doc, c.end
+    types = c.sentence.known.types
+    at = next((i for i in range(c.start, end) if doc[i].lower_ == "managed"), None)
+    if at is None or is_negated(doc[c.start : at]):
+        return
+    ents = {e.start: e for e in c.sentence.mentions(at + 1, end)}
+    j, found = at + 1, []
+    while j < end and j - at <= 5 and j not in ents:  # a few words of what it is ('message broker for')
+        if not doc[j].is_alpha or (doc[j].is_stop and doc[j].lower_ not in ("for", "of")):
+            return  # "managed service that stores data in MySQL": a clause of its own, not what is managed
+        if doc[j].lemma_ in word_classes()["verb"] - word_classes()["noun"]:
+            return
+        j += 1
+    while j in ents and types.get(ents[j].ent_id_) == TECHNOLOGY:
+        found.append(ents[j].ent_id_)
+        j = ents[j].end + (ents[j].end < end and doc[ents[j].end].lower_ in COORDINATORS)
+    for s in c.subjects:
+        for key in found:
+            if key != s:
+                yield Candidate(s, "abstraction_over", key, True, "managed_technology")
+
+
+FEATURE_STATES = frozenset({"enabled", "supported"})
+ARTICLES = frozenset({"a", "an", "the"})
+
+
+def ability(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'Can host a static website (HTML, ...)' under a topic: what it can do with an object is a feature,
+    'hosting a static website'; 'Can occur due to ...', 'Can only be mounted ...' are none."""
+    doc, start, end = c.doc, c.start, c.end
+    if c.explicit or end - start < 3 or doc[start].lower_ != "can":
+        return
+    verb, head = doc[start + 1], doc[start + 2]
+    classes = word_classes()
+    if verb.lower_ != verb.lemma_ or verb.lemma_ not in classes["verb"] or verb.lemma_ in AUXILIARIES:
+        return
+    if head.lower_ not in ARTICLES and (head.lemma_ not in classes["noun"] or head.lemma_ in classes["adv"]):
+        return
+    stop = next((i for i in range(start + 2, end) if doc[i].text in ("(", "-", "--", ";")), end)
+    for s in c.subjects:
+        yield Candidate(s, "supports", literal(f"{gerund(verb.lower_)} {doc[start + 2 : stop].text}"), False, "ability")
+
+
+def feature_state(c: Clause, ctx: Context) -> Iterator[Candidate]:
+    """'Versioning enabled at the bucket level': a feature said to be on (enabled, supported) is supported."""
+    doc, start, end = c.doc, c.start, c.end
+    if c.explicit:
+        return
+    at = next((i for i in range(start + 1, min(start + 4, end)) if doc[i].lower_ in FEATURE_STATES), None)
+    if at is None:
+        return
+    feature = doc[start:at]
+    if any(not t.is_alpha or t.is_stop or t.ent_id_ for t in feature) or c.sentence.mentions(start, at):
+        return
+    for s in c.subjects:
+        yield Candidate(s, "supports", literal(feature.text), False, "feature_state")
 
 
 def verb_relation(c: Clause, ctx: Context) -> Iterator[Candidate]:

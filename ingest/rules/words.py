@@ -1,10 +1,11 @@
 """Word lists and small tests on text and tokens that the rules share."""
 
 import re
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from kg.lexicon import english_words, word_classes
+from kg.lexicon import english_words, lemma_table, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
 HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
@@ -126,3 +127,13 @@ def verb_initial(tokens: Span) -> bool:
         and first.lemma_ not in word_classes()["adj"]
         and not first.text.endswith(("ly", "ed"))  # "Managed NFS", "Fully managed": descriptions
     )
+
+
+@cache
+def _gerunds() -> dict[str, str]:
+    return {base: form for form, base in lemma_table().items() if form.endswith("ing") and form != base}
+
+
+def gerund(verb: str) -> str:
+    """'host' -> 'hosting', 'archive' -> 'archiving' (spaCy's lookup table; the verb itself when unknown)."""
+    return _gerunds().get(verb.lower(), verb)
