@@ -209,6 +209,13 @@ def asks_other_than_what(st: Statement) -> bool:
 QUESTION_OPENER = re.compile(r"(?i)^(?:what|how|why|when|where|which|who|is|are|can|does|do|should|will)\b")
 
 
+def quoted(doc: Document, st: Statement) -> bool:
+    """A line of a Markdown blockquote ('> In a cost-optimal architecture, ...'): a quotation set under a
+    heading, neither about the heading's topic nor an item of its category, unless it names them."""
+    lines = doc.text.splitlines()
+    return doc.format == "markdown" and 0 < st.line <= len(lines) and lines[st.line - 1].lstrip().startswith(">")
+
+
 def asks(st: Statement) -> bool:
     """Is the heading a card's question ('Are S3 object mutable?', 'How is an S3 object identified')?"""
     return st.kind == "heading" and (st.text.endswith("?") or bool(QUESTION_OPENER.match(st.text)))
@@ -224,7 +231,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         anchor = None
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
-        for node in ([st] if st.label else []) + ([parent] if parent else []):  # its own line, or right under
+        for node in ([st] if st.label else []) + ([parent] if parent and not quoted(doc, st) else []):  # its own line, or right under
             if (category := own_category(node, docs[node.index], parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
@@ -251,6 +258,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
+        if quoted(doc, st):
+            topic = anchor = None  # a quotation is about what it names itself, not the section's topic
         if parent is not None and category is None and DEFINING_PRONOUN.match(st.text):
             topic, anchor = defined_in(parent, docs[parent.index], topic), None
         first = False

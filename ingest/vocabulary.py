@@ -21,6 +21,7 @@ class Vocabulary:
     generic: frozenset[str]  # words that make no name ("functions", "services", "overview")
     category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
     name_tails: frozenset[str]  # what a product's things are called ("instances"): they end no name
+    agents: frozenset[str]  # who acts on a thing ("application", "customers"): a subject other than the topic
     aspect_sections: frozenset[str]  # headings about an aspect of the thing above ("scalability")
     area_sections: frozenset[str]  # headings about no one thing ("anti-patterns", "troubleshooting")
 
@@ -112,6 +113,7 @@ def vocabulary() -> Vocabulary:
         frozenset(words["generic"]),
         frozenset(words["category"]),
         frozenset(words["name_tails"]),
+        frozenset(words["agents"]),
         frozenset(sections["aspects"]),
         frozenset(sections["areas"]),
     )

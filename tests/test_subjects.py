@@ -231,6 +231,50 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
 ]
 
 
+ACTORS = [  # a clause whose subject is an actor or a quotation under a section: not the section's relation
+    (
+        "# Streams\n## Producer Library\n### What it handles:\n- Multi-threading\n\n"
+        "> In a cost-optimal architecture, we all want few shards, but still be able to ingest all data.\n\n"
+        "> To reduce overhead, the application must batch records and implement parallel requests.\n",
+        {("Producer Library", "supports", "multi-threading")},
+        {
+            ("Producer Library", "requires", "batch records and implement parallel requests"),
+            ("Producer Library", "has_property", "still be able to ingest all data"),
+            ("Producer Library", "supports", "in a cost-optimal architecture, we all want few shards"),
+        },
+    ),
+    (
+        "# Streams\n## Producer Optimization\n- Mobile apps must handle intermittent connections and need "
+        "some sort of batch put.\n",
+        set(),
+        {("Producer Optimization", "requires", "some sort of batch put")},
+    ),
+    (
+        "# Containers\n## Amazon ECS\n- AWS takes care of starting / stopping containers\n",
+        {("Amazon ECS", "has_property", "AWS takes care of starting / stopping containers")},
+        set(),
+    ),
+    (  # an aside in brackets names nothing the category gives
+        "# Streams\n## Producer Library\n### What it handles:\n"
+        "- Batching records, instead of sending records one by one (You can save on HTTP Headers space)\n",
+        {("Producer Library", "supports", "batching records, instead of sending records one by one")},
+        {("Producer Library", "supports", "HTTP Header")},
+    ),
+    (
+        "# Streams\n## Kinesis Data Streams API\n- Each PutRecords request can support up to 500 records.\n",
+        {("Kinesis Data Streams API", "has_limit", "each PutRecords request can support up to 500 records")},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "must", "must_not"), ACTORS)
+def test_actors_and_quotes(extract_facts, text: str, must: set, must_not: set) -> None:
+    got = extract_facts(text)
+    assert must <= got, sorted(got)
+    assert not must_not & got, sorted(must_not & got)
+
+
 CARDS = [  # (JSON cards, facts that must come out, facts that must not): an answer is about its question's subject
     (
         [

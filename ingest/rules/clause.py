@@ -1,13 +1,14 @@
 """One clause through the clause rules: who it is about, then each rule of `CLAUSE_RULES` in order."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ingest.rules.answers import bound_figure
 from ingest.rules.copula import copula
 from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
-from ingest.rules.spans import leading_subjects, topic_head
+from ingest.rules.spans import leading_subjects, other_subject, topic_head
 from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
 
 DEMONSTRATIVES = ("the", "this", "these", "that")
@@ -43,6 +44,9 @@ def make_clause(
     return Clause(s, start, end, pstart, tuple(subjects), bool(lead), default_subject, fallback, label)
 
 
+ACTOR_RULES = tuple(rule for rule in CLAUSE_RULES if rule.name == "property")
+
+
 def read_clause(
     s: Sentence,
     start: int,
@@ -54,5 +58,12 @@ def read_clause(
     label: str = "",
 ) -> Iterator[Candidate]:
     clause = make_clause(s, start, end, default_subject, fallback=fallback, label=label)
-    if clause is not None:
+    if clause is None:
+        return
+    if not clause.explicit and other_subject(s, start, end, default_subject):
+        # "the application must batch records" under a library: no relation of the library, at most the
+        # whole saying as its property, actor and all ("AWS takes care of starting containers")
+        for cand in run(ACTOR_RULES, replace(clause, explicit=True), ctx):
+            yield cand._replace(predicate="has_property")  # the actor's limit is none of the topic's
+    else:
         yield from run(CLAUSE_RULES, clause, ctx)

@@ -15,6 +15,7 @@ from ingest.rules.words import (
     literal,
     participle_clause,
 )
+from ingest.vocabulary import vocabulary
 from kg.lexicon import verbs_only, word_classes
 
 
@@ -52,6 +53,34 @@ def topic_head(s: Sentence, start: int, end: int, topic: str | None) -> int | No
     if word.ent_id_ or word.lemma_ != name[-1] or not verb_like(s, start + 2, end):
         return None
     return start + 2
+
+
+DETERMINERS = frozenset({"the", "a", "an", "your", "our", "their", "its", "each", "every", "any", "some", "most"})
+ADVERBIALS = frozenset({"to", "in", "by", "for", "with", "on", "when", "once", "after", "before", "if", "as"})
+
+
+def other_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
+    """'the application must batch records', 'By using X, customers do not need ...', 'we all want ...', 'AWS
+    manages the host': the clause's subject is an actor (data/vocabulary.toml agents) or a vendor, not its
+    topic, so what it says is not the topic's (a pronoun like 'it' or 'you', or a name, still may be)."""
+    doc = s.doc
+    topic_words = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
+    opens = [start]
+    if doc[start].lower_ in ADVERBIALS:  # "If your application cannot", "To reduce overhead, the application must"
+        opens += [start + 1] + [j + 1 for j in range(start + 1, min(end, start + 15)) if doc[j].text == ","][:1]
+    for i in opens:
+        while i < end and doc[i].lower_ in DETERMINERS:
+            i += 1
+        for head in range(i, min(i + 3, end)):
+            tok = doc[head]
+            if tok.ent_id_ or not tok.is_alpha or (head > i and tok.is_stop):
+                break
+            actor = tok.lower_ in vocabulary().agents or (tok.text in vocabulary().prefixes and head == i)
+            if actor and tok.lower_ not in topic_words and tok.lemma_ not in topic_words:
+                after = head + 1 + (head + 1 < end and doc[head + 1].lower_ in ("all", "also", "then"))
+                if tok.lower_ == "we" or verb_like(s, after, end):
+                    return True
+    return False
 
 
 def verb_like(s: Sentence, i: int, end: int) -> bool:

@@ -4,11 +4,13 @@ category its parent sets ('Use cases:', 'Pricing', 'Languages')."""
 import re
 from collections.abc import Iterator
 
+from spacy.tokens import Doc
+
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES
 from ingest.rules.clause import read_clause
 from ingest.rules.model import Candidate, Context, Sentence
 from ingest.rules.phrases import attributes, cue_objects
-from ingest.rules.spans import clauses, leading_subjects
+from ingest.rules.spans import clauses, leading_subjects, other_subject
 from ingest.rules.words import is_negated, literal, readable, strip_parenthetical
 from kg.lexicon import verbs_only
 
@@ -69,12 +71,27 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """Each clause through the clause rules; 'X ..., whereas Y ...' also compares X with Y."""
     subject = subject_of(s, ctx)
     seen: list[str] = []
+    actor = False  # "we all want ..., but still be able to ...": the clauses after an actor's are its too
     for start, end, opener in clauses(s.doc, s.body, len(s.doc)):
-        yield from read_clause(s, start, end, subject, ctx, fallback=True, label=s.label)
         lead, _ = leading_subjects(s, start, end)
+        if actor and not lead:
+            continue
+        actor = not lead and other_subject(s, start, end, subject)
+        yield from read_clause(s, start, end, subject, ctx, fallback=True, label=s.label)
         if opener in ("whereas", "while") and lead and seen and lead[0] != seen[0]:
             yield Candidate(seen[0], "compared_with", lead[0], True, "whereas", s.doc.text)
         seen.extend(lead)
+
+
+def in_brackets(doc: Doc) -> set[int]:
+    """The tokens inside round or square brackets."""
+    inside, depth = set(), 0
+    for t in doc:
+        depth -= t.text in ")]" and depth > 0
+        if depth:
+            inside.add(t.i)
+        depth += t.text in "(["
+    return inside
 
 
 def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
@@ -109,7 +126,8 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         if re.search(r"[a-z]{3}", text):
             yield Candidate(subject, "use_case", text, False, "under:example")
     else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
-        named = [e.ent_id_ for e in ents if e.ent_id_ != subject]
+        aside = in_brackets(doc)  # "Batching records (You can save on HTTP Headers ...)": an aside names none
+        named = [e.ent_id_ for e in ents if e.ent_id_ != subject and e.start not in aside]
         for key in dict.fromkeys(named):
             yield Candidate(subject, cat, key, True, f"under:{cat}")
         value = literal(strip_parenthetical(span.text))
