@@ -231,7 +231,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         anchor = None
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
-        for node in ([st] if st.label else []) + ([parent] if parent and not quoted(doc, st) else []):  # its own line, or right under
+        under = [parent] if parent and not quoted(doc, st) else []
+        for node in ([st] if st.label else []) + under:  # its own line, or right under
             if (category := own_category(node, docs[node.index], parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break

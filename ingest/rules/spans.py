@@ -67,7 +67,8 @@ def other_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
     topic_words = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
     opens = [start]
     if doc[start].lower_ in ADVERBIALS:  # "If your application cannot", "To reduce overhead, the application must"
-        opens += [start + 1] + [j + 1 for j in range(start + 1, min(end, start + 15)) if doc[j].text == ","][:1]
+        commas = [j + 1 for j in range(start + 1, min(end, start + 15)) if doc[j].text == ","]
+        opens += [start + 1, *commas[:1]]
     for i in opens:
         while i < end and doc[i].lower_ in DETERMINERS:
             i += 1
