@@ -176,6 +176,18 @@ NEGATIONS = [
 ]
 
 ALIASES_AND_OCR = [
+    # a name's last word inside a longer capitalised name is not that name; written whole, or alone, it is
+    (
+        "# Azure\n## Azure Portal\n- A web console\n### Service Trust Portal\n"
+        "Definition: Centralized location for compliance.\n",
+        {("Azure Portal", "is_a", "web console")},
+        {("Azure Portal", "is_a", "centralized location for compliance")},
+    ),
+    (
+        "# Azure\n## Azure Portal\n- A web console\n## Azure Advisor\n- Shown in the Portal\n",
+        {("Azure Advisor", "has_property", "shown in the Portal")},
+        set(),
+    ),
     # OCR damage linked by fuzzy matching with the section as context, none of these typos is listed
     (
         "What is Docker?\n\n- · Docket is a software development platform to deploy app.\n",
@@ -560,6 +572,8 @@ VERB_PHRASES = [
     ("point where dirty pages are flushed to disk", False),
     ("container technology to run applications", False),
     ("services for storage", False),
+    ("available in the Azure Portal and the REST API", True),  # an adjective and its preposition
+    ("different from the Data Streams APIs", True),
 ]
 
 

@@ -260,6 +260,16 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
         {("Producer Library", "supports", "batching records, instead of sending records one by one")},
         {("Producer Library", "supports", "HTTP Header")},
     ),
+    (  # a bracket of examples is no aside
+        "# Events\n## Amazon EventBridge\n- Event sources:\n  - AWS services (EC2 state changes, S3 uploads)\n",
+        {("Amazon EventBridge", "triggered_by", "Amazon EC2"), ("Amazon EventBridge", "triggered_by", "Amazon S3")},
+        set(),
+    ),
+    (  # 'Application' opening a noun phrase is no actor
+        "# Events\n## Amazon EventBridge\n- Use cases:\n  - Application integration with SaaS platforms\n",
+        {("Amazon EventBridge", "use_case", "application integration with SaaS platforms")},
+        set(),
+    ),
     (
         "# Streams\n## Kinesis Data Streams API\n- Each PutRecords request can support up to 500 records.\n",
         {("Kinesis Data Streams API", "has_limit", "each PutRecords request can support up to 500 records")},

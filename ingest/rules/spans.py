@@ -79,9 +79,21 @@ def other_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
             actor = tok.lower_ in vocabulary().agents or (tok.text in vocabulary().prefixes and head == i)
             if actor and tok.lower_ not in topic_words and tok.lemma_ not in topic_words:
                 after = head + 1 + (head + 1 < end and doc[head + 1].lower_ in ("all", "also", "then"))
-                if tok.lower_ == "we" or verb_like(s, after, end):
+                if tok.lower_ == "we" or finite(s, after, end):
                     return True
     return False
+
+
+def finite(s: Sentence, i: int, end: int) -> bool:
+    """Does a finite verb start at token i ('must', 'do not', 'manages'), not a noun a cue starts with
+    ('integration')?"""
+    if i >= end:
+        return False
+    tok = s.doc[i]
+    if tok.lemma_ in AUXILIARIES or tok.lower_ in ("can", "will", "must", "may", "should", "cannot"):
+        return True
+    inflected = tok.lemma_ != tok.lower_ and not tok.lower_.endswith("ing")
+    return tok.is_alpha and inflected and tok.lemma_ in word_classes()["verb"]
 
 
 def verb_like(s: Sentence, i: int, end: int) -> bool:

@@ -83,14 +83,17 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         seen.extend(lead)
 
 
-def in_brackets(doc: Doc) -> set[int]:
-    """The tokens inside round or square brackets."""
-    inside, depth = set(), 0
+ASIDE_OPENERS = frozenset({"you", "we", "it", "this", "they", "these", "that"})
+
+
+def in_asides(doc: Doc) -> set[int]:
+    """The tokens of a bracketed remark ('(You can save on HTTP Headers space; ...)'); a bracket of examples
+    ('(EC2 state changes, S3 uploads, etc.)') is no remark."""
+    inside: set[int] = set()
     for t in doc:
-        depth -= t.text in ")]" and depth > 0
-        if depth:
-            inside.add(t.i)
-        depth += t.text in "(["
+        if t.text in "([" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ASIDE_OPENERS:
+            close = next((j for j in range(t.i + 1, len(doc)) if doc[j].text in ")]"), len(doc))
+            inside.update(range(t.i + 1, close))
     return inside
 
 
@@ -126,7 +129,7 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         if re.search(r"[a-z]{3}", text):
             yield Candidate(subject, "use_case", text, False, "under:example")
     else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
-        aside = in_brackets(doc)  # "Batching records (You can save on HTTP Headers ...)": an aside names none
+        aside = in_asides(doc)  # "Batching records (You can save on HTTP Headers ...)": an aside names none
         named = [e.ent_id_ for e in ents if e.ent_id_ != subject and e.start not in aside]
         for key in dict.fromkeys(named):
             yield Candidate(subject, cat, key, True, f"under:{cat}")
