@@ -126,18 +126,19 @@ class Leads:
 
 def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, anchor: int, leads: Leads) -> bool:
     """In plain-text notes (OCR'd handwriting above all) a heading's topic is not carried past a statement
-    that opens with another entity of its kind, nor into a later block (lines between blank lines) that
+    that opens with another entity of its kind or a 'Label:' naming another entity, nor into a later block (lines between blank lines) that
     opens statements with such an entity and never names the topic, apart from the heading's own: an
     unreadable heading may stand between them."""
     if st.index == anchor:
         return False
     kind = next((e.label_ for e in docs[anchor].ents if e.ent_id_ == topic), None)
-    if kind is None or kind == "Concept":
+    if kind is None:
         return False
 
-    def rival(i: int) -> bool:
-        lead = leads.leads[i]
-        return lead is not None and lead[0] != topic and lead[1] == kind
+    def rival(i: int) -> bool:  # "@ Batch :- No time limit" below "@ Serverless": Batch's points follow
+        lead, other = leads.leads[i], doc.statements[i]
+        labelled = other.kind == "item" and bool(other.label)
+        return lead is not None and lead[0] != topic and ((lead[1] == kind and kind != "Concept") or labelled)
 
     above = {a.index for a in doc.ancestors(st)}
     between = leads.positions[bisect_right(leads.positions, anchor) : bisect_left(leads.positions, st.index)]

@@ -311,6 +311,12 @@ STRUCTURE = [
 
 # Removals for precision (issue 11): what is not certain makes no fact.
 UNCERTAIN = [
+    (  # OCR: after '@ Batch :- ...' the points are Batch's or unreadable, not the heading-like line's above
+        "Batch Vs Lamba\nOlambda: + O Time Limit (15 min)\n@ Serverless\n@ Batch :- No time limit\n"
+        "@ Relies on EC2 (can be managed by AWS).\n",
+        set(),
+        {("serverless", "depends_on", "Amazon EC2")},
+    ),
     (  # a line that introduces a list states nothing itself
         "## Docker\n- Find base images for many technologies or OS:\n  - Ubuntu\n",
         set(),
