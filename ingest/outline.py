@@ -126,9 +126,9 @@ class Leads:
 
 def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, anchor: int, leads: Leads) -> bool:
     """In plain-text notes (OCR'd handwriting above all) a heading's topic is not carried past a statement
-    that opens with another entity of its kind or a 'Label:' naming another entity, nor into a later block (lines between blank lines) that
-    opens statements with such an entity and never names the topic, apart from the heading's own: an
-    unreadable heading may stand between them."""
+    that opens with another entity of its kind or a 'Label:' naming another entity, nor into a later block
+    (lines between blank lines) that opens statements with such an entity and never names the topic, apart
+    from the heading's own: an unreadable heading may stand between them."""
     if st.index == anchor:
         return False
     kind = next((e.label_ for e in docs[anchor].ents if e.ent_id_ == topic), None)
