@@ -327,6 +327,11 @@ UNCERTAIN = [
         set(),
         {("Azure Pricing Calculator", "pricing", "calculator that estimates cost based on your requirements")},
     ),
+    (  # a misspelt 'which' opens a relative clause about the noun before it, as 'which' does
+        "## PowerShell\n- Deploy an entire infrastructure wich might contain hundreds of resources\n",
+        set(),
+        {("PowerShell", "includes", "hundreds of resources")},
+    ),
     (  # a value cut off mid-phrase
         "## Amazon S3\n- You can use your own library, or the SDK\n",
         set(),

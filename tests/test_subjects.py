@@ -260,6 +260,22 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
         {("Producer Library", "supports", "batching records, instead of sending records one by one")},
         {("Producer Library", "supports", "HTTP Header")},
     ),
+    (  # an aside's clauses say nothing of the topic
+        "# Streams\n## Producer Library\n- Batching records (You can save on HTTP Headers space; instead of "
+        "headers being sent in every request, batching saves on that bandwidth)\n",
+        set(),
+        {
+            ("Producer Library", "stored_in", "HTTP Header"),
+            ("Producer Library", "alternative_to", "headers being sent in every request"),
+        },
+    ),
+    (  # a plural pronoun points at what the parent line lists, not at the topic; 'these queries' names its noun
+        "# DB\n## serializability\n- actual serial execution\n  - stored procedures\n"
+        "    - these generally are run on one thread to ensure ordering\n"
+        "## OLAP\n- these queries can seriously affect performance\n",
+        {("OLAP", "has_property", "these queries can seriously affect performance")},
+        {("serializability", "has_property", "these generally are run on one thread to ensure ordering")},
+    ),
     (  # a bracket of examples is no aside
         "# Events\n## Amazon EventBridge\n- Event sources:\n  - AWS services (EC2 state changes, S3 uploads)\n",
         {("Amazon EventBridge", "triggered_by", "Amazon EC2"), ("Amazon EventBridge", "triggered_by", "Amazon S3")},

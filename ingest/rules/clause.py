@@ -8,7 +8,7 @@ from ingest.rules.copula import copula
 from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
-from ingest.rules.spans import leading_subjects, other_subject, topic_head
+from ingest.rules.spans import leading_subjects, other_subject, pointing_back, topic_head
 from ingest.rules.verbs import need_first, service_workloads, use_when, verb_relation
 
 DEMONSTRATIVES = ("the", "this", "these", "that")
@@ -38,6 +38,8 @@ def make_clause(
             lead = [default_subject]  # "The container image must ..." under "Lambda Container Image"
     if not lead and (head_end := topic_head(s, start, end, default_subject)) is not None:
         lead, pstart = [str(default_subject)], head_end  # "An object is identified by ..." under "S3 object"
+    if not lead and pointing_back(s, start, end):
+        return None  # "these need to be quick": about what the parent line lists
     subjects = lead or ([default_subject] if default_subject else [])
     if not subjects:
         return None

@@ -84,6 +84,20 @@ def other_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
     return False
 
 
+def pointing_back(s: Sentence, start: int, end: int) -> bool:
+    """'these need to be very quick', 'these generally are run on one thread': a plural pronoun points at
+    things its parent line listed, not at the (singular) topic; 'these queries ...' names its own noun."""
+    doc = s.doc
+    if doc[start].lower_ not in ("these", "those"):
+        return False
+    i = start + 1
+    while i < end and doc[i].lower_.endswith("ly"):
+        i += 1
+    if i >= end or not finite(s, i, end):
+        return False
+    return doc[i].lemma_ in AUXILIARIES or doc[i].lemma_ not in word_classes()["noun"]  # not "these queries"
+
+
 def finite(s: Sentence, i: int, end: int) -> bool:
     """Does a finite verb start at token i ('must', 'do not', 'manages'), not a noun a cue starts with
     ('integration')?"""

@@ -72,7 +72,11 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     subject = subject_of(s, ctx)
     seen: list[str] = []
     actor = False  # "we all want ..., but still be able to ...": the clauses after an actor's are its too
+    aside = in_asides(s.doc)  # "(You can save on headers; instead of ...)": a remark, no fact of the topic
     for start, end, opener in clauses(s.doc, s.body, len(s.doc)):
+        if start in aside:
+            continue
+        end = min([end, *(i - 1 for i in aside if start < i <= end)])
         lead, _ = leading_subjects(s, start, end)
         if actor and not lead:
             continue

@@ -2,6 +2,8 @@
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from kg.lexicon import english_words, word_classes
@@ -97,11 +99,19 @@ def participle_clause(doc: Doc, i: int) -> bool:
     )
 
 
+def relative_pronoun(word: str) -> bool:
+    """'which', 'who', or a misspelling of 'which' that is no word ('wich', 'whih')."""
+    if word in ("which", "who"):
+        return True
+    known = word in english_words() or word in STOP_WORDS
+    return not known and word[:1] == "w" and Levenshtein.distance(word, "which") == 1
+
+
 def other_antecedent(doc: Doc, start: int, cue: int, subjects: tuple[str, ...]) -> bool:
     """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
     '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')?"""
     for i in range(max(start, 1), cue + 1):
-        relative = doc[i].lower_ in ("which", "who") or (participle_clause(doc, i - 1) and i == cue)
+        relative = relative_pronoun(doc[i].lower_) or (participle_clause(doc, i - 1) and i == cue)
         if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
             return True
     return False
