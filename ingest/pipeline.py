@@ -55,6 +55,7 @@ from kg.stores import SourceGraph, StoreConfig, open_store, stage
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
+LIKENESS = re.compile(r"(?i)(?:\w+ly\s+|almost\s+|nearly\s+)?(?:the\s+same\s+as|similar\s+to|like|unlike)\b")
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
 STOP = frozenset(
     [
@@ -334,6 +335,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue  # "requires to": no value left
         if not c.object_is_entity and fragment(c.object):
             continue  # "your own library, or": a phrase cut off
+        if c.predicate == "is_a" and not c.object_is_entity and LIKENESS.match(c.object):
+            continue  # "almost the same as Azure PowerShell": a comparison, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):

@@ -332,6 +332,21 @@ UNCERTAIN = [
         set(),
         {("PowerShell", "includes", "hundreds of resources")},
     ),
+    (  # an adverbial that qualifies the line above is no property of its own
+        "## Resource Lock\n- Prevents deletion\n  - Regardless of RBAC permissions.\n",
+        set(),
+        {("Resource Lock", "has_property", "regardless of RBAC permissions")},
+    ),
+    (
+        "## Amazon S3\n- Versioning can be enabled\n  - Only at the bucket level.\n",
+        set(),
+        {("Amazon S3", "has_property", "only at the bucket level")},
+    ),
+    (  # a likeness is a comparison, not a kind
+        "## Azure CLI\n- It is almost the same as Azure PowerShell\n",
+        set(),
+        {("Azure CLI", "is_a", "almost the same as Azure PowerShell")},
+    ),
     (  # a value cut off mid-phrase
         "## Amazon S3\n- You can use your own library, or the SDK\n",
         set(),

@@ -272,9 +272,13 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
     (  # a plural pronoun points at what the parent line lists, not at the topic; 'these queries' names its noun
         "# DB\n## serializability\n- actual serial execution\n  - stored procedures\n"
         "    - these generally are run on one thread to ensure ordering\n"
+        "    - these need to be very quick\n"
         "## OLAP\n- these queries can seriously affect performance\n",
         {("OLAP", "has_property", "these queries can seriously affect performance")},
-        {("serializability", "has_property", "these generally are run on one thread to ensure ordering")},
+        {
+            ("serializability", "has_property", "these generally are run on one thread to ensure ordering"),
+            ("serializability", "has_property", "these need to be very quick"),
+        },
     ),
     (  # a bracket of examples is no aside
         "# Events\n## Amazon EventBridge\n- Event sources:\n  - AWS services (EC2 state changes, S3 uploads)\n",

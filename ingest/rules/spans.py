@@ -93,9 +93,11 @@ def pointing_back(s: Sentence, start: int, end: int) -> bool:
     i = start + 1
     while i < end and doc[i].lower_.endswith("ly"):
         i += 1
-    if i >= end or not finite(s, i, end):
+    if i >= end or not (finite(s, i, end) or (i + 1 < end and doc[i + 1].lower_ == "to")):  # "these need to"
         return False
-    return doc[i].lemma_ in AUXILIARIES or doc[i].lemma_ not in word_classes()["noun"]  # not "these queries"
+    if doc[i].lemma_ in AUXILIARIES or (i + 1 < end and doc[i + 1].lower_ == "to"):
+        return True
+    return doc[i].lemma_ not in word_classes()["noun"]  # not "these queries"
 
 
 def finite(s: Sentence, i: int, end: int) -> bool:

@@ -38,6 +38,8 @@ PRONOUNS = frozenset({"this", "these", "that", "it", "they", "there", "you", "we
 RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 SUBORDINATORS = frozenset({"if", "unless", "else", "otherwise"})  # not "when": "Total order: when every ..." defines
+QUALIFIERS = frozenset({"regardless", "irrespective"})
+PREPOSITIONS = frozenset({"at", "in", "on", "for", "by", "with", "from", "to", "within", "per", "when", "if"})
 EXAMPLE_LEADS = frozenset({"e.g", "eg"})  # not "i.e.": it restates its parent, often a property
 EQUALS = frozenset({"=", "==", ":="})
 LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", '"', "'", "("})
@@ -81,9 +83,15 @@ def lead_in(doc: Doc) -> bool:
 
 def dependent_fragment(span: Span) -> bool:
     """'if your application cannot ...', 'else you will need ...', 'e.g. SQS, Lambda': a condition or list that
-    continues its parent line, with no main clause of its own ('If enabled, each object ...' has one)."""
+    continues its parent line, with no main clause of its own ('If enabled, each object ...' has one); and
+    'Regardless of RBAC permissions', 'Only at the bucket level': an adverbial that qualifies the line above."""
     first = span[0].lower_.rstrip(".")
     if first in EXAMPLE_LEADS:
+        return True
+    second = span[1].lower_ if len(span) > 1 else ""
+    if (first in QUALIFIERS or (first == "only" and second in PREPOSITIONS)) and not any(
+        t.lemma_ in AUXILIARIES for t in span
+    ):
         return True
     return first in SUBORDINATORS and not any(t.text == "," for t in span[1:])
 
