@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list
 from ingest.relations import Candidate, Context, RelationExtractor, literal
+from ingest.rules.words import NEGATIONS
 from ingest.sources import Document, Statement
 from ingest.vocabulary import vocabulary
 from kg.lexicon import word_classes
@@ -210,6 +211,18 @@ def asks_other_than_what(st: Statement) -> bool:
 QUESTION_OPENER = re.compile(r"(?i)^(?:what|how|why|when|where|which|who|is|are|can|does|do|should|will)\b")
 
 
+def qualifies_parent(st: Statement, sdoc: Doc, parent: Statement, pdoc: Doc) -> bool:
+    """'doesn't scale well', 'preferrably with a logical clock' under a line that is a saying ('this can be
+    done with version vectors'), not a name: a remark on that saying, whose subject the outline cannot name."""
+    if st.kind != "item" or st.label or parent.kind != "item" or parent.label or own_topic(parent, pdoc):
+        return False
+    words = [t for t in sdoc if t.is_alpha or t.lower_ == "n't"]
+    if not words or words[0].ent_id_:
+        return False
+    first, second = words[0], words[1].lower_ if len(words) > 1 else ""
+    return second in NEGATIONS | {"n't"} or (first.lower_.endswith("ly") and first.lower_ not in ("only",))
+
+
 def quoted(doc: Document, st: Statement) -> bool:
     """A line of a Markdown blockquote ('> In a cost-optimal architecture, ...'): a quotation set under a
     heading, neither about the heading's topic nor an item of its category, unless it names them."""
@@ -262,6 +275,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         if quoted(doc, st):
             topic = anchor = None  # a quotation is about what it names itself, not the section's topic
+        if category is None and parent is not None and qualifies_parent(st, docs[st.index], parent, docs[parent.index]):
+            topic = anchor = None  # "doesn't scale well" under "this can be done with version vectors"
         if parent is not None and category is None and DEFINING_PRONOUN.match(st.text):
             topic, anchor = defined_in(parent, docs[parent.index], topic), None
         first = False

@@ -280,6 +280,16 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
             ("serializability", "has_property", "these need to be very quick"),
         },
     ),
+    (  # a remark on a saying above it ('doesn't scale well') is about that saying, not the topic
+        "# Order\n## Causal order\n- to provide this you need to track reads\n"
+        "  - this can be done with version vectors\n    - doesn't scale well\n"
+        "- sequence numbers\n  - preferrably with a logical clock\n",
+        set(),
+        {
+            ("Causal order", "has_limit", "doesn't scale well"),
+            ("Causal order", "has_property", "preferrably with a logical clock"),
+        },
+    ),
     (  # a bracket of examples is no aside
         "# Events\n## Amazon EventBridge\n- Event sources:\n  - AWS services (EC2 state changes, S3 uploads)\n",
         {("Amazon EventBridge", "triggered_by", "Amazon EC2"), ("Amazon EventBridge", "triggered_by", "Amazon S3")},
