@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from ingest.entities import discover
+from ingest.entities import discover, kind_of_list
 from ingest.fanout import fan_out
 from ingest.files import SourceFile, read_note
 from ingest.files import discover as discover_files
@@ -266,11 +266,13 @@ def link_only(st: Statement) -> bool:
 
 
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
-    """A question ('Why use AWS Lambda?') or a comparison ('Use Docker or Virtual Machines') that heads a
-    list is a heading in bullet form: it states nothing itself."""
+    """A question ('Why use AWS Lambda?'), a comparison ('Use Docker or Virtual Machines') or a kind of list
+    ('Publish types') that heads a list is a heading in bullet form: it states nothing itself."""
     if st.text.rstrip().endswith("?"):
         return True
     has_children = st.index + 1 < len(doc.statements) and doc.statements[st.index + 1].parent == st.index
+    if has_children and kind_of_list(st.text) and not st.label:
+        return True  # "Publish types" over its kinds
     return has_children and bool(COMPARE_WORDS.search(st.text)) and len({e.ent_id_ for e in sdoc.ents}) == 2
 
 

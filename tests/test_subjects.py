@@ -163,7 +163,7 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         "# SNS\n## Amazon SNS\n- Publish types\n  - **Direct Publish** (for mobile apps SDK)\n"
         "    - Create a platform endpoint\n",
         {("Direct Publish", "is_a", "publish type"), ("Direct Publish", "creates", "platform endpoint")},
-        {("Amazon SNS", "creates", "platform endpoint")},
+        {("Amazon SNS", "creates", "platform endpoint"), ("Amazon SNS", "has_property", "publish types")},
     ),
     (
         "# Kinesis Data Streams\n## Kinesis Consumer Library (KCL)\n- KCL takes care of many tasks\n"
