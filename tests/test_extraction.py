@@ -342,6 +342,22 @@ UNCERTAIN = [
         set(),
         {("Amazon S3", "has_property", "only at the bucket level")},
     ),
+    (  # a noun right before the verb is the clause's own subject: the saying is kept whole, no relation
+        "## Linearizability\n- when a read sees the new value all other reads must see the new value too\n",
+        {
+            (
+                "Linearizability",
+                "has_property",
+                "when a read sees the new value all other reads must see the new value too",
+            )
+        },
+        {("Linearizability", "requires", "see the new value too")},
+    ),
+    (
+        "## Snapshot\n- some dbs provide automatic detection for clobbering\n",
+        set(),
+        {("Snapshot", "provides", "automatic detection for clobbering")},
+    ),
     (  # a likeness is a comparison, not a kind
         "## Azure CLI\n- It is almost the same as Azure PowerShell\n",
         set(),
