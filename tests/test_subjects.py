@@ -290,6 +290,12 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
             ("Causal order", "has_property", "preferrably with a logical clock"),
         },
     ),
+    (  # a clause after 'but' with no subject goes on about the one the sentence named, not the topic
+        "# DB\n## optimistic concurrency control\n- assumes the best\n"
+        "  - SSI is one strategy, but needs more research before becoming the industry standard\n",
+        set(),
+        {("optimistic concurrency control", "requires", "more research before becoming the industry standard")},
+    ),
     (  # a bracket of examples is no aside
         "# Events\n## Amazon EventBridge\n- Event sources:\n  - AWS services (EC2 state changes, S3 uploads)\n",
         {("Amazon EventBridge", "triggered_by", "Amazon EC2"), ("Amazon EventBridge", "triggered_by", "Amazon S3")},

@@ -81,10 +81,14 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         if actor and not lead:
             continue
         actor = not lead and other_subject(s, start, end, subject)
-        yield from read_clause(s, start, end, subject, ctx, fallback=True, label=s.label)
+        owner = seen[-1] if seen and not lead and opener in CONTINUING else subject  # "X is ..., but needs ..."
+        yield from read_clause(s, start, end, owner, ctx, fallback=True, label=s.label)
         if opener in ("whereas", "while") and lead and seen and lead[0] != seen[0]:
             yield Candidate(seen[0], "compared_with", lead[0], True, "whereas", s.doc.text)
         seen.extend(lead)
+
+
+CONTINUING = frozenset({"but", "however"})  # a clause they open with no subject goes on about the last one named
 
 
 ASIDE_OPENERS = frozenset({"you", "we", "it", "this", "they", "these", "that"})
