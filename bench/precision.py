@@ -30,8 +30,15 @@ PRACTICE = ROOT / "tests/data/real"
 Row = dict[str, object]
 
 
-def rows_of(notes: list[Path]) -> list[Row]:
-    """Every fact of a fresh graph of these notes, with its first quoted evidence."""
+def relative(source: str, base: Path) -> str:
+    """An evidence source named relative to the repository root, so verdicts survive checkouts and worktrees: a
+    note named itself gives its absolute path, a folder's notes their path within the folder."""
+    path = Path(source) if Path(source).is_absolute() else base / source
+    return path.resolve().relative_to(ROOT).as_posix()
+
+
+def rows_of(notes: list[Path], base: Path) -> list[Row]:
+    """Every fact of a fresh graph of these notes (in the folder base), with its first quoted evidence."""
     with tempfile.TemporaryDirectory() as tmp:
         config = StoreConfig(kind="memory", directory=Path(tmp))
         run_ingest(notes, config)
@@ -48,7 +55,7 @@ def rows_of(notes: list[Path]) -> list[Row]:
                 "predicate": f.predicate,
                 "object": obj,
                 "evidence": ev["text"],
-                "source": f"{ev['source']}:{ev['line']}",
+                "source": f"{relative(ev['source'], base)}:{ev['line']}",
             }
         )
     return out
@@ -88,8 +95,8 @@ def main() -> int:
     args = ap.parse_args()
     practice = sorted(p for p in PRACTICE.iterdir() if p.suffix in (".md", ".txt") and p.stem != "SOURCES")
     sets = {
-        "corpus": rows_of([SOURCES_DIR]),
-        "practice": [r for note in practice for r in rows_of([note])],
+        "corpus": rows_of([SOURCES_DIR], SOURCES_DIR),
+        "practice": [r for note in practice for r in rows_of([note], PRACTICE)],
     }
     for name, rows in sets.items():
         for group, (true, judged, drawn) in draw(name, rows, args.n, args.seed).items():

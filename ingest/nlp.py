@@ -210,6 +210,41 @@ class ExactCase:
         return doc
 
 
+@Language.factory("longer_names")
+def make_longer_names(nlp: Language, name: str) -> "LongerNames":
+    return LongerNames()
+
+
+class LongerNames:
+    """Drops a match of a name's last words inside a longer capitalised name: 'Portal' in 'Service Trust
+    Portal' is not 'Azure Portal', though 'Portal' alone may be. A capitalised word opening the text
+    ('Use Lambda') does not make a longer name by itself."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, str] = {}
+
+    def set_labels(self, table: NameTable) -> None:
+        self.labels = {key: ent.label.lower() for key, ent in table.entities.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        kept = [e for e in doc.ents if not self.tail_of_longer(doc, e)]
+        if len(kept) < len(doc.ents):
+            doc.ents = kept
+        return doc
+
+    def tail_of_longer(self, doc: Doc, ent: Span) -> bool:
+        label, text = self.labels.get(ent.ent_id_, ""), ent.text.lower()
+        if not label.endswith(" " + text):
+            return False
+        i = ent.start
+        while i > 0 and doc[i - 1].is_title and doc[i - 1].is_alpha and not doc[i - 1].is_stop:
+            if doc[i - 1].ent_type_ or doc[i - 1].lower_ in label.split():
+                return False  # "Azure Portal" written whole, or another name before it
+            i -= 1
+        capitals = ent.start - i
+        return capitals >= 2 or (capitals == 1 and i > 0)
+
+
 def case_forms(table: NameTable) -> set[str]:
     """The exact spellings (with plurals) of the gazetteer's case-sensitive names."""
     forms = set()
@@ -244,4 +279,5 @@ def build_nlp(table: NameTable) -> Language:
     nlp.add_pipe("exact_case").set_forms(case_forms(table))  # type: ignore[attr-defined]
     linker = nlp.add_pipe("ocr_linker")
     linker.set_names(table)  # type: ignore[attr-defined]
+    nlp.add_pipe("longer_names").set_labels(table)  # type: ignore[attr-defined]
     return nlp

@@ -14,6 +14,7 @@ from ingest.entities import VERSUS, initials_match, is_definition_question, kind
 from ingest.relations import Candidate, Context, RelationExtractor, literal
 from ingest.rules.model import label_colon
 from ingest.rules.spans import THINGS_OF_A_NAME
+from ingest.rules.words import NEGATIONS
 from ingest.sources import Document, Statement
 from ingest.vocabulary import vocabulary
 from kg.lexicon import word_classes
@@ -179,18 +180,19 @@ class Leads:
 
 def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, anchor: int, leads: Leads) -> bool:
     """In plain-text notes (OCR'd handwriting above all) a heading's topic is not carried past a statement
-    that opens with another entity of its kind, nor into a later block (lines between blank lines) that
-    opens statements with such an entity and never names the topic, apart from the heading's own: an
-    unreadable heading may stand between them."""
+    that opens with another entity of its kind or a 'Label:' naming another entity, nor into a later block
+    (lines between blank lines) that opens statements with such an entity and never names the topic, apart
+    from the heading's own: an unreadable heading may stand between them."""
     if st.index == anchor:
         return False
     kind = next((e.label_ for e in docs[anchor].ents if e.ent_id_ == topic), None)
-    if kind is None or kind == "Concept":
+    if kind is None:
         return False
 
-    def rival(i: int) -> bool:
-        lead = leads.leads[i]
-        return lead is not None and lead[0] != topic and lead[1] == kind
+    def rival(i: int) -> bool:  # "@ Batch :- No time limit" below "@ Serverless": Batch's points follow
+        lead, other = leads.leads[i], doc.statements[i]
+        labelled = other.kind == "item" and bool(other.label)
+        return lead is not None and lead[0] != topic and ((lead[1] == kind and kind != "Concept") or labelled)
 
     above = {a.index for a in doc.ancestors(st)}
     between = leads.positions[bisect_right(leads.positions, anchor) : bisect_left(leads.positions, st.index)]
@@ -262,6 +264,25 @@ def asks_other_than_what(st: Statement) -> bool:
 QUESTION_OPENER = re.compile(r"(?i)^(?:what|how|why|when|where|which|who|is|are|can|does|do|should|will)\b")
 
 
+def qualifies_parent(st: Statement, sdoc: Doc, parent: Statement, pdoc: Doc) -> bool:
+    """'doesn't scale well', 'preferrably with a logical clock' under a line that is a saying ('this can be
+    done with version vectors'), not a name: a remark on that saying, whose subject the outline cannot name."""
+    if st.kind != "item" or st.label or parent.kind != "item" or parent.label or own_topic(parent, pdoc):
+        return False
+    words = [t for t in sdoc if t.is_alpha or t.lower_ == "n't"]
+    if not words or words[0].ent_id_:
+        return False
+    first, second = words[0], words[1].lower_ if len(words) > 1 else ""
+    return second in NEGATIONS | {"n't"} or (first.lower_.endswith("ly") and first.lower_ not in ("only",))
+
+
+def quoted(doc: Document, st: Statement) -> bool:
+    """A line of a Markdown blockquote ('> In a cost-optimal architecture, ...'): a quotation set under a
+    heading, neither about the heading's topic nor an item of its category, unless it names them."""
+    lines = doc.text.splitlines()
+    return doc.format == "markdown" and 0 < st.line <= len(lines) and lines[st.line - 1].lstrip().startswith(">")
+
+
 def asks(st: Statement) -> bool:
     """Is the heading a card's question ('Are S3 object mutable?', 'How is an S3 object identified')?"""
     return st.kind == "heading" and (st.text.endswith("?") or bool(QUESTION_OPENER.match(st.text)))
@@ -277,7 +298,8 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         anchor = None
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
-        for node in ([st] if st.label else []) + ([parent] if parent else []):  # its own line, or right under
+        under = [parent] if parent and not quoted(doc, st) else []
+        for node in ([st] if st.label else []) + under:  # its own line, or right under
             if (category := own_category(node, docs[node.index], parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
@@ -310,6 +332,10 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
+        if quoted(doc, st):
+            topic = anchor = None  # a quotation is about what it names itself, not the section's topic
+        if category is None and parent is not None and qualifies_parent(st, docs[st.index], parent, docs[parent.index]):
+            topic = anchor = None  # "doesn't scale well" under "this can be done with version vectors"
         if parent is not None and category is None and DEFINING_PRONOUN.match(st.text):
             topic, anchor = defined_in(parent, docs[parent.index], topic), None
         first = False

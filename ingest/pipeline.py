@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from ingest.entities import discover
+from ingest.entities import discover, kind_of_list
 from ingest.fanout import fan_out
 from ingest.files import SourceFile, read_note
 from ingest.files import discover as discover_files
@@ -56,6 +56,7 @@ from kg.stores import SourceGraph, StoreConfig, open_store, stage
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
+LIKENESS = re.compile(r"(?i)(?:\w+ly\s+|almost\s+|nearly\s+)?(?:the\s+same\s+as|similar\s+to|like|unlike)\b")
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
 STOP = frozenset(
     [
@@ -266,11 +267,13 @@ def link_only(st: Statement) -> bool:
 
 
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
-    """A question ('Why use AWS Lambda?') or a comparison ('Use Docker or Virtual Machines') that heads a
-    list is a heading in bullet form: it states nothing itself."""
+    """A question ('Why use AWS Lambda?'), a comparison ('Use Docker or Virtual Machines') or a kind of list
+    ('Publish types') that heads a list is a heading in bullet form: it states nothing itself."""
     if st.text.rstrip().endswith("?"):
         return True
     has_children = st.index + 1 < len(doc.statements) and doc.statements[st.index + 1].parent == st.index
+    if has_children and kind_of_list(st.text) and not st.label:
+        return True  # "Publish types" over its kinds
     return has_children and bool(COMPARE_WORDS.search(st.text)) and len({e.ent_id_ for e in sdoc.ents}) == 2
 
 
@@ -335,6 +338,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue  # "requires to": no value left
         if not c.object_is_entity and fragment(c.object) and not (c.predicate == "scales" and c.object.endswith("ly")):
             continue  # "your own library, or": a phrase cut off (but a thing 'scales automatically')
+        if c.predicate == "is_a" and not c.object_is_entity and LIKENESS.match(c.object):
+            continue  # "almost the same as Azure PowerShell": a comparison, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):

@@ -23,6 +23,7 @@ class Vocabulary:
     category_words: frozenset[str]  # words of a heading about an aspect ("billing", "limits")
     name_tails: frozenset[str]  # what a product's things are called ("instances"): they end no name
     interface_tails: frozenset[str]  # "PutRecords API": a word after an identifier that notes also drop
+    agents: frozenset[str]  # who acts on a thing ("application", "customers"): a subject other than the topic
     aspect_sections: frozenset[str]  # headings about an aspect of the thing above ("scalability")
     area_sections: frozenset[str]  # headings about no one thing ("anti-patterns", "troubleshooting")
 
@@ -115,6 +116,7 @@ def vocabulary() -> Vocabulary:
         frozenset(words["category"]),
         frozenset(words["name_tails"]),
         frozenset(words["interface_tails"]),
+        frozenset(words["agents"]),
         frozenset(sections["aspects"]),
         frozenset(sections["areas"]),
     )

@@ -176,6 +176,18 @@ NEGATIONS = [
 ]
 
 ALIASES_AND_OCR = [
+    # a name's last word inside a longer capitalised name is not that name; written whole, or alone, it is
+    (
+        "# Azure\n## Azure Portal\n- A web console\n### Service Trust Portal\n"
+        "Definition: Centralized location for compliance.\n",
+        {("Azure Portal", "is_a", "web console")},
+        {("Azure Portal", "is_a", "centralized location for compliance")},
+    ),
+    (
+        "# Azure\n## Azure Portal\n- A web console\n## Azure Advisor\n- Shown in the Portal\n",
+        {("Azure Advisor", "has_property", "shown in the Portal")},
+        set(),
+    ),
     # OCR damage linked by fuzzy matching with the section as context, none of these typos is listed
     (
         "What is Docker?\n\n- · Docket is a software development platform to deploy app.\n",
@@ -299,6 +311,12 @@ STRUCTURE = [
 
 # Removals for precision (issue 11): what is not certain makes no fact.
 UNCERTAIN = [
+    (  # OCR: after '@ Batch :- ...' the points are Batch's or unreadable, not the heading-like line's above
+        "Batch Vs Lamba\nOlambda: + O Time Limit (15 min)\n@ Serverless\n@ Batch :- No time limit\n"
+        "@ Relies on EC2 (can be managed by AWS).\n",
+        set(),
+        {("serverless", "depends_on", "Amazon EC2")},
+    ),
     (  # a line that introduces a list states nothing itself
         "## Docker\n- Find base images for many technologies or OS:\n  - Ubuntu\n",
         set(),
@@ -308,6 +326,36 @@ UNCERTAIN = [
         "## Azure Pricing Calculator\n- A calculator that estimates cost based on your requirements\n",
         set(),
         {("Azure Pricing Calculator", "pricing", "calculator that estimates cost based on your requirements")},
+    ),
+    (  # a misspelt 'which' opens a relative clause about the noun before it, as 'which' does
+        "## PowerShell\n- Deploy an entire infrastructure wich might contain hundreds of resources\n",
+        set(),
+        {("PowerShell", "includes", "hundreds of resources")},
+    ),
+    (  # an adverbial that qualifies the line above is no property of its own
+        "## Resource Lock\n- Prevents deletion\n  - Regardless of RBAC permissions.\n",
+        set(),
+        {("Resource Lock", "has_property", "regardless of RBAC permissions")},
+    ),
+    (
+        "## Amazon S3\n- Versioning can be enabled\n  - Only at the bucket level.\n",
+        set(),
+        {("Amazon S3", "has_property", "only at the bucket level")},
+    ),
+    (  # a noun right before the verb is the clause's own subject: the saying is kept whole, no relation
+        "## Linearizability\n- when a read sees the new value all other reads must see the new value too\n",
+        set(),
+        {("Linearizability", "requires", "see the new value too")},
+    ),
+    (
+        "## Snapshot\n- some dbs provide automatic detection for clobbering\n",
+        set(),
+        {("Snapshot", "provides", "automatic detection for clobbering")},
+    ),
+    (  # a likeness is a comparison, not a kind
+        "## Azure CLI\n- It is almost the same as Azure PowerShell\n",
+        set(),
+        {("Azure CLI", "is_a", "almost the same as Azure PowerShell")},
     ),
     (  # a value cut off mid-phrase
         "## Amazon S3\n- You can use your own library, or the SDK\n",
@@ -560,6 +608,8 @@ VERB_PHRASES = [
     ("point where dirty pages are flushed to disk", False),
     ("container technology to run applications", False),
     ("services for storage", False),
+    ("available in the Azure Portal and the REST API", True),  # an adjective and its preposition
+    ("different from the Data Streams APIs", True),
 ]
 
 

@@ -168,7 +168,7 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         "# SNS\n## Amazon SNS\n- Publish types\n  - **Direct Publish** (for mobile apps SDK)\n"
         "    - Create a platform endpoint\n",
         {("Direct Publish", "is_a", "publish type"), ("Direct Publish", "creates", "platform endpoint")},
-        {("Amazon SNS", "creates", "platform endpoint")},
+        {("Amazon SNS", "creates", "platform endpoint"), ("Amazon SNS", "has_property", "publish types")},
     ),
     (
         "# Kinesis Data Streams\n## Kinesis Consumer Library (KCL)\n- KCL takes care of many tasks\n"
@@ -305,6 +305,96 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
         {("Azure Advisor", "has_property", "identifies unused resources and makes recommendations")},
     ),
 ]
+
+
+ACTORS = [  # a clause whose subject is an actor or a quotation under a section: not the section's relation
+    (
+        "# Streams\n## Producer Library\n### What it handles:\n- Multi-threading\n\n"
+        "> In a cost-optimal architecture, we all want few shards, but still be able to ingest all data.\n\n"
+        "> To reduce overhead, the application must batch records and implement parallel requests.\n",
+        {("Producer Library", "supports", "multi-threading")},
+        {
+            ("Producer Library", "requires", "batch records and implement parallel requests"),
+            ("Producer Library", "has_property", "still be able to ingest all data"),
+            ("Producer Library", "supports", "in a cost-optimal architecture, we all want few shards"),
+        },
+    ),
+    (
+        "# Streams\n## Producer Optimization\n- Mobile apps must handle intermittent connections and need "
+        "some sort of batch put.\n",
+        set(),
+        {("Producer Optimization", "requires", "some sort of batch put")},
+    ),
+    (
+        "# Containers\n## Amazon ECS\n- AWS takes care of starting / stopping containers\n",
+        {("Amazon ECS", "has_property", "AWS takes care of starting / stopping containers")},
+        set(),
+    ),
+    (  # an aside in brackets names nothing the category gives
+        "# Streams\n## Producer Library\n### What it handles:\n"
+        "- Batching records, instead of sending records one by one (You can save on HTTP Headers space)\n",
+        {("Producer Library", "supports", "batching records, instead of sending records one by one")},
+        {("Producer Library", "supports", "HTTP Header")},
+    ),
+    (  # an aside's clauses say nothing of the topic
+        "# Streams\n## Producer Library\n- Batching records (You can save on HTTP Headers space; instead of "
+        "headers being sent in every request, batching saves on that bandwidth)\n",
+        set(),
+        {
+            ("Producer Library", "stored_in", "HTTP Header"),
+            ("Producer Library", "alternative_to", "headers being sent in every request"),
+        },
+    ),
+    (  # a plural pronoun points at what the parent line lists, not at the topic; 'these queries' names its noun
+        "# DB\n## serializability\n- actual serial execution\n  - stored procedures\n"
+        "    - these generally are run on one thread to ensure ordering\n"
+        "    - these need to be very quick\n"
+        "## OLAP\n- these queries can seriously affect performance\n",
+        {("OLAP", "has_property", "these queries can seriously affect performance")},
+        {
+            ("serializability", "has_property", "these generally are run on one thread to ensure ordering"),
+            ("serializability", "has_property", "these need to be very quick"),
+        },
+    ),
+    (  # a remark on a saying above it ('doesn't scale well') is about that saying, not the topic
+        "# Order\n## Causal order\n- to provide this you need to track reads\n"
+        "  - this can be done with version vectors\n    - doesn't scale well\n"
+        "- sequence numbers\n  - preferrably with a logical clock\n",
+        set(),
+        {
+            ("Causal order", "has_limit", "doesn't scale well"),
+            ("Causal order", "has_property", "preferrably with a logical clock"),
+        },
+    ),
+    (  # a clause after 'but' with no subject goes on about the one the sentence named, not the topic
+        "# DB\n## optimistic concurrency control\n- assumes the best\n"
+        "  - SSI is one strategy, but needs more research before becoming the industry standard\n",
+        set(),
+        {("optimistic concurrency control", "requires", "more research before becoming the industry standard")},
+    ),
+    (  # a bracket of examples is no aside
+        "# Events\n## Amazon EventBridge\n- Event sources:\n  - AWS services (EC2 state changes, S3 uploads)\n",
+        {("Amazon EventBridge", "triggered_by", "Amazon EC2"), ("Amazon EventBridge", "triggered_by", "Amazon S3")},
+        set(),
+    ),
+    (  # 'Application' opening a noun phrase is no actor
+        "# Events\n## Amazon EventBridge\n- Use cases:\n  - Application integration with SaaS platforms\n",
+        {("Amazon EventBridge", "use_case", "application integration with SaaS platforms")},
+        set(),
+    ),
+    (
+        "# Streams\n## Kinesis Data Streams API\n- Each PutRecords request can support up to 500 records.\n",
+        {("Kinesis Data Streams API", "has_limit", "each PutRecords request can support up to 500 records")},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "must", "must_not"), ACTORS)
+def test_actors_and_quotes(extract_facts, text: str, must: set, must_not: set) -> None:
+    got = extract_facts(text)
+    assert must <= got, sorted(got)
+    assert not must_not & got, sorted(must_not & got)
 
 
 CARDS = [  # (JSON cards, facts that must come out, facts that must not): an answer is about its question's subject

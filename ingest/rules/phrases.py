@@ -19,7 +19,15 @@ from ingest.rules.spans import (
     purpose,
     resolve_subjects,
 )
-from ingest.rules.words import CAPABILITIES, RELATIVES, is_negated, literal, other_antecedent, strip_parenthetical
+from ingest.rules.words import (
+    AUXILIARIES,
+    CAPABILITIES,
+    RELATIVES,
+    is_negated,
+    literal,
+    other_antecedent,
+    strip_parenthetical,
+)
 from kg.lexicon import word_classes
 
 PRONOUN_OBJECTS = ("it", "them", "this")
@@ -61,6 +69,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if other_antecedent(doc, pstart, cs, c.subjects):  # "an infrastructure which might contain ...": not ours
             continue
+        if not c.explicit and noun_subject(s, pstart, cs, c.default_subject):  # "all other reads must see ..."
+            continue
         who = resolve_subjects(doc, start, cs, c.subjects)
         if not c.explicit:
             who = named_before(doc, pstart, cs) or who
@@ -94,6 +104,27 @@ def own_subject(doc: Doc, start: int, end: int) -> bool:
         and words[0].lower_ not in SUBJECT_PRONOUNS
         and words[-1].lemma_ in word_classes()["noun"]
     )
+
+
+def noun_subject(s: Sentence, start: int, cue: int, topic: str | None) -> bool:
+    """Is the word right before a cue a plural noun of the clause's own ('destination buckets must have ...',
+    'all other reads must see ...'), not the topic's name? Then the relation is that noun's, not the topic's."""
+    if cue <= start:
+        return False
+    word = s.doc[cue - 1]
+    if not word.is_alpha or word.ent_id_ or word.is_stop or word.lower_.endswith("ly"):
+        return False
+    name = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
+    nouns, verbs = word_classes()["noun"], word_classes()["verb"]
+    verb = s.doc[cue]
+    modal = verb.lemma_ in AUXILIARIES or verb.lower_ in ("must", "can", "cannot", "should", "may")
+    plural = word.lower_ != word.lemma_ and word.lower_.endswith("s")
+    if not plural or word.lemma_ not in nouns or (word.lemma_ in verbs and not modal):  # "reads must"
+        return False  # "The agent handles ...": a part of the topic may speak for it
+    if word.lemma_ in name or word.lower_ in name:
+        return False
+    agrees = verb.lemma_ in verbs  # "dbs provide"
+    return modal or agrees
 
 
 def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None = None) -> Iterator[tuple[str, str]]:

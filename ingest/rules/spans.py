@@ -62,6 +62,63 @@ def topic_head(s: Sentence, start: int, end: int, topic: str | None) -> int | No
     return start + 2
 
 
+DETERMINERS = frozenset({"the", "a", "an", "your", "our", "their", "its", "each", "every", "any", "some", "most"})
+ADVERBIALS = frozenset({"to", "in", "by", "for", "with", "on", "when", "once", "after", "before", "if", "as"})
+
+
+def other_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
+    """'the application must batch records', 'By using X, customers do not need ...', 'we all want ...', 'AWS
+    manages the host': the clause's subject is an actor (data/vocabulary.toml agents) or a vendor, not its
+    topic, so what it says is not the topic's (a pronoun like 'it' or 'you', or a name, still may be)."""
+    doc = s.doc
+    topic_words = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
+    opens = [start]
+    if doc[start].lower_ in ADVERBIALS:  # "If your application cannot", "To reduce overhead, the application must"
+        commas = [j + 1 for j in range(start + 1, min(end, start + 15)) if doc[j].text == ","]
+        opens += [start + 1, *commas[:1]]
+    for i in opens:
+        while i < end and doc[i].lower_ in DETERMINERS:
+            i += 1
+        for head in range(i, min(i + 3, end)):
+            tok = doc[head]
+            if tok.ent_id_ or not tok.is_alpha or (head > i and tok.is_stop):
+                break
+            actor = tok.lower_ in vocabulary().agents or (tok.text in vocabulary().prefixes and head == i)
+            if actor and tok.lower_ not in topic_words and tok.lemma_ not in topic_words:
+                after = head + 1 + (head + 1 < end and doc[head + 1].lower_ in ("all", "also", "then"))
+                if tok.lower_ == "we" or finite(s, after, end):
+                    return True
+    return False
+
+
+def pointing_back(s: Sentence, start: int, end: int) -> bool:
+    """'these need to be very quick', 'these generally are run on one thread': a plural pronoun points at
+    things its parent line listed, not at the (singular) topic; 'these queries ...' names its own noun."""
+    doc = s.doc
+    if doc[start].lower_ not in ("these", "those"):
+        return False
+    i = start + 1
+    while i < end and doc[i].lower_.endswith("ly"):
+        i += 1
+    if i >= end or not (finite(s, i, end) or (i + 1 < end and doc[i + 1].lower_ == "to")):  # "these need to"
+        return False
+    if doc[i].lemma_ in AUXILIARIES or (i + 1 < end and doc[i + 1].lower_ == "to"):
+        return True
+    return doc[i].lemma_ not in word_classes()["noun"]  # not "these queries"
+
+
+def finite(s: Sentence, i: int, end: int) -> bool:
+    """Does a finite verb start at token i ('must', 'do not', 'manages'), not a noun a cue starts with
+    ('integration')?"""
+    if i >= end:
+        return False
+    tok = s.doc[i]
+    if tok.lemma_ in AUXILIARIES or tok.lower_ in ("can", "will", "must", "may", "should", "cannot"):
+        return True
+    inflected = tok.lemma_ != tok.lower_ and not tok.lower_.endswith("ing")
+    return tok.is_alpha and inflected and tok.lemma_ in word_classes()["verb"]
+
+
 def verb_like(s: Sentence, i: int, end: int) -> bool:
     """Does a predicate start at token i ('is', 'can', 'emulates', 'will dynamically launch')?"""
     doc = s.doc

@@ -4,11 +4,13 @@ category its parent sets ('Use cases:', 'Pricing', 'Languages')."""
 import re
 from collections.abc import Iterator
 
+from spacy.tokens import Doc
+
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES
 from ingest.rules.clause import read_clause
 from ingest.rules.model import Candidate, Context, Sentence
 from ingest.rules.phrases import attributes, cue_objects
-from ingest.rules.spans import clauses, leading_subjects
+from ingest.rules.spans import clauses, leading_subjects, other_subject
 from ingest.rules.words import is_negated, literal, readable, strip_parenthetical
 from kg.lexicon import verbs_only
 
@@ -69,12 +71,38 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """Each clause through the clause rules; 'X ..., whereas Y ...' also compares X with Y."""
     subject = subject_of(s, ctx)
     seen: list[str] = []
+    actor = False  # "we all want ..., but still be able to ...": the clauses after an actor's are its too
+    aside = in_asides(s.doc)  # "(You can save on headers; instead of ...)": a remark, no fact of the topic
     for start, end, opener in clauses(s.doc, s.body, len(s.doc)):
-        yield from read_clause(s, start, end, subject, ctx, fallback=True, label=s.label)
+        if start in aside:
+            continue
+        end = min([end, *(i - 1 for i in aside if start < i <= end)])
         lead, _ = leading_subjects(s, start, end)
+        if actor and not lead:
+            continue
+        actor = not lead and other_subject(s, start, end, subject)
+        owner = seen[-1] if seen and not lead and opener in CONTINUING else subject  # "X is ..., but needs ..."
+        yield from read_clause(s, start, end, owner, ctx, fallback=True, label=s.label)
         if opener in ("whereas", "while") and lead and seen and lead[0] != seen[0]:
             yield Candidate(seen[0], "compared_with", lead[0], True, "whereas", s.doc.text)
         seen.extend(lead)
+
+
+CONTINUING = frozenset({"but", "however"})  # a clause they open with no subject goes on about the last one named
+
+
+ASIDE_OPENERS = frozenset({"you", "we", "it", "this", "they", "these", "that"})
+
+
+def in_asides(doc: Doc) -> set[int]:
+    """The tokens of a bracketed remark ('(You can save on HTTP Headers space; ...)'); a bracket of examples
+    ('(EC2 state changes, S3 uploads, etc.)') is no remark."""
+    inside: set[int] = set()
+    for t in doc:
+        if t.text in "([" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ASIDE_OPENERS:
+            close = next((j for j in range(t.i + 1, len(doc)) if doc[j].text in ")]"), len(doc))
+            inside.update(range(t.i + 1, close))
+    return inside
 
 
 def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
@@ -109,7 +137,8 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         if re.search(r"[a-z]{3}", text):
             yield Candidate(subject, "use_case", text, False, "under:example")
     else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
-        named = [e.ent_id_ for e in ents if e.ent_id_ != subject]
+        aside = in_asides(doc)  # "Batching records (You can save on HTTP Headers ...)": an aside names none
+        named = [e.ent_id_ for e in ents if e.ent_id_ != subject and e.start not in aside]
         for key in dict.fromkeys(named):
             yield Candidate(subject, cat, key, True, f"under:{cat}")
         value = literal(strip_parenthetical(span.text))

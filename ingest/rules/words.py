@@ -3,6 +3,8 @@
 import re
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from kg.lexicon import english_words, lemma_table, word_classes
@@ -38,6 +40,8 @@ RELATIVES = frozenset({"which", "that", "who", "because", "so"})
 CLAUSE_BREAKS = frozenset({";", "but", "whereas", "however", "while"})
 CONCESSIONS = frozenset({"although", "though"})  # a clause that ends at its comma
 SUBORDINATORS = frozenset({"if", "unless", "else", "otherwise"})  # not "when": "Total order: when every ..." defines
+QUALIFIERS = frozenset({"regardless", "irrespective"})
+PREPOSITIONS = frozenset({"at", "in", "on", "for", "by", "with", "from", "to", "within", "per", "when", "if"})
 EXAMPLE_LEADS = frozenset({"e.g", "eg"})  # not "i.e.": it restates its parent, often a property
 EQUALS = frozenset({"=", "==", ":="})
 LEADING = frozenset({"a", "an", "the", "in", "your", "our", "each", "every", "with", "both", '"', "'", "("})
@@ -81,9 +85,15 @@ def lead_in(doc: Doc) -> bool:
 
 def dependent_fragment(span: Span) -> bool:
     """'if your application cannot ...', 'else you will need ...', 'e.g. SQS, Lambda': a condition or list that
-    continues its parent line, with no main clause of its own ('If enabled, each object ...' has one)."""
+    continues its parent line, with no main clause of its own ('If enabled, each object ...' has one); and
+    'Regardless of RBAC permissions', 'Only at the bucket level': an adverbial that qualifies the line above."""
     first = span[0].lower_.rstrip(".")
     if first in EXAMPLE_LEADS:
+        return True
+    second = span[1].lower_ if len(span) > 1 else ""
+    if (first in QUALIFIERS or (first == "only" and second in PREPOSITIONS)) and not any(
+        t.lemma_ in AUXILIARIES for t in span
+    ):
         return True
     return first in SUBORDINATORS and not any(t.text == "," for t in span[1:])
 
@@ -99,13 +109,21 @@ def participle_clause(doc: Doc, i: int) -> bool:
     )
 
 
+def relative_pronoun(word: str) -> bool:
+    """'which', 'who', or a misspelling of 'which' that is no word ('wich', 'whih')."""
+    if word in ("which", "who"):
+        return True
+    known = word in english_words() or word in STOP_WORDS
+    return not known and word[:1] == "w" and Levenshtein.distance(word, "which") == 1
+
+
 def other_antecedent(doc: Doc, start: int, cue: int, subjects: tuple[str, ...]) -> bool:
     """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
     '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')? Not when the
     '-ing' takes that noun as its object ('monitor applications, integrating them with ...')."""
     back = cue + 1 < len(doc) and doc[cue + 1].lower_ in ("it", "them")
     for i in range(max(start, 1), cue + 1):
-        relative = doc[i].lower_ in ("which", "who") or (participle_clause(doc, i - 1) and i == cue and not back)
+        relative = relative_pronoun(doc[i].lower_) or (participle_clause(doc, i - 1) and i == cue and not back)
         if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
             return True
     return False
