@@ -193,6 +193,8 @@ class QA:
         self.sections_of: dict[str, list[Statement]] = {}
         self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
         self.inline_ok: dict[int, bool] = {}
+        self.hays: dict[int, tuple[Fact, str, frozenset[str]]] = {}  # a fact -> the text QA.score searches
+        self.foreign_to: dict[tuple[str, int], bool] = {}  # (topic, statement) -> QA.foreign
         self.versus: list[Statement] | None = None
         self.name_patterns: dict[
             tuple[str, str | None], re.Pattern[str]
@@ -239,12 +241,16 @@ class QA:
     def score(self, fact: Fact, stems: "set[str] | list[frozenset[str]]") -> int:
         """How many of the question's words (each a group of stems: a word and its synonyms) the fact, its
         relation, value, evidence and section speak to."""
-        hay = " ".join(
-            [fact.predicate.replace("_", " "), self.obj(fact), self.label(fact.subject)]
-            + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
-        ).lower()
+        kept = self.hays.get(id(fact))
+        if kept is None or kept[0] is not fact:  # kept with its fact, so the id is never another's
+            hay = " ".join(
+                [fact.predicate.replace("_", " "), self.obj(fact), self.label(fact.subject)]
+                + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
+            ).lower()
+            kept = self.hays[id(fact)] = (fact, hay, word_prefixes(hay))
+        _, hay, prefixes = kept
         groups = [frozenset([s]) if isinstance(s, str) else s for s in stems]
-        return sum(1 for g in groups if any(word_start(s).search(hay) for s in g))
+        return sum(1 for g in groups if any(starts_word(s, hay, prefixes) for s in g))
 
     @staticmethod
     def wanted(intent: Intent) -> list[frozenset[str]]:
@@ -615,6 +621,12 @@ class QA:
         other services and not the topic."""
         if topic.iri is None:
             return False
+        key = (topic.iri, st.index)
+        if key not in self.foreign_to:
+            self.foreign_to[key] = self._foreign(topic, st)  # reads the topic's iri alone
+        return self.foreign_to[key]
+
+    def _foreign(self, topic: Topic, st: Statement) -> bool:
         parent = self.index.parent(st)
         if parent and (parent.text.endswith(":") or is_lead(parent.text)) and parent.record.kind != "heading":
             named = self.names.named_in(parent.text)  # '- Batch:' / '  - Any runtime ...': Batch's point
@@ -1577,6 +1589,20 @@ def word_start(stem: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){re.escape(stem)}")
 
 
+ALNUM = re.compile(r"[a-z0-9]+")
+
+
+def word_prefixes(text: str) -> frozenset[str]:
+    """Every start of every run of letters and digits in a lower-case text: a plain stem is at the start of a
+    word of the text exactly when it is one of them."""
+    return frozenset(w[:i] for w in ALNUM.findall(text) for i in range(1, len(w) + 1))
+
+
+def starts_word(stem: str, text: str, prefixes: frozenset[str]) -> bool:
+    """word_start(stem).search(text), by a set look-up when the stem is letters and digits only."""
+    return stem in prefixes if ALNUM.fullmatch(stem) else bool(word_start(stem).search(text))
+
+
 @lru_cache(maxsize=65536)
 def entity_ref(iri: str) -> URIRef:
     return URIRef(iri)
@@ -1661,9 +1687,14 @@ def readable(text: str, names: Container[str] = (), *, inflected: bool = False) 
 
 def clean_point(st: Statement) -> bool:
     """A statement fit to quote as a point: mostly words (not OCR debris), more than a name."""
-    if DAMAGED_NUMBER.search(st.text) or DAMAGED_WORD.search(st.text):
+    return _clean_point(st.text)
+
+
+@lru_cache(maxsize=65536)
+def _clean_point(text: str) -> bool:
+    if DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text):
         return False
-    words = re.findall(r"[A-Za-z]{2,}", st.text)
+    words = re.findall(r"[A-Za-z]{2,}", text)
     flags = [w.lower() in english_words() or w.lower() in STOP or w[0].isupper() for w in words]
     garbled = any(not any(flags[i : i + 3]) for i in range(len(flags) - 2))  # three unknown words in a row
     return len(words) >= 3 and sum(flags) >= 0.7 * len(words) and not garbled

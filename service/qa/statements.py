@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import bm25s
 import numpy as np
@@ -23,6 +23,7 @@ WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
 NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor)\b|n't\b")
 EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
+PUNCTUATED = re.compile(r"[.:;,]")
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
@@ -42,12 +43,14 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_lead(text: str) -> bool:
     """A list item that only names a concept ('read committed', 'two phase lock'): a few words, no clause."""
     words = text.lower().split()
-    return len(words) <= LEAD_WORDS and not re.search(r"[.:;,]", text) and not FUNCTION_WORDS & set(words)
+    return len(words) <= LEAD_WORDS and not PUNCTUATED.search(text) and not FUNCTION_WORDS & set(words)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
     for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ates", "ate", "es", "ed", "s", "ly"):
@@ -58,8 +61,13 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Stems of the words of a text, for the index and for queries alike."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
     words = WORD.findall(text.lower().replace("’", "'"))
-    return [stem(lemma(p)) for w in words for p in ([w, *w.split("-")] if "-" in w else [w])]
+    return tuple(stem(lemma(p)) for w in words for p in ([w, *w.split("-")] if "-" in w else [w]))
 
 
 @dataclass
