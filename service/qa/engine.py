@@ -62,6 +62,8 @@ LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name 
 EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
+SCOPE = re.compile(r"(?i)^\s*(?:in|within) (?:the |an? )?([^,?]{3,60}),\s*((?:what|which|who|where|how|does|do|is|are|can)\b.+)$")
+MANNER = re.compile(r"^how (is|are) ")  # 'how is X billed': the notes' list under 'X Billing:', if trusted
 ASKS_WHICH = re.compile(r"^(which|what)\b")
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 QUESTION_START = re.compile(
@@ -284,7 +286,7 @@ class QA:
             return Answer(question, False, "unknown", "Please ask a question.")
         parts = split_parts(question)
         if len(parts) == 1:
-            return self.ask_one(question)
+            return self.scoped(question) or self.ask_one(question)
         answers: list[Answer] = []
         parts = [parts[0]] + [elided(parts[0], p) for p in parts[1:]]
         for part in parts:
@@ -302,6 +304,20 @@ class QA:
             out.steps += a.steps
         out.evidence = out.evidence[:MAX_QUOTES]
         return out
+
+    def scoped(self, question: str) -> Answer | None:
+        """'In the serverless API example, which database does Lambda talk to?': the question after its scope,
+        kept when its answer's quotes speak to a content word of the scope; else None (the whole is asked)."""
+        m = SCOPE.match(question)
+        if not m:
+            return None
+        scope = {t for w in normalise(m.group(1)).split() if w not in STOP for t in tokens(w)}
+        answer = self.ask_one(m.group(2))
+        quoted = {t for e in answer.evidence for t in tokens(f"{e['text']} {e.get('section', '')}")}
+        if not answer.answered or not scope & quoted:
+            return None
+        answer.question = question
+        return answer
 
     def question(self, text: str) -> Question:
         """The question read: its names, its legacy intent, its topic and its content words."""
@@ -817,8 +833,8 @@ class QA:
         """'What does X handle', 'which subscriber types does X support', 'the ways to achieve X': the list the
         notes give under a lead-in about the topic that has most of the question's words."""
         assert q.topic is not None
-        found = self.lead_ins(q)
-        if not found or not found[0].matched:
+        found = sorted(self.lead_ins(q), key=lambda x: (-x.matched, not self.trusted(x)))  # clean lists first
+        if not found or not found[0].matched or (MANNER.match(q.norm) and not self.trusted(found[0])):
             return None
         lead = found[0].statement
         said = render(self.index, lead, MAX_TEXT - 200, inline=12)
@@ -839,6 +855,11 @@ class QA:
             run.use(more[:6])
             text += " The notes also list: " + "; ".join(dict.fromkeys(self.obj(f) for f in more[:6])) + "."
         return self.cite(Answer(q.text, True, "list", text), [lead, *found[0].items][:MAX_QUOTES], run)
+
+    def trusted(self, lead: LeadIn) -> bool:
+        """A lead-in whose list another note gives too: most of its items are said, in the same words, elsewhere."""
+        echo = self.index.echo
+        return 2 * sum(echo[x.index] >= 2 for x in lead.items) > len(lead.items)
 
     def lead_ins(self, q: Question) -> list[LeadIn]:
         """The topic's lead-ins that speak to most of the question's words (the topic's own name aside)."""

@@ -161,6 +161,10 @@ class StatementIndex:
         for st, toks in zip(self.statements, self.tokens, strict=True):
             sources[frozenset(toks)].add(st.source)
         self.support = [len(sources[frozenset(toks)]) for toks in self.tokens]  # notes that say it too
+        said: dict[frozenset[str], set[str]] = defaultdict(set)
+        for st, toks in zip(self.statements, self.text_tokens, strict=True):
+            said[frozenset(toks)].add(st.source)
+        self.echo = [len(said[frozenset(toks)]) for toks in self.text_tokens]  # notes with its words, any section
 
     @cached_property
     def bm25(self) -> bm25s.BM25:
