@@ -62,7 +62,9 @@ LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name 
 EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
-SCOPE = re.compile(r"(?i)^\s*(?:in|within) (?:the |an? )?([^,?]{3,60}),\s*((?:what|which|who|where|how|does|do|is|are|can)\b.+)$")
+SCOPE = re.compile(  # 'In the serverless API example, which ...': a scope, then its question
+    r"(?i)^\s*(?:in|within) (?:the |an? )?([^,?]{3,60}),\s*((?:what|which|who|where|how|does|do|is|are|can)\b.+)$"
+)
 MANNER = re.compile(r"^how (is|are) ")  # 'how is X billed': the notes' list under 'X Billing:', if trusted
 ASKS_WHICH = re.compile(r"^(which|what)\b")
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
