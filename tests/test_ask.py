@@ -479,3 +479,16 @@ def test_points_with_ocr_damage_are_not_quoted(text, fit):
     from service.qa.engine import clean_point
 
     assert clean_point(SimpleNamespace(text=text)) is fit
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Can a Lambda function run any Docker image?", "no"),  # 'many programming languages except (arbitrary) Docker'
+        ("can lambda run containers", "yes"),
+    ],
+)
+def test_yes_no_reads_the_names_asked_in_the_statements_own_words(qa, question, verdict):
+    answer = qa.ask(question)
+    assert answer.verdict == verdict, answer.answer
+    assert "arbitrary code" not in answer.answer  # says nothing of Docker images in its own words

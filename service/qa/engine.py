@@ -817,7 +817,14 @@ class QA:
         wanted = wanted if wanted <= 3 else wanted - 1  # 'a good fit for long-term storage' ~ 'not suited for ...'
 
         echoed = {t for w in echoes for t in tokens(w)}
-        full = [h for h in hits if len(h.matched - echoed) >= wanted and not self.foreign(topic, h.statement)]
+        own = self.index.text_tokens  # each other name asked must be in the statement's own words, not its section's
+        full = [
+            h
+            for h in hits
+            if len(h.matched - echoed) >= wanted
+            and not self.foreign(topic, h.statement)
+            and all(set(tokens(x)) & own[h.statement.index] for x in extra)
+        ]
         full.sort(key=lambda h: not self.names_topic(topic, h.statement))  # its own statements first
         said = {negates(h) for h in full if not h.statement.text.count("; ")}  # a table row has two sides
         verdict = "The notes don't say directly."
@@ -825,7 +832,9 @@ class QA:
             verdict = "No."
         elif said == {False} or (said and not negates(full[0])):
             verdict = "Yes."
-        shown = [h.statement for h in (full or hits)[:3]]
+        found = full or hits
+        typed = [h for h in found if clean(h.statement.text, self.names.exact)]  # an OCR'd line only if all are
+        shown = [h.statement for h in (typed or found)[:3]]
         text = f"{verdict} The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
         answer = self.cite(Answer(q.text, True, "yes/no", text), shown, run)
         answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")

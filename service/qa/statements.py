@@ -20,7 +20,7 @@ from kg.lexicon import lemma
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG: its progress is no warning
 WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
-NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor)\b|n't\b")
+NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor|except)\b|n't\b")
 EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 PUNCTUATED = re.compile(r"[.:;,]")
