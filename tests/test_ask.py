@@ -40,7 +40,12 @@ def qa(corpus_graph: Path) -> QA:
         ("What triggers Lambda in the thumbnail example?", "path", ["s3"]),
         ("What does the service that pioneered serverless limit invocations to?", "path", ["15 min"]),
         ("batch vs lambda", "comparison", ["time limit", "docker"]),
-        ("how is lambda billed", "list", ["invocations", "time run"]),  # the list under 'Lambda Billing:'
+        ("how is lambda billed", "list", ["invocations", "time run"]),
+        (
+            "Where are Docker images stored publicly, and where privately?",
+            "multi-part",
+            ["docker hub", "ecr"],
+        ),  # the list under 'Lambda Billing:'
         ("In the serverless API example, which database does Lambda talk to?", "list", ["dynamodb"]),
         ("difference between EC2 and Lambda", "comparison", ["on-demand", "continuous"]),
     ],

@@ -988,7 +988,10 @@ class QA:
         best = len(hits[0].matched)
         if q.intent.kind in ("list", "path"):  # the facts are the items or the hops: their evidence need not repeat it
             return best >= covered + 3
-        return best >= covered + 2 or (covered == 0 and best >= 1)
+        given = {f.object for f in run.used if f.object_is_entity} | {f.subject for f in run.used}
+        tops = [h.statement.context for h in hits if len(h.matched) == best]
+        other = not any((given - {q.topic.iri}) & self.names.named_in(c) for c in tops)  # they name another
+        return best >= covered + 2 or (covered == 0 and best >= 1) or (best > covered and other)
 
     def from_statements(self, q: Question, run: _Run) -> Answer | None:
         """The best-matching statements about the topic, quoted; a figure asked for and not given is said so."""
@@ -997,7 +1000,8 @@ class QA:
         hits = self.hits(q)
         if not hits:
             return None
-        shown = self.continued([h.statement for h in hits[:3]])
+        typed = [h for h in hits if clean_point(h.statement)] or hits  # an OCR'd line only if all are
+        shown = self.continued([h.statement for h in typed[:3]])
         if q.asks_figure:  # the figure kind found no figure of the kind asked
             text = (
                 "I don't know the figure: the notes give no figure for that. They say: "
