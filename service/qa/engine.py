@@ -199,6 +199,7 @@ class QA:
         self.inline_ok: dict[int, bool] = {}
         self.hays: dict[int, tuple[Fact, str, frozenset[str]]] = {}  # a fact -> the text QA.score searches
         self.foreign_to: dict[tuple[str, int], bool] = {}  # (topic, statement) -> QA.foreign
+        self.readable_as: dict[tuple[str, bool], bool] = {}  # (text, inflected) -> QA.reads
         self.versus: list[Statement] | None = None
         self.name_patterns: dict[
             tuple[str, str | None], re.Pattern[str]
@@ -618,11 +619,18 @@ class QA:
         if st.index not in self.inline_ok:
             items = items_of(self.index, st)
             long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
-            said = sum(1 for x in long if readable(x.text, self.names.exact, inflected=True))
+            said = sum(1 for x in long if self.reads(x.text, inflected=True))
             self.inline_ok[st.index] = (
                 bool(items) and not any(debris(x.text) for x in items) and said >= 0.75 * len(long)
             )
         return self.inline_ok[st.index]
+
+    def reads(self, text: str, *, inflected: bool = False) -> bool:
+        """readable() with the graph's names, judged once per text."""
+        key = (text, inflected)
+        if key not in self.readable_as:
+            self.readable_as[key] = readable(text, self.names.exact, inflected=inflected)
+        return self.readable_as[key]
 
     def point_text(self, st: Statement) -> str:
         text = render(self.index, st, 240) if self.inlines(st) else st.text
@@ -858,9 +866,7 @@ class QA:
         more = [
             f
             for f in facts
-            if self.obj(f).lower() not in said.lower()
-            and f.object not in listed
-            and readable(self.obj(f), self.names.exact)
+            if self.obj(f).lower() not in said.lower() and f.object not in listed and self.reads(self.obj(f))
         ]
         if more:  # what other places of the notes give for the relation asked
             run.use(more[:6])
@@ -1063,7 +1069,7 @@ class QA:
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
-        facts = [f for f in facts if readable(self.obj(f), self.names.exact)] or facts
+        facts = [f for f in facts if self.reads(self.obj(f))] or facts
         kept: list[Fact] = []
         for f in sorted(facts, key=lambda f: -len(f.sources)):  # near-duplicates: the better supported stays
             same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
@@ -1325,7 +1331,7 @@ class QA:
         said.sort(key=lambda ec: -sum(1 for w in wanted if w in ec[1].lower()))  # the aspect asked about first
         points: list[str] = []
         for e, c in said:
-            point = self.side(c, e, a if e == b else b, run, columns) if readable(c, self.names.exact) else ""
+            point = self.side(c, e, a if e == b else b, run, columns) if self.reads(c) else ""
             if point and not any(fuzz.partial_ratio(point.lower(), p.lower()) >= 90 for p in points):
                 points.append(point)
         points = points[:4]
@@ -1520,7 +1526,7 @@ class QA:
         services = services_of(self.snapshot.ontology)
         named = self.names.named_in(fact.object) - {a, b}
         third = any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
-        return readable(fact.object, self.names.exact) and not third
+        return self.reads(fact.object) and not third
 
     def says(self, e: str, value: str, run: _Run) -> bool:
         """Whether the graph states `value` (as written, near enough) of entity `e`."""

@@ -71,6 +71,7 @@ class NameIndex:
         """`services`: the entity types that are services ('EBS' is asked in lower case; 'mean' is a word)."""
         self.entities = entities
         self.named_cache: dict[str, frozenset[str]] = {}
+        self.linked: dict[str, tuple[Mention, ...]] = {}
         self.fuzzy_cache: dict[str, tuple[str, float] | None] = {}  # phrase -> the closest name, if close
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
@@ -113,6 +114,14 @@ class NameIndex:
         return found
 
     def link(self, question: str) -> list[Mention]:
+        """The entities a question names, longest names first, typos matched fuzzily; read once per question."""
+        if question not in self.linked:
+            if len(self.linked) > 65536:
+                self.linked.clear()
+            self.linked[question] = tuple(self._link(question))
+        return list(self.linked[question])
+
+    def _link(self, question: str) -> list[Mention]:
         words = normalise(question).split()
         found: list[Mention] = []
         i = 0

@@ -24,6 +24,7 @@ NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|
 EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 PUNCTUATED = re.compile(r"[.:;,]")
+SCORED_KEPT = 1024  # BM25 score arrays kept for queries asked again
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
@@ -160,6 +161,7 @@ class StatementIndex:
         sources: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.tokens, strict=True):
             sources[frozenset(toks)].add(st.source)
+        self.scored: dict[tuple[str, ...], np.ndarray] = {}
         self.support = [len(sources[frozenset(toks)]) for toks in self.tokens]  # notes that say it too
         said: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.text_tokens, strict=True):
@@ -172,6 +174,14 @@ class StatementIndex:
         corpus = [sorted(t) or ["_"] for t in self.tokens] or [["_"]]  # bm25s cannot index no document
         index.index(corpus, show_progress=False)
         return index
+
+    def scores(self, query: tuple[str, ...]) -> np.ndarray:
+        """BM25 scores of every statement for a query's stems, kept for the queries asked again."""
+        if query not in self.scored:
+            if len(self.scored) >= SCORED_KEPT:
+                self.scored.pop(next(iter(self.scored)))
+            self.scored[query] = np.asarray(self.bm25.get_scores(list(query)))
+        return self.scored[query]
 
     def under(self, st: Statement) -> list[Statement]:
         """The statements that sit directly under a statement (its child list items, or a heading's items)."""
@@ -207,7 +217,7 @@ class StatementIndex:
         stems = [g for g in stems if g]
         if not stems or not within:
             return []
-        scores = np.asarray(self.bm25.get_scores(sorted(frozenset().union(*stems))))
+        scores = self.scores(tuple(sorted(frozenset().union(*stems))))
         hits = []
         for st in within:
             have = self.tokens[st.index]
