@@ -62,6 +62,9 @@ LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name 
 EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
+REFERS = re.compile(  # 'X runs on some Y service - what does that service ...': the second clause refers back
+    r"(?i)^(?P<first>[^?]+?)\s+[-–—;]\s+(?P<second>(?:what|which|who|where|how)\b.*?\bthat (?P<noun>\w+)\b.*)$"
+)
 SCOPE = re.compile(  # 'In the serverless API example, which ...': a scope, then its question
     r"(?i)^\s*(?:in|within) (?:the |an? )?([^,?]{3,60}),\s*((?:what|which|who|where|how|does|do|is|are|can)\b.+)$"
 )
@@ -289,7 +292,7 @@ class QA:
             return Answer(question, False, "unknown", "Please ask a question.")
         parts = split_parts(question)
         if len(parts) == 1:
-            return self.scoped(question) or self.ask_one(question)
+            return self.referring(question) or self.scoped(question) or self.ask_one(question)
         answers: list[Answer] = []
         parts = [parts[0]] + [elided(parts[0], p) for p in parts[1:]]
         for part in parts:
@@ -307,6 +310,36 @@ class QA:
             out.steps += a.steps
         out.evidence = out.evidence[:MAX_QUOTES]
         return out
+
+    def referring(self, question: str) -> Answer | None:
+        """'Batch jobs run on some container service - what does that service run containers on?': 'that
+        service' is the name of the first clause that has the word ('container service' -> ECS), when a fact
+        links it to the first clause's other name; the fact, then the second question answered of it."""
+        m = REFERS.match(question)
+        if not m:
+            return None
+        named = self.names.link(m.group("first"))
+        noun = m.group("noun").lower()
+        meant = [x for x in named if noun in x.text.split() or noun.rstrip("s") in x.text.split()]
+        if not meant or len(named) < 2:
+            return None
+        run = _Run(self)
+        link = next((f for x in named if x is not meant[0] for f in [self._link(x.iri, meant[0].iri, run)] if f), None)
+        if link is None:
+            return None
+        label = self.label(meant[0].iri)
+        second = re.sub(rf"(?i)\bthat {re.escape(noun)}\b", label, m.group("second"))
+        answer = self.ask_one(second)
+        if not answer.answered:
+            return None
+        run.use([link])
+        answer.question = question
+        answer.answer = fit(f"{self.say(link)}. {answer.answer}")
+        answer.facts.insert(0, {"subject": self.label(link.subject), "predicate": link.predicate,
+                                "object": self.obj(link), "sources": link.sources})  # fmt: skip
+        quote = {k: link.evidence[0][k] for k in ("source", "line", "text")} if link.evidence else None
+        answer.evidence = ([quote] if quote else []) + [e for e in answer.evidence if e != quote][: MAX_QUOTES - 1]
+        return answer
 
     def scoped(self, question: str) -> Answer | None:
         """'In the serverless API example, which database does Lambda talk to?': the question after its scope,
