@@ -62,6 +62,13 @@ LABEL_WORDS = 4  # 'Amazon ECR (Elastic ...)': the label before a ':' is a name 
 EMPHASIS = re.compile(r"\*\*|❗|⚠|\bimportant\b", re.I)  # the author marks a key point
 COUNT_REACH = 3  # a count is a number at most this many words before the counted word: 'up to 500 records'
 FIGURE_FRAME = frozenset("one often times frequency have has contain contains hold holds number amount".split())
+REFERS = re.compile(  # 'X runs on some Y service - what does that service ...': the second clause refers back
+    r"(?i)^(?P<first>[^?]+?)\s+[-–—;]\s+(?P<second>(?:what|which|who|where|how)\b.*?\bthat (?P<noun>\w+)\b.*)$"
+)
+SCOPE = re.compile(  # 'In the serverless API example, which ...': a scope, then its question
+    r"(?i)^\s*(?:in|within) (?:the |an? )?([^,?]{3,60}),\s*((?:what|which|who|where|how|does|do|is|are|can)\b.+)$"
+)
+MANNER = re.compile(r"^how (is|are) ")  # 'how is X billed': the notes' list under 'X Billing:', if trusted
 ASKS_WHICH = re.compile(r"^(which|what)\b")
 ASKS_WHAT = re.compile(r"^(what|who)('s| is| are| does)\b")
 QUESTION_START = re.compile(
@@ -193,6 +200,9 @@ class QA:
         self.sections_of: dict[str, list[Statement]] = {}
         self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
         self.inline_ok: dict[int, bool] = {}
+        self.hays: dict[int, tuple[Fact, str, frozenset[str]]] = {}  # a fact -> the text QA.score searches
+        self.foreign_to: dict[tuple[str, int], bool] = {}  # (topic, statement) -> QA.foreign
+        self.readable_as: dict[tuple[str, bool], bool] = {}  # (text, inflected) -> QA.reads
         self.versus: list[Statement] | None = None
         self.name_patterns: dict[
             tuple[str, str | None], re.Pattern[str]
@@ -239,12 +249,16 @@ class QA:
     def score(self, fact: Fact, stems: "set[str] | list[frozenset[str]]") -> int:
         """How many of the question's words (each a group of stems: a word and its synonyms) the fact, its
         relation, value, evidence and section speak to."""
-        hay = " ".join(
-            [fact.predicate.replace("_", " "), self.obj(fact), self.label(fact.subject)]
-            + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
-        ).lower()
+        kept = self.hays.get(id(fact))
+        if kept is None or kept[0] is not fact:  # kept with its fact, so the id is never another's
+            hay = " ".join(
+                [fact.predicate.replace("_", " "), self.obj(fact), self.label(fact.subject)]
+                + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
+            ).lower()
+            kept = self.hays[id(fact)] = (fact, hay, word_prefixes(hay))
+        _, hay, prefixes = kept
         groups = [frozenset([s]) if isinstance(s, str) else s for s in stems]
-        return sum(1 for g in groups if any(word_start(s).search(hay) for s in g))
+        return sum(1 for g in groups if any(starts_word(s, hay, prefixes) for s in g))
 
     @staticmethod
     def wanted(intent: Intent) -> list[frozenset[str]]:
@@ -278,7 +292,7 @@ class QA:
             return Answer(question, False, "unknown", "Please ask a question.")
         parts = split_parts(question)
         if len(parts) == 1:
-            return self.ask_one(question)
+            return self.referring(question) or self.scoped(question) or self.ask_one(question)
         answers: list[Answer] = []
         parts = [parts[0]] + [elided(parts[0], p) for p in parts[1:]]
         for part in parts:
@@ -296,6 +310,50 @@ class QA:
             out.steps += a.steps
         out.evidence = out.evidence[:MAX_QUOTES]
         return out
+
+    def referring(self, question: str) -> Answer | None:
+        """'Batch jobs run on some container service - what does that service run containers on?': 'that
+        service' is the name of the first clause that has the word ('container service' -> ECS), when a fact
+        links it to the first clause's other name; the fact, then the second question answered of it."""
+        m = REFERS.match(question)
+        if not m:
+            return None
+        named = self.names.link(m.group("first"))
+        noun = m.group("noun").lower()
+        meant = [x for x in named if noun in x.text.split() or noun.rstrip("s") in x.text.split()]
+        if not meant or len(named) < 2:
+            return None
+        run = _Run(self)
+        link = next((f for x in named if x is not meant[0] for f in [self._link(x.iri, meant[0].iri, run)] if f), None)
+        if link is None:
+            return None
+        label = self.label(meant[0].iri)
+        second = re.sub(rf"(?i)\bthat {re.escape(noun)}\b", label, m.group("second"))
+        answer = self.ask_one(second)
+        if not answer.answered:
+            return None
+        run.use([link])
+        answer.question = question
+        answer.answer = fit(f"{self.say(link)}. {answer.answer}")
+        answer.facts.insert(0, {"subject": self.label(link.subject), "predicate": link.predicate,
+                                "object": self.obj(link), "sources": link.sources})  # fmt: skip
+        quote = {k: link.evidence[0][k] for k in ("source", "line", "text")} if link.evidence else None
+        answer.evidence = ([quote] if quote else []) + [e for e in answer.evidence if e != quote][: MAX_QUOTES - 1]
+        return answer
+
+    def scoped(self, question: str) -> Answer | None:
+        """'In the serverless API example, which database does Lambda talk to?': the question after its scope,
+        kept when its answer's quotes speak to a content word of the scope; else None (the whole is asked)."""
+        m = SCOPE.match(question)
+        if not m:
+            return None
+        scope = {t for w in normalise(m.group(1)).split() if w not in STOP for t in tokens(w)}
+        answer = self.ask_one(m.group(2))
+        quoted = {t for e in answer.evidence for t in tokens(f"{e['text']} {e.get('section', '')}")}
+        if not answer.answered or not scope & quoted:
+            return None
+        answer.question = question
+        return answer
 
     def question(self, text: str) -> Question:
         """The question read: its names, its legacy intent, its topic and its content words."""
@@ -594,11 +652,18 @@ class QA:
         if st.index not in self.inline_ok:
             items = items_of(self.index, st)
             long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
-            said = sum(1 for x in long if readable(x.text, self.names.exact, inflected=True))
+            said = sum(1 for x in long if self.reads(x.text, inflected=True))
             self.inline_ok[st.index] = (
                 bool(items) and not any(debris(x.text) for x in items) and said >= 0.75 * len(long)
             )
         return self.inline_ok[st.index]
+
+    def reads(self, text: str, *, inflected: bool = False) -> bool:
+        """readable() with the graph's names, judged once per text."""
+        key = (text, inflected)
+        if key not in self.readable_as:
+            self.readable_as[key] = readable(text, self.names.exact, inflected=inflected)
+        return self.readable_as[key]
 
     def point_text(self, st: Statement) -> str:
         text = render(self.index, st, 240) if self.inlines(st) else st.text
@@ -615,6 +680,12 @@ class QA:
         other services and not the topic."""
         if topic.iri is None:
             return False
+        key = (topic.iri, st.index)
+        if key not in self.foreign_to:
+            self.foreign_to[key] = self._foreign(topic, st)  # reads the topic's iri alone
+        return self.foreign_to[key]
+
+    def _foreign(self, topic: Topic, st: Statement) -> bool:
         parent = self.index.parent(st)
         if parent and (parent.text.endswith(":") or is_lead(parent.text)) and parent.record.kind != "heading":
             named = self.names.named_in(parent.text)  # '- Batch:' / '  - Any runtime ...': Batch's point
@@ -787,7 +858,14 @@ class QA:
         wanted = wanted if wanted <= 3 else wanted - 1  # 'a good fit for long-term storage' ~ 'not suited for ...'
 
         echoed = {t for w in echoes for t in tokens(w)}
-        full = [h for h in hits if len(h.matched - echoed) >= wanted and not self.foreign(topic, h.statement)]
+        own = self.index.text_tokens  # each other name asked must be in the statement's own words, not its section's
+        full = [
+            h
+            for h in hits
+            if len(h.matched - echoed) >= wanted
+            and not self.foreign(topic, h.statement)
+            and all(set(tokens(x)) & own[h.statement.index] for x in extra)
+        ]
         full.sort(key=lambda h: not self.names_topic(topic, h.statement))  # its own statements first
         said = {negates(h) for h in full if not h.statement.text.count("; ")}  # a table row has two sides
         verdict = "The notes don't say directly."
@@ -795,7 +873,9 @@ class QA:
             verdict = "No."
         elif said == {False} or (said and not negates(full[0])):
             verdict = "Yes."
-        shown = [h.statement for h in (full or hits)[:3]]
+        found = full or hits
+        typed = [h for h in found if clean(h.statement.text, self.names.exact)]  # an OCR'd line only if all are
+        shown = [h.statement for h in (typed or found)[:3]]
         text = f"{verdict} The notes say: " + "; ".join(f"“{self.point(st)}”" for st in shown) + "."
         answer = self.cite(Answer(q.text, True, "yes/no", text), shown, run)
         answer.verdict = {"Yes.": "yes", "No.": "no"}.get(verdict, "unknown")
@@ -805,8 +885,8 @@ class QA:
         """'What does X handle', 'which subscriber types does X support', 'the ways to achieve X': the list the
         notes give under a lead-in about the topic that has most of the question's words."""
         assert q.topic is not None
-        found = self.lead_ins(q)
-        if not found or not found[0].matched:
+        found = sorted(self.lead_ins(q), key=lambda x: (-x.matched, not self.trusted(x)))  # clean lists first
+        if not found or not found[0].matched or (MANNER.match(q.norm) and not self.trusted(found[0])):
             return None
         lead = found[0].statement
         said = render(self.index, lead, MAX_TEXT - 200, inline=12)
@@ -819,14 +899,17 @@ class QA:
         more = [
             f
             for f in facts
-            if self.obj(f).lower() not in said.lower()
-            and f.object not in listed
-            and readable(self.obj(f), self.names.exact)
+            if self.obj(f).lower() not in said.lower() and f.object not in listed and self.reads(self.obj(f))
         ]
         if more:  # what other places of the notes give for the relation asked
             run.use(more[:6])
             text += " The notes also list: " + "; ".join(dict.fromkeys(self.obj(f) for f in more[:6])) + "."
         return self.cite(Answer(q.text, True, "list", text), [lead, *found[0].items][:MAX_QUOTES], run)
+
+    def trusted(self, lead: LeadIn) -> bool:
+        """A lead-in whose list another note gives too: most of its items are said, in the same words, elsewhere."""
+        echo = self.index.echo
+        return 2 * sum(echo[x.index] >= 2 for x in lead.items) > len(lead.items)
 
     def lead_ins(self, q: Question) -> list[LeadIn]:
         """The topic's lead-ins that speak to most of the question's words (the topic's own name aside)."""
@@ -944,7 +1027,10 @@ class QA:
         best = len(hits[0].matched)
         if q.intent.kind in ("list", "path"):  # the facts are the items or the hops: their evidence need not repeat it
             return best >= covered + 3
-        return best >= covered + 2 or (covered == 0 and best >= 1)
+        given = {f.object for f in run.used if f.object_is_entity} | {f.subject for f in run.used}
+        tops = [h.statement.context for h in hits if len(h.matched) == best]
+        other = not any((given - {q.topic.iri}) & self.names.named_in(c) for c in tops)  # they name another
+        return best >= covered + 2 or (covered == 0 and best >= 1) or (best > covered and other)
 
     def from_statements(self, q: Question, run: _Run) -> Answer | None:
         """The best-matching statements about the topic, quoted; a figure asked for and not given is said so."""
@@ -953,7 +1039,8 @@ class QA:
         hits = self.hits(q)
         if not hits:
             return None
-        shown = self.continued([h.statement for h in hits[:3]])
+        typed = [h for h in hits if clean_point(h.statement)] or hits  # an OCR'd line only if all are
+        shown = self.continued([h.statement for h in typed[:3]])
         if q.asks_figure:  # the figure kind found no figure of the kind asked
             text = (
                 "I don't know the figure: the notes give no figure for that. They say: "
@@ -1015,7 +1102,7 @@ class QA:
 
     def found(self, question: str, kind: str, facts: list[Fact], run: _Run, *, quote: bool = False) -> Answer:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
-        facts = [f for f in facts if readable(self.obj(f), self.names.exact)] or facts
+        facts = [f for f in facts if self.reads(self.obj(f))] or facts
         kept: list[Fact] = []
         for f in sorted(facts, key=lambda f: -len(f.sources)):  # near-duplicates: the better supported stays
             same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
@@ -1277,7 +1364,7 @@ class QA:
         said.sort(key=lambda ec: -sum(1 for w in wanted if w in ec[1].lower()))  # the aspect asked about first
         points: list[str] = []
         for e, c in said:
-            point = self.side(c, e, a if e == b else b, run, columns) if readable(c, self.names.exact) else ""
+            point = self.side(c, e, a if e == b else b, run, columns) if self.reads(c) else ""
             if point and not any(fuzz.partial_ratio(point.lower(), p.lower()) >= 90 for p in points):
                 points.append(point)
         points = points[:4]
@@ -1472,7 +1559,7 @@ class QA:
         services = services_of(self.snapshot.ontology)
         named = self.names.named_in(fact.object) - {a, b}
         third = any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
-        return readable(fact.object, self.names.exact) and not third
+        return self.reads(fact.object) and not third
 
     def says(self, e: str, value: str, run: _Run) -> bool:
         """Whether the graph states `value` (as written, near enough) of entity `e`."""
@@ -1577,6 +1664,20 @@ def word_start(stem: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){re.escape(stem)}")
 
 
+ALNUM = re.compile(r"[a-z0-9]+")
+
+
+def word_prefixes(text: str) -> frozenset[str]:
+    """Every start of every run of letters and digits in a lower-case text: a plain stem is at the start of a
+    word of the text exactly when it is one of them."""
+    return frozenset(w[:i] for w in ALNUM.findall(text) for i in range(1, len(w) + 1))
+
+
+def starts_word(stem: str, text: str, prefixes: frozenset[str]) -> bool:
+    """word_start(stem).search(text), by a set look-up when the stem is letters and digits only."""
+    return stem in prefixes if ALNUM.fullmatch(stem) else bool(word_start(stem).search(text))
+
+
 @lru_cache(maxsize=65536)
 def entity_ref(iri: str) -> URIRef:
     return URIRef(iri)
@@ -1661,9 +1762,14 @@ def readable(text: str, names: Container[str] = (), *, inflected: bool = False) 
 
 def clean_point(st: Statement) -> bool:
     """A statement fit to quote as a point: mostly words (not OCR debris), more than a name."""
-    if DAMAGED_NUMBER.search(st.text) or DAMAGED_WORD.search(st.text):
+    return _clean_point(st.text)
+
+
+@lru_cache(maxsize=65536)
+def _clean_point(text: str) -> bool:
+    if DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text):
         return False
-    words = re.findall(r"[A-Za-z]{2,}", st.text)
+    words = re.findall(r"[A-Za-z]{2,}", text)
     flags = [w.lower() in english_words() or w.lower() in STOP or w[0].isupper() for w in words]
     garbled = any(not any(flags[i : i + 3]) for i in range(len(flags) - 2))  # three unknown words in a row
     return len(words) >= 3 and sum(flags) >= 0.7 * len(words) and not garbled

@@ -104,15 +104,27 @@ def _says_verb(verb: str, text: str) -> bool:
     return bool(re.search(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b", text))
 
 
+_RELATIONS: dict[tuple[int, str], tuple[str, ...]] = {}
+
+
 def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
-    specific words), then the earliest."""
+    specific words), then the earliest. Read once per text and ontology."""
+    ontology = ontology or load_ontology()
+    key = (id(ontology), text)
+    if key not in _RELATIONS:
+        if len(_RELATIONS) > 65536:
+            _RELATIONS.clear()
+        _RELATIONS[key] = tuple(_relations_in(text, ontology))
+    return list(_RELATIONS[key])
+
+
+def _relations_in(text: str, ontology: Ontology) -> list[str]:
     found: dict[str, tuple[int, int]] = {}
-    for name, pattern in _asked(ontology or load_ontology()):
+    for name, pattern in _asked(ontology):
         m = pattern.search(text)
         if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
             found[name] = (-len(m.group()), m.start())
-    ontology = ontology or load_ontology()
     rels = sorted(found, key=lambda n: (found[n], not _says_verb(ontology.verb(n), text), n))
     if ALIAS.search(text):
         rels.insert(0, "alias")

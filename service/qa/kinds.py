@@ -23,7 +23,7 @@ SUMMARY = re.compile(
 )
 
 VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bdiffer")
-ENUMERATES = re.compile(r"^(what|which|list|name|give|enumerate)\b")
+ENUMERATES = re.compile(r"^(what|which|list|name|give|enumerate)\b|^how (is|are) \S.* \w+ed$")  # 'how is X billed'
 DEFINES_ONLY = re.compile(r"^(what|who)('s|s| is)\b")  # 'what is X': a definition, not a list
 
 

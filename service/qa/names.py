@@ -3,6 +3,7 @@ matched loosely (case, plurals, a name's brand word left out) and fuzzily for ty
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -17,6 +18,7 @@ STOP = frozenset(
 BRAND_SHARE = 3  # a first word that begins this many multi-word labels is a brand a learner may leave out
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     name = name.lower().replace("’", "'").strip()
     name = re.sub(r"[^\w.#+/ -]", " ", name)
@@ -69,6 +71,8 @@ class NameIndex:
         """`services`: the entity types that are services ('EBS' is asked in lower case; 'mean' is a word)."""
         self.entities = entities
         self.named_cache: dict[str, frozenset[str]] = {}
+        self.linked: dict[str, tuple[Mention, ...]] = {}
+        self.fuzzy_cache: dict[str, tuple[str, float] | None] = {}  # phrase -> the closest name, if close
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
         dictionary = frozenset().union(*word_classes().values())
@@ -110,6 +114,14 @@ class NameIndex:
         return found
 
     def link(self, question: str) -> list[Mention]:
+        """The entities a question names, longest names first, typos matched fuzzily; read once per question."""
+        if question not in self.linked:
+            if len(self.linked) > 65536:
+                self.linked.clear()
+            self.linked[question] = tuple(self._link(question))
+        return list(self.linked[question])
+
+    def _link(self, question: str) -> list[Mention]:
         words = normalise(question).split()
         found: list[Mention] = []
         i = 0
@@ -128,7 +140,7 @@ class NameIndex:
                     hit = Mention(iri, phrase, i, i + n, 100.0)
                     break
                 if n <= 2 and len(phrase) >= 4 and not any(w in STOP for w in phrase.split()):
-                    best = process.extractOne(phrase, self.choices, scorer=fuzz.ratio, score_cutoff=84)
+                    best = self.closest(phrase)
                     if best and not (best[0] in self.shouted and best[0].upper() not in question):
                         hit = Mention(self.exact[best[0]], phrase, i, i + n, float(best[1]))
                         break
@@ -141,6 +153,15 @@ class NameIndex:
         for m in found:
             unique.setdefault(m.iri, m)
         return list(unique.values())
+
+    def closest(self, phrase: str) -> tuple[str, float] | None:
+        """The name a phrase is a typo of (fuzzy ratio >= 84), looked up once per phrase."""
+        if phrase not in self.fuzzy_cache:
+            if len(self.fuzzy_cache) > 65536:
+                self.fuzzy_cache.clear()
+            best = process.extractOne(phrase, self.choices, scorer=fuzz.ratio, score_cutoff=84)
+            self.fuzzy_cache[phrase] = (best[0], float(best[1])) if best else None
+        return self.fuzzy_cache[phrase]
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Names close to the words of a question that matched nothing."""

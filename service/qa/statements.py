@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import bm25s
 import numpy as np
@@ -20,9 +20,11 @@ from kg.lexicon import lemma
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG: its progress is no warning
 WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
-NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor)\b|n't\b")
+NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|won't|without|nor|except)\b|n't\b")
 EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
+PUNCTUATED = re.compile(r"[.:;,]")
+SCORED_KEPT = 1024  # BM25 score arrays kept for queries asked again
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
@@ -42,12 +44,14 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_lead(text: str) -> bool:
     """A list item that only names a concept ('read committed', 'two phase lock'): a few words, no clause."""
     words = text.lower().split()
-    return len(words) <= LEAD_WORDS and not re.search(r"[.:;,]", text) and not FUNCTION_WORDS & set(words)
+    return len(words) <= LEAD_WORDS and not PUNCTUATED.search(text) and not FUNCTION_WORDS & set(words)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem for matching question words to note words: 'invocations' ~ 'invocation time'."""
     for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ates", "ate", "es", "ed", "s", "ly"):
@@ -58,8 +62,13 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Stems of the words of a text, for the index and for queries alike."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
     words = WORD.findall(text.lower().replace("’", "'"))
-    return [stem(lemma(p)) for w in words for p in ([w, *w.split("-")] if "-" in w else [w])]
+    return tuple(stem(lemma(p)) for w in words for p in ([w, *w.split("-")] if "-" in w else [w]))
 
 
 @dataclass
@@ -152,7 +161,12 @@ class StatementIndex:
         sources: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.tokens, strict=True):
             sources[frozenset(toks)].add(st.source)
+        self.scored: dict[tuple[str, ...], np.ndarray] = {}
         self.support = [len(sources[frozenset(toks)]) for toks in self.tokens]  # notes that say it too
+        said: dict[frozenset[str], set[str]] = defaultdict(set)
+        for st, toks in zip(self.statements, self.text_tokens, strict=True):
+            said[frozenset(toks)].add(st.source)
+        self.echo = [len(said[frozenset(toks)]) for toks in self.text_tokens]  # notes with its words, any section
 
     @cached_property
     def bm25(self) -> bm25s.BM25:
@@ -160,6 +174,14 @@ class StatementIndex:
         corpus = [sorted(t) or ["_"] for t in self.tokens] or [["_"]]  # bm25s cannot index no document
         index.index(corpus, show_progress=False)
         return index
+
+    def scores(self, query: tuple[str, ...]) -> np.ndarray:
+        """BM25 scores of every statement for a query's stems, kept for the queries asked again."""
+        if query not in self.scored:
+            if len(self.scored) >= SCORED_KEPT:
+                self.scored.pop(next(iter(self.scored)))
+            self.scored[query] = np.asarray(self.bm25.get_scores(list(query)))
+        return self.scored[query]
 
     def under(self, st: Statement) -> list[Statement]:
         """The statements that sit directly under a statement (its child list items, or a heading's items)."""
@@ -195,7 +217,7 @@ class StatementIndex:
         stems = [g for g in stems if g]
         if not stems or not within:
             return []
-        scores = np.asarray(self.bm25.get_scores(sorted(frozenset().union(*stems))))
+        scores = self.scores(tuple(sorted(frozenset().union(*stems))))
         hits = []
         for st in within:
             have = self.tokens[st.index]
