@@ -45,6 +45,8 @@ CLOSERS = {")": "(", "}": "{", "]": "["}
 PAREN_DEPTH = {"(": 1, ")": -1}
 PREDECLARED = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
 AMBIGUITY_BUDGET = 10_000  # tokens read in other readings, beyond one per token of the query
+REMEMBERED_SCREENS = 256  # query texts that passed, per process, whose reading screen_remembered keeps
+REMEMBERED_LENGTH = 16 * 1024  # characters: longer texts are screened each time
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,17 @@ def screen(query_text: str) -> Screened:
     if reading.unbalanced:  # after every refusal: a query that would fetch is Forbidden, however it is broken
         raise reading.unbalanced
     return Screened(reading.kind(), blanked)
+
+
+def screen_remembered(query_text: str) -> Screened:
+    """screen(query_text), the reading of a text that passed kept for when the same text comes again (the screen
+    depends on nothing else); refused texts are screened each time."""
+    return _screen_kept(query_text) if len(query_text) <= REMEMBERED_LENGTH else screen(query_text)
+
+
+@lru_cache(maxsize=REMEMBERED_SCREENS)
+def _screen_kept(query_text: str) -> Screened:
+    return screen(query_text)
 
 
 class _Reading:

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from kg.bounded_cache import BoundedCache
 from kg.errors import BadQuery, GraphUnavailable, KGError, NotAcceptable, QueryTimeout
 from kg.pool import IsolatedPool, Stream, Streamed
-from kg.safety import Screened, screen
+from kg.safety import Screened, screen_remembered
 from kg.stores import PREFIX_IRIS, LocalStore, RemoteStore, Store, engine_error
 
 Write = Callable[[bytes], object]
@@ -211,6 +211,12 @@ def _result_key(snapshot: int, screened: Screened, request: UserQuery) -> Result
     return (snapshot, screened.text, fmt.media_type, row_cap, base_iri)
 
 
+def kept_result(store: Store, cache: ResultCache, request: UserQuery) -> QueryResult | None:
+    """The whole answer `cache` holds for `request` on the local store's current graph, if any (NotAcceptable as
+    run_user_query would raise it)."""
+    return cache.get(store.snapshot_id, request) if isinstance(store, LocalStore) else None
+
+
 def run_user_query(
     store: Store,
     query_text: str,
@@ -234,7 +240,7 @@ def run_user_query(
             streamed.produce(chunks.append)
         return QueryResult(streamed.head, tuple(chunks))
     snapshot = store.snapshot_id if isinstance(store, LocalStore) else None
-    if cache is not None and snapshot is not None and (kept := cache.get(snapshot, request)) is not None:
+    if cache is not None and (kept := kept_result(store, cache, request)) is not None:
         return kept
     stream = pool.call(request, timeout_s=timeout_s)
     assert isinstance(stream, Stream)
@@ -248,7 +254,7 @@ def _answer(store: Store, request: UserQuery, timeout_s: float | None = None) ->
     """The head of the query's result (with what the screen read, if the answer may be kept) and how to write
     its body: the SELECT evaluated up to the row cap. The engine gets exactly the text the screen read."""
     query_text, accept, row_cap, base_iri = request
-    screened = screen(query_text)
+    screened = screen_remembered(query_text)  # a query process is sent the same text again when its answer is not kept
     kind, query_text = screened.kind, screened.text
     fmt = negotiate(accept, GRAPH_FORMATS if kind in GRAPH_KINDS else RESULT_FORMATS)
     head = partial(ResultHead, kind, fmt.media_type, screened=screened if may_keep(screened) else None)

@@ -2,13 +2,14 @@
 
 Settings come from service.settings (defaults, KGQA_* environment variables, the config mapping); the
 graph is loaded once at startup (service.state); each feature is a blueprint (service.api, service.sparql);
-one error handler (service.errors) renders every error as JSON; every response carries the security headers.
+one error handler (service.errors) renders every error as JSON; every response carries the security headers
+(WithSecurityHeaders); a repeated /sparql query is answered before Flask runs (service.repeated_queries).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask, Response, abort, request
+from flask import Flask, abort, request
 
 MAX_URL = 32 * 1024  # bytes of path and query string; longer gets 414 (POST takes longer SPARQL queries)
 MAX_HEADERS = 64 * 1024  # bytes of header names and values; more gets 431
@@ -37,6 +38,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+SECURITY_HEADER_ITEMS = tuple(SECURITY_HEADERS.items())
 BODY_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")  # the WSGI keys of the two headers that lack the HTTP_ prefix
 
 
@@ -57,10 +59,25 @@ def header_bytes(environ: Mapping[str, Any]) -> int:
     return total
 
 
+class WithSecurityHeaders:
+    """WSGI middleware: the security headers are appended to every response's header list as the app starts it
+    (its error responses included), with no per-request work on werkzeug's Headers."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers.extend(SECURITY_HEADER_ITEMS)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app, with the graph named by the GRAPH setting loaded; KGError (GraphUnavailable) if it cannot be."""
     # Imported here, as in Flask's tutorial, so that importing service.qa alone does not load the web layer.
-    from service import api, errors, pages, settings, sparql, state
+    from service import api, errors, pages, repeated_queries, settings, sparql, state
 
     app = Flask(__name__)
     app.config.from_mapping(settings.resolve(config))
@@ -79,12 +96,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
 
-    @app.after_request
-    def add_security_headers(response: Response) -> Response:
-        response.headers.update(SECURITY_HEADERS)
-        return response
-
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
+    app.wsgi_app = WithSecurityHeaders(repeated_queries.RepeatedQueries(app, app.wsgi_app))  # type: ignore[method-assign]
     return app

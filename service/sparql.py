@@ -4,6 +4,7 @@ service description when there is no query; CORS headers so that browser clients
 Queries run isolated (kg.sparql)."""
 
 import math
+import re
 from urllib.parse import unquote_to_bytes
 
 import pyoxigraph as ox
@@ -28,6 +29,7 @@ RESULT_FORMAT_NAMES = (
 )  # fmt: skip
 ROW_CAP_HEADER = "X-KGQA-Row-Cap"
 TRUNCATED_HEADER = "X-KGQA-Truncated"
+HIGH_BYTE_ESCAPE = re.compile(rb"%[89A-Fa-f][0-9A-Fa-f]")  # a %-escape of a byte outside ASCII
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -51,8 +53,7 @@ def sparql() -> Response:
     else:  # streamed; the server closes the body (and so frees the query process) even if the client goes
         response = Response(result.body, content_type=result.content_type, direct_passthrough=True)
     if result.head.kind == "SELECT":
-        response.headers[ROW_CAP_HEADER] = str(config["ROW_CAP"])
-        response.headers[TRUNCATED_HEADER] = "true" if result.head.truncated else "false"
+        response.headers.extend(select_headers(config["ROW_CAP"], result.head.truncated))
     return response
 
 
@@ -87,7 +88,10 @@ def _decode(body: bytes) -> str:
 
 
 def _check_utf8(urlencoded: bytes) -> None:
-    """Werkzeug replaces what it cannot decode in a query string or form; refuse that instead."""
+    """Werkzeug replaces what it cannot decode in a query string or form; refuse that instead. ASCII text with no
+    %-escape of a non-ASCII byte decodes to ASCII, which is UTF-8: only other text is decoded to check."""
+    if urlencoded.isascii() and not HIGH_BYTE_ESCAPE.search(urlencoded):
+        return
     _decode(unquote_to_bytes(urlencoded.replace(b"+", b" ")))
 
 
@@ -135,16 +139,34 @@ def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
 
+EXPOSED_HEADERS = f"{ROW_CAP_HEADER}, {TRUNCATED_HEADER}"
+DEFAULT_ALLOWED_HEADERS = "Accept, Content-Type"
+
+
+def cors_headers(origin: str, requested_headers: str | None) -> list[tuple[str, str]]:
+    """The CORS headers of a /sparql response: any origin (or the CORS_ORIGIN setting) may query and read the
+    extra headers, with the request headers a preflight asks for."""
+    return [
+        ("Access-Control-Allow-Origin", origin),
+        ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+        ("Access-Control-Allow-Headers", DEFAULT_ALLOWED_HEADERS if requested_headers is None else requested_headers),
+        ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
+        ("Access-Control-Max-Age", "600"),
+    ]
+
+
+def select_headers(row_cap: int, truncated: bool) -> list[tuple[str, str]]:
+    """What a SELECT answer says of the row cap."""
+    return [(ROW_CAP_HEADER, str(row_cap)), (TRUNCATED_HEADER, "true" if truncated else "false")]
+
+
 @bp.after_request
 def cors(response: Response) -> Response:
-    """Let browser clients on any origin (or the CORS_ORIGIN setting) query and read the extra headers."""
-    response.headers["Access-Control-Allow-Origin"] = current_app.config["CORS_ORIGIN"]
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-        "Access-Control-Request-Headers", "Accept, Content-Type"
-    )
-    response.headers["Access-Control-Expose-Headers"] = f"{ROW_CAP_HEADER}, {TRUNCATED_HEADER}"
-    response.headers["Access-Control-Max-Age"] = "600"
+    """The CORS headers on every /sparql response; 503 says when to try again."""
+    for name, value in cors_headers(
+        current_app.config["CORS_ORIGIN"], request.headers.get("Access-Control-Request-Headers")
+    ):
+        response.headers[name] = value
     response.vary.add("Accept")
     if response.status_code == 503:  # busy, or a query stopped: worth trying again after one time limit
         response.headers["Retry-After"] = str(max(1, math.ceil(current_app.config["QUERY_TIMEOUT"])))

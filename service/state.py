@@ -2,12 +2,12 @@
 and TriG export), the snapshot, the question answerer and lookup tables; the tables that need every fact's
 evidence are made on first use."""
 
-import json
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import orjson
 from flask import Flask, current_app
 
 from kg.errors import BadQuery, NotFound
@@ -62,11 +62,12 @@ class State:
 
     def answer_json(self, question: str) -> bytes:
         """The answer to `question` as JSON; an answer depends on nothing but the question and the snapshot,
-        so the latest ANSWER_CACHE of them are kept."""
+        so the latest ANSWER_CACHE of them are kept. Written by orjson (compact, UTF-8): the answer's lists of
+        evidence are encoded where they are, an order of magnitude faster than the json module."""
         with self.answers_lock:
             body = self.answers.pop(question, None)
         if body is None:
-            body = json.dumps(self.qa.ask(question).to_dict(), ensure_ascii=False).encode()
+            body = orjson.dumps(self.qa.ask(question).to_dict())
         with self.answers_lock:
             while len(self.answers) >= ANSWER_CACHE:
                 self.answers.pop(next(iter(self.answers)))  # the least recently asked

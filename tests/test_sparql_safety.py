@@ -20,7 +20,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from kg.errors import BadQuery, Forbidden, KGError
 from kg.pool import IsolatedPool
-from kg.safety import screen
+from kg.safety import REMEMBERED_LENGTH, screen, screen_remembered
 from kg.stores import engine_error
 from service import create_app
 from service.state import state
@@ -183,6 +183,26 @@ def test_screen_explains_syntax_errors(query: str, says: str) -> None:
     with pytest.raises(BadQuery) as bad:
         screen(query)
     assert bad.value.status == 400 and says in bad.value.message
+
+
+REMEMBERED = [  # (query, the error it gets, or None if it passes)
+    ("SELECT * WHERE { ?s ?p ?o }", None),
+    ("ASK { ?s ?p ?o } # SERVICE in a comment", None),
+    ("SELECT * WHERE { SERVICE <http://a/> { ?s ?p ?o } }", Forbidden),
+    ("INSERT DATA { <a:s> <a:p> <a:o> }", Forbidden),
+    ("SELEC * WHERE { ?s ?p ?o }", BadQuery),
+    ("SELECT * WHERE { ?s ?p ?o } #" + "x" * REMEMBERED_LENGTH, None),  # too long to keep: screened each time
+]
+
+
+@pytest.mark.parametrize(("query", "error"), REMEMBERED)
+def test_a_remembered_screen_reads_as_the_screen_each_time(query: str, error: type[KGError] | None) -> None:
+    for _ in range(2):
+        if error is None:
+            assert screen_remembered(query) == screen(query)
+        else:
+            with pytest.raises(error):
+                screen_remembered(query)
 
 
 # -------------------------------------------------------------------------------------- through /sparql
