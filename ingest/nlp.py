@@ -3,6 +3,7 @@ name table + an OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamb
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import spacy
 from rapidfuzz.distance import Levenshtein
@@ -12,6 +13,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.names import NameTable, plural
+from ingest.vocabulary import vocabulary
 from kg.lexicon import english_words, lemma_table
 
 # ------------------------------------------------------------------ lemmas
@@ -27,23 +29,29 @@ class LowerLemmatizer:
 
     def __init__(self) -> None:
         self.table = lemma_table()
+        self.ids: dict[int, int] = {}  # a lower-cased form's string id -> its lemma's, as they are met
 
     def __call__(self, doc: Doc) -> Doc:
+        ids, strings = self.ids, doc.vocab.strings
         for token in doc:
-            low = token.lower_
-            token.lemma_ = self.table.get(low, low)
+            lemma_id = ids.get(token.lower)
+            if lemma_id is None:
+                low = token.lower_
+                lemma_id = ids[token.lower] = strings.add(self.table.get(low, low))
+            token.lemma = lemma_id
         return doc
 
 
 # ------------------------------------------------------------------ fuzzy linking of damaged mentions
 
-_PREFIX_WORDS = {"amazon", "aws"}
+_UNSPACE = re.compile(r"[\s.\-_/]")
 _FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "2": "z", "5": "s", "8": "b", "$": "s"})
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """A shape key that forgives what OCR confuses: 'Ecz' and 'EC2' fold to 'ecz', '53' and 'S3' to 's3'."""
-    return re.sub(r"[\s.\-_/]", "", text.lower()).translate(_FOLD)
+    return _UNSPACE.sub("", text.lower()).translate(_FOLD)
 
 
 @Language.factory(
@@ -75,6 +83,8 @@ class OcrLinker:
         self.types: dict[str, str] = {}
         self.context: set[str] = set()
         self._cache: dict[tuple[str, bool], tuple[str, float] | None] = {}
+        self._damaged: dict[str, bool] = {}
+        self.prefix_words = vocabulary().prefix_words
 
     def set_names(self, table: NameTable) -> None:
         self.index = {}
@@ -132,7 +142,15 @@ class OcrLinker:
 
     def damaged(self, text: str) -> bool:
         """Could this token be a damaged name? Lower-case dictionary words are not."""
-        if text.lower() in _PREFIX_WORDS or text.lower() in STOP_WORDS:
+        known = self._damaged.get(text)
+        if known is None:
+            if len(self._damaged) >= 1 << 16:
+                self._damaged.clear()
+            known = self._damaged[text] = self._could_be_damaged(text)
+        return known
+
+    def _could_be_damaged(self, text: str) -> bool:
+        if text.lower() in self.prefix_words or text.lower() in STOP_WORDS:
             return False
         if any(c.isdigit() for c in text):
             return True
@@ -154,12 +172,12 @@ class OcrLinker:
         spans: list[Span] = []
         n = len(doc)
         for i, token in enumerate(doc):
-            if i in taken or not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
-                continue
             text = token.text
-            if not self.damaged(text):
+            if i in taken or not self.damaged(text):
                 continue
-            prefixed = i > 0 and doc[i - 1].lower_ in _PREFIX_WORDS
+            if not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
+                continue
+            prefixed = i > 0 and doc[i - 1].lower_ in self.prefix_words
             if i + 1 < n and i + 1 not in taken and doc[i + 1].is_alpha:
                 key = self.pair_key(text, doc[i + 1].text)
                 if key:

@@ -437,12 +437,19 @@ class SourceResult:
     error: str = ""
 
 
+KEPT_CHARS = 40_000_000  # the most text the first pass keeps read for the second (~6M words), not to parse it twice
+_KEPT: dict[str, Document] = {}  # documents the first pass read, by source name; forked workers inherit them
+
+
 def extract_note(note: Note, table: NameTable) -> SourceResult:
-    """Read one note, extract its facts and passages, and make its named graph's triples (in a worker)."""
-    try:
-        doc = note.read()
-    except SourceError as exc:
-        return SourceResult(note.name, error=str(exc))
+    """Read one note (or take the document the first pass kept), extract its facts and passages, and make its
+    named graph's triples (in a worker)."""
+    doc = _KEPT.pop(note.name, None) if note.data is None else None
+    if doc is None:
+        try:
+            doc = note.read()
+        except SourceError as exc:
+            return SourceResult(note.name, error=str(exc))
     part = reader_for(table).extract(doc)
     return SourceResult(
         doc.name,
@@ -455,19 +462,36 @@ def extract_note(note: Note, table: NameTable) -> SourceResult:
     )
 
 
-def find_names(files: list[SourceFile], table: NameTable, report: IngestReport, progress: bool) -> list[Note]:
-    """The first pass: read each file, add the names it defines to the table, and let the document go; the
-    notes that could be read, and the errors of those that could not."""
+def find_names(
+    files: list[SourceFile], table: NameTable, report: IngestReport, progress: bool, processes: int = 1
+) -> list[Note]:
+    """The first pass: read each file (in `processes` forked processes), add the names it defines to the table,
+    and keep the document for the second pass while the kept text stays under KEPT_CHARS; the notes that could
+    be read, and the errors of those that could not."""
     notes = []
-    for source in tqdm(files, desc="names", unit="file", disable=not progress, leave=False):
-        try:
-            doc = read_document(source.path, source.name)
-        except SourceError as exc:
-            report.errors.append(str(exc))
+    kept = 0
+    _KEPT.clear()
+    read = fan_out(_read, files, None, processes=processes if len(files) >= 4 * processes else 1)
+    for source, doc in tqdm(
+        zip(files, read, strict=True), total=len(files), desc="names", unit="file", disable=not progress, leave=False
+    ):
+        if isinstance(doc, str):
+            report.errors.append(doc)
             continue
         discover([doc], table)
         notes.append(Note(doc.name, source.path))
+        if kept + len(doc.text) <= KEPT_CHARS:
+            _KEPT[doc.name] = doc
+            kept += len(doc.text)
     return notes
+
+
+def _read(source: SourceFile, _: None) -> Document | str:
+    """A file's document, or why it cannot be read."""
+    try:
+        return read_document(source.path, source.name)
+    except SourceError as exc:
+        return str(exc)
 
 
 def with_bytes(notes: list[Note]) -> Iterator[Note]:
@@ -501,13 +525,13 @@ def run_ingest(
     table = load_gazetteer()
     if not rebuild:
         seed_names(table, config, {f.name for f in files})
-    notes = find_names(files, table, report, progress)
+    processes = processes or min(os.cpu_count() or 1, 4)
+    notes = find_names(files, table, report, progress, 1 if scheduler else processes)
     if not notes:
         report.errors.append("no readable notes: the graph was left as it was")
         return report
     if not rebuild and len(notes) < len(files):
         seed_names(table, config, {n.name for n in notes})  # the graphs of unreadable files stay: their names too
-    processes = processes or min(os.cpu_count() or 1, 4)
     if len(notes) < 4 * processes:
         processes = 1
     if processes > 1 and not scheduler:
@@ -534,7 +558,10 @@ def run_ingest(
             entities.update(result.entities)
             yield SourceGraph(result.name, result.sha256, ntriples=result.ntriples)
 
-    staged = stage(sources())  # the store is opened after extraction: no process forks with it open
+    try:
+        staged = stage(sources())  # the store is opened after extraction: no process forks with it open
+    finally:
+        _KEPT.clear()
     try:
         store = open_store(config, write=True, rebuild=rebuild)
         try:
