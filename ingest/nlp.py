@@ -3,10 +3,11 @@ name table + an OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamb
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import spacy
 from rapidfuzz.distance import Levenshtein
+from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -246,8 +247,16 @@ def ruler_patterns(table: NameTable) -> Iterable[dict]:
             yield {"label": ent.type, "id": key, "pattern": form}
 
 
+@cache
+def _english() -> Language:
+    return spacy.blank("en")
+
+
 def build_nlp(table: NameTable) -> Language:
-    nlp = spacy.blank("en")
+    """The pipeline for a name table. Pipelines made in one process share one vocabulary and tokenizer
+    (making spaCy's English tokenizer costs more than reading a small note)."""
+    base = _english()
+    nlp = English(vocab=base.vocab, create_tokenizer=lambda _: base.tokenizer)
     nlp.add_pipe("lower_lemmatizer")
     ruler = nlp.add_pipe(
         "span_ruler",

@@ -114,6 +114,7 @@ class Reader:
             if len(alias) > 2 and (first := WORD.search(alias)):
                 self.by_first_word.setdefault(first[0], AliasGroup()).add(alias, key, first.start())
         self.lock = threading.Lock()  # the linker's context is per document: one document at a time
+        self.names = names_of(table)
 
     def context(self, doc: Document) -> set[str]:
         """Entities a document names somewhere, spelled right: context for linking its damaged mentions. Only
@@ -188,23 +189,26 @@ class AliasGroup:
         return keys
 
 
-_READERS: dict[int, Reader] = {}  # the reader of the name table last used in this process, by its id
+_READER: list[Reader] = []  # the reader last made in this process (forked processes inherit it)
 
 
 def reader_for(table: NameTable) -> Reader:
-    """The Reader of `table`, made on first use in each process (a Dask worker keeps it between documents)."""
-    if id(table) not in _READERS:
-        _READERS.clear()
-        _READERS[id(table)] = Reader(table)
-    return _READERS[id(table)]
+    """The Reader of `table`, made on first use in each process and kept while the names stay the same (a Dask
+    worker keeps it between documents, a process that ingests again between ingests)."""
+    if not _READER or (_READER[0].table is not table and _READER[0].names != names_of(table)):
+        _READER[:] = [Reader(table)]
+    return _READER[0]
+
+
+def names_of(table: NameTable) -> tuple[object, ...]:
+    """What a Reader is made from: every entity and alias, in order, and the case-sensitive aliases."""
+    return tuple(table.aliases.items()), tuple(table.entities.values()), frozenset(table.case_sensitive)
 
 
 def extract(docs: list[Document], table: NameTable, nlp: Language | None = None, *, workers: int = 1) -> Extraction:
     """Facts from documents. With workers > 1, documents are shared among forked processes, each piping
     its documents' statements through its copy of the pipeline."""
-    reader = Reader(table, nlp)
-    _READERS.clear()
-    _READERS[id(table)] = reader  # forked processes inherit it
+    _READER[:] = [Reader(table, nlp)]  # forked processes inherit it
     processes = workers if workers > 1 and len(docs) >= 4 * workers else 1
     out = Extraction()
     for part in fan_out(_extract_document, docs, table, processes=processes):
