@@ -169,7 +169,8 @@ class OcrLinker:
         return self.link(pair)
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        ents = doc.ents  # each read of doc.ents makes its spans anew
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
         spans: list[Span] = []
         n = len(doc)
         for i, token in enumerate(doc):
@@ -187,14 +188,14 @@ class OcrLinker:
             key = self.link(text, prefixed=prefixed)
             if key:
                 spans.append(Span(doc, i, i + 1, label=self.types[key], span_id=key))
-        for ent in doc.ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
+        for ent in ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
             nxt = ent.end
             if len(ent) == 1 and nxt < n and nxt not in taken and doc[nxt].is_alpha and self.damaged(doc[nxt].text):
                 key = self.pair_key(ent.text, doc[nxt].text)
                 if key and key != ent.ent_id_:
                     spans.append(Span(doc, ent.start, nxt + 1, label=self.types[key], span_id=key))
         if spans:
-            doc.ents = filter_spans([*doc.ents, *spans])
+            doc.ents = filter_spans([*ents, *spans])
         return doc
 
 
@@ -219,8 +220,9 @@ class ExactCase:
         self.lowered = {f.lower() for f in forms}
 
     def __call__(self, doc: Doc) -> Doc:
-        if any(e.text.lower() in self.lowered for e in doc.ents):
-            doc.ents = [e for e in doc.ents if e.text.lower() not in self.lowered or e.text in self.forms]
+        ents = doc.ents  # each read of doc.ents makes its spans anew
+        if any(e.text.lower() in self.lowered for e in ents):
+            doc.ents = [e for e in ents if e.text.lower() not in self.lowered or e.text in self.forms]
         return doc
 
 
