@@ -50,7 +50,7 @@ from kg.model import (
 )
 from kg.ntriples import ntriples
 from kg.ontology import load_ontology
-from kg.stores import SourceGraph, StoreConfig, open_store, stage
+from kg.stores import SourceGraph, Store, StoreConfig, open_store, stage
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
@@ -394,14 +394,16 @@ def source_triples(doc_facts: list[Fact], table: NameTable, doc_passages: Sequen
         yield from passage_triples(passage)
 
 
-def seed_names(table: NameTable, config: StoreConfig, replacing: set[str]) -> None:
+def seed_names(table: NameTable, config: StoreConfig, replacing: set[str], held: Store | None = None) -> None:
     """Names already in the graph (from sources not being replaced) join the table: the graph is the
-    one source of names."""
-    store = open_store(config, write=True)
+    one source of names. Read from `held` when the ingest holds the store open, else from the store opened and
+    closed again (not held open while the passes fork their workers)."""
+    store = held or open_store(config, write=True)
     try:
         known = kg_entities(store, without=replacing)
     finally:
-        store.close()  # not held open while extraction forks its workers
+        if store is not held:
+            store.close()
     for rec in known.values():
         table.add(rec.label, rec.type, [rec.label, *rec.aliases], key=rec.key)
 
@@ -527,15 +529,36 @@ def run_ingest(
     report = IngestReport(graph=config.describe())
     files = discover_files(paths)
     table = load_gazetteer()
-    if not rebuild:
-        seed_names(table, config, {f.name for f in files})
     processes = processes or min(os.cpu_count() or 1, 4)
+    forks = bool(scheduler) or len(files) >= 4 * processes
+    held = None if rebuild or forks else open_store(config, write=True)  # nothing forks: opened once, read, written
+    try:
+        return _ingest(files, table, config, report, held, rebuild, progress, scheduler, processes, started)
+    finally:
+        if held is not None:
+            held.close()
+
+
+def _ingest(
+    files: list[SourceFile],
+    table: NameTable,
+    config: StoreConfig,
+    report: IngestReport,
+    held: Store | None,
+    rebuild: bool,
+    progress: bool,
+    scheduler: str,
+    processes: int,
+    started: float,
+) -> IngestReport:
+    if not rebuild:
+        seed_names(table, config, {f.name for f in files}, held)
     notes = find_names(files, table, report, progress, 1 if scheduler else processes)
     if not notes:
         report.errors.append("no readable notes: the graph was left as it was")
         return report
     if not rebuild and len(notes) < len(files):
-        seed_names(table, config, {n.name for n in notes})  # the graphs of unreadable files stay: their names too
+        seed_names(table, config, {n.name for n in notes}, held)  # the graphs of unreadable files stay: their names too
     if len(notes) < 4 * processes:
         processes = 1
     if processes > 1 and not scheduler:
@@ -567,11 +590,14 @@ def run_ingest(
     finally:
         _KEPT.clear()
     try:
-        store = open_store(config, write=True, rebuild=rebuild)
-        try:
-            store.replace_staged(staged)
-        finally:
-            store.close()
+        if held is not None:
+            held.replace_staged(staged)  # closed by run_ingest
+        else:
+            store = open_store(config, write=True, rebuild=rebuild)
+            try:
+                store.replace_staged(staged)
+            finally:
+                store.close()
     finally:
         staged.close()
     report.facts = len(fact_keys)
