@@ -84,7 +84,7 @@ def near_known(name: str, table: NameTable) -> bool:
         return False
     if hit[0] != folded and (hit[0].startswith(folded) or folded.startswith(hit[0])):
         return False  # 'S3 Standard' beside 'S3 Standard-IA': a shorter name, not a damaged one
-    return not sibling_name(name, list(table.aliases)[hit[2]], table)
+    return not sibling_name(name, table.alias_at(hit[2]), table)
 
 
 def sibling_name(name: str, other: str, table: NameTable) -> bool:

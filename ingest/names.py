@@ -33,6 +33,7 @@ class NameTable:
     aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> key
     case_sensitive: set[str] = field(default_factory=set)  # aliases that match only as written
     _folded: list[str] = field(default_factory=list, repr=False)  # fold() of `aliases`, in their order
+    _listed: list[str] = field(default_factory=list, repr=False)  # `aliases`, in their order, as far as folded
 
     def key_for(self, name: str) -> str | None:
         """The entity a name (or its plural) stands for."""
@@ -72,8 +73,13 @@ class NameTable:
         from ingest.nlp import fold
 
         if len(self._folded) < len(self.aliases):
-            self._folded.extend(fold(a) for a in islice(self.aliases, len(self._folded), None))
+            self._listed.extend(islice(self.aliases, len(self._folded), None))
+            self._folded.extend(fold(a) for a in islice(self._listed, len(self._folded), None))
         return self._folded
+
+    def alias_at(self, index: int) -> str:
+        """The alias at `index` of folded()."""
+        return self._listed[index]
 
     def add_alias(self, key: str, alias: str) -> None:
         ent = self.entities[key]

@@ -3,15 +3,18 @@ name table + an OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamb
 
 import re
 from collections.abc import Iterable
+from functools import cache, lru_cache
 
 import spacy
 from rapidfuzz.distance import Levenshtein
+from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.names import NameTable, plural
+from ingest.vocabulary import vocabulary
 from kg.lexicon import english_words, lemma_table
 
 # ------------------------------------------------------------------ lemmas
@@ -27,26 +30,32 @@ class LowerLemmatizer:
 
     def __init__(self) -> None:
         self.table = lemma_table()
+        self.ids: dict[int, int] = {}  # a lower-cased form's string id -> its lemma's, as they are met
 
     def __call__(self, doc: Doc) -> Doc:
+        ids, strings = self.ids, doc.vocab.strings
         for token in doc:
-            low = token.lower_
-            token.lemma_ = self.table.get(low, low)
+            lemma_id = ids.get(token.lower)
+            if lemma_id is None:
+                low = token.lower_
+                lemma_id = ids[token.lower] = strings.add(self.table.get(low, low))
+            token.lemma = lemma_id
         return doc
 
 
 # ------------------------------------------------------------------ fuzzy linking of damaged mentions
 
-_PREFIX_WORDS = {"amazon", "aws"}
+_UNSPACE = re.compile(r"[\s.\-_/]")
 _FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "2": "z", "5": "s", "8": "b", "$": "s"})
 
 
 CAMEL_CASE = re.compile(r"[a-z][A-Z][a-z]")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """A shape key that forgives what OCR confuses: 'Ecz' and 'EC2' fold to 'ecz', '53' and 'S3' to 's3'."""
-    return re.sub(r"[\s.\-_/]", "", text.lower()).translate(_FOLD)
+    return _UNSPACE.sub("", text.lower()).translate(_FOLD)
 
 
 @Language.factory(
@@ -78,6 +87,8 @@ class OcrLinker:
         self.types: dict[str, str] = {}
         self.context: set[str] = set()
         self._cache: dict[tuple[str, bool], tuple[str, float] | None] = {}
+        self._damaged: dict[str, bool] = {}
+        self.prefix_words = vocabulary().prefix_words
 
     def set_names(self, table: NameTable) -> None:
         self.index = {}
@@ -137,7 +148,15 @@ class OcrLinker:
 
     def damaged(self, text: str) -> bool:
         """Could this token be a damaged name? Lower-case dictionary words are not."""
-        if text.lower() in _PREFIX_WORDS or text.lower() in STOP_WORDS:
+        known = self._damaged.get(text)
+        if known is None:
+            if len(self._damaged) >= 1 << 16:
+                self._damaged.clear()
+            known = self._damaged[text] = self._could_be_damaged(text)
+        return known
+
+    def _could_be_damaged(self, text: str) -> bool:
+        if text.lower() in self.prefix_words or text.lower() in STOP_WORDS:
             return False
         if any(c.isdigit() for c in text):
             return True
@@ -155,16 +174,17 @@ class OcrLinker:
         return self.link(pair)
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        ents = doc.ents  # each read of doc.ents makes its spans anew
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
         spans: list[Span] = []
         n = len(doc)
         for i, token in enumerate(doc):
-            if i in taken or not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
-                continue
             text = token.text
-            if not self.damaged(text):
+            if i in taken or not self.damaged(text):
                 continue
-            prefixed = i > 0 and doc[i - 1].lower_ in _PREFIX_WORDS
+            if not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
+                continue
+            prefixed = i > 0 and doc[i - 1].lower_ in self.prefix_words
             if i + 1 < n and i + 1 not in taken and doc[i + 1].is_alpha:
                 key = self.pair_key(text, doc[i + 1].text)
                 if key:
@@ -173,14 +193,14 @@ class OcrLinker:
             key = self.link(text, prefixed=prefixed)
             if key:
                 spans.append(Span(doc, i, i + 1, label=self.types[key], span_id=key))
-        for ent in doc.ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
+        for ent in ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
             nxt = ent.end
             if len(ent) == 1 and nxt < n and nxt not in taken and doc[nxt].is_alpha and self.damaged(doc[nxt].text):
                 key = self.pair_key(ent.text, doc[nxt].text)
                 if key and key != ent.ent_id_:
                     spans.append(Span(doc, ent.start, nxt + 1, label=self.types[key], span_id=key))
         if spans:
-            doc.ents = filter_spans([*doc.ents, *spans])
+            doc.ents = filter_spans([*ents, *spans])
         return doc
 
 
@@ -205,8 +225,9 @@ class ExactCase:
         self.lowered = {f.lower() for f in forms}
 
     def __call__(self, doc: Doc) -> Doc:
-        if any(e.text.lower() in self.lowered for e in doc.ents):
-            doc.ents = [e for e in doc.ents if e.text.lower() not in self.lowered or e.text in self.forms]
+        ents = doc.ents  # each read of doc.ents makes its spans anew
+        if any(e.text.lower() in self.lowered for e in ents):
+            doc.ents = [e for e in ents if e.text.lower() not in self.lowered or e.text in self.forms]
         return doc
 
 
@@ -268,8 +289,16 @@ def ruler_patterns(table: NameTable) -> Iterable[dict]:
             yield {"label": ent.type, "id": key, "pattern": form}
 
 
+@cache
+def _english() -> Language:
+    return spacy.blank("en")
+
+
 def build_nlp(table: NameTable) -> Language:
-    nlp = spacy.blank("en")
+    """The pipeline for a name table. Pipelines made in one process share one vocabulary and tokenizer
+    (making spaCy's English tokenizer costs more than reading a small note)."""
+    base = _english()
+    nlp = English(vocab=base.vocab, create_tokenizer=lambda _: base.tokenizer)
     nlp.add_pipe("lower_lemmatizer")
     ruler = nlp.add_pipe(
         "span_ruler",

@@ -51,7 +51,7 @@ from kg.model import (
 )
 from kg.ntriples import ntriples
 from kg.ontology import load_ontology
-from kg.stores import SourceGraph, StoreConfig, open_store, stage
+from kg.stores import SourceGraph, Store, StoreConfig, open_store, stage
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
@@ -115,6 +115,7 @@ class Reader:
             if len(alias) > 2 and (first := WORD.search(alias)):
                 self.by_first_word.setdefault(first[0], AliasGroup()).add(alias, key, first.start())
         self.lock = threading.Lock()  # the linker's context is per document: one document at a time
+        self.names = names_of(table)
 
     def context(self, doc: Document) -> set[str]:
         """Entities a document names somewhere, spelled right: context for linking its damaged mentions. Only
@@ -190,23 +191,26 @@ class AliasGroup:
         return keys
 
 
-_READERS: dict[int, Reader] = {}  # the reader of the name table last used in this process, by its id
+_READER: list[Reader] = []  # the reader last made in this process (forked processes inherit it)
 
 
 def reader_for(table: NameTable) -> Reader:
-    """The Reader of `table`, made on first use in each process (a Dask worker keeps it between documents)."""
-    if id(table) not in _READERS:
-        _READERS.clear()
-        _READERS[id(table)] = Reader(table)
-    return _READERS[id(table)]
+    """The Reader of `table`, made on first use in each process and kept while the names stay the same (a Dask
+    worker keeps it between documents, a process that ingests again between ingests)."""
+    if not _READER or (_READER[0].table is not table and _READER[0].names != names_of(table)):
+        _READER[:] = [Reader(table)]
+    return _READER[0]
+
+
+def names_of(table: NameTable) -> tuple[object, ...]:
+    """What a Reader is made from: every entity and alias, in order, and the case-sensitive aliases."""
+    return tuple(table.aliases.items()), tuple(table.entities.values()), frozenset(table.case_sensitive)
 
 
 def extract(docs: list[Document], table: NameTable, nlp: Language | None = None, *, workers: int = 1) -> Extraction:
     """Facts from documents. With workers > 1, documents are shared among forked processes, each piping
     its documents' statements through its copy of the pipeline."""
-    reader = Reader(table, nlp)
-    _READERS.clear()
-    _READERS[id(table)] = reader  # forked processes inherit it
+    _READER[:] = [Reader(table, nlp)]  # forked processes inherit it
     processes = workers if workers > 1 and len(docs) >= 4 * workers else 1
     out = Extraction()
     for part in fan_out(_extract_document, docs, table, processes=processes):
@@ -396,14 +400,16 @@ def source_triples(doc_facts: list[Fact], table: NameTable, doc_passages: Sequen
         yield from passage_triples(passage)
 
 
-def seed_names(table: NameTable, config: StoreConfig, replacing: set[str]) -> None:
+def seed_names(table: NameTable, config: StoreConfig, replacing: set[str], held: Store | None = None) -> None:
     """Names already in the graph (from sources not being replaced) join the table: the graph is the
-    one source of names."""
-    store = open_store(config, write=True)
+    one source of names. Read from `held` when the ingest holds the store open, else from the store opened and
+    closed again (not held open while the passes fork their workers)."""
+    store = held or open_store(config, write=True)
     try:
         known = kg_entities(store, without=replacing)
     finally:
-        store.close()  # not held open while extraction forks its workers
+        if store is not held:
+            store.close()
     for rec in known.values():
         table.add(rec.label, rec.type, [rec.label, *rec.aliases], key=rec.key)
 
@@ -443,12 +449,19 @@ class SourceResult:
     error: str = ""
 
 
+KEPT_CHARS = 40_000_000  # the most text the first pass keeps read for the second (~6M words), not to parse it twice
+_KEPT: dict[str, Document] = {}  # documents the first pass read, by source name; forked workers inherit them
+
+
 def extract_note(note: Note, table: NameTable) -> SourceResult:
-    """Read one note, extract its facts and passages, and make its named graph's triples (in a worker)."""
-    try:
-        doc = note.read()
-    except SourceError as exc:
-        return SourceResult(note.name, error=str(exc))
+    """Read one note (or take the document the first pass kept), extract its facts and passages, and make its
+    named graph's triples (in a worker)."""
+    doc = _KEPT.pop(note.name, None) if note.data is None else None
+    if doc is None:
+        try:
+            doc = note.read()
+        except SourceError as exc:
+            return SourceResult(note.name, error=str(exc))
     part = reader_for(table).extract(doc)
     return SourceResult(
         doc.name,
@@ -461,19 +474,36 @@ def extract_note(note: Note, table: NameTable) -> SourceResult:
     )
 
 
-def find_names(files: list[SourceFile], table: NameTable, report: IngestReport, progress: bool) -> list[Note]:
-    """The first pass: read each file, add the names it defines to the table, and let the document go; the
-    notes that could be read, and the errors of those that could not."""
+def find_names(
+    files: list[SourceFile], table: NameTable, report: IngestReport, progress: bool, processes: int = 1
+) -> list[Note]:
+    """The first pass: read each file (in `processes` forked processes), add the names it defines to the table,
+    and keep the document for the second pass while the kept text stays under KEPT_CHARS; the notes that could
+    be read, and the errors of those that could not."""
     notes = []
-    for source in tqdm(files, desc="names", unit="file", disable=not progress, leave=False):
-        try:
-            doc = read_document(source.path, source.name)
-        except SourceError as exc:
-            report.errors.append(str(exc))
+    kept = 0
+    _KEPT.clear()
+    read = fan_out(_read, files, None, processes=processes if len(files) >= 4 * processes else 1)
+    for source, doc in tqdm(
+        zip(files, read, strict=True), total=len(files), desc="names", unit="file", disable=not progress, leave=False
+    ):
+        if isinstance(doc, str):
+            report.errors.append(doc)
             continue
         discover([doc], table)
         notes.append(Note(doc.name, source.path))
+        if kept + len(doc.text) <= KEPT_CHARS:
+            _KEPT[doc.name] = doc
+            kept += len(doc.text)
     return notes
+
+
+def _read(source: SourceFile, _: None) -> Document | str:
+    """A file's document, or why it cannot be read."""
+    try:
+        return read_document(source.path, source.name)
+    except SourceError as exc:
+        return str(exc)
 
 
 def with_bytes(notes: list[Note]) -> Iterator[Note]:
@@ -505,15 +535,36 @@ def run_ingest(
     report = IngestReport(graph=config.describe())
     files = discover_files(paths)
     table = load_gazetteer()
+    processes = processes or min(os.cpu_count() or 1, 4)
+    forks = bool(scheduler) or len(files) >= 4 * processes
+    held = None if rebuild or forks else open_store(config, write=True)  # nothing forks: opened once, read, written
+    try:
+        return _ingest(files, table, config, report, held, rebuild, progress, scheduler, processes, started)
+    finally:
+        if held is not None:
+            held.close()
+
+
+def _ingest(
+    files: list[SourceFile],
+    table: NameTable,
+    config: StoreConfig,
+    report: IngestReport,
+    held: Store | None,
+    rebuild: bool,
+    progress: bool,
+    scheduler: str,
+    processes: int,
+    started: float,
+) -> IngestReport:
     if not rebuild:
-        seed_names(table, config, {f.name for f in files})
-    notes = find_names(files, table, report, progress)
+        seed_names(table, config, {f.name for f in files}, held)
+    notes = find_names(files, table, report, progress, 1 if scheduler else processes)
     if not notes:
         report.errors.append("no readable notes: the graph was left as it was")
         return report
     if not rebuild and len(notes) < len(files):
-        seed_names(table, config, {n.name for n in notes})  # the graphs of unreadable files stay: their names too
-    processes = processes or min(os.cpu_count() or 1, 4)
+        seed_names(table, config, {n.name for n in notes}, held)  # the graphs of unreadable files stay: their names too
     if len(notes) < 4 * processes:
         processes = 1
     if processes > 1 and not scheduler:
@@ -540,13 +591,19 @@ def run_ingest(
             entities.update(result.entities)
             yield SourceGraph(result.name, result.sha256, ntriples=result.ntriples)
 
-    staged = stage(sources())  # the store is opened after extraction: no process forks with it open
     try:
-        store = open_store(config, write=True, rebuild=rebuild)
-        try:
-            store.replace_staged(staged)
-        finally:
-            store.close()
+        staged = stage(sources())  # the store is opened after extraction: no process forks with it open
+    finally:
+        _KEPT.clear()
+    try:
+        if held is not None:
+            held.replace_staged(staged)  # closed by run_ingest
+        else:
+            store = open_store(config, write=True, rebuild=rebuild)
+            try:
+                store.replace_staged(staged)
+            finally:
+                store.close()
     finally:
         staged.close()
     report.facts = len(fact_keys)

@@ -3,7 +3,7 @@
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from kg.locations import DATA_DIR
 
@@ -47,10 +47,15 @@ class Vocabulary:
         """The relation a category parent ('Use cases:', 'Key features') gives the statements under it."""
         return next((name for name, pattern in self.categories if pattern.search(text)), None)
 
-    @property
+    @cached_property
     def prefixes(self) -> tuple[str, ...]:
         """Every vendor prefix, longest first ("Microsoft Azure" before "Azure")."""
         return tuple(sorted((p for group in self.vendors for p in group), key=len, reverse=True))
+
+    @cached_property
+    def prefix_words(self) -> frozenset[str]:
+        """The vendor prefixes of one word, lower-cased ('aws', 'azure'): a word before a name, never a name."""
+        return frozenset(p.lower() for p in self.prefixes if " " not in p)
 
     def vendor_of(self, name: str) -> tuple[str, str]:
         """'Amazon S3' -> ('Amazon', 'S3'); a name without a vendor prefix -> ('', name)."""

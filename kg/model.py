@@ -101,6 +101,9 @@ EVIDENCE, SOURCE, LINE, TEXT, RULE, CONTRAST, SECTION = (
 
 
 PASSAGE, KIND, ABOUT, PARENT_LINE = KG.Passage, KG.kind, KG.about, KG.parentLine
+TYPE, SUBJECT, PREDICATE, OBJECT, LABEL, ALT_LABEL = (
+    RDF.type, RDF.subject, RDF.predicate, RDF.object, RDFS.label, SKOS.altLabel
+)  # fmt: skip
 
 
 def local_name(iri: str) -> str:
@@ -109,18 +112,18 @@ def local_name(iri: str) -> str:
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:
     iri = entity_iri(entity.key)
-    yield iri, RDF.type, KG[entity.type]
-    yield iri, RDFS.label, recurring(entity.label)
+    yield iri, TYPE, KG[entity.type]
+    yield iri, LABEL, recurring(entity.label)
     for alias in entity.aliases:
         if alias != entity.label:
-            yield iri, SKOS.altLabel, recurring(alias)
+            yield iri, ALT_LABEL, recurring(alias)
 
 
 def relation_declaration(name: str, label: str) -> Iterator[Triple]:
     """Declare a relation the ontology does not name, so every predicate in the graph has a label."""
     iri = relation_iri(name)
-    yield iri, RDF.type, OWL.ObjectProperty
-    yield iri, RDFS.label, Literal(label)
+    yield iri, TYPE, OWL.ObjectProperty
+    yield iri, LABEL, Literal(label)
     yield iri, RDFS.subPropertyOf, KG.relatedTo
 
 
@@ -137,10 +140,10 @@ def fact_triples(fact: Fact) -> Iterator[Triple]:
         "\x1f".join([str(s), str(p), str(o), ev.source, str(ev.line), ev.rule, ev.contrast]).encode()
     ).hexdigest()[:20]
     node = EVI[digest]
-    yield node, RDF.type, EVIDENCE
-    yield node, RDF.subject, s
-    yield node, RDF.predicate, p
-    yield node, RDF.object, o
+    yield node, TYPE, EVIDENCE
+    yield node, SUBJECT, s
+    yield node, PREDICATE, p
+    yield node, OBJECT, o
     yield node, SOURCE, recurring(ev.source)
     yield node, LINE, line_number(ev.line)
     yield node, TEXT, Literal(ev.text)
@@ -157,7 +160,7 @@ def passage_triples(passage: Passage) -> Iterator[Triple]:
         "\x1f".join([passage.source, str(passage.line), passage.kind, passage.text]).encode()
     ).hexdigest()[:20]
     node = PAS[digest]
-    yield node, RDF.type, PASSAGE
+    yield node, TYPE, PASSAGE
     yield node, SOURCE, recurring(passage.source)
     yield node, LINE, line_number(passage.line)
     yield node, TEXT, Literal(passage.text)

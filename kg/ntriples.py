@@ -36,8 +36,18 @@ def term(node: Node) -> str:
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:
-    """Triples as N-Triples lines, each ending ' .\\n'."""
-    return "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples).encode("utf-8")
+    """Triples as N-Triples lines, each ending ' .\\n' (an IRI that recurs is written once and reused)."""
+    iris: dict[Node, str] = {}
+
+    def text(node: Node) -> str:
+        if type(node) is not URIRef:
+            return term(node)
+        written = iris.get(node)
+        if written is None:
+            written = iris[node] = f"<{node}>"
+        return written
+
+    return "".join([f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples]).encode("utf-8")
 
 
 @dataclass(frozen=True)

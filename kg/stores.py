@@ -357,9 +357,9 @@ class LocalStore(Store):
     def _replace(self, staged: Staging) -> None:
         """A store that holds no source yet (or a rebuild) is bulk-loaded from the staged N-Quads, each triple
         also in the default graph (the union, as a set); on disk into a new store that takes the old one's place
-        at commit, so a failed load leaves the previous store. The memory store drops the replaced graphs and
-        bulk-loads the new ones (nothing is saved until the commit); the oxigraph store replaces them with one
-        SPARQL Update, one transaction."""
+        at commit, so a failed load leaves the previous store. The memory store drops the replaced graphs (or,
+        when every graph is replaced, starts afresh) and bulk-loads the new ones (nothing is saved until the
+        commit); the oxigraph store replaces them with one SPARQL Update, one transaction."""
         fresh = self.rebuild or not self.exists()
         if fresh and self.config.kind == "oxigraph" and not self.building:
             del self.ox
@@ -367,6 +367,8 @@ class LocalStore(Store):
         elif not fresh and self.config.kind == "oxigraph":
             super()._replace(staged)
             return
+        elif not fresh and {g.value for g in self.ox.named_graphs()} <= {b.graph for b in staged.blocks}:
+            self.ox = ox.Store()  # every graph is replaced: loaded as a first ingest is
         elif not fresh:
             self.update(replace_graphs_update([(b.graph, "") for b in staged.blocks]))
         self._write(lambda: self.ox.bulk_load(staged.nquads(), format=ox.RdfFormat.N_QUADS))
