@@ -54,7 +54,7 @@ from kg.ontology import load_ontology
 from kg.stores import SourceGraph, Store, StoreConfig, open_store, stage
 
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
-CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if)\s")
+CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if|up\s+to|in|on|at|about|by|with)\s")
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
 LIKENESS = re.compile(r"(?i)(?:\w+ly\s+|almost\s+|nearly\s+)?(?:the\s+same\s+as|similar\s+to|like|unlike)\b")
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"

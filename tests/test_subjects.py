@@ -245,6 +245,11 @@ SUBJECTS = [  # (note, facts that must come out, facts that must not)
             ("Total order", "is_a", "when every read and write can be sequenced"),
         },
     ),
+    (  # "it is up to ...": a saying, not a kind
+        "# ACID\n## Consistency\n- it is up to the application developer to keep invariants\n",
+        {("Consistency", "has_property", "up to the application developer to keep invariants")},
+        {("Consistency", "is_a", "up to the application developer to keep invariants")},
+    ),
     (
         "# Kinesis\n## KDS vs Amazon DynamoDB streams\n"
         "- Amazon DynamoDB streams offers only 24 hours data retention vs. KDF (configurable)\n",
