@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kg.locations import DATA_DIR
 from kg.ontology import Ontology, load_ontology
+from service.qa.memo import Memo
 from service.qa.names import STOP, Mention, normalise
 from service.qa.statements import Statement
 
@@ -104,19 +105,14 @@ def _says_verb(verb: str, text: str) -> bool:
     return bool(re.search(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b", text))
 
 
-_RELATIONS: dict[tuple[int, str], tuple[str, ...]] = {}
+_RELATIONS: Memo[tuple[int, str], tuple[str, ...]] = Memo()  # (ontology's id, question) -> relations asked
 
 
 def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
     specific words), then the earliest. Read once per text and ontology."""
     ontology = ontology or load_ontology()
-    key = (id(ontology), text)
-    if key not in _RELATIONS:
-        if len(_RELATIONS) > 65536:
-            _RELATIONS.clear()
-        _RELATIONS[key] = tuple(_relations_in(text, ontology))
-    return list(_RELATIONS[key])
+    return list(_RELATIONS.get((id(ontology), text), lambda: tuple(_relations_in(text, ontology))))
 
 
 def _relations_in(text: str, ontology: Ontology) -> list[str]:

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 
 from kg.facts import EntityRecord
 from kg.lexicon import word_classes
+from service.qa.memo import Memo
 
 STOP = frozenset(
     """a an the of and or to for in on with by is are be it its what which how does do did can could should
@@ -70,9 +71,9 @@ class NameIndex:
     def __init__(self, entities: dict[str, EntityRecord], services: frozenset[str] = frozenset()) -> None:
         """`services`: the entity types that are services ('EBS' is asked in lower case; 'mean' is a word)."""
         self.entities = entities
-        self.named_cache: dict[str, frozenset[str]] = {}
-        self.linked: dict[str, tuple[Mention, ...]] = {}
-        self.fuzzy_cache: dict[str, tuple[str, float] | None] = {}  # phrase -> the closest name, if close
+        self.named: Memo[str, frozenset[str]] = Memo()  # text -> the entities it names
+        self.linked: Memo[str, tuple[Mention, ...]] = Memo()  # question -> its mentions
+        self.fuzzy: Memo[str, tuple[str, float] | None] = Memo()  # phrase -> the closest name, if close
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
         dictionary = frozenset().union(*word_classes().values())
@@ -92,11 +93,7 @@ class NameIndex:
 
     def named_in(self, text: str) -> set[str]:
         """The entities a statement names, by exact label or alias (no typos: notes are many, questions few)."""
-        if text not in self.named_cache:
-            if len(self.named_cache) > 65536:
-                self.named_cache.clear()
-            self.named_cache[text] = frozenset(self._named_in(text))
-        return set(self.named_cache[text])
+        return set(self.named.get(text, lambda: frozenset(self._named_in(text))))
 
     def _named_in(self, text: str) -> set[str]:
         words = normalise(text).split()
@@ -115,11 +112,7 @@ class NameIndex:
 
     def link(self, question: str) -> list[Mention]:
         """The entities a question names, longest names first, typos matched fuzzily; read once per question."""
-        if question not in self.linked:
-            if len(self.linked) > 65536:
-                self.linked.clear()
-            self.linked[question] = tuple(self._link(question))
-        return list(self.linked[question])
+        return list(self.linked.get(question, lambda: tuple(self._link(question))))
 
     def _link(self, question: str) -> list[Mention]:
         words = normalise(question).split()
@@ -156,12 +149,11 @@ class NameIndex:
 
     def closest(self, phrase: str) -> tuple[str, float] | None:
         """The name a phrase is a typo of (fuzzy ratio >= 84), looked up once per phrase."""
-        if phrase not in self.fuzzy_cache:
-            if len(self.fuzzy_cache) > 65536:
-                self.fuzzy_cache.clear()
-            best = process.extractOne(phrase, self.choices, scorer=fuzz.ratio, score_cutoff=84)
-            self.fuzzy_cache[phrase] = (best[0], float(best[1])) if best else None
-        return self.fuzzy_cache[phrase]
+        return self.fuzzy.get(phrase, lambda: self._closest(phrase))
+
+    def _closest(self, phrase: str) -> tuple[str, float] | None:
+        best = process.extractOne(phrase, self.choices, scorer=fuzz.ratio, score_cutoff=84)
+        return (best[0], float(best[1])) if best else None
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Names close to the words of a question that matched nothing."""
