@@ -77,7 +77,7 @@ class WithSecurityHeaders:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app, with the graph named by the GRAPH setting loaded; KGError (GraphUnavailable) if it cannot be."""
     # Imported here, as in Flask's tutorial, so that importing service.qa alone does not load the web layer.
-    from service import api, errors, pages, repeated_queries, settings, sparql, state
+    from service import api, errors, fast_answers, pages, repeated_queries, settings, sparql, state
 
     app = Flask(__name__)
     app.config.from_mapping(settings.resolve(config))
@@ -99,5 +99,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
-    app.wsgi_app = WithSecurityHeaders(repeated_queries.RepeatedQueries(app, app.wsgi_app))  # type: ignore[method-assign]
+    fast = fast_answers.FastAnswers(app, app.wsgi_app)
+    app.wsgi_app = WithSecurityHeaders(repeated_queries.RepeatedQueries(app, fast))  # type: ignore[method-assign]
     return app

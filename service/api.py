@@ -92,8 +92,7 @@ def node_key(st: State, iri: str) -> str:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    st = state()
-    return jsonify(status="ok", triples=st.triples, entities=len(st.snapshot.entities), facts=len(st.snapshot.keys))
+    return Response(state().health_json, content_type="application/json")
 
 
 @bp.route("/api/ask", methods=["GET", "POST"])

@@ -60,6 +60,13 @@ class State:
                 found[fact.object].append(fact)
         return dict(found)
 
+    @cached_property
+    def health_json(self) -> bytes:
+        """/healthz's body (the graph does not change while the service runs), as Flask's jsonify writes it."""
+        counts = {"status": "ok", "triples": self.triples, "entities": len(self.snapshot.entities)}
+        counts["facts"] = len(self.snapshot.keys)
+        return orjson.dumps(counts, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+
     def answer_json(self, question: str) -> bytes:
         """The answer to `question` as JSON; an answer depends on nothing but the question and the snapshot,
         so the latest ANSWER_CACHE of them are kept. Written by orjson (compact, UTF-8): the answer's lists of
