@@ -20,6 +20,7 @@ from service.state import EXTENSION, State
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 PATH = "/sparql"
 PREFIX = "query="
+BASE_IRIS = 64  # the base IRIs a worker keeps, by the parts of the request that make one
 
 
 def plain_query(environ: dict[str, Any], max_body: int) -> str | None:
@@ -53,6 +54,7 @@ class RepeatedQueries:
         config = app.config
         self.max_body, self.row_cap, self.origin = config["MAX_BODY"], config["ROW_CAP"], config["CORS_ORIGIN"]
         self.trusted_hosts = config["TRUSTED_HOSTS"]
+        self.base_iris: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         answer = self.kept(environ)
@@ -69,7 +71,7 @@ class RepeatedQueries:
             return None
         st: State = self.app.extensions[EXTENSION]
         try:
-            base_iri = get_current_url(environ, strip_querystring=True, trusted_hosts=self.trusted_hosts)
+            base_iri = self.base_iri(environ)
             result = kept_result(st.store, st.results, (query, environ.get("HTTP_ACCEPT"), self.row_cap, base_iri))
         except (KGError, HTTPException):  # not acceptable, an untrusted host: the app says so in its own way
             return None
@@ -82,3 +84,16 @@ class RepeatedQueries:
         headers += cors_headers(self.origin, environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"))
         headers.append(("Vary", "Accept"))
         return "200 OK", headers, body
+
+    def base_iri(self, environ: dict[str, Any]) -> str:
+        """This endpoint's URL as request.base_url gives it (SecurityError for an untrusted host), worked out once
+        per scheme, host and script root: werkzeug's URL building costs about as much as the rest of the answer."""
+        key = tuple(environ.get(name) for name in ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT"))
+        key += (environ.get("SCRIPT_NAME"),)
+        found = self.base_iris.get(key)
+        if found is None:
+            found = get_current_url(environ, strip_querystring=True, trusted_hosts=self.trusted_hosts)
+            if len(self.base_iris) >= BASE_IRIS:
+                self.base_iris.clear()
+            self.base_iris[key] = found
+        return found

@@ -93,3 +93,24 @@ def test_a_kept_answer_is_sent_as_the_endpoint_sends_it(
         assert response.status == by_app.status
         assert sorted(response.headers.items()) == sorted(by_app.headers.items())
         assert response.data == by_app.data
+
+
+BASES = [  # (environ, the base IRI relative IRIs resolve against: request.base_url)
+    (environ(), "http://localhost/sparql"),
+    (environ(base_url="https://kgqa.example:8443/"), "https://kgqa.example:8443/sparql"),
+    (environ(base_url="http://kgqa.example/mounted/"), "http://kgqa.example/mounted/sparql"),
+    (environ(headers={"Host": "other.example"}), "http://other.example/sparql"),
+]
+
+
+@pytest.mark.parametrize(("env", "expected"), BASES)
+def test_the_base_iri_is_the_endpoints_url_each_time(app: Flask, env: dict, expected: str) -> None:
+    front = RepeatedQueries(app, app.wsgi_app)
+    assert [front.base_iri(env) for _ in range(2)] == [expected] * 2
+
+
+def test_the_base_iris_kept_are_bounded(app: Flask) -> None:
+    front = RepeatedQueries(app, app.wsgi_app)
+    for n in range(200):
+        front.base_iri(environ(headers={"Host": f"h{n}.example"}))
+    assert 0 < len(front.base_iris) <= 64
