@@ -3,7 +3,8 @@
 Settings come from service.settings (defaults, KGQA_* environment variables, the config mapping); the
 graph is loaded once at startup (service.state); each feature is a blueprint (service.api, service.sparql);
 one error handler (service.errors) renders every error as JSON; every response carries the security headers
-(WithSecurityHeaders); a repeated /sparql query is answered before Flask runs (service.repeated_queries).
+(WithSecurityHeaders); a repeated /sparql query (service.repeated_queries), /healthz and a plain GET /api/ask
+(service.fast_answers) are answered before Flask runs.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -89,9 +90,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def refuse_large_requests() -> None:
         """414, 431 or 413 as soon as the URL, the headers or a declared body is too large, even where the
         endpoint would not read it."""
-        if len(request.environ.get("PATH_INFO", "")) + len(request.environ.get("QUERY_STRING", "")) > MAX_URL:
+        environ = request.environ
+        if len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) > MAX_URL:
             abort(414, f"the URL is longer than {MAX_URL} bytes: send long queries by POST")
-        if header_bytes(request.environ) > MAX_HEADERS:
+        if header_bytes(environ) > MAX_HEADERS:
             abort(431, f"the request's headers are larger than {MAX_HEADERS} bytes")
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
