@@ -201,7 +201,6 @@ class QA:
         self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
         self.inline_ok: dict[int, bool] = {}
         self.hays: dict[int, tuple[Fact, str, frozenset[str]]] = {}  # a fact -> the text QA.score searches
-        self.foreign_to: dict[tuple[str, int], bool] = {}  # (topic, statement) -> QA.foreign
         self.readable_as: dict[tuple[str, bool], bool] = {}  # (text, inflected) -> QA.reads
         self.versus: list[Statement] | None = None
         self.name_patterns: dict[
@@ -220,6 +219,39 @@ class QA:
             self.relations_of[f.subject].add(f.predicate)
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
+        self.prepare()
+
+    def prepare(self) -> None:
+        """What every question would otherwise work out again, read once per snapshot: by statement row, the
+        entities its text and its place (lead item, heading) name, the services among them, whether it only
+        names a concept and how it may define one; the text each fact is scored on; the notes' contrasts."""
+        rows = self.index.statements
+        services = services_of(self.snapshot.ontology)
+        entities = self.snapshot.entities
+        self.named_text = [self.names.named_in(st.text) for st in rows]
+        self.named_place = [self.names.named_in(_place(st)) for st in rows]
+        self.served_text = [frozenset(i for i in n if i in entities and entities[i].type in services)
+                            for n in self.named_text]  # fmt: skip
+        self.served_place = [frozenset(i for i in n if i in entities and entities[i].type in services)
+                             for n in self.named_place]  # fmt: skip
+        self.name_rows = [st.text.lower() in self.index.names for st in rows]  # is_name, by row
+        self.defines_rows = [_defines(st.text.lower()) for st in rows]  # True, False or None: ask the topic
+        self.section_rows: dict[str, list[int]] = defaultdict(list)  # entity -> rows whose section names it
+        for st in rows:
+            if st.record.kind != "cell":
+                for iri in self.names.named_in(st.section.replace(" > ", " . ")):
+                    self.section_rows[iri].append(st.index)
+        for st in rows:
+            self.inlines(st)
+        for facts in self.by_subject.values():
+            for fact in facts:
+                self.hay(fact)
+                self.reads(self.obj(fact))
+        for e in sorted(self.relations_of):
+            if "compared_with" in self.relations_of[e]:
+                self.results[(CONTRASTS.name, (("e", entity_ref(e)),))] = CONTRASTS.run(
+                    self.snapshot.store, e=entity_ref(e)
+                )
 
     # -------------------------------------------------------------- wording
 
@@ -249,6 +281,13 @@ class QA:
     def score(self, fact: Fact, stems: "set[str] | list[frozenset[str]]") -> int:
         """How many of the question's words (each a group of stems: a word and its synonyms) the fact, its
         relation, value, evidence and section speak to."""
+        _, hay, prefixes = self.hay(fact)
+        groups = [frozenset([s]) if isinstance(s, str) else s for s in stems]
+        return sum(1 for g in groups if any(starts_word(s, hay, prefixes) for s in g))
+
+    def hay(self, fact: Fact) -> tuple[Fact, str, frozenset[str]]:
+        """The text QA.score searches for a fact (its relation, value, subject, evidence and sections), with
+        the starts of its words."""
         kept = self.hays.get(id(fact))
         if kept is None or kept[0] is not fact:  # kept with its fact, so the id is never another's
             hay = " ".join(
@@ -256,9 +295,7 @@ class QA:
                 + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
             ).lower()
             kept = self.hays[id(fact)] = (fact, hay, word_prefixes(hay))
-        _, hay, prefixes = kept
-        groups = [frozenset([s]) if isinstance(s, str) else s for s in stems]
-        return sum(1 for g in groups if any(starts_word(s, hay, prefixes) for s in g))
+        return kept
 
     @staticmethod
     def wanted(intent: Intent) -> list[frozenset[str]]:
@@ -490,11 +527,8 @@ class QA:
         if iri not in self.sections_of:
             words = set(tokens(self.label(iri)))
             narrower = {e for e, ent in self.snapshot.entities.items() if words <= set(tokens(ent.label))}
-            self.sections_of[iri] = [
-                st
-                for st in self.index.statements
-                if st.record.kind != "cell" and narrower & self.names.named_in(st.section.replace(" > ", " . "))
-            ]
+            rows = sorted({i for e in narrower for i in self.section_rows.get(e, ())})
+            self.sections_of[iri] = [self.index.statements[i] for i in rows]
         return self.sections_of[iri]
 
     def continued(self, shown: list[Statement]) -> list[Statement]:
@@ -509,7 +543,7 @@ class QA:
 
     def is_name(self, st: Statement) -> bool:
         """A heading or lead item that only names its topic: no point to quote."""
-        return st.text.lower() in self.index.names
+        return self.name_rows[st.index]
 
     def cite(self, answer: Answer, statements: list[Statement], run: _Run | None = None) -> Answer:
         """Quote the statements (and list the facts they state about the topic, when the run is given)."""
@@ -673,35 +707,23 @@ class QA:
         """Whether a statement's own text names the topic."""
         if topic.iri is None:
             return topic.label in st.text.lower()
-        return topic.iri in self.names.named_in(st.text)
+        return topic.iri in self.named_text[st.index]
 
     def foreign(self, topic: Topic, st: Statement) -> bool:
         """A statement about something else: in another service's place (its heading or lead item), or naming
         other services and not the topic."""
         if topic.iri is None:
             return False
-        key = (topic.iri, st.index)
-        if key not in self.foreign_to:
-            self.foreign_to[key] = self._foreign(topic, st)  # reads the topic's iri alone
-        return self.foreign_to[key]
-
-    def _foreign(self, topic: Topic, st: Statement) -> bool:
         parent = self.index.parent(st)
         if parent and (parent.text.endswith(":") or is_lead(parent.text)) and parent.record.kind != "heading":
-            named = self.names.named_in(parent.text)  # '- Batch:' / '  - Any runtime ...': Batch's point
+            named = self.named_text[parent.index]  # '- Batch:' / '  - Any runtime ...': Batch's point
             if named and topic.iri not in named and not self.names_topic(topic, st):
                 return True
         if self.owns(topic, st):
             return False
-        services = services_of(self.snapshot.ontology)
-
-        def others(text: str) -> bool:
-            named = self.names.named_in(text) - {topic.iri}
-            return any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
-
-        if others(f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"):
+        if self.served_place[st.index] - {topic.iri}:  # another service's place
             return True
-        return not self.names_topic(topic, st) and others(st.text)
+        return not self.names_topic(topic, st) and bool(self.served_text[st.index] - {topic.iri})
 
     def labelled_other(self, topic: Topic, st: Statement) -> bool:
         """'ECR: Private Docker Images Repository': a statement whose label (a few words before ':') names
@@ -721,16 +743,14 @@ class QA:
             return topic.label in f"{st.lead.split(':')[0]} {st.heading.split(':')[0]}"
         if topic.iri in st.record.about and st.record.kind:  # kg:about of a passage (evidence subjects are guesses)
             return True
-        place = f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"  # 'ECS: a service to run containers'
-        return topic.iri in self.names.named_in(place)
+        return topic.iri in self.named_place[st.index]  # 'ECS: a service to run containers'
 
     def defines(self, topic: Topic, st: Statement) -> bool:
         """'X is ...', 'Definition: ...', 'It is ...': a statement that says what its topic is."""
+        said = self.defines_rows[st.index]
+        if said is not None:
+            return said
         text = st.text.lower()
-        if COMPARES.search(text[:80]):
-            return False  # 'X is different from Y' says what X is not
-        if DEFINES.match(text):
-            return True
         pattern = self.defining.get(topic.label)
         if pattern is None:
             names = [topic.label.lower()]
@@ -793,7 +813,7 @@ class QA:
         if topic.label.lower() in start.lower() or (topic.iri and topic.iri in self.names.named_in(start)):
             return True
         return bool(
-            parent and topic.iri and DEFINES.match(st.text.lower()) and self.names.named_in(parent.text) == {topic.iri}
+            parent and topic.iri and DEFINES.match(st.text.lower()) and self.named_text[parent.index] == {topic.iri}
         )
 
     def pronoun_definitions(self, topic: Topic) -> list[Statement]:
@@ -804,7 +824,7 @@ class QA:
         return [
             child
             for st in topic.statements
-            if self.names.named_in(st.text) == {topic.iri}
+            if self.named_text[st.index] == {topic.iri}
             for child in self.index.under(st)
             if DEFINES.match(child.text.lower())
         ]
@@ -1633,6 +1653,19 @@ def _ranked(facts: Iterable[Fact]) -> list[Fact]:
     return sorted(facts, key=lambda f: (-len(f.sources), f.subject, f.object))
 
 
+def _defines(text: str) -> bool | None:
+    """Whether a lower-case statement defines its topic whatever the topic is: not when it compares ('X is
+    different from Y' says what X is not), yes when it opens as a definition ('It is ...'); else None."""
+    if COMPARES.search(text[:80]):
+        return False
+    return True if DEFINES.match(text) else None
+
+
+def _place(st: Statement) -> str:
+    """A statement's place as names: its lead item and its heading, each before any ':'."""
+    return f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"
+
+
 def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     out = {"source": row["source"], "line": row["line"], "text": row["text"]}
     if row.get("section"):
@@ -1675,7 +1708,13 @@ def word_prefixes(text: str) -> frozenset[str]:
 
 def starts_word(stem: str, text: str, prefixes: frozenset[str]) -> bool:
     """word_start(stem).search(text), by a set look-up when the stem is letters and digits only."""
-    return stem in prefixes if ALNUM.fullmatch(stem) else bool(word_start(stem).search(text))
+    return stem in prefixes or (not plain(stem) and bool(word_start(stem).search(text)))
+
+
+@lru_cache(maxsize=65536)
+def plain(stem: str) -> bool:
+    """A stem of letters and digits only."""
+    return bool(ALNUM.fullmatch(stem))
 
 
 @lru_cache(maxsize=65536)

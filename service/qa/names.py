@@ -91,9 +91,9 @@ class NameIndex:
         self.choices = [n for n in self.exact if len(n) >= 4]
         self.longest = max((len(n.split()) for n in self.exact), default=1)
 
-    def named_in(self, text: str) -> set[str]:
+    def named_in(self, text: str) -> frozenset[str]:
         """The entities a statement names, by exact label or alias (no typos: notes are many, questions few)."""
-        return set(self.named.get(text, lambda: frozenset(self._named_in(text))))
+        return self.named.get(text, lambda: frozenset(self._named_in(text)))
 
     def _named_in(self, text: str) -> set[str]:
         words = normalise(text).split()

@@ -102,7 +102,7 @@ class Hit:
 class StatementIndex:
     """Built once per snapshot; `about` and `search` are then cheap."""
 
-    def __init__(self, records: Iterable[StatementRecord], named_in: Callable[[str], set[str]]) -> None:
+    def __init__(self, records: Iterable[StatementRecord], named_in: Callable[[str], frozenset[str]]) -> None:
         self.statements: list[Statement] = []
         lead = ""
         where = ("", "")
