@@ -89,6 +89,7 @@ class NameIndex:
                         if len(form) >= 2 and form not in self.brands:
                             self.exact.setdefault(form, iri)
         self.choices = [n for n in self.exact if len(n) >= 4]
+        self.near: dict[int, list[str]] = {}  # a length -> the choices whose length allows a close ratio
         self.longest = max((len(n.split()) for n in self.exact), default=1)
 
     def named_in(self, text: str) -> frozenset[str]:
@@ -152,8 +153,15 @@ class NameIndex:
         return self.fuzzy.get(phrase, lambda: self._closest(phrase))
 
     def _closest(self, phrase: str) -> tuple[str, float] | None:
-        best = process.extractOne(phrase, self.choices, scorer=fuzz.ratio, score_cutoff=84)
+        best = process.extractOne(phrase, self.of_length(len(phrase)), scorer=fuzz.ratio, score_cutoff=84)
         return (best[0], float(best[1])) if best else None
+
+    def of_length(self, size: int) -> list[str]:
+        """The choices a phrase of this length can have a ratio >= 84 with (in their order): the ratio is at most
+        100 * (1 - |a - b| / (a + b)) for lengths a and b."""
+        if size not in self.near:
+            self.near[size] = [n for n in self.choices if 100 * abs(len(n) - size) <= 16 * (len(n) + size)]
+        return self.near[size]
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Names close to the words of a question that matched nothing."""
