@@ -8,7 +8,7 @@ notes say: when the graph lacks the entity, the relation or those words, the ans
 import math
 import re
 from collections import defaultdict
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from itertools import zip_longest
@@ -131,13 +131,12 @@ class _Run:
     def __init__(self, qa: "QA") -> None:
         self.qa = qa
         self.sparql: list[str] = []
+        self.said: set[str] = set()  # the texts in self.sparql
         self.used: list[Fact] = []
 
     def _query(self, q: NamedQuery, **bindings: URIRef) -> list[dict[str, Any]]:
-        shown = q.shown(**bindings)
-        if shown not in self.sparql:
-            self.sparql.append(shown)
         key = (q.name, tuple(sorted(bindings.items())))
+        self.show(self.qa.shown(q, key, lambda: bindings))
         rows = self.qa.results.get(key)
         if rows is None:  # the snapshot does not change while it is served: results can be kept
             rows = self.qa.results[key] = q.run(self.qa.snapshot.store, **bindings)
@@ -145,30 +144,31 @@ class _Run:
 
     def objects(self, subject: str, relation: str) -> list[Fact]:
         """Facts (subject, relation, ?) with their evidence, best supported first."""
-        if relation not in self.qa.relations_of[subject]:
+        if relation not in self.qa.relations_of.get(subject, ()):
             return []
-        self.shown(FACTS_SP, s=entity_ref(subject), p=relation_iri(relation))
+        key = (FACTS_SP.name, subject, relation)
+        self.show(self.qa.shown(FACTS_SP, key, lambda: {"s": entity_ref(subject), "p": relation_iri(relation)}))
         return list(self.qa.by_subject.get((subject, relation), ()))
 
     def subjects(self, relation: str, obj: str) -> list[Fact]:
         """Facts (?, relation, object)."""
-        if relation not in self.qa.relations_to[obj]:
+        if relation not in self.qa.relations_to.get(obj, ()):
             return []
-        self.shown(FACTS_PO, p=relation_iri(relation), o=entity_ref(obj))
+        key = (FACTS_PO.name, obj, relation)
+        self.show(self.qa.shown(FACTS_PO, key, lambda: {"p": relation_iri(relation), "o": entity_ref(obj)}))
         return list(self.qa.by_object.get((obj, relation), ()))
 
-    def shown(self, q: NamedQuery, **bindings: URIRef) -> None:
-        """The bound query that gives these facts, for the answer to show (the facts were read at load)."""
-        key = (q.name, tuple(sorted(bindings.items())))
-        text = self.qa.shown_text.get(key) or self.qa.shown_text.setdefault(key, q.shown(**bindings))
-        if text not in self.sparql:
+    def show(self, text: str) -> None:
+        """A bound query for the answer to show, once (the facts it gives were read at load)."""
+        if text not in self.said:
+            self.said.add(text)
             self.sparql.append(text)
 
     def all_of(self, subject: str) -> list[Fact]:
-        return [f for r in sorted(self.qa.relations_of[subject] - {"compared_with"}) for f in self.objects(subject, r)]
+        return [f for r in self.qa.relations_listed.get(subject, ()) for f in self.objects(subject, r)]
 
     def contrasts(self, a: str, b: str) -> list[str]:
-        if "compared_with" not in self.qa.relations_of[a]:
+        if "compared_with" not in self.qa.relations_of.get(a, ()):
             return []
         rows = self._query(CONTRASTS, e=URIRef(a))
         counts: dict[str, int] = defaultdict(int)
@@ -191,7 +191,7 @@ class QA:
         self.snapshot = snapshot
         self.names = NameIndex(snapshot.entities, services_of(snapshot.ontology))
         self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
-        self.index.bm25  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
+        self.index.weights  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
         english_words()
         snapshot.nx  # noqa: B018
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
@@ -206,7 +206,7 @@ class QA:
         self.name_patterns: dict[
             tuple[str, str | None], re.Pattern[str]
         ] = {}  # (entity, value) -> whether a fact of it says the value
-        self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
+        self.shown_text: dict[tuple[object, ...], str] = {}  # a query's name and bindings -> its text shown
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         for fact in _ranked(snapshot.stated):  # read once, with their evidence, when the snapshot is loaded
@@ -219,6 +219,7 @@ class QA:
             self.relations_of[f.subject].add(f.predicate)
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
+        self.relations_listed = {e: sorted(rels - {"compared_with"}) for e, rels in self.relations_of.items()}
         self.prepare()
 
     def prepare(self) -> None:
@@ -236,6 +237,8 @@ class QA:
                              for n in self.named_place]  # fmt: skip
         self.name_rows = [st.text.lower() in self.index.names for st in rows]  # is_name, by row
         self.defines_rows = [_defines(st.text.lower()) for st in rows]  # True, False or None: ask the topic
+        self.bare_rows = [bare(st.text) for st in rows]  # each as a name (own_places)
+        self.owner_rows = [self.names.exact.get(normalise(name)) for name in self.bare_rows]  # the entity it names
         self.section_rows: dict[str, list[int]] = defaultdict(list)  # entity -> rows whose section names it
         for st in rows:
             if st.record.kind != "cell":
@@ -252,6 +255,13 @@ class QA:
                 self.results[(CONTRASTS.name, (("e", entity_ref(e)),))] = CONTRASTS.run(
                     self.snapshot.store, e=entity_ref(e)
                 )
+
+    def shown(self, q: NamedQuery, key: tuple[object, ...], bindings: Callable[[], dict[str, URIRef]]) -> str:
+        """A query's text with its bindings written in, once per key (a query with the same bindings)."""
+        text = self.shown_text.get(key)
+        if text is None:
+            text = self.shown_text[key] = q.shown(**bindings())
+        return text
 
     # -------------------------------------------------------------- wording
 
@@ -671,11 +681,10 @@ class QA:
         for st in topic.statements:
             if st.record.kind not in ("heading", "item", "term") or not self.index.under(st):
                 continue
-            name = bare(st.text)
             if topic.iri is None:
-                mine = tokens(name) == tokens(topic.label)
+                mine = tokens(self.bare_rows[st.index]) == tokens(topic.label)
             else:
-                mine = self.names.exact.get(normalise(name)) == topic.iri
+                mine = self.owner_rows[st.index] == topic.iri
             if mine:
                 out.append(st)
         return out
@@ -1673,6 +1682,7 @@ def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _initials(name: str, acronym: str) -> bool:
     letters = re.sub(r"[^a-z]", "", acronym.lower())
     words = re.findall(r"[A-Za-z]+", name)

@@ -24,7 +24,6 @@ NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|
 EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 PUNCTUATED = re.compile(r"[.:;,]")
-SCORED_KEPT = 1024  # BM25 score arrays kept for queries asked again
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
@@ -136,6 +135,9 @@ class StatementIndex:
                 self.children[(st.source, st.record.parent_line)].append(st)
         self.below = [self.children.get((st.source, st.line), []) for st in self.statements]  # under(), by row
         self.examples = [self._example_after(st) for st in self.statements]  # example_after(), by row
+        self.parents = [  # parent(), by row
+            self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None for st in self.statements
+        ]
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
         self.text_tokens = [set(tokens(st.text)) for st in self.statements]  # its own words, not its section's
         self.postings: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text has it
@@ -159,7 +161,6 @@ class StatementIndex:
         sources: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.tokens, strict=True):
             sources[frozenset(toks)].add(st.source)
-        self.scored: dict[tuple[str, ...], np.ndarray] = {}
         self.support = [len(sources[frozenset(toks)]) for toks in self.tokens]  # notes that say it too
         said: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.text_tokens, strict=True):
@@ -173,20 +174,30 @@ class StatementIndex:
         index.index(corpus, show_progress=False)
         return index
 
+    @cached_property
+    def weights(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each stem's BM25 weights, read from bm25s's index: the statements that have it and its weight in each."""
+        index = self.bm25
+        data, rows, at = index.scores["data"], index.scores["indices"], index.scores["indptr"]
+        known = len(at) - 1  # bm25s adds '' past its vocabulary; no stem is ''
+        return {t: (rows[at[i] : at[i + 1]], data[at[i] : at[i + 1]]) for t, i in index.vocab_dict.items() if i < known}
+
     def scores(self, query: tuple[str, ...]) -> np.ndarray:
-        """BM25 scores of every statement for a query's stems, kept for the queries asked again."""
-        if query not in self.scored:
-            if len(self.scored) >= SCORED_KEPT:
-                self.scored.pop(next(iter(self.scored)))
-            self.scored[query] = np.asarray(self.bm25.get_scores(list(query)))
-        return self.scored[query]
+        """BM25 scores of every statement for a query's stems: bm25s's get_scores, summed stem by stem in the
+        same order and type, without its per-call set-up."""
+        out = np.zeros(self.bm25.scores["num_docs"], dtype=self.bm25.dtype)
+        for t in query:
+            if t in self.weights:
+                rows, weights = self.weights[t]
+                out[rows] += weights  # a stem's rows are distinct: np.add.at's sums
+        return out
 
     def under(self, st: Statement) -> list[Statement]:
         """The statements that sit directly under a statement (its child list items, or a heading's items)."""
         return self.below[st.index]
 
     def parent(self, st: Statement) -> Statement | None:
-        return self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None
+        return self.parents[st.index]
 
     def example_after(self, st: Statement) -> Statement | None:
         """The sibling right after a statement when it only gives its examples ('E.g. CloudWatch for alarms')."""
