@@ -101,6 +101,25 @@ COMPARED = (
 )  # fmt: skip
 MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "min": 1, "minute": 1,
            "h": 60, "hr": 60, "hour": 60, "day": 1440}  # fmt: skip
+NON_WORD = re.compile(r"[\W_]+")
+SPACES = re.compile(r"\s+")
+LATER_WORD = re.compile(r"(?<=\s)[\w.+#-]+")  # a word after the first
+CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+LETTERS = re.compile(r"[A-Za-z]+")
+NON_LETTER = re.compile(r"[^a-z]")
+DIGIT = re.compile(r"\d")
+ACTS = re.compile(r"(run|trigger|launch|store|use|support|expose|host)")
+ASKS_WHICH_WHO = re.compile(r"^(what|which|who)\b")
+CLAUSE = re.compile(r"(?<=\w )(that|which|who)\b(.*)")
+LOWER_WORD = re.compile(r"[a-z]{3,}")
+ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+MARKED = re.compile(r"\*\*|__|`")
+BRACKETED_OR_MARKED = re.compile(r"\s*\([^)]*\)|\*\*|__|`")
+CELLS = re.compile(r" \| | vs\.? ")
+WH_WORD = re.compile(r"(?i)(what|which|who|where|when|how|why)$")
+DOUBLED = re.compile(r"\b(\w{3,}) \1\b", re.I)  # 'Container Container'
+WORD3 = re.compile(r"[A-Za-z]{3,}")
+WORD2 = re.compile(r"[A-Za-z]{2,}")
 DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?)\b")
 
 
@@ -278,7 +297,7 @@ class QA:
 
     def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
         verb = self.snapshot.ontology.verb(relation)
-        distinct = {re.sub(r"[\W_]+", "", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
+        distinct = {NON_WORD.sub("", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
         return f"{self.label(subject)} {verb} {'; '.join(reversed(distinct.values()))}."
 
     def say(self, fact: Fact) -> str:
@@ -286,7 +305,7 @@ class QA:
 
     @staticmethod
     def quote(fact: Fact) -> str:
-        return " The notes say: “" + re.sub(r"\s+", " ", str(fact.evidence[0]["text"])).strip(" •-·") + "”."
+        return " The notes say: “" + SPACES.sub(" ", str(fact.evidence[0]["text"])).strip(" •-·") + "”."
 
     def score(self, fact: Fact, stems: "set[str] | list[frozenset[str]]") -> int:
         """How many of the question's words (each a group of stems: a word and its synonyms) the fact, its
@@ -449,10 +468,10 @@ class QA:
 
     def unknown_word(self, q: Question) -> str:
         """A name in the question (written with a capital or a digit inside) that no note uses: 'PostgreSQL'."""
-        for raw in re.findall(r"(?<=\s)[\w.+#-]+", q.text):
+        for raw in LATER_WORD.findall(q.text):
             w = raw.lower().strip(".-")
             stems = tokens(w)
-            if w not in q.words or not re.search(r"[A-Z0-9]", raw) or not stems:
+            if w not in q.words or not CAPITAL_OR_DIGIT.search(raw) or not stems:
                 continue
             if not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
                 return raw.strip(".-")
@@ -881,7 +900,7 @@ class QA:
             )
             return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near], run)
         topic = q.topic
-        named = [w.lower() for w in re.findall(r"[A-Za-z]+", " ".join([topic.label, *self.aliases(topic)]))]
+        named = [w.lower() for w in LETTERS.findall(" ".join([topic.label, *self.aliases(topic)]))]
         echoes = [w for w in q.words if len(stem(w)) >= 4 and any(n.startswith(stem(w)) for n in named)]
         wanted = len(q.words) - len(echoes) + len(extra)  # 'does EventBridge retain events': 'events' echoes it
         wanted = wanted if wanted <= 3 else wanted - 1  # 'a good fit for long-term storage' ~ 'not suited for ...'
@@ -1218,7 +1237,7 @@ class QA:
                 return self.abstain(question, "attribute", e, " / ".join(r.replace("_", " ") for r in relations))
             return self.found(question, "attribute", candidates[:8], run)
         hits = self.search(e, stems, run, candidates) or self.search(e, stems, run)
-        hits.sort(key=lambda f: -(self.score(f, stems + others) + bool(re.search(r"\d", self.obj(f)))))
+        hits.sort(key=lambda f: -(self.score(f, stems + others) + bool(DIGIT.search(self.obj(f)))))
         if not hits:
             return self.abstain(question, "attribute", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
         return self.found(question, "attribute", hits, run, quote=hits[0].predicate not in relations)
@@ -1272,8 +1291,8 @@ class QA:
     def _asks_subject(question: str, mention: Mention, intent: Intent) -> bool:
         """'what triggers Lambda', 'which services run containers': the named entity is the object."""
         words = normalise(question).split()
-        verbs = [i for i, w in enumerate(words) if re.match(r"(run|trigger|launch|store|use|support|expose|host)", w)]
-        wh = re.match(r"^(what|which|who)\b", question.lower())
+        verbs = [i for i, w in enumerate(words) if ACTS.match(w)]
+        wh = ASKS_WHICH_WHO.match(question.lower())
         return bool(wh and verbs and verbs[-1] < mention.start)
 
     def between(self, question: str, a: str, b: str, run: _Run) -> Answer:
@@ -1299,7 +1318,7 @@ class QA:
     def path(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
         """Multi-hop: 'the service that pioneered serverless ...', 'services that run images stored in ECR'."""
         relations = [r for r in intent.relations if r != "related"]
-        clause = re.search(r"(?<=\w )(that|which|who)\b(.*)", normalise(question))
+        clause = CLAUSE.search(normalise(question))
         if clause:
             inner_words = clause.group(2).split()
             anchor = next((m for m in mentions if m.text.split()[0] in inner_words), None)
@@ -1389,7 +1408,7 @@ class QA:
                              "a": [self.obj(f) for f in fa], "b": [self.obj(f) for f in fb]})  # fmt: skip
         order = {self.snapshot.ontology.label(r): i for i, r in enumerate(COMPARED)}
         rows.sort(key=lambda row: order[str(row["aspect"])])
-        wanted = [stem(w) for w in re.findall(r"[a-z]{3,}", normalise(question)) if w not in STOP]
+        wanted = [stem(w) for w in LOWER_WORD.findall(normalise(question)) if w not in STOP]
         said.sort(key=lambda ec: -sum(1 for w in wanted if w in ec[1].lower()))  # the aspect asked about first
         points: list[str] = []
         for e, c in said:
@@ -1450,7 +1469,7 @@ class QA:
         pattern, short = self.side_names[key]
         if pattern.search(text.lower()):
             return True
-        acronyms = re.findall(r"\b[A-Z]{2,5}\b", text)
+        acronyms = ACRONYM.findall(text)
         return any(_initials(n, a) for n in short for a in acronyms)
 
     def notes_comparison(self, q: Question, run: _Run) -> Answer | None:
@@ -1536,14 +1555,11 @@ class QA:
         items = items_of(self.index, place)
         header = next((st for st in items if st.record.kind == "row"), None)
         if header is not None:
-            columns = [
-                re.sub(r"\s*\([^)]*\)|\*\*|__|`", "", c).strip()
-                for c in header.record.text.strip().strip("|").split("|")
-            ]
+            columns = [BRACKETED_OR_MARKED.sub("", c).strip() for c in header.record.text.strip().strip("|").split("|")]
             rows = [st for st in self.index.under(header) if st.record.kind == "row"]
             shown = []
             for st in rows:
-                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                cells = [MARKED.sub("", c).strip() for c in st.record.text.strip().strip("|").split("|")]
                 if len(cells) == len(columns) >= 3:  # an aspect column, then one column per side
                     named = "; ".join(f"{columns[i]}: {cells[i]}" for i in range(1, len(cells)))
                     shown.append((st, f"{cells[0]}: {named}"))
@@ -1554,7 +1570,7 @@ class QA:
             first = 1 if len(columns) >= 3 else 0
             at = [next((i for i in range(first, len(columns)) if self.names_side(s, columns[i])), -1) for s in sides]
             for st, _ in ranked[:MAX_ROWS] if -1 not in at else ():
-                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                cells = [MARKED.sub("", c).strip() for c in st.record.text.strip().strip("|").split("|")]
                 table.append({"aspect": cells[0] if first else "", "a": [cells[at[0]]], "b": [cells[at[1]]]})
             return [text for _, text in ranked[:MAX_ROWS]]
         shown = [(st, render(self.index, st, 300)) for st in items if clean_point(st) or items_of(self.index, st)]
@@ -1601,7 +1617,7 @@ class QA:
     def columns(self, contrasts: list[str], a: str, b: str) -> tuple[str, str] | None:
         """The order of a comparison table's columns, from its header row ('Batch | Lambda')."""
         for c in contrasts:
-            cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", c)]
+            cells = [x.strip(" .") for x in CELLS.split(c)]
             if len(cells) == 2:
                 first, second = (self.names.named_in(x) for x in cells)
                 if a in first and b in second:
@@ -1613,7 +1629,7 @@ class QA:
     def side(self, contrast: str, a: str, b: str, run: _Run, columns: tuple[str, str] | None = None) -> str:
         """A contrast of `a` with `b` on its own side ('AWS Batch: no time limit | AWS Lambda: time limit');
         '' when neither the note's layout nor the facts say whose it is."""
-        cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", contrast)]
+        cells = [x.strip(" .") for x in CELLS.split(contrast)]
         if any(x.lower() in self.names.exact for x in cells):
             return ""  # a table's header row: the names, not a contrast
         if len(cells) == 2 and columns and " | " in contrast:  # a table row under a header that names both
@@ -1645,7 +1661,7 @@ class QA:
                             f"Recommendation: {self.label(y)}. A {criterion} exceeds {self.label(x)}'s limit "
                             f"({f.object}), so {self.label(y)}."
                         )
-        stems = [frozenset([stem(w)]) for w in re.findall(r"[a-z]{3,}", criterion.lower()) if w not in GENERIC_KEYWORDS]
+        stems = [frozenset([stem(w)]) for w in LOWER_WORD.findall(criterion.lower()) if w not in GENERIC_KEYWORDS]
         kinds = ("preferred_for", "use_case", "has_property")
         score = {x: sum(self.score(f, stems) for r in kinds for f in sides[x][r]) for x in (a, b)}
         if stems and score[a] != score[b]:
@@ -1684,8 +1700,8 @@ def _evidence(row: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=65536)
 def _initials(name: str, acronym: str) -> bool:
-    letters = re.sub(r"[^a-z]", "", acronym.lower())
-    words = re.findall(r"[A-Za-z]+", name)
+    letters = NON_LETTER.sub("", acronym.lower())
+    words = LETTERS.findall(name)
     every = "".join(w[0].lower() for w in words)
     major = "".join(w[0].lower() for w in words if w.lower() not in ("of", "and", "as", "a", "the", "for"))
     return bool(letters) and letters in (every, major)
@@ -1757,7 +1773,7 @@ def elided(first: str, part: str) -> str:
     words = part.split()
     if len(words) > 2 or len(first.split()) <= len(words):
         return part
-    own = words[1:] if re.match(r"(?i)(what|which|who|where|when|how|why)$", words[0]) else words
+    own = words[1:] if WH_WORD.match(words[0]) else words
     return " ".join(first.split()[: -len(own)] + own) if own else part
 
 
@@ -1792,14 +1808,14 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
 
 def debris(text: str) -> bool:
     """OCR damage: '4000,000', '3mages', 'Container Container'."""
-    return bool(DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I))
+    return bool(DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text) or DOUBLED.search(text))
 
 
 def readable(text: str, names: Container[str] = (), *, inflected: bool = False) -> bool:
     """Mostly dictionary words, acronyms or the graph's names: not OCR debris ('couect couest Couest [entainer')."""
-    if DAMAGED_NUMBER.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I):  # 'Container Container'
+    if DAMAGED_NUMBER.search(text) or DOUBLED.search(text):  # 'Container Container'
         return False
-    words = re.findall(r"[A-Za-z]{3,}", text)
+    words = WORD3.findall(text)
     english = english_words()
     known = sum(
         1
@@ -1818,7 +1834,7 @@ def clean_point(st: Statement) -> bool:
 def _clean_point(text: str) -> bool:
     if DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text):
         return False
-    words = re.findall(r"[A-Za-z]{2,}", text)
+    words = WORD2.findall(text)
     flags = [w.lower() in english_words() or w.lower() in STOP or w[0].isupper() for w in words]
     garbled = any(not any(flags[i : i + 3]) for i in range(len(flags) - 2))  # three unknown words in a row
     return len(words) >= 3 and sum(flags) >= 0.7 * len(words) and not garbled

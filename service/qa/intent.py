@@ -3,6 +3,7 @@
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.locations import DATA_DIR
 from kg.ontology import Ontology, load_ontology
@@ -27,6 +28,9 @@ FIGURE = re.compile(
 HOW_MUCH = re.compile(r"how (much|many|big|long)|\bmax|\bsize")
 MEASURED = ("has_limit", "pricing", "scales")
 RELATIVE = re.compile(r"\b(the|a) (service|one|thing|tool)s? (that|which|who)\b")
+THAT_CLAUSE = re.compile(r"\w+ (that|which|who) ")
+CRITERION = re.compile(r"\bfor (a|an|my)? ?(.+?)\??$")  # 'for a 3-hour job'
+CHOOSING = re.compile(r"should|which|better")
 VOCABULARY = DATA_DIR / "vocabulary.toml"
 SYNONYMS: dict[str, tuple[str, ...]] = {  # data/vocabulary.toml [synonyms]
     word: tuple(same) for word, same in tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["synonyms"].items()
@@ -101,8 +105,14 @@ def _asked(ontology: Ontology) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def _says_verb(verb: str, text: str) -> bool:
     """Whether a question uses a relation's verb phrase, in any person: 'run on' for 'runs on'."""
+    return bool(_verb_pattern(verb).search(text))
+
+
+@lru_cache(maxsize=1024)
+def _verb_pattern(verb: str) -> re.Pattern[str]:
+    """A relation's verb phrase in any person, compiled once per verb."""
     words = [re.escape(w[:-1] if w.endswith("s") and len(w) > 3 else w) for w in verb.split()]
-    return bool(re.search(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b", text))
+    return re.compile(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b")
 
 
 _RELATIONS: Memo[tuple[int, str], tuple[str, ...]] = Memo()  # (ontology's id, question) -> relations asked
@@ -156,18 +166,16 @@ def parse(question: str, mentions: list[Mention]) -> Intent:
     text = normalise(question)
     rels = relations_in(text)
     kw = keywords(question, mentions)
-    criterion = m.group(2) if (m := re.search(r"\bfor (a|an|my)? ?(.+?)\??$", text)) else ""
+    criterion = m.group(2) if (m := CRITERION.search(text)) else ""
     if not mentions:
         return Intent("unknown", rels, kw)
     two = len(mentions) >= 2
-    either = between_or(text, mentions) and bool(
-        question.rstrip().endswith("?") or re.search(r"should|which|better", text)
-    )
+    either = between_or(text, mentions) and bool(question.rstrip().endswith("?") or CHOOSING.search(text))
     if two and ((COMPARE.search(text) and "or" not in text.split()) or either):
         if not criterion and either:
             criterion = text.split(",")[0] if "," in text else ""
         return Intent("comparison", rels, kw, criterion)
-    relative = bool(RELATIVE.search(text) or re.search(r"\w+ (that|which|who) ", text))
+    relative = bool(RELATIVE.search(text) or THAT_CLAUSE.search(text))
     if HOW_MUCH.search(text) and not relative:
         return Intent("attribute", [r for r in rels if r in MEASURED] or ["has_limit"], kw)
     real = [r for r in rels if r != "related"]

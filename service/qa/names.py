@@ -16,14 +16,17 @@ STOP = frozenset(
     would i me my we you your r u vs versus between difference compare about tell explain define there
     this that these those when where who whom why much many long big get use used using run runs""".split()
 )
+NOT_NAME = re.compile(r"[^\w.#+/ -]")
+SPACES = re.compile(r"\s+")
+DIGIT = re.compile(r"\d")
 BRAND_SHARE = 3  # a first word that begins this many multi-word labels is a brand a learner may leave out
 
 
 @lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     name = name.lower().replace("’", "'").strip()
-    name = re.sub(r"[^\w.#+/ -]", " ", name)
-    return re.sub(r"\s+", " ", name).strip()
+    name = NOT_NAME.sub(" ", name)
+    return SPACES.sub(" ", name).strip()
 
 
 def brands(labels: list[str]) -> frozenset[str]:
@@ -123,7 +126,7 @@ class NameIndex:
             hit = None
             for n in range(min(self.longest, len(words) - i), 0, -1):
                 phrase = " ".join(words[i : i + n])
-                short = phrase in STOP or (len(phrase) <= 2 and not re.search(r"\d", phrase))
+                short = phrase in STOP or (len(phrase) <= 2 and not DIGIT.search(phrase))
                 shouted = phrase.isalpha() and len(phrase) == 2 and phrase.upper() in question  # "VM", "OS"
                 if n == 1 and short and not shouted:
                     continue
