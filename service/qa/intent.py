@@ -3,11 +3,9 @@
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from kg.locations import DATA_DIR
 from kg.ontology import Ontology, load_ontology
-from service.qa.memo import Memo
 from service.qa.names import STOP, Mention, normalise
 from service.qa.statements import Statement
 
@@ -91,47 +89,43 @@ class Intent:
     criterion: str = ""
 
 
-_ASKED: dict[int, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+@dataclass(frozen=True)
+class Cues:
+    """The registry's question words (kg:askedBy) and each relation's verb phrase, compiled once per ontology."""
+
+    asked: tuple[tuple[str, re.Pattern[str]], ...]
+    verbs: dict[str, re.Pattern[str]]
 
 
-def _asked(ontology: Ontology) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """The registry's question words, compiled once per ontology."""
-    if id(ontology) not in _ASKED:
-        _ASKED[id(ontology)] = tuple(
-            (name, re.compile(pattern)) for name, rel in sorted(ontology.relations.items()) for pattern in rel.asked_by
+_CUES: dict[int, Cues] = {}
+
+
+def _cues(ontology: Ontology) -> Cues:
+    if id(ontology) not in _CUES:
+        rels = sorted(ontology.relations.items())
+        _CUES[id(ontology)] = Cues(
+            tuple((name, re.compile(pattern)) for name, rel in rels for pattern in rel.asked_by),
+            {name: _verb_pattern(ontology.verb(name)) for name, _ in rels},
         )
-    return _ASKED[id(ontology)]
+    return _CUES[id(ontology)]
 
 
-def _says_verb(verb: str, text: str) -> bool:
-    """Whether a question uses a relation's verb phrase, in any person: 'run on' for 'runs on'."""
-    return bool(_verb_pattern(verb).search(text))
-
-
-@lru_cache(maxsize=1024)
 def _verb_pattern(verb: str) -> re.Pattern[str]:
-    """A relation's verb phrase in any person, compiled once per verb."""
+    """A relation's verb phrase in any person: 'run on' for 'runs on'."""
     words = [re.escape(w[:-1] if w.endswith("s") and len(w) > 3 else w) for w in verb.split()]
     return re.compile(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b")
 
 
-_RELATIONS: Memo[tuple[int, str], tuple[str, ...]] = Memo()  # (ontology's id, question) -> relations asked
-
-
 def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
-    specific words), then the earliest. Read once per text and ontology."""
-    ontology = ontology or load_ontology()
-    return list(_RELATIONS.get((id(ontology), text), lambda: tuple(_relations_in(text, ontology))))
-
-
-def _relations_in(text: str, ontology: Ontology) -> list[str]:
+    specific words), then the earliest, then those whose verb the question uses."""
+    cues = _cues(ontology or load_ontology())
     found: dict[str, tuple[int, int]] = {}
-    for name, pattern in _asked(ontology):
+    for name, pattern in cues.asked:
         m = pattern.search(text)
         if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
             found[name] = (-len(m.group()), m.start())
-    rels = sorted(found, key=lambda n: (found[n], not _says_verb(ontology.verb(n), text), n))
+    rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n))
     if ALIAS.search(text):
         rels.insert(0, "alias")
     if RELATED.search(text):

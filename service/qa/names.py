@@ -75,8 +75,6 @@ class NameIndex:
         """`services`: the entity types that are services ('EBS' is asked in lower case; 'mean' is a word)."""
         self.entities = entities
         self.named: Memo[str, frozenset[str]] = Memo()  # text -> the entities it names
-        self.linked: Memo[str, tuple[Mention, ...]] = Memo()  # question -> its mentions
-        self.fuzzy: Memo[str, tuple[str, float] | None] = Memo()  # phrase -> the closest name, if close
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
         dictionary = frozenset().union(*word_classes().values())
@@ -115,10 +113,7 @@ class NameIndex:
         return found
 
     def link(self, question: str) -> list[Mention]:
-        """The entities a question names, longest names first, typos matched fuzzily; read once per question."""
-        return list(self.linked.get(question, lambda: tuple(self._link(question))))
-
-    def _link(self, question: str) -> list[Mention]:
+        """The entities a question names, longest names first, typos matched fuzzily."""
         words = normalise(question).split()
         found: list[Mention] = []
         i = 0
@@ -152,10 +147,7 @@ class NameIndex:
         return list(unique.values())
 
     def closest(self, phrase: str) -> tuple[str, float] | None:
-        """The name a phrase is a typo of (fuzzy ratio >= 84), looked up once per phrase."""
-        return self.fuzzy.get(phrase, lambda: self._closest(phrase))
-
-    def _closest(self, phrase: str) -> tuple[str, float] | None:
+        """The name a phrase is a typo of (fuzzy ratio >= 84)."""
         best = process.extractOne(phrase, self.of_length(len(phrase)), scorer=fuzz.ratio, score_cutoff=84)
         return (best[0], float(best[1])) if best else None
 
