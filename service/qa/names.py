@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from kg.facts import EntityRecord
@@ -19,6 +20,7 @@ STOP = frozenset(
 NOT_NAME = re.compile(r"[^\w.#+/ -]")
 SPACES = re.compile(r"\s+")
 DIGIT = re.compile(r"\d")
+SUGGESTED = 70  # the WRatio of a name suggested for a word of a question
 BRAND_SHARE = 3  # a first word that begins this many multi-word labels is a brand a learner may leave out
 
 
@@ -91,6 +93,7 @@ class NameIndex:
                             self.exact.setdefault(form, iri)
         self.choices = [n for n in self.exact if len(n) >= 4]
         self.near: dict[int, list[str]] = {}  # a length -> the choices whose length allows a close ratio
+        self.letters = Letters(self.choices)
         self.longest = max((len(n.split()) for n in self.exact), default=1)
 
     def named_in(self, text: str) -> frozenset[str]:
@@ -163,8 +166,44 @@ class NameIndex:
         words = [w for w in normalise(text).split() if w not in STOP and len(w) >= 3]
         out: list[str] = []
         for w in words:
-            for name, _, _ in process.extract(w, self.choices, scorer=fuzz.WRatio, limit=2, score_cutoff=70):
+            near = [self.choices[i] for i in self.letters.could_resemble(w, SUGGESTED)]
+            for name, _, _ in process.extract(w, near, scorer=fuzz.WRatio, limit=2, score_cutoff=SUGGESTED):
                 label = self.entities[self.exact[name]].label
                 if label not in out:
                     out.append(label)
         return out[:limit]
+
+
+class Letters:
+    """The characters of each name, counted: how many a word shares with a name bounds any score rapidfuzz's
+    WRatio can give the pair, so names that cannot reach a cut-off are never scored."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.column = {c: i for i, c in enumerate(sorted({c for n in names for c in n}))}
+        self.counts = np.zeros((len(names), len(self.column)), dtype=np.int32)
+        for row, name in enumerate(names):
+            for c in name:
+                self.counts[row, self.column[c]] += 1
+        self.lengths = np.array([len(n) for n in names], dtype=np.int32)
+
+    def could_resemble(self, word: str, cutoff: float) -> list[int]:
+        """The rows (in order) of the names whose WRatio with a word (one token, no spaces) may reach `cutoff`.
+
+        Every score WRatio takes is 2 * LCS / (|a| + |b|) of the word (or a window of it) and the name (or a
+        window or re-ordering of its words), scaled by at most 1, 0.95 or 0.9, except 100 when the word is one
+        of the name's words. With `shared` letters, LCS <= shared; the whole-string ratios are at most
+        2 * shared / (|word| + |name|); when one is 1.5 times the other or longer, the partial ratios (x 0.9)
+        align the shorter whole, so at most 2 * shared / (shorter + shared)."""
+        counts = np.zeros(len(self.column), dtype=np.int32)
+        for c in word:
+            if c in self.column:
+                counts[self.column[c]] += 1
+        shared = np.minimum(self.counts, counts).sum(axis=1)
+        size, lengths = len(word), self.lengths
+        shorter = np.minimum(lengths, size)
+        far = np.maximum(lengths, size) >= 1.5 * shorter
+        cut = cutoff - 1e-6
+        whole = 200 * shared >= cut * (lengths + size)
+        partial = far & (180 * shared >= cut * (shorter + shared))
+        own_word = ~far & (shared == size)  # the word may be one of the name's words: 100
+        return [int(i) for i in np.nonzero(whole | partial | own_word)[0]]
