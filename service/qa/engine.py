@@ -222,6 +222,8 @@ class QA:
         self.hays: dict[int, tuple[Fact, str, frozenset[str]]] = {}  # a fact -> the text QA.score searches
         self.readable_as: dict[tuple[str, bool], bool] = {}  # (text, inflected) -> QA.reads
         self.versus: list[Statement] | None = None
+        self.pools: dict[str, tuple[list[Statement], dict[int, int], bool]] = {}  # entity -> QA.point_pool
+        self.defined: dict[str, list[Statement]] = {}  # entity -> QA.definers
         self.name_patterns: dict[
             tuple[str, str | None], re.Pattern[str]
         ] = {}  # (entity, value) -> whether a fact of it says the value
@@ -244,7 +246,8 @@ class QA:
     def prepare(self) -> None:
         """What every question would otherwise work out again, read once per snapshot: by statement row, the
         entities its text and its place (lead item, heading) name, the services among them, whether it only
-        names a concept and how it may define one; the text each fact is scored on; the notes' contrasts."""
+        names a concept and how it may define one; the text each fact is scored on; each entity's candidate points
+        and definitions; the notes' contrasts."""
         rows = self.index.statements
         services = services_of(self.snapshot.ontology)
         entities = self.snapshot.entities
@@ -269,6 +272,10 @@ class QA:
             for fact in facts:
                 self.hay(fact)
                 self.reads(self.obj(fact))
+        for iri in sorted(self.snapshot.entities.keys() & self.index.about_of.keys()):
+            topic = Topic(self.label(iri), iri, self.index.about(iri))  # as QA.topic reads it
+            self.point_pool(topic)
+            self.definers(topic)
         for e in sorted(self.relations_of):
             if "compared_with" in self.relations_of[e]:
                 self.results[(CONTRASTS.name, (("e", entity_ref(e)),))] = CONTRASTS.run(
@@ -602,37 +609,9 @@ class QA:
         named = set(tokens(topic.label))
         asked = replace(q, words=[w for w in q.words if not set(tokens(w)) <= named])  # not the topic's own words
         ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1)} if asked.words else {}
-        support = self.index.support
-        own = self.own_points(topic)
-        order = {st.index: i for i, st in enumerate(own)}
-        several = len({st.source for st in topic.statements}) > 1  # notes that agree outrank one note's order
-        inside = {x.index for st in own for x in section(self.index, st, 4)}  # shown with their lead-in, or below
-        pool = own + [st for st in topic.statements if st.index not in order and st.index not in inside]
-        candidates = [
-            st
-            for st in pool
-            if st.index not in skip
-            and (st.index in order or not self.is_name(st))
-            and self.pointable(st)
-            and not self.foreign(topic, st)
-            and not self.labelled_other(topic, st)
-            and (st.index in order or not order or several or self.names_topic(topic, st))  # elsewhere: by name
-            and (st.index in order or st.record.kind not in ("row", "cell"))  # a table row has two sides
-        ]
-        candidates.sort(
-            key=lambda st: (
-                -ranked.get(st.index, 0),
-                not several and st.index not in order,
-                not self.owns(topic, st),
-                -support[st.index],
-                not several and order.get(st.index, len(order)),
-                not several and not self.defines(topic, st),
-                not EMPHASIS.search(st.record.text),
-                st.source,
-                order.get(st.index, len(order)),
-                st.line,
-            )
-        )
+        pool, order, several = self.point_pool(topic)
+        candidates = [st for st in pool if st.index not in skip]
+        candidates.sort(key=lambda st: -ranked.get(st.index, 0))  # stable: ties stay in the topic's own order
         elsewhere = [st for st in candidates if st.index not in order and self.names_topic(topic, st)]
         room = limit - min(2, len(elsewhere)) if order and not several else limit
         out: list[Statement] = []
@@ -653,6 +632,46 @@ class QA:
             if len(out) >= limit:
                 break
         return out
+
+    def point_pool(self, topic: Topic) -> tuple[list[Statement], dict[int, int], bool]:
+        """A topic's candidate points in its own order, before a question's words rank them (with the order of its
+        own items, and whether several notes speak of it); made once per entity (a topic with an IRI is the
+        statements about it)."""
+        if topic.iri is not None and topic.iri in self.pools:
+            return self.pools[topic.iri]
+        support = self.index.support
+        own = self.own_points(topic)
+        order = {st.index: i for i, st in enumerate(own)}
+        several = len({st.source for st in topic.statements}) > 1  # notes that agree outrank one note's order
+        inside = {x.index for st in own for x in section(self.index, st, 4)}  # shown with their lead-in, or below
+        pool = own + [st for st in topic.statements if st.index not in order and st.index not in inside]
+        candidates = [
+            st
+            for st in pool
+            if (st.index in order or not self.is_name(st))
+            and self.pointable(st)
+            and not self.foreign(topic, st)
+            and not self.labelled_other(topic, st)
+            and (st.index in order or not order or several or self.names_topic(topic, st))  # elsewhere: by name
+            and (st.index in order or st.record.kind not in ("row", "cell"))  # a table row has two sides
+        ]
+        candidates.sort(
+            key=lambda st: (
+                not several and st.index not in order,
+                not self.owns(topic, st),
+                -support[st.index],
+                not several and order.get(st.index, len(order)),
+                not several and not self.defines(topic, st),
+                not EMPHASIS.search(st.record.text),
+                st.source,
+                order.get(st.index, len(order)),
+                st.line,
+            )
+        )
+        made = (candidates, order, several)
+        if topic.iri is not None:
+            self.pools[topic.iri] = made
+        return made
 
     def own_points(self, topic: Topic) -> list[Statement]:
         """The items of the topic's own heading or list item, one per line: what the author marked first, then
@@ -795,6 +814,30 @@ class QA:
         own heading ('## EventBridge' / '- Serverless event bus/router ...')."""
         topic = q.topic
         assert topic is not None
+        defining = self.definers(topic)
+        if topic.iri is None:
+            if not defining:
+                return ("", [])
+            text = defining[0].text.rstrip(".")
+            said = text if text.lower().startswith(topic.label.lower()) else f"{topic.label}: {text}"
+            return (f"{said} ({defining[0].source}:{defining[0].line}).", defining[:1])
+        e = topic.iri
+        ent = self.snapshot.entities[e]
+        shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
+        names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
+        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
+        run.use(is_a)
+        label = ent.label + (f" ({names[0]})" if names else "")
+        if is_a:
+            return (f"{label} is {'; '.join(self.obj(f) for f in is_a)}.", [])
+        if defining:
+            return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
+        return (f"{label} is {_article(self.type_label(ent.type))}.", [])
+
+    def definers(self, topic: Topic) -> list[Statement]:
+        """The statements that say what a topic is, the best first (QA.head); made once per entity."""
+        if topic.iri is not None and topic.iri in self.defined:
+            return self.defined[topic.iri]
         defining = [
             st
             for st in topic.statements + self.pronoun_definitions(topic)
@@ -815,24 +858,9 @@ class QA:
         if defining and not self.says_name(topic, defining[0]) and opening:
             defining = opening
         defining = defining or opening
-        if topic.iri is None:
-            if not defining:
-                return ("", [])
-            text = defining[0].text.rstrip(".")
-            said = text if text.lower().startswith(topic.label.lower()) else f"{topic.label}: {text}"
-            return (f"{said} ({defining[0].source}:{defining[0].line}).", defining[:1])
-        e = topic.iri
-        ent = self.snapshot.entities[e]
-        shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
-        names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
-        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
-        run.use(is_a)
-        label = ent.label + (f" ({names[0]})" if names else "")
-        if is_a:
-            return (f"{label} is {'; '.join(self.obj(f) for f in is_a)}.", [])
-        if defining:
-            return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
-        return (f"{label} is {_article(self.type_label(ent.type))}.", [])
+        if topic.iri is not None:
+            self.defined[topic.iri] = defining
+        return defining
 
     def says_name(self, topic: Topic, st: Statement) -> bool:
         """A definition that names its topic near its start, or that defines what its parent item names."""
