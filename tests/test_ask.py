@@ -417,9 +417,9 @@ def test_a_leading_scope_is_read_apart_from_its_question(question, scope, asked)
     ],
 )
 def test_a_stem_starts_a_word_by_set_or_pattern_alike(stem, text):
-    from service.qa.engine import starts_word, word_prefixes, word_start
+    from service.qa.engine import spoken, stem_groups, word_prefixes, word_start
 
-    assert starts_word(stem, text, word_prefixes(text)) == bool(word_start(stem).search(text))
+    assert spoken(stem_groups([stem]), text, word_prefixes(text)) == bool(word_start(stem).search(text))
 
 
 @pytest.mark.parametrize(

@@ -317,9 +317,12 @@ class QA:
     def score(self, fact: Fact, stems: "set[str] | list[frozenset[str]]") -> int:
         """How many of the question's words (each a group of stems: a word and its synonyms) the fact, its
         relation, value, evidence and section speak to."""
+        return self.speaks(fact, stem_groups(stems))
+
+    def speaks(self, fact: Fact, groups: "list[tuple[frozenset[str], tuple[str, ...]]]") -> int:
+        """QA.score with the stems already grouped (stem_groups): a plain stem is one set look-up."""
         _, hay, prefixes = self.hay(fact)
-        groups = [frozenset([s]) if isinstance(s, str) else s for s in stems]
-        return sum(1 for g in groups if any(starts_word(s, hay, prefixes) for s in g))
+        return spoken(groups, hay, prefixes)
 
     def hay(self, fact: Fact) -> tuple[Fact, str, frozenset[str]]:
         """The text QA.score searches for a fact (its relation, value, subject, evidence and sections), with
@@ -351,7 +354,8 @@ class QA:
         if not stems:
             return []
         need = max(1, math.ceil(len(stems) / 2))
-        scored = [(self.score(f, stems), f) for f in (facts if facts is not None else run.all_of(subject))]
+        groups = stem_groups(stems)
+        scored = [(self.speaks(f, groups), f) for f in (facts if facts is not None else run.all_of(subject))]
         best = max((s for s, _ in scored), default=0)
         if best < need:
             return []
@@ -1760,9 +1764,19 @@ def word_prefixes(text: str) -> frozenset[str]:
     return frozenset(w[:i] for w in ALNUM.findall(text) for i in range(1, len(w) + 1))
 
 
-def starts_word(stem: str, text: str, prefixes: frozenset[str]) -> bool:
-    """word_start(stem).search(text), by a set look-up when the stem is letters and digits only."""
-    return stem in prefixes or (not plain(stem) and bool(word_start(stem).search(text)))
+def stem_groups(stems: "set[str] | list[frozenset[str]]") -> list[tuple[frozenset[str], tuple[str, ...]]]:
+    """Each group of stems (or each lone stem) as its plain stems, found by set look-up in word_prefixes, and the
+    others, found by word_start's pattern (see spoken)."""
+    groups = [(s,) if isinstance(s, str) else tuple(s) for s in stems]
+    return [(frozenset(x for x in g if plain(x)), tuple(x for x in g if not plain(x))) for g in groups]
+
+
+def spoken(groups: list[tuple[frozenset[str], tuple[str, ...]]], text: str, prefixes: frozenset[str]) -> int:
+    """How many groups have a stem at the start of a word of a lower-case text (prefixes: its word_prefixes): a
+    plain stem by set look-up, any other by word_start's pattern."""
+    return sum(
+        1 for plain, other in groups if not prefixes.isdisjoint(plain) or any(word_start(x).search(text) for x in other)
+    )
 
 
 @lru_cache(maxsize=65536)
