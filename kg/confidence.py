@@ -10,12 +10,13 @@ from kg.lexicon import english_words
 
 NEGATION = frozenset("no not never without cannot can't don't doesn't isn't aren't won't none nor".split())
 WORD = re.compile(r"[a-z0-9][a-z0-9'+#.-]*[a-z0-9+#]|[a-z0-9]")
+LONG_WORD = re.compile(r"[A-Za-z]{3,}")
 CLEAN_QUOTE, NOISY_QUOTE = 0.9, 0.5  # how likely one quote states its fact: typed words, or words with damage
 
 
 def clean(text: str, names: Container[str] = frozenset()) -> bool:
     """Every word of three letters or more is English, an acronym or a known name ('Relies on Ecz' is not)."""
-    words = re.findall(r"[A-Za-z]{3,}", text)
+    words = LONG_WORD.findall(text)
     return all(w.lower() in english_words() or w.isupper() or w.lower() in names for w in words)
 
 

@@ -417,9 +417,9 @@ def test_a_leading_scope_is_read_apart_from_its_question(question, scope, asked)
     ],
 )
 def test_a_stem_starts_a_word_by_set_or_pattern_alike(stem, text):
-    from service.qa.engine import starts_word, word_prefixes, word_start
+    from service.qa.engine import spoken, stem_groups, word_prefixes, word_start
 
-    assert starts_word(stem, text, word_prefixes(text)) == bool(word_start(stem).search(text))
+    assert spoken(stem_groups([stem]), text, word_prefixes(text)) == bool(word_start(stem).search(text))
 
 
 @pytest.mark.parametrize(
@@ -450,6 +450,40 @@ def test_brand_words_are_learned_from_the_labels(labels, brands):
     from service.qa.names import brands as learned
 
     assert learned(labels) == brands
+
+
+NAMES = ["amazon api gateway", "api gateway", "aws lambda", "lambda", "wordpress", "ec2 instance", "spot instance",
+         "custom runtime api", "docker hub", "dockerfile", "ecs", "s3 glacier", "x"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("word", "kept"),
+    [
+        ("gateway", {"amazon api gateway", "api gateway"}),
+        ("lambda", {"aws lambda", "lambda"}),
+        ("sourdough", set()),
+    ],
+)
+def test_a_name_that_cannot_resemble_a_word_is_not_scored(word, kept):
+    from service.qa.names import Letters
+
+    rows = Letters(NAMES).could_resemble(word, 70)
+    assert kept <= {NAMES[i] for i in rows} and rows == sorted(rows)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_letters_bound_never_drops_a_name_wratio_would_keep(seed):
+    import random
+
+    from rapidfuzz import fuzz
+
+    from service.qa.names import Letters
+
+    letters, draw = Letters(NAMES), random.Random(seed)
+    for _ in range(300):  # bounded: 300 words of 3 to 12 letters
+        word = "".join(draw.choice("aeioulmnrstcdgpbkwy2") for _ in range(draw.randint(3, 12)))
+        dropped = set(range(len(NAMES))) - set(letters.could_resemble(word, 70))
+        assert all(fuzz.WRatio(word, NAMES[i]) < 70 for i in dropped), word
 
 
 def test_cli_reads_unquoted_words_as_one_question(corpus_graph, capsys):

@@ -8,7 +8,7 @@ notes say: when the graph lacks the entity, the relation or those words, the ans
 import math
 import re
 from collections import defaultdict
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
 from itertools import zip_longest
@@ -101,6 +101,25 @@ COMPARED = (
 )  # fmt: skip
 MINUTES = {"ms": 1 / 60000, "s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "min": 1, "minute": 1,
            "h": 60, "hr": 60, "hour": 60, "day": 1440}  # fmt: skip
+NON_WORD = re.compile(r"[\W_]+")
+SPACES = re.compile(r"\s+")
+LATER_WORD = re.compile(r"(?<=\s)[\w.+#-]+")  # a word after the first
+CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+LETTERS = re.compile(r"[A-Za-z]+")
+NON_LETTER = re.compile(r"[^a-z]")
+DIGIT = re.compile(r"\d")
+ACTS = re.compile(r"(run|trigger|launch|store|use|support|expose|host)")
+ASKS_WHICH_WHO = re.compile(r"^(what|which|who)\b")
+CLAUSE = re.compile(r"(?<=\w )(that|which|who)\b(.*)")
+LOWER_WORD = re.compile(r"[a-z]{3,}")
+ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+MARKED = re.compile(r"\*\*|__|`")
+BRACKETED_OR_MARKED = re.compile(r"\s*\([^)]*\)|\*\*|__|`")
+CELLS = re.compile(r" \| | vs\.? ")
+WH_WORD = re.compile(r"(?i)(what|which|who|where|when|how|why)$")
+DOUBLED = re.compile(r"\b(\w{3,}) \1\b", re.I)  # 'Container Container'
+WORD3 = re.compile(r"[A-Za-z]{3,}")
+WORD2 = re.compile(r"[A-Za-z]{2,}")
 DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*-?\s*(ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?)\b")
 
 
@@ -131,13 +150,12 @@ class _Run:
     def __init__(self, qa: "QA") -> None:
         self.qa = qa
         self.sparql: list[str] = []
+        self.said: set[str] = set()  # the texts in self.sparql
         self.used: list[Fact] = []
 
     def _query(self, q: NamedQuery, **bindings: URIRef) -> list[dict[str, Any]]:
-        shown = q.shown(**bindings)
-        if shown not in self.sparql:
-            self.sparql.append(shown)
         key = (q.name, tuple(sorted(bindings.items())))
+        self.show(self.qa.shown(q, key, lambda: bindings))
         rows = self.qa.results.get(key)
         if rows is None:  # the snapshot does not change while it is served: results can be kept
             rows = self.qa.results[key] = q.run(self.qa.snapshot.store, **bindings)
@@ -145,30 +163,31 @@ class _Run:
 
     def objects(self, subject: str, relation: str) -> list[Fact]:
         """Facts (subject, relation, ?) with their evidence, best supported first."""
-        if relation not in self.qa.relations_of[subject]:
+        if relation not in self.qa.relations_of.get(subject, ()):
             return []
-        self.shown(FACTS_SP, s=entity_ref(subject), p=relation_iri(relation))
+        key = (FACTS_SP.name, subject, relation)
+        self.show(self.qa.shown(FACTS_SP, key, lambda: {"s": entity_ref(subject), "p": relation_iri(relation)}))
         return list(self.qa.by_subject.get((subject, relation), ()))
 
     def subjects(self, relation: str, obj: str) -> list[Fact]:
         """Facts (?, relation, object)."""
-        if relation not in self.qa.relations_to[obj]:
+        if relation not in self.qa.relations_to.get(obj, ()):
             return []
-        self.shown(FACTS_PO, p=relation_iri(relation), o=entity_ref(obj))
+        key = (FACTS_PO.name, obj, relation)
+        self.show(self.qa.shown(FACTS_PO, key, lambda: {"p": relation_iri(relation), "o": entity_ref(obj)}))
         return list(self.qa.by_object.get((obj, relation), ()))
 
-    def shown(self, q: NamedQuery, **bindings: URIRef) -> None:
-        """The bound query that gives these facts, for the answer to show (the facts were read at load)."""
-        key = (q.name, tuple(sorted(bindings.items())))
-        text = self.qa.shown_text.get(key) or self.qa.shown_text.setdefault(key, q.shown(**bindings))
-        if text not in self.sparql:
+    def show(self, text: str) -> None:
+        """A bound query for the answer to show, once (the facts it gives were read at load)."""
+        if text not in self.said:
+            self.said.add(text)
             self.sparql.append(text)
 
     def all_of(self, subject: str) -> list[Fact]:
-        return [f for r in sorted(self.qa.relations_of[subject] - {"compared_with"}) for f in self.objects(subject, r)]
+        return [f for r in self.qa.relations_listed.get(subject, ()) for f in self.objects(subject, r)]
 
     def contrasts(self, a: str, b: str) -> list[str]:
-        if "compared_with" not in self.qa.relations_of[a]:
+        if "compared_with" not in self.qa.relations_of.get(a, ()):
             return []
         rows = self._query(CONTRASTS, e=URIRef(a))
         counts: dict[str, int] = defaultdict(int)
@@ -191,7 +210,7 @@ class QA:
         self.snapshot = snapshot
         self.names = NameIndex(snapshot.entities, services_of(snapshot.ontology))
         self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
-        self.index.bm25  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
+        self.index.weights  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
         english_words()
         snapshot.nx  # noqa: B018
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
@@ -201,13 +220,14 @@ class QA:
         self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
         self.inline_ok: dict[int, bool] = {}
         self.hays: dict[int, tuple[Fact, str, frozenset[str]]] = {}  # a fact -> the text QA.score searches
-        self.foreign_to: dict[tuple[str, int], bool] = {}  # (topic, statement) -> QA.foreign
         self.readable_as: dict[tuple[str, bool], bool] = {}  # (text, inflected) -> QA.reads
         self.versus: list[Statement] | None = None
+        self.pools: dict[str, tuple[list[Statement], dict[int, int], bool]] = {}  # entity -> QA.point_pool
+        self.defined: dict[str, list[Statement]] = {}  # entity -> QA.definers
         self.name_patterns: dict[
             tuple[str, str | None], re.Pattern[str]
         ] = {}  # (entity, value) -> whether a fact of it says the value
-        self.shown_text: dict[tuple[str, tuple[tuple[str, URIRef], ...]], str] = {}
+        self.shown_text: dict[tuple[object, ...], str] = {}  # a query's name and bindings -> its text shown
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         for fact in _ranked(snapshot.stated):  # read once, with their evidence, when the snapshot is loaded
@@ -220,6 +240,54 @@ class QA:
             self.relations_of[f.subject].add(f.predicate)
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
+        self.relations_listed = {e: sorted(rels - {"compared_with"}) for e, rels in self.relations_of.items()}
+        self.prepare()
+
+    def prepare(self) -> None:
+        """What every question would otherwise work out again, read once per snapshot: by statement row, the
+        entities its text and its place (lead item, heading) name, the services among them, whether it only
+        names a concept and how it may define one; the text each fact is scored on; each entity's candidate points
+        and definitions; the notes' contrasts."""
+        rows = self.index.statements
+        services = services_of(self.snapshot.ontology)
+        entities = self.snapshot.entities
+        self.named_text = [self.names.named_in(st.text) for st in rows]
+        self.named_place = [self.names.named_in(_place(st)) for st in rows]
+        self.served_text = [frozenset(i for i in n if i in entities and entities[i].type in services)
+                            for n in self.named_text]  # fmt: skip
+        self.served_place = [frozenset(i for i in n if i in entities and entities[i].type in services)
+                             for n in self.named_place]  # fmt: skip
+        self.name_rows = [st.text.lower() in self.index.names for st in rows]  # is_name, by row
+        self.defines_rows = [_defines(st.text.lower()) for st in rows]  # True, False or None: ask the topic
+        self.bare_rows = [bare(st.text) for st in rows]  # each as a name (own_places)
+        self.owner_rows = [self.names.exact.get(normalise(name)) for name in self.bare_rows]  # the entity it names
+        self.section_rows: dict[str, list[int]] = defaultdict(list)  # entity -> rows whose section names it
+        for st in rows:
+            if st.record.kind != "cell":
+                for iri in self.names.named_in(st.section.replace(" > ", " . ")):
+                    self.section_rows[iri].append(st.index)
+        for st in rows:
+            self.inlines(st)
+        for facts in self.by_subject.values():
+            for fact in facts:
+                self.hay(fact)
+                self.reads(self.obj(fact))
+        for iri in sorted(self.snapshot.entities.keys() & self.index.about_of.keys()):
+            topic = Topic(self.label(iri), iri, self.index.about(iri))  # as QA.topic reads it
+            self.point_pool(topic)
+            self.definers(topic)
+        for e in sorted(self.relations_of):
+            if "compared_with" in self.relations_of[e]:
+                self.results[(CONTRASTS.name, (("e", entity_ref(e)),))] = CONTRASTS.run(
+                    self.snapshot.store, e=entity_ref(e)
+                )
+
+    def shown(self, q: NamedQuery, key: tuple[object, ...], bindings: Callable[[], dict[str, URIRef]]) -> str:
+        """A query's text with its bindings written in, once per key (a query with the same bindings)."""
+        text = self.shown_text.get(key)
+        if text is None:
+            text = self.shown_text[key] = q.shown(**bindings())
+        return text
 
     # -------------------------------------------------------------- wording
 
@@ -236,7 +304,7 @@ class QA:
 
     def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
         verb = self.snapshot.ontology.verb(relation)
-        distinct = {re.sub(r"[\W_]+", "", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
+        distinct = {NON_WORD.sub("", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
         return f"{self.label(subject)} {verb} {'; '.join(reversed(distinct.values()))}."
 
     def say(self, fact: Fact) -> str:
@@ -244,11 +312,21 @@ class QA:
 
     @staticmethod
     def quote(fact: Fact) -> str:
-        return " The notes say: “" + re.sub(r"\s+", " ", str(fact.evidence[0]["text"])).strip(" •-·") + "”."
+        return " The notes say: “" + SPACES.sub(" ", str(fact.evidence[0]["text"])).strip(" •-·") + "”."
 
     def score(self, fact: Fact, stems: "set[str] | list[frozenset[str]]") -> int:
         """How many of the question's words (each a group of stems: a word and its synonyms) the fact, its
         relation, value, evidence and section speak to."""
+        return self.speaks(fact, stem_groups(stems))
+
+    def speaks(self, fact: Fact, groups: "list[tuple[frozenset[str], tuple[str, ...]]]") -> int:
+        """QA.score with the stems already grouped (stem_groups): a plain stem is one set look-up."""
+        _, hay, prefixes = self.hay(fact)
+        return spoken(groups, hay, prefixes)
+
+    def hay(self, fact: Fact) -> tuple[Fact, str, frozenset[str]]:
+        """The text QA.score searches for a fact (its relation, value, subject, evidence and sections), with
+        the starts of its words."""
         kept = self.hays.get(id(fact))
         if kept is None or kept[0] is not fact:  # kept with its fact, so the id is never another's
             hay = " ".join(
@@ -256,9 +334,7 @@ class QA:
                 + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
             ).lower()
             kept = self.hays[id(fact)] = (fact, hay, word_prefixes(hay))
-        _, hay, prefixes = kept
-        groups = [frozenset([s]) if isinstance(s, str) else s for s in stems]
-        return sum(1 for g in groups if any(starts_word(s, hay, prefixes) for s in g))
+        return kept
 
     @staticmethod
     def wanted(intent: Intent) -> list[frozenset[str]]:
@@ -278,7 +354,8 @@ class QA:
         if not stems:
             return []
         need = max(1, math.ceil(len(stems) / 2))
-        scored = [(self.score(f, stems), f) for f in (facts if facts is not None else run.all_of(subject))]
+        groups = stem_groups(stems)
+        scored = [(self.speaks(f, groups), f) for f in (facts if facts is not None else run.all_of(subject))]
         best = max((s for s, _ in scored), default=0)
         if best < need:
             return []
@@ -402,10 +479,10 @@ class QA:
 
     def unknown_word(self, q: Question) -> str:
         """A name in the question (written with a capital or a digit inside) that no note uses: 'PostgreSQL'."""
-        for raw in re.findall(r"(?<=\s)[\w.+#-]+", q.text):
+        for raw in LATER_WORD.findall(q.text):
             w = raw.lower().strip(".-")
             stems = tokens(w)
-            if w not in q.words or not re.search(r"[A-Z0-9]", raw) or not stems:
+            if w not in q.words or not CAPITAL_OR_DIGIT.search(raw) or not stems:
                 continue
             if not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
                 return raw.strip(".-")
@@ -490,11 +567,8 @@ class QA:
         if iri not in self.sections_of:
             words = set(tokens(self.label(iri)))
             narrower = {e for e, ent in self.snapshot.entities.items() if words <= set(tokens(ent.label))}
-            self.sections_of[iri] = [
-                st
-                for st in self.index.statements
-                if st.record.kind != "cell" and narrower & self.names.named_in(st.section.replace(" > ", " . "))
-            ]
+            rows = sorted({i for e in narrower for i in self.section_rows.get(e, ())})
+            self.sections_of[iri] = [self.index.statements[i] for i in rows]
         return self.sections_of[iri]
 
     def continued(self, shown: list[Statement]) -> list[Statement]:
@@ -509,7 +583,7 @@ class QA:
 
     def is_name(self, st: Statement) -> bool:
         """A heading or lead item that only names its topic: no point to quote."""
-        return st.text.lower() in self.index.names
+        return self.name_rows[st.index]
 
     def cite(self, answer: Answer, statements: list[Statement], run: _Run | None = None) -> Answer:
         """Quote the statements (and list the facts they state about the topic, when the run is given)."""
@@ -539,37 +613,9 @@ class QA:
         named = set(tokens(topic.label))
         asked = replace(q, words=[w for w in q.words if not set(tokens(w)) <= named])  # not the topic's own words
         ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1)} if asked.words else {}
-        support = self.index.support
-        own = self.own_points(topic)
-        order = {st.index: i for i, st in enumerate(own)}
-        several = len({st.source for st in topic.statements}) > 1  # notes that agree outrank one note's order
-        inside = {x.index for st in own for x in section(self.index, st, 4)}  # shown with their lead-in, or below
-        pool = own + [st for st in topic.statements if st.index not in order and st.index not in inside]
-        candidates = [
-            st
-            for st in pool
-            if st.index not in skip
-            and (st.index in order or not self.is_name(st))
-            and self.pointable(st)
-            and not self.foreign(topic, st)
-            and not self.labelled_other(topic, st)
-            and (st.index in order or not order or several or self.names_topic(topic, st))  # elsewhere: by name
-            and (st.index in order or st.record.kind not in ("row", "cell"))  # a table row has two sides
-        ]
-        candidates.sort(
-            key=lambda st: (
-                -ranked.get(st.index, 0),
-                not several and st.index not in order,
-                not self.owns(topic, st),
-                -support[st.index],
-                not several and order.get(st.index, len(order)),
-                not several and not self.defines(topic, st),
-                not EMPHASIS.search(st.record.text),
-                st.source,
-                order.get(st.index, len(order)),
-                st.line,
-            )
-        )
+        pool, order, several = self.point_pool(topic)
+        candidates = [st for st in pool if st.index not in skip]
+        candidates.sort(key=lambda st: -ranked.get(st.index, 0))  # stable: ties stay in the topic's own order
         elsewhere = [st for st in candidates if st.index not in order and self.names_topic(topic, st)]
         room = limit - min(2, len(elsewhere)) if order and not several else limit
         out: list[Statement] = []
@@ -590,6 +636,46 @@ class QA:
             if len(out) >= limit:
                 break
         return out
+
+    def point_pool(self, topic: Topic) -> tuple[list[Statement], dict[int, int], bool]:
+        """A topic's candidate points in its own order, before a question's words rank them (with the order of its
+        own items, and whether several notes speak of it); made once per entity (a topic with an IRI is the
+        statements about it)."""
+        if topic.iri is not None and topic.iri in self.pools:
+            return self.pools[topic.iri]
+        support = self.index.support
+        own = self.own_points(topic)
+        order = {st.index: i for i, st in enumerate(own)}
+        several = len({st.source for st in topic.statements}) > 1  # notes that agree outrank one note's order
+        inside = {x.index for st in own for x in section(self.index, st, 4)}  # shown with their lead-in, or below
+        pool = own + [st for st in topic.statements if st.index not in order and st.index not in inside]
+        candidates = [
+            st
+            for st in pool
+            if (st.index in order or not self.is_name(st))
+            and self.pointable(st)
+            and not self.foreign(topic, st)
+            and not self.labelled_other(topic, st)
+            and (st.index in order or not order or several or self.names_topic(topic, st))  # elsewhere: by name
+            and (st.index in order or st.record.kind not in ("row", "cell"))  # a table row has two sides
+        ]
+        candidates.sort(
+            key=lambda st: (
+                not several and st.index not in order,
+                not self.owns(topic, st),
+                -support[st.index],
+                not several and order.get(st.index, len(order)),
+                not several and not self.defines(topic, st),
+                not EMPHASIS.search(st.record.text),
+                st.source,
+                order.get(st.index, len(order)),
+                st.line,
+            )
+        )
+        made = (candidates, order, several)
+        if topic.iri is not None:
+            self.pools[topic.iri] = made
+        return made
 
     def own_points(self, topic: Topic) -> list[Statement]:
         """The items of the topic's own heading or list item, one per line: what the author marked first, then
@@ -637,11 +723,10 @@ class QA:
         for st in topic.statements:
             if st.record.kind not in ("heading", "item", "term") or not self.index.under(st):
                 continue
-            name = bare(st.text)
             if topic.iri is None:
-                mine = tokens(name) == tokens(topic.label)
+                mine = tokens(self.bare_rows[st.index]) == tokens(topic.label)
             else:
-                mine = self.names.exact.get(normalise(name)) == topic.iri
+                mine = self.owner_rows[st.index] == topic.iri
             if mine:
                 out.append(st)
         return out
@@ -673,35 +758,23 @@ class QA:
         """Whether a statement's own text names the topic."""
         if topic.iri is None:
             return topic.label in st.text.lower()
-        return topic.iri in self.names.named_in(st.text)
+        return topic.iri in self.named_text[st.index]
 
     def foreign(self, topic: Topic, st: Statement) -> bool:
         """A statement about something else: in another service's place (its heading or lead item), or naming
         other services and not the topic."""
         if topic.iri is None:
             return False
-        key = (topic.iri, st.index)
-        if key not in self.foreign_to:
-            self.foreign_to[key] = self._foreign(topic, st)  # reads the topic's iri alone
-        return self.foreign_to[key]
-
-    def _foreign(self, topic: Topic, st: Statement) -> bool:
         parent = self.index.parent(st)
         if parent and (parent.text.endswith(":") or is_lead(parent.text)) and parent.record.kind != "heading":
-            named = self.names.named_in(parent.text)  # '- Batch:' / '  - Any runtime ...': Batch's point
+            named = self.named_text[parent.index]  # '- Batch:' / '  - Any runtime ...': Batch's point
             if named and topic.iri not in named and not self.names_topic(topic, st):
                 return True
         if self.owns(topic, st):
             return False
-        services = services_of(self.snapshot.ontology)
-
-        def others(text: str) -> bool:
-            named = self.names.named_in(text) - {topic.iri}
-            return any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
-
-        if others(f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"):
+        if self.served_place[st.index] - {topic.iri}:  # another service's place
             return True
-        return not self.names_topic(topic, st) and others(st.text)
+        return not self.names_topic(topic, st) and bool(self.served_text[st.index] - {topic.iri})
 
     def labelled_other(self, topic: Topic, st: Statement) -> bool:
         """'ECR: Private Docker Images Repository': a statement whose label (a few words before ':') names
@@ -721,16 +794,14 @@ class QA:
             return topic.label in f"{st.lead.split(':')[0]} {st.heading.split(':')[0]}"
         if topic.iri in st.record.about and st.record.kind:  # kg:about of a passage (evidence subjects are guesses)
             return True
-        place = f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"  # 'ECS: a service to run containers'
-        return topic.iri in self.names.named_in(place)
+        return topic.iri in self.named_place[st.index]  # 'ECS: a service to run containers'
 
     def defines(self, topic: Topic, st: Statement) -> bool:
         """'X is ...', 'Definition: ...', 'It is ...': a statement that says what its topic is."""
+        said = self.defines_rows[st.index]
+        if said is not None:
+            return said
         text = st.text.lower()
-        if COMPARES.search(text[:80]):
-            return False  # 'X is different from Y' says what X is not
-        if DEFINES.match(text):
-            return True
         pattern = self.defining.get(topic.label)
         if pattern is None:
             names = [topic.label.lower()]
@@ -747,6 +818,30 @@ class QA:
         own heading ('## EventBridge' / '- Serverless event bus/router ...')."""
         topic = q.topic
         assert topic is not None
+        defining = self.definers(topic)
+        if topic.iri is None:
+            if not defining:
+                return ("", [])
+            text = defining[0].text.rstrip(".")
+            said = text if text.lower().startswith(topic.label.lower()) else f"{topic.label}: {text}"
+            return (f"{said} ({defining[0].source}:{defining[0].line}).", defining[:1])
+        e = topic.iri
+        ent = self.snapshot.entities[e]
+        shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
+        names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
+        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
+        run.use(is_a)
+        label = ent.label + (f" ({names[0]})" if names else "")
+        if is_a:
+            return (f"{label} is {'; '.join(self.obj(f) for f in is_a)}.", [])
+        if defining:
+            return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
+        return (f"{label} is {_article(self.type_label(ent.type))}.", [])
+
+    def definers(self, topic: Topic) -> list[Statement]:
+        """The statements that say what a topic is, the best first (QA.head); made once per entity."""
+        if topic.iri is not None and topic.iri in self.defined:
+            return self.defined[topic.iri]
         defining = [
             st
             for st in topic.statements + self.pronoun_definitions(topic)
@@ -767,24 +862,9 @@ class QA:
         if defining and not self.says_name(topic, defining[0]) and opening:
             defining = opening
         defining = defining or opening
-        if topic.iri is None:
-            if not defining:
-                return ("", [])
-            text = defining[0].text.rstrip(".")
-            said = text if text.lower().startswith(topic.label.lower()) else f"{topic.label}: {text}"
-            return (f"{said} ({defining[0].source}:{defining[0].line}).", defining[:1])
-        e = topic.iri
-        ent = self.snapshot.entities[e]
-        shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
-        names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
-        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
-        run.use(is_a)
-        label = ent.label + (f" ({names[0]})" if names else "")
-        if is_a:
-            return (f"{label} is {'; '.join(self.obj(f) for f in is_a)}.", [])
-        if defining:
-            return (f"{label}: {defining[0].text.rstrip('.')}.", defining[:1])
-        return (f"{label} is {_article(self.type_label(ent.type))}.", [])
+        if topic.iri is not None:
+            self.defined[topic.iri] = defining
+        return defining
 
     def says_name(self, topic: Topic, st: Statement) -> bool:
         """A definition that names its topic near its start, or that defines what its parent item names."""
@@ -793,7 +873,7 @@ class QA:
         if topic.label.lower() in start.lower() or (topic.iri and topic.iri in self.names.named_in(start)):
             return True
         return bool(
-            parent and topic.iri and DEFINES.match(st.text.lower()) and self.names.named_in(parent.text) == {topic.iri}
+            parent and topic.iri and DEFINES.match(st.text.lower()) and self.named_text[parent.index] == {topic.iri}
         )
 
     def pronoun_definitions(self, topic: Topic) -> list[Statement]:
@@ -804,7 +884,7 @@ class QA:
         return [
             child
             for st in topic.statements
-            if self.names.named_in(st.text) == {topic.iri}
+            if self.named_text[st.index] == {topic.iri}
             for child in self.index.under(st)
             if DEFINES.match(child.text.lower())
         ]
@@ -852,7 +932,7 @@ class QA:
             )
             return self.cite(Answer(q.text, bool(near), "yes/no", text), [h.statement for h in near], run)
         topic = q.topic
-        named = [w.lower() for w in re.findall(r"[A-Za-z]+", " ".join([topic.label, *self.aliases(topic)]))]
+        named = [w.lower() for w in LETTERS.findall(" ".join([topic.label, *self.aliases(topic)]))]
         echoes = [w for w in q.words if len(stem(w)) >= 4 and any(n.startswith(stem(w)) for n in named)]
         wanted = len(q.words) - len(echoes) + len(extra)  # 'does EventBridge retain events': 'events' echoes it
         wanted = wanted if wanted <= 3 else wanted - 1  # 'a good fit for long-term storage' ~ 'not suited for ...'
@@ -1189,7 +1269,7 @@ class QA:
                 return self.abstain(question, "attribute", e, " / ".join(r.replace("_", " ") for r in relations))
             return self.found(question, "attribute", candidates[:8], run)
         hits = self.search(e, stems, run, candidates) or self.search(e, stems, run)
-        hits.sort(key=lambda f: -(self.score(f, stems + others) + bool(re.search(r"\d", self.obj(f)))))
+        hits.sort(key=lambda f: -(self.score(f, stems + others) + bool(DIGIT.search(self.obj(f)))))
         if not hits:
             return self.abstain(question, "attribute", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
         return self.found(question, "attribute", hits, run, quote=hits[0].predicate not in relations)
@@ -1243,8 +1323,8 @@ class QA:
     def _asks_subject(question: str, mention: Mention, intent: Intent) -> bool:
         """'what triggers Lambda', 'which services run containers': the named entity is the object."""
         words = normalise(question).split()
-        verbs = [i for i, w in enumerate(words) if re.match(r"(run|trigger|launch|store|use|support|expose|host)", w)]
-        wh = re.match(r"^(what|which|who)\b", question.lower())
+        verbs = [i for i, w in enumerate(words) if ACTS.match(w)]
+        wh = ASKS_WHICH_WHO.match(question.lower())
         return bool(wh and verbs and verbs[-1] < mention.start)
 
     def between(self, question: str, a: str, b: str, run: _Run) -> Answer:
@@ -1270,7 +1350,7 @@ class QA:
     def path(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
         """Multi-hop: 'the service that pioneered serverless ...', 'services that run images stored in ECR'."""
         relations = [r for r in intent.relations if r != "related"]
-        clause = re.search(r"(?<=\w )(that|which|who)\b(.*)", normalise(question))
+        clause = CLAUSE.search(normalise(question))
         if clause:
             inner_words = clause.group(2).split()
             anchor = next((m for m in mentions if m.text.split()[0] in inner_words), None)
@@ -1360,7 +1440,7 @@ class QA:
                              "a": [self.obj(f) for f in fa], "b": [self.obj(f) for f in fb]})  # fmt: skip
         order = {self.snapshot.ontology.label(r): i for i, r in enumerate(COMPARED)}
         rows.sort(key=lambda row: order[str(row["aspect"])])
-        wanted = [stem(w) for w in re.findall(r"[a-z]{3,}", normalise(question)) if w not in STOP]
+        wanted = [stem(w) for w in LOWER_WORD.findall(normalise(question)) if w not in STOP]
         said.sort(key=lambda ec: -sum(1 for w in wanted if w in ec[1].lower()))  # the aspect asked about first
         points: list[str] = []
         for e, c in said:
@@ -1421,7 +1501,7 @@ class QA:
         pattern, short = self.side_names[key]
         if pattern.search(text.lower()):
             return True
-        acronyms = re.findall(r"\b[A-Z]{2,5}\b", text)
+        acronyms = ACRONYM.findall(text)
         return any(_initials(n, a) for n in short for a in acronyms)
 
     def notes_comparison(self, q: Question, run: _Run) -> Answer | None:
@@ -1507,14 +1587,11 @@ class QA:
         items = items_of(self.index, place)
         header = next((st for st in items if st.record.kind == "row"), None)
         if header is not None:
-            columns = [
-                re.sub(r"\s*\([^)]*\)|\*\*|__|`", "", c).strip()
-                for c in header.record.text.strip().strip("|").split("|")
-            ]
+            columns = [BRACKETED_OR_MARKED.sub("", c).strip() for c in header.record.text.strip().strip("|").split("|")]
             rows = [st for st in self.index.under(header) if st.record.kind == "row"]
             shown = []
             for st in rows:
-                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                cells = [MARKED.sub("", c).strip() for c in st.record.text.strip().strip("|").split("|")]
                 if len(cells) == len(columns) >= 3:  # an aspect column, then one column per side
                     named = "; ".join(f"{columns[i]}: {cells[i]}" for i in range(1, len(cells)))
                     shown.append((st, f"{cells[0]}: {named}"))
@@ -1525,7 +1602,7 @@ class QA:
             first = 1 if len(columns) >= 3 else 0
             at = [next((i for i in range(first, len(columns)) if self.names_side(s, columns[i])), -1) for s in sides]
             for st, _ in ranked[:MAX_ROWS] if -1 not in at else ():
-                cells = [re.sub(r"\*\*|__|`", "", c).strip() for c in st.record.text.strip().strip("|").split("|")]
+                cells = [MARKED.sub("", c).strip() for c in st.record.text.strip().strip("|").split("|")]
                 table.append({"aspect": cells[0] if first else "", "a": [cells[at[0]]], "b": [cells[at[1]]]})
             return [text for _, text in ranked[:MAX_ROWS]]
         shown = [(st, render(self.index, st, 300)) for st in items if clean_point(st) or items_of(self.index, st)]
@@ -1572,7 +1649,7 @@ class QA:
     def columns(self, contrasts: list[str], a: str, b: str) -> tuple[str, str] | None:
         """The order of a comparison table's columns, from its header row ('Batch | Lambda')."""
         for c in contrasts:
-            cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", c)]
+            cells = [x.strip(" .") for x in CELLS.split(c)]
             if len(cells) == 2:
                 first, second = (self.names.named_in(x) for x in cells)
                 if a in first and b in second:
@@ -1584,7 +1661,7 @@ class QA:
     def side(self, contrast: str, a: str, b: str, run: _Run, columns: tuple[str, str] | None = None) -> str:
         """A contrast of `a` with `b` on its own side ('AWS Batch: no time limit | AWS Lambda: time limit');
         '' when neither the note's layout nor the facts say whose it is."""
-        cells = [x.strip(" .") for x in re.split(r" \| | vs\.? ", contrast)]
+        cells = [x.strip(" .") for x in CELLS.split(contrast)]
         if any(x.lower() in self.names.exact for x in cells):
             return ""  # a table's header row: the names, not a contrast
         if len(cells) == 2 and columns and " | " in contrast:  # a table row under a header that names both
@@ -1616,7 +1693,7 @@ class QA:
                             f"Recommendation: {self.label(y)}. A {criterion} exceeds {self.label(x)}'s limit "
                             f"({f.object}), so {self.label(y)}."
                         )
-        stems = [frozenset([stem(w)]) for w in re.findall(r"[a-z]{3,}", criterion.lower()) if w not in GENERIC_KEYWORDS]
+        stems = [frozenset([stem(w)]) for w in LOWER_WORD.findall(criterion.lower()) if w not in GENERIC_KEYWORDS]
         kinds = ("preferred_for", "use_case", "has_property")
         score = {x: sum(self.score(f, stems) for r in kinds for f in sides[x][r]) for x in (a, b)}
         if stems and score[a] != score[b]:
@@ -1633,6 +1710,19 @@ def _ranked(facts: Iterable[Fact]) -> list[Fact]:
     return sorted(facts, key=lambda f: (-len(f.sources), f.subject, f.object))
 
 
+def _defines(text: str) -> bool | None:
+    """Whether a lower-case statement defines its topic whatever the topic is: not when it compares ('X is
+    different from Y' says what X is not), yes when it opens as a definition ('It is ...'); else None."""
+    if COMPARES.search(text[:80]):
+        return False
+    return True if DEFINES.match(text) else None
+
+
+def _place(st: Statement) -> str:
+    """A statement's place as names: its lead item and its heading, each before any ':'."""
+    return f"{st.lead.split(':')[0]} . {st.heading.split(':')[0]}"
+
+
 def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     out = {"source": row["source"], "line": row["line"], "text": row["text"]}
     if row.get("section"):
@@ -1640,9 +1730,10 @@ def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _initials(name: str, acronym: str) -> bool:
-    letters = re.sub(r"[^a-z]", "", acronym.lower())
-    words = re.findall(r"[A-Za-z]+", name)
+    letters = NON_LETTER.sub("", acronym.lower())
+    words = LETTERS.findall(name)
     every = "".join(w[0].lower() for w in words)
     major = "".join(w[0].lower() for w in words if w.lower() not in ("of", "and", "as", "a", "the", "for"))
     return bool(letters) and letters in (every, major)
@@ -1673,9 +1764,25 @@ def word_prefixes(text: str) -> frozenset[str]:
     return frozenset(w[:i] for w in ALNUM.findall(text) for i in range(1, len(w) + 1))
 
 
-def starts_word(stem: str, text: str, prefixes: frozenset[str]) -> bool:
-    """word_start(stem).search(text), by a set look-up when the stem is letters and digits only."""
-    return stem in prefixes if ALNUM.fullmatch(stem) else bool(word_start(stem).search(text))
+def stem_groups(stems: "set[str] | list[frozenset[str]]") -> list[tuple[frozenset[str], tuple[str, ...]]]:
+    """Each group of stems (or each lone stem) as its plain stems, found by set look-up in word_prefixes, and the
+    others, found by word_start's pattern (see spoken)."""
+    groups = [(s,) if isinstance(s, str) else tuple(s) for s in stems]
+    return [(frozenset(x for x in g if plain(x)), tuple(x for x in g if not plain(x))) for g in groups]
+
+
+def spoken(groups: list[tuple[frozenset[str], tuple[str, ...]]], text: str, prefixes: frozenset[str]) -> int:
+    """How many groups have a stem at the start of a word of a lower-case text (prefixes: its word_prefixes): a
+    plain stem by set look-up, any other by word_start's pattern."""
+    return sum(
+        1 for plain, other in groups if not prefixes.isdisjoint(plain) or any(word_start(x).search(text) for x in other)
+    )
+
+
+@lru_cache(maxsize=65536)
+def plain(stem: str) -> bool:
+    """A stem of letters and digits only."""
+    return bool(ALNUM.fullmatch(stem))
 
 
 @lru_cache(maxsize=65536)
@@ -1708,7 +1815,7 @@ def elided(first: str, part: str) -> str:
     words = part.split()
     if len(words) > 2 or len(first.split()) <= len(words):
         return part
-    own = words[1:] if re.match(r"(?i)(what|which|who|where|when|how|why)$", words[0]) else words
+    own = words[1:] if WH_WORD.match(words[0]) else words
     return " ".join(first.split()[: -len(own)] + own) if own else part
 
 
@@ -1743,14 +1850,14 @@ def fit(text: str, limit: int = MAX_TEXT) -> str:
 
 def debris(text: str) -> bool:
     """OCR damage: '4000,000', '3mages', 'Container Container'."""
-    return bool(DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I))
+    return bool(DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text) or DOUBLED.search(text))
 
 
 def readable(text: str, names: Container[str] = (), *, inflected: bool = False) -> bool:
     """Mostly dictionary words, acronyms or the graph's names: not OCR debris ('couect couest Couest [entainer')."""
-    if DAMAGED_NUMBER.search(text) or re.search(r"\b(\w{3,}) \1\b", text, re.I):  # 'Container Container'
+    if DAMAGED_NUMBER.search(text) or DOUBLED.search(text):  # 'Container Container'
         return False
-    words = re.findall(r"[A-Za-z]{3,}", text)
+    words = WORD3.findall(text)
     english = english_words()
     known = sum(
         1
@@ -1769,7 +1876,7 @@ def clean_point(st: Statement) -> bool:
 def _clean_point(text: str) -> bool:
     if DAMAGED_NUMBER.search(text) or DAMAGED_WORD.search(text):
         return False
-    words = re.findall(r"[A-Za-z]{2,}", text)
+    words = WORD2.findall(text)
     flags = [w.lower() in english_words() or w.lower() in STOP or w[0].isupper() for w in words]
     garbled = any(not any(flags[i : i + 3]) for i in range(len(flags) - 2))  # three unknown words in a row
     return len(words) >= 3 and sum(flags) >= 0.7 * len(words) and not garbled

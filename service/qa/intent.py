@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from kg.locations import DATA_DIR
 from kg.ontology import Ontology, load_ontology
-from service.qa.memo import Memo
 from service.qa.names import STOP, Mention, normalise
 from service.qa.statements import Statement
 
@@ -27,6 +26,9 @@ FIGURE = re.compile(
 HOW_MUCH = re.compile(r"how (much|many|big|long)|\bmax|\bsize")
 MEASURED = ("has_limit", "pricing", "scales")
 RELATIVE = re.compile(r"\b(the|a) (service|one|thing|tool)s? (that|which|who)\b")
+THAT_CLAUSE = re.compile(r"\w+ (that|which|who) ")
+CRITERION = re.compile(r"\bfor (a|an|my)? ?(.+?)\??$")  # 'for a 3-hour job'
+CHOOSING = re.compile(r"should|which|better")
 VOCABULARY = DATA_DIR / "vocabulary.toml"
 SYNONYMS: dict[str, tuple[str, ...]] = {  # data/vocabulary.toml [synonyms]
     word: tuple(same) for word, same in tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["synonyms"].items()
@@ -87,41 +89,43 @@ class Intent:
     criterion: str = ""
 
 
-_ASKED: dict[int, tuple[tuple[str, re.Pattern[str]], ...]] = {}
+@dataclass(frozen=True)
+class Cues:
+    """The registry's question words (kg:askedBy) and each relation's verb phrase, compiled once per ontology."""
+
+    asked: tuple[tuple[str, re.Pattern[str]], ...]
+    verbs: dict[str, re.Pattern[str]]
 
 
-def _asked(ontology: Ontology) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """The registry's question words, compiled once per ontology."""
-    if id(ontology) not in _ASKED:
-        _ASKED[id(ontology)] = tuple(
-            (name, re.compile(pattern)) for name, rel in sorted(ontology.relations.items()) for pattern in rel.asked_by
+_CUES: dict[int, Cues] = {}
+
+
+def _cues(ontology: Ontology) -> Cues:
+    if id(ontology) not in _CUES:
+        rels = sorted(ontology.relations.items())
+        _CUES[id(ontology)] = Cues(
+            tuple((name, re.compile(pattern)) for name, rel in rels for pattern in rel.asked_by),
+            {name: _verb_pattern(ontology.verb(name)) for name, _ in rels},
         )
-    return _ASKED[id(ontology)]
+    return _CUES[id(ontology)]
 
 
-def _says_verb(verb: str, text: str) -> bool:
-    """Whether a question uses a relation's verb phrase, in any person: 'run on' for 'runs on'."""
+def _verb_pattern(verb: str) -> re.Pattern[str]:
+    """A relation's verb phrase in any person: 'run on' for 'runs on'."""
     words = [re.escape(w[:-1] if w.endswith("s") and len(w) > 3 else w) for w in verb.split()]
-    return bool(re.search(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b", text))
-
-
-_RELATIONS: Memo[tuple[int, str], tuple[str, ...]] = Memo()  # (ontology's id, question) -> relations asked
+    return re.compile(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b")
 
 
 def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
-    specific words), then the earliest. Read once per text and ontology."""
-    ontology = ontology or load_ontology()
-    return list(_RELATIONS.get((id(ontology), text), lambda: tuple(_relations_in(text, ontology))))
-
-
-def _relations_in(text: str, ontology: Ontology) -> list[str]:
+    specific words), then the earliest, then those whose verb the question uses."""
+    cues = _cues(ontology or load_ontology())
     found: dict[str, tuple[int, int]] = {}
-    for name, pattern in _asked(ontology):
+    for name, pattern in cues.asked:
         m = pattern.search(text)
         if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
             found[name] = (-len(m.group()), m.start())
-    rels = sorted(found, key=lambda n: (found[n], not _says_verb(ontology.verb(n), text), n))
+    rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n))
     if ALIAS.search(text):
         rels.insert(0, "alias")
     if RELATED.search(text):
@@ -156,18 +160,16 @@ def parse(question: str, mentions: list[Mention]) -> Intent:
     text = normalise(question)
     rels = relations_in(text)
     kw = keywords(question, mentions)
-    criterion = m.group(2) if (m := re.search(r"\bfor (a|an|my)? ?(.+?)\??$", text)) else ""
+    criterion = m.group(2) if (m := CRITERION.search(text)) else ""
     if not mentions:
         return Intent("unknown", rels, kw)
     two = len(mentions) >= 2
-    either = between_or(text, mentions) and bool(
-        question.rstrip().endswith("?") or re.search(r"should|which|better", text)
-    )
+    either = between_or(text, mentions) and bool(question.rstrip().endswith("?") or CHOOSING.search(text))
     if two and ((COMPARE.search(text) and "or" not in text.split()) or either):
         if not criterion and either:
             criterion = text.split(",")[0] if "," in text else ""
         return Intent("comparison", rels, kw, criterion)
-    relative = bool(RELATIVE.search(text) or re.search(r"\w+ (that|which|who) ", text))
+    relative = bool(RELATIVE.search(text) or THAT_CLAUSE.search(text))
     if HOW_MUCH.search(text) and not relative:
         return Intent("attribute", [r for r in rels if r in MEASURED] or ["has_limit"], kw)
     real = [r for r in rels if r != "related"]

@@ -24,6 +24,7 @@ SUMMARY = re.compile(
 
 VERSUS = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bdiffer")
 ENUMERATES = re.compile(r"^(what|which|list|name|give|enumerate)\b|^how (is|are) \S.* \w+ed$")  # 'how is X billed'
+FIGURE_SAID = re.compile(r"(?<![A-Za-z])\d")
 DEFINES_ONLY = re.compile(r"^(what|who)('s|s| is)\b")  # 'what is X': a definition, not a list
 
 
@@ -147,7 +148,7 @@ class Structured(Kind):
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         handler = {"attribute": qa.attribute, "path": qa.path, "list": qa.related, "relation": qa.related}
         answer = handler[q.intent.kind](q.text, q.mentions, q.intent, run)
-        if q.asks_figure and not re.search(r"(?<![A-Za-z])\d", answer.answer):
+        if q.asks_figure and not FIGURE_SAID.search(answer.answer):
             return None  # a figure was asked and the facts give none: the statements may
         if answer.answered and q.intent.kind in ("relation", "list", "path") and qa.statements_say_more(q, run):
             return None  # the facts found miss words of the question that a statement has

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from kg.facts import EntityRecord
@@ -16,14 +17,18 @@ STOP = frozenset(
     would i me my we you your r u vs versus between difference compare about tell explain define there
     this that these those when where who whom why much many long big get use used using run runs""".split()
 )
+NOT_NAME = re.compile(r"[^\w.#+/ -]")
+SPACES = re.compile(r"\s+")
+DIGIT = re.compile(r"\d")
+SUGGESTED = 70  # the WRatio of a name suggested for a word of a question
 BRAND_SHARE = 3  # a first word that begins this many multi-word labels is a brand a learner may leave out
 
 
 @lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     name = name.lower().replace("’", "'").strip()
-    name = re.sub(r"[^\w.#+/ -]", " ", name)
-    return re.sub(r"\s+", " ", name).strip()
+    name = NOT_NAME.sub(" ", name)
+    return SPACES.sub(" ", name).strip()
 
 
 def brands(labels: list[str]) -> frozenset[str]:
@@ -72,8 +77,6 @@ class NameIndex:
         """`services`: the entity types that are services ('EBS' is asked in lower case; 'mean' is a word)."""
         self.entities = entities
         self.named: Memo[str, frozenset[str]] = Memo()  # text -> the entities it names
-        self.linked: Memo[str, tuple[Mention, ...]] = Memo()  # question -> its mentions
-        self.fuzzy: Memo[str, tuple[str, float] | None] = Memo()  # phrase -> the closest name, if close
         self.exact: dict[str, str] = {}
         self.shouted: set[str] = set()  # 'MEAN', 'LAMP': names that are words unless written in capitals
         dictionary = frozenset().union(*word_classes().values())
@@ -89,11 +92,13 @@ class NameIndex:
                         if len(form) >= 2 and form not in self.brands:
                             self.exact.setdefault(form, iri)
         self.choices = [n for n in self.exact if len(n) >= 4]
+        self.near: dict[int, list[str]] = {}  # a length -> the choices whose length allows a close ratio
+        self.letters = Letters(self.choices)
         self.longest = max((len(n.split()) for n in self.exact), default=1)
 
-    def named_in(self, text: str) -> set[str]:
+    def named_in(self, text: str) -> frozenset[str]:
         """The entities a statement names, by exact label or alias (no typos: notes are many, questions few)."""
-        return set(self.named.get(text, lambda: frozenset(self._named_in(text))))
+        return self.named.get(text, lambda: frozenset(self._named_in(text)))
 
     def _named_in(self, text: str) -> set[str]:
         words = normalise(text).split()
@@ -111,10 +116,7 @@ class NameIndex:
         return found
 
     def link(self, question: str) -> list[Mention]:
-        """The entities a question names, longest names first, typos matched fuzzily; read once per question."""
-        return list(self.linked.get(question, lambda: tuple(self._link(question))))
-
-    def _link(self, question: str) -> list[Mention]:
+        """The entities a question names, longest names first, typos matched fuzzily."""
         words = normalise(question).split()
         found: list[Mention] = []
         i = 0
@@ -122,7 +124,7 @@ class NameIndex:
             hit = None
             for n in range(min(self.longest, len(words) - i), 0, -1):
                 phrase = " ".join(words[i : i + n])
-                short = phrase in STOP or (len(phrase) <= 2 and not re.search(r"\d", phrase))
+                short = phrase in STOP or (len(phrase) <= 2 and not DIGIT.search(phrase))
                 shouted = phrase.isalpha() and len(phrase) == 2 and phrase.upper() in question  # "VM", "OS"
                 if n == 1 and short and not shouted:
                     continue
@@ -148,20 +150,60 @@ class NameIndex:
         return list(unique.values())
 
     def closest(self, phrase: str) -> tuple[str, float] | None:
-        """The name a phrase is a typo of (fuzzy ratio >= 84), looked up once per phrase."""
-        return self.fuzzy.get(phrase, lambda: self._closest(phrase))
-
-    def _closest(self, phrase: str) -> tuple[str, float] | None:
-        best = process.extractOne(phrase, self.choices, scorer=fuzz.ratio, score_cutoff=84)
+        """The name a phrase is a typo of (fuzzy ratio >= 84)."""
+        best = process.extractOne(phrase, self.of_length(len(phrase)), scorer=fuzz.ratio, score_cutoff=84)
         return (best[0], float(best[1])) if best else None
+
+    def of_length(self, size: int) -> list[str]:
+        """The choices a phrase of this length can have a ratio >= 84 with (in their order): the ratio is at most
+        100 * (1 - |a - b| / (a + b)) for lengths a and b."""
+        if size not in self.near:
+            self.near[size] = [n for n in self.choices if 100 * abs(len(n) - size) <= 16 * (len(n) + size)]
+        return self.near[size]
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Names close to the words of a question that matched nothing."""
         words = [w for w in normalise(text).split() if w not in STOP and len(w) >= 3]
         out: list[str] = []
         for w in words:
-            for name, _, _ in process.extract(w, self.choices, scorer=fuzz.WRatio, limit=2, score_cutoff=70):
+            near = [self.choices[i] for i in self.letters.could_resemble(w, SUGGESTED)]
+            for name, _, _ in process.extract(w, near, scorer=fuzz.WRatio, limit=2, score_cutoff=SUGGESTED):
                 label = self.entities[self.exact[name]].label
                 if label not in out:
                     out.append(label)
         return out[:limit]
+
+
+class Letters:
+    """The characters of each name, counted: how many a word shares with a name bounds any score rapidfuzz's
+    WRatio can give the pair, so names that cannot reach a cut-off are never scored."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.column = {c: i for i, c in enumerate(sorted({c for n in names for c in n}))}
+        self.counts = np.zeros((len(names), len(self.column)), dtype=np.int32)
+        for row, name in enumerate(names):
+            for c in name:
+                self.counts[row, self.column[c]] += 1
+        self.lengths = np.array([len(n) for n in names], dtype=np.int32)
+
+    def could_resemble(self, word: str, cutoff: float) -> list[int]:
+        """The rows (in order) of the names whose WRatio with a word (one token, no spaces) may reach `cutoff`.
+
+        Every score WRatio takes is 2 * LCS / (|a| + |b|) of the word (or a window of it) and the name (or a
+        window or re-ordering of its words), scaled by at most 1, 0.95 or 0.9, except 100 when the word is one
+        of the name's words. With `shared` letters, LCS <= shared; the whole-string ratios are at most
+        2 * shared / (|word| + |name|); when one is 1.5 times the other or longer, the partial ratios (x 0.9)
+        align the shorter whole, so at most 2 * shared / (shorter + shared)."""
+        counts = np.zeros(len(self.column), dtype=np.int32)
+        for c in word:
+            if c in self.column:
+                counts[self.column[c]] += 1
+        shared = np.minimum(self.counts, counts).sum(axis=1)
+        size, lengths = len(word), self.lengths
+        shorter = np.minimum(lengths, size)
+        far = np.maximum(lengths, size) >= 1.5 * shorter
+        cut = cutoff - 1e-6
+        whole = 200 * shared >= cut * (lengths + size)
+        partial = far & (180 * shared >= cut * (shorter + shared))
+        own_word = ~far & (shared == size)  # the word may be one of the name's words: 100
+        return [int(i) for i in np.nonzero(whole | partial | own_word)[0]]

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from service.qa.statements import NUMBERED, Statement, StatementIndex, tokens
 
+SPACES = re.compile(r"\s+")
+DECORATION = re.compile(r"\([^)]*\)|[*_`❗📝💡]")  # a parenthesised part, emphasis, an emoji
 PART = 160  # characters of one child shown inline
 INLINE = 6  # children shown inline after a lead-in
 
 
 def bare(text: str) -> str:
     """A heading or item as a name: no parenthesised part, emphasis or trailing colon ('Amazon SNS (Simple ...)')."""
-    return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)|[*_`❗📝💡]", " ", text)).strip(" :.-").lower()
+    return SPACES.sub(" ", DECORATION.sub(" ", text)).strip(" :.-").lower()
 
 
 def short(text: str, limit: int = PART) -> str:

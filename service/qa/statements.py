@@ -24,7 +24,6 @@ NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|
 EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 PUNCTUATED = re.compile(r"[.:;,]")
-SCORED_KEPT = 1024  # BM25 score arrays kept for queries asked again
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
@@ -71,7 +70,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(stem(lemma(p)) for w in words for p in ([w, *w.split("-")] if "-" in w else [w]))
 
 
-@dataclass
+@dataclass(eq=False)  # one object per row of its index: compared by identity, not field by field
 class Statement:
     index: int  # its row in the index
     record: StatementRecord
@@ -79,23 +78,14 @@ class Statement:
     lead: str  # lower case: the short list item above it in its section, which names what it describes
     heading: str  # lower case: the last heading of its section
     about: set[str] = field(default_factory=set)
+    source: str = field(init=False)
+    line: int = field(init=False)
+    section: str = field(init=False)
+    context: str = field(init=False)  # what names its topic: its text, its lead item and its heading (lower case)
 
-    @property
-    def context(self) -> str:
-        """What names its topic: its text, its lead item and its heading."""
-        return f"{self.text.lower()} {self.lead} {self.heading}"
-
-    @property
-    def source(self) -> str:
-        return self.record.source
-
-    @property
-    def line(self) -> int:
-        return self.record.line
-
-    @property
-    def section(self) -> str:
-        return self.record.section
+    def __post_init__(self) -> None:
+        self.source, self.line, self.section = self.record.source, self.record.line, self.record.section
+        self.context = f"{self.text.lower()} {self.lead} {self.heading}"
 
     def quote(self) -> dict[str, object]:
         return {"source": self.source, "line": self.line, "text": self.record.text}
@@ -111,7 +101,7 @@ class Hit:
 class StatementIndex:
     """Built once per snapshot; `about` and `search` are then cheap."""
 
-    def __init__(self, records: Iterable[StatementRecord], named_in: Callable[[str], set[str]]) -> None:
+    def __init__(self, records: Iterable[StatementRecord], named_in: Callable[[str], frozenset[str]]) -> None:
         self.statements: list[Statement] = []
         lead = ""
         where = ("", "")
@@ -143,12 +133,22 @@ class StatementIndex:
             labelled = st is not head and head.text.endswith(":")  # sentences of one line are not its items
             if st.record.parent_line and (st.record.parent_line != st.line or labelled):
                 self.children[(st.source, st.record.parent_line)].append(st)
+        self.below = [self.children.get((st.source, st.line), []) for st in self.statements]  # under(), by row
+        self.examples = [self._example_after(st) for st in self.statements]  # example_after(), by row
+        self.parents = [  # parent(), by row
+            self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None for st in self.statements
+        ]
         self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
         self.text_tokens = [set(tokens(st.text)) for st in self.statements]  # its own words, not its section's
         self.postings: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text has it
         for i, toks in enumerate(self.text_tokens):
             for t in toks:
                 self.postings[t].append(i)
+        self.having: dict[str, set[int]] = defaultdict(set)  # stem -> the statements whose text or section has it
+        for i, toks in enumerate(self.tokens):
+            for t in toks:
+                self.having[t].add(i)
+        self.about_of = {iri: [self.statements[i] for i in rows] for iri, rows in self.by_entity.items()}
         self.sources = {st.source for st in self.statements}
         self.names = {st.text.lower() for st in self.statements if is_lead(st.text) and st.record.kind != "cell"} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
@@ -161,7 +161,6 @@ class StatementIndex:
         sources: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.tokens, strict=True):
             sources[frozenset(toks)].add(st.source)
-        self.scored: dict[tuple[str, ...], np.ndarray] = {}
         self.support = [len(sources[frozenset(toks)]) for toks in self.tokens]  # notes that say it too
         said: dict[frozenset[str], set[str]] = defaultdict(set)
         for st, toks in zip(self.statements, self.text_tokens, strict=True):
@@ -175,30 +174,43 @@ class StatementIndex:
         index.index(corpus, show_progress=False)
         return index
 
+    @cached_property
+    def weights(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each stem's BM25 weights, read from bm25s's index: the statements that have it and its weight in each."""
+        index = self.bm25
+        data, rows, at = index.scores["data"], index.scores["indices"], index.scores["indptr"]
+        known = len(at) - 1  # bm25s adds '' past its vocabulary; no stem is ''
+        return {t: (rows[at[i] : at[i + 1]], data[at[i] : at[i + 1]]) for t, i in index.vocab_dict.items() if i < known}
+
     def scores(self, query: tuple[str, ...]) -> np.ndarray:
-        """BM25 scores of every statement for a query's stems, kept for the queries asked again."""
-        if query not in self.scored:
-            if len(self.scored) >= SCORED_KEPT:
-                self.scored.pop(next(iter(self.scored)))
-            self.scored[query] = np.asarray(self.bm25.get_scores(list(query)))
-        return self.scored[query]
+        """BM25 scores of every statement for a query's stems: bm25s's get_scores, summed stem by stem in the
+        same order and type, without its per-call set-up."""
+        out = np.zeros(self.bm25.scores["num_docs"], dtype=self.bm25.dtype)
+        for t in query:
+            if t in self.weights:
+                rows, weights = self.weights[t]
+                out[rows] += weights  # a stem's rows are distinct: np.add.at's sums
+        return out
 
     def under(self, st: Statement) -> list[Statement]:
         """The statements that sit directly under a statement (its child list items, or a heading's items)."""
-        return self.children.get((st.source, st.line), [])
+        return self.below[st.index]
 
     def parent(self, st: Statement) -> Statement | None:
-        return self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None
+        return self.parents[st.index]
 
     def example_after(self, st: Statement) -> Statement | None:
         """The sibling right after a statement when it only gives its examples ('E.g. CloudWatch for alarms')."""
+        return self.examples[st.index]
+
+    def _example_after(self, st: Statement) -> Statement | None:
         after = self.statements[st.index + 1] if st.index + 1 < len(self.statements) else None
         if after and after.source == st.source and after.record.parent_line == st.record.parent_line:
             return after if EXAMPLE.match(after.text) else None
         return None
 
     def about(self, iri: str) -> list[Statement]:
-        return [self.statements[i] for i in self.by_entity.get(iri, ())]
+        return list(self.about_of.get(iri, ()))
 
     def concept(self, phrase: str) -> str:
         """The heading or lead item a phrase names, by its stems ('two phase locking' ~ 'two phase lock')."""
@@ -207,8 +219,9 @@ class StatementIndex:
     def mentioning(self, phrase: str) -> list[Statement]:
         """Statements whose text, lead item or section contain a phrase of the question (a topic the graph
         has no entity for)."""
-        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase.lower())}")
-        return [st for st in self.statements if pattern.search(st.context)]
+        said = phrase.lower()
+        pattern = re.compile(rf"(?<![\w-]){re.escape(said)}")
+        return [st for st in self.statements if said in st.context and pattern.search(st.context)]
 
     def search(self, within: list[Statement], groups: list[list[str]], *, need: int = 1) -> list[Hit]:
         """The statements of `within` that speak to at least `need` of the question's words, best first. Each
@@ -217,11 +230,15 @@ class StatementIndex:
         stems = [g for g in stems if g]
         if not stems or not within:
             return []
-        scores = self.scores(tuple(sorted(frozenset().union(*stems))))
+        asked = frozenset().union(*stems)
+        scores = self.scores(tuple(sorted(asked)))
+        having = set().union(*(self.having.get(t, ()) for t in asked))  # a statement with none of them matches none
         hits = []
         for st in within:
+            if need > 0 and st.index not in having:
+                continue
             have = self.tokens[st.index]
-            matched = frozenset(next(iter(sorted(g & have))) for g in stems if g & have)
+            matched = frozenset(min(g & have) for g in stems if g & have)
             if len(matched) >= need:
                 hits.append(Hit(st, float(scores[st.index]), matched))
         return sorted(hits, key=lambda h: (-len(h.matched), -h.score, h.statement.source, h.statement.line))
