@@ -34,6 +34,7 @@ from service.state import EXTENSION
 SERVERS = ("granian", "gunicorn")
 DEFAULT_SERVER = "granian"
 HEADER_READ_TIMEOUT_MS = 10_000  # a client gets this long to send a request's head (granian)
+RUNTIME_THREADS = 2  # granian's Rust threads per worker that read and write HTTP, beside the app's (BENCHMARKS.md)
 MAX_REQUEST_LINE = 8190  # gunicorn's largest request line: room for 8 KB GET queries (default 4094)
 
 
@@ -137,6 +138,7 @@ def granian_options(app: Flask, serving: Serving) -> dict[str, Any]:
         "interface": Interfaces.WSGI,
         "workers": serving.workers,
         "blocking_threads": serving.threads,
+        "runtime_threads": RUNTIME_THREADS,
         "http": HTTPModes.http1,
         "http1_settings": HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
         "respawn_failed_workers": True,
