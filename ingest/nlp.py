@@ -1,11 +1,11 @@
-"""The spaCy pipeline: `spacy.blank("en")` + a lower-case lookup lemmatizer + an entity ruler built from the
-name table + an OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamba" -> Lambda)."""
+"""The spaCy pipeline: spaCy's English tokenizer (its special cases added as needed, ingest.tokenizer) + a
+lower-case lookup lemmatizer + an entity ruler built from the name table + an OCR-aware fuzzy linker for
+damaged mentions ("Ecz" -> EC2, "Lamba" -> Lambda)."""
 
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-import spacy
 from rapidfuzz.distance import Levenshtein
 from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest.names import NameTable, plural
+from ingest.tokenizer import lazy_tokenizer
 from ingest.vocabulary import vocabulary
 from kg.lexicon import english_words, lemma_table
 
@@ -291,7 +292,7 @@ def ruler_patterns(table: NameTable) -> Iterable[dict]:
 
 @cache
 def _english() -> Language:
-    return spacy.blank("en")
+    return English(create_tokenizer=lazy_tokenizer)
 
 
 def build_nlp(table: NameTable) -> Language:
@@ -299,12 +300,12 @@ def build_nlp(table: NameTable) -> Language:
     (making spaCy's English tokenizer costs more than reading a small note)."""
     base = _english()
     nlp = English(vocab=base.vocab, create_tokenizer=lambda _: base.tokenizer)
-    nlp.add_pipe("lower_lemmatizer")
     ruler = nlp.add_pipe(
         "span_ruler",
         config={"spans_key": None, "annotate_ents": True, "overwrite": True, "phrase_matcher_attr": "LOWER"},
     )
     ruler.add_patterns(list(ruler_patterns(table)))  # type: ignore[attr-defined]
+    nlp.add_pipe("lower_lemmatizer", first=True)  # after the patterns: they are matched on their words alone
     nlp.add_pipe("exact_case").set_forms(case_forms(table))  # type: ignore[attr-defined]
     linker = nlp.add_pipe("ocr_linker")
     linker.set_names(table)  # type: ignore[attr-defined]

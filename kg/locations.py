@@ -1,4 +1,5 @@
-"""Where the project's data and the default graph live (inside the project; the graph is git-ignored)."""
+"""Where the project's data, the default graph (inside the project; git-ignored) and the cache of derived tables
+live."""
 
 import os
 from pathlib import Path
@@ -17,3 +18,12 @@ def graph_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
         return Path(explicit)
     env = os.environ.get("KGQA_GRAPH")
     return Path(env) if env else DEFAULT_GRAPH_DIR
+
+
+def cache_dir() -> Path:
+    """Where tables derived from data files are kept between processes: `KGQA_CACHE_DIR`, else the user's cache
+    directory (`$XDG_CACHE_HOME/kgqa`, `~/.cache/kgqa`)."""
+    env = os.environ.get("KGQA_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kgqa"
