@@ -102,6 +102,12 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon QuickSight", "integrated_with", "Amazon Redshift", "cue:integrated_with:mixed"),
     }),
     ("Deploy an infrastructure which might contain hundreds of resources", "AWS CloudFormation", set()),
+    # an alternative in brackets after words naming nothing is an alternative to those words
+    ("Columnar storage of data (instead of row based) and Massively Parallel Query Execution", "Amazon Redshift", set()),
+    ("Serverless does not mean no servers, you don't have to provision them", "AWS Fargate", set()),  # negated
+    ("Runs Docker images built with Python", "AWS Lambda", {  # what the image is built with: not run
+        ("AWS Lambda", "runs", "Docker image", "cue:runs"),
+    }),
     # cue phrases of the registry (data/ontology.ttl), one row each
     ("Works with Amazon SQS and Amazon SQS FIFO", "Amazon SNS", {
         ("Amazon SNS", "integrated_with", "Amazon SQS", "cue:integrated_with:entity"),
@@ -204,6 +210,17 @@ def test_cue_relations(reader, text: str, topic: str | None, expected: set) -> N
     assert shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1]) >= expected
     if not expected:
         assert not shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1])
+
+
+PARTICIPLES = [  # (text, topic, a candidate that must not come): a name after 'implemented in' is the object's
+    ("Uses Docker containers implemented in Java", "Amazon ECS", ("Amazon ECS", "supports_language", "Java")),
+    ("Runs Docker images built with Python", "AWS Lambda", ("AWS Lambda", "runs", "Python")),
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "absent"), PARTICIPLES)
+def test_a_participle_describes_the_object_before_it(reader, text: str, topic: str, absent: tuple) -> None:
+    assert absent not in {c[:3] for c in shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1])}
 
 
 USE_WHEN: list[Row] = [

@@ -12,6 +12,7 @@ from ingest.rules.model import Candidate, Clause, Context, Sentence
 from ingest.rules.spans import (
     THINGS_OF_A_NAME,
     after_to,
+    bracketed_after_words,
     is_list,
     items,
     named_before,
@@ -62,6 +63,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if cue.object != "region" and purpose(doc, ce - 1):  # "replication to directly put ...": no destination
             continue
+        if cue.predicate == "alternative_to" and bracketed_after_words(doc, pstart, cs):
+            continue  # "Columnar storage (instead of row based)": an alternative to those words, not the subject
         negated = is_negated(doc[pstart:cs])
         if negated and cue.predicate in CAPABILITIES:  # "EFS does not support Windows": a limit
             for subj in c.subjects:
@@ -85,7 +88,7 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             consumed = re_
         if doc[rs:re_].text.lower().strip(" .!") in PRONOUN_OBJECTS:  # "BI tools ... integrate with it"
             before = [e.ent_id_ for e in s.mentions(start, cs)]
-            if before and c.default_subject:
+            if before and c.default_subject and not negated:  # "you don't have to provision them": none
                 for key in dict.fromkeys(before):
                     yield Candidate(key, cue.predicate, c.default_subject, True, f"cue:{name}")
                 continue
@@ -187,6 +190,8 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             continue  # "the API operation PutRecords": the operation is the object
         if doc[rs].lower_ in QUANTIFIERS or (ent.start > rs and doc[ent.start - 1].lower_ in QUANTIFIERS):
             continue  # "works with any language, OS and technology": no one OS
+        if objs and described_by(s, objs[-1][1], ent.start):
+            continue  # "use KPL producers implemented in Java": Java is what the producers are written in
         if pred in COUNTED_RELATIONS and ent.start > rs and doc[ent.start - 1].like_num:
             yield pred, literal(doc[ent.start - 1 : ent.end].text), False  # "across 3 AZs": how many is the fact
             return
@@ -215,6 +220,24 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
     dangling = rs < re_ and (doc[rs].lower_ in DANGLING or region.lower() in SUBJECT_PRONOUNS)
     if WORDLIKE.search(region) and not is_negated(doc[rs : rs + 2]) and not dangling:
         yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
+
+
+PARTICIPLE_ENDINGS = ("ed", "en", "wn", "lt")
+
+
+def described_by(s: Sentence, obj: int, at: int) -> bool:
+    """Does a past participle and its preposition ('implemented in', 'written in', 'built with') between the
+    object at obj and the name at at say what that object is made of, with no list between?"""
+    doc = s.doc
+    if at - obj < 3 or any(t.text in (",", ";") or t.lower_ in ("and", "or") for t in doc[obj:at]):
+        return False
+    verb, prep = doc[at - 2], doc[at - 1]
+    return (
+        prep.lower_ in ("in", "with", "using", "on", "by")
+        and verb.lower_ != verb.lemma_
+        and verb.lower_.endswith(PARTICIPLE_ENDINGS)
+        and verb.lemma_ in word_classes()["verb"]
+    )
 
 
 def action(s: Sentence, a: int) -> bool:

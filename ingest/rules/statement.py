@@ -10,7 +10,7 @@ from ingest.cues import ATTRIBUTE_RELATIONS, CUES
 from ingest.rules.clause import read_clause
 from ingest.rules.model import Candidate, Context, Sentence
 from ingest.rules.phrases import attributes, cue_objects
-from ingest.rules.spans import clauses, leading_subjects, other_subject
+from ingest.rules.spans import clauses, leading_subjects, nameless_subject, other_subject
 from ingest.rules.words import is_negated, literal, readable, strip_parenthetical
 from kg.lexicon import verbs_only
 
@@ -79,6 +79,9 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         end = min([end, *(i - 1 for i in aside if start < i <= end)])
         lead, _ = leading_subjects(s, start, end)
         if actor and not lead:
+            continue
+        if not lead and nameless_subject(s, start, end, subject):  # "Large value provides ...": not the topic's
+            actor = True
             continue
         actor = not lead and other_subject(s, start, end, subject)
         owner = seen[-1] if seen and not lead and opener in CONTINUING else subject  # "X is ..., but needs ..."
