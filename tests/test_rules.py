@@ -105,6 +105,8 @@ CUE_RELATIONS: list[Row] = [
     # an alternative in brackets after words naming nothing is an alternative to those words
     ("Columnar storage of data (instead of row based) and Massively Parallel Query Execution", "Amazon Redshift", set()),
     ("Serverless does not mean no servers, you don't have to provision them", "AWS Fargate", set()),  # negated
+    ("if replication is used, you gain a copy", "Amazon S3", set()),  # a passive: no user
+    ("Only required domains can reach certain apps", "Amazon S3", set()),  # 'required' describes the domains
     ("Runs Docker images built with Python", "AWS Lambda", {  # what the image is built with: not run
         ("AWS Lambda", "runs", "Docker image", "cue:runs"),
     }),
@@ -414,6 +416,13 @@ PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] 
         },
     ),
     ("they run", "AWS Fargate", Context(), set()),
+    ("major performance downside because", "AWS Fargate", Context(), set()),  # introduces its children
+    (  # a definition that is a 'when' clause is kept whole, relative and all
+        "when all writes that are related can be ordered",
+        "AWS Lambda",
+        Context(first=True),
+        {("AWS Lambda", "is_a", "when all writes that are related can be ordered", "definition")},
+    ),
     ("Pay for what you use per second", "AWS Fargate", Context(category="pricing"), set()),  # the category's
     ("if your application cannot wait for them", "AWS Lambda", Context(), set()),  # continues its parent
     ("else you will need to resort to application level solutions", "AWS Lambda", Context(), set()),
@@ -585,6 +594,19 @@ CATEGORIES: list[tuple[str, Context, set[tuple[str, str, str, str]]]] = [
         },
     ),
     ("Create thumbnails", Context(), set()),  # no category parent
+    (  # a name inside a phrase is no item of the list: the phrase is
+        "Retry of failed response from Amazon S3",
+        Context(category="supports"),
+        {("AWS Lambda", "supports", "retry of failed response from Amazon S3", "under:supports")},
+    ),
+    (  # names opening the items of a list, or of its bracket of examples
+        "AWS services (EC2 state changes, S3 uploads)",
+        Context(category="triggered_by"),
+        {
+            ("AWS Lambda", "triggered_by", "Amazon EC2", "under:triggered_by"),
+            ("AWS Lambda", "triggered_by", "Amazon S3", "under:triggered_by"),
+        },
+    ),
 ]
 
 

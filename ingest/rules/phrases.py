@@ -63,6 +63,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if cue.object != "region" and purpose(doc, ce - 1):  # "replication to directly put ...": no destination
             continue
+        if ce - cs == 1 and participle(doc, cs) and cs > pstart and doc[cs - 1].lower_ in PARTICIPLE_LEADS:
+            continue  # "if replication is used, ...", "Only required domains can ...": no act of the subject
         if cue.predicate == "alternative_to" and bracketed_after_words(doc, pstart, cs):
             continue  # "Columnar storage (instead of row based)": an alternative to those words, not the subject
         negated = is_negated(doc[pstart:cs])
@@ -223,6 +225,13 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
 
 
 PARTICIPLE_ENDINGS = ("ed", "en", "wn", "lt")
+PARTICIPLE_LEADS = frozenset({"is", "are", "was", "were", "be", "been", "being", "only", "the", "a", "an", "all"})
+
+
+def participle(doc: Doc, i: int) -> bool:
+    """Is the word at i a past participle ('used', 'required', 'written'), not the verb's present form?"""
+    word = doc[i]
+    return word.lower_ != word.lemma_ and word.lower_.endswith(PARTICIPLE_ENDINGS)
 
 
 def described_by(s: Sentence, obj: int, at: int) -> bool:
@@ -232,12 +241,8 @@ def described_by(s: Sentence, obj: int, at: int) -> bool:
     if at - obj < 3 or any(t.text in (",", ";") or t.lower_ in ("and", "or") for t in doc[obj:at]):
         return False
     verb, prep = doc[at - 2], doc[at - 1]
-    return (
-        prep.lower_ in ("in", "with", "using", "on", "by")
-        and verb.lower_ != verb.lemma_
-        and verb.lower_.endswith(PARTICIPLE_ENDINGS)
-        and verb.lemma_ in word_classes()["verb"]
-    )
+    made = participle(doc, at - 2) and verb.lemma_ in word_classes()["verb"]
+    return made and prep.lower_ in ("in", "with", "using", "on", "by")
 
 
 def action(s: Sentence, a: int) -> bool:

@@ -108,6 +108,20 @@ def in_asides(doc: Doc) -> set[int]:
     return inside
 
 
+ITEM_JOINS = frozenset({",", ";", "and", "or", "/", "&", "+", "(", "via", "including"})
+ITEM_LEADS = frozenset({"a", "an", "the", "[", '"', "'", "*", "_"})
+
+
+def heads_item(doc: Doc, start: int, at: int) -> bool:
+    """Does the name at token at open the statement or one item of its list ('Lambda functions, SQS queues',
+    'AWS services (EC2 state changes, ...)', 'Extensible via PowerShell'), not sit inside a phrase ('Retry of
+    failed response from Kinesis API', 'Load balancing across instances')?"""
+    i = at - 1
+    while i >= start and doc[i].lower_ in ITEM_LEADS:
+        i -= 1
+    return i < start or doc[i].lower_ in ITEM_JOINS
+
+
 def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """Facts that come from the heading a bullet sits under ('Use cases:', 'Pricing', 'Languages')."""
     doc, body = s.doc, s.body
@@ -141,7 +155,9 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
             yield Candidate(subject, "use_case", text, False, "under:example")
     else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
         aside = in_asides(doc)  # "Batching records (You can save on HTTP Headers ...)": an aside names none
-        named = [e.ent_id_ for e in ents if e.ent_id_ != subject and e.start not in aside]
+        named = [
+            e.ent_id_ for e in ents if e.ent_id_ != subject and e.start not in aside and heads_item(doc, body, e.start)
+        ]
         for key in dict.fromkeys(named):
             yield Candidate(subject, cat, key, True, f"under:{cat}")
         value = literal(strip_parenthetical(span.text))
