@@ -47,7 +47,7 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
     attributes_done = not c.fallback  # headings carry no attribute facts
     for n, (name, cs, ce) in enumerate(cues):
         cue = CUES[name]
-        if cs < described or cs < consumed:
+        if cs < described or cs < consumed or in_name(s, cs):
             continue
         if cue.predicate in ATTRIBUTE_RELATIONS:
             late = any(doc[i].lower_ in RELATIVES for i in range(pstart, cs))
@@ -63,6 +63,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if cue.object != "region" and purpose(doc, ce - 1):  # "replication to directly put ...": no destination
             continue
+        if listed_action(doc, pstart, cs) and cue.predicate != "includes":
+            continue  # "including creating streams, resharding, and ...": an item of a list of actions
         if ce - cs == 1 and participle(doc, cs) and cs > pstart and doc[cs - 1].lower_ in PARTICIPLE_LEADS:
             continue  # "if replication is used, ...", "Only required domains can ...": no act of the subject
         if cue.predicate == "alternative_to" and bracketed_after_words(doc, pstart, cs):
@@ -98,6 +100,15 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             for subj in who:
                 if obj != subj:
                     yield Candidate(subj, pred, obj, is_entity, f"cue:{name}")
+
+
+def in_name(s: Sentence, i: int) -> bool:
+    """Is the cue word at i part of a name ('uses Azure Monitor under the hood', 'Auto Scaling Groups
+    notifications'): inside a known name, or a capitalised word that a capitalised word goes on from?"""
+    doc = s.doc
+    if any(e.start <= i < e.end and len(e) > 1 for e in doc.ents if e.ent_id_):  # not 'Monitor' alone
+        return True
+    return 0 < i < len(doc) - 1 and doc[i - 1].is_title and doc[i].is_title and doc[i + 1].is_title
 
 
 def own_subject(doc: Doc, start: int, end: int) -> bool:
@@ -212,6 +223,8 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
                 yield from list_item(s, pred, a, b)
         return
     keys = list(dict.fromkeys(k for k, _ in objs))
+    if keys and objs[0][1] > rs and gerund_phrase(s, rs):
+        keys = []  # "instead of sending each Kinesis record in its own request": the names are the action's
     if keys and cue.object in ("entity", "mixed"):
         for key in keys:
             yield typed(s, pred, key), key, True
@@ -225,6 +238,7 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
 
 
 PARTICIPLE_ENDINGS = ("ed", "en", "wn", "lt")
+LIST_LEADS = frozenset({"including", ",", "and", "or"})
 PARTICIPLE_LEADS = frozenset({"is", "are", "was", "were", "be", "been", "being", "only", "the", "a", "an", "all"})
 
 
@@ -243,6 +257,23 @@ def described_by(s: Sentence, obj: int, at: int) -> bool:
     verb, prep = doc[at - 2], doc[at - 1]
     made = participle(doc, at - 2) and verb.lemma_ in word_classes()["verb"]
     return made and prep.lower_ in ("in", "with", "using", "on", "by")
+
+
+def listed_action(doc: Doc, start: int, i: int) -> bool:
+    """Is the word at i an -ing form after a list's comma or 'including', with more -ing items after it
+    ('including creating streams, resharding, and putting ...'): one action of a list, not what the subject
+    does to what follows (', integrating them with PagerDuty' is)?"""
+
+    def item(j: int) -> bool:
+        return doc[j].lower_.endswith("ing") and doc[j - 1].lower_ in LIST_LEADS
+
+    return i > start and item(i) and any(item(j) for j in range(i + 2, len(doc)))
+
+
+def gerund_phrase(s: Sentence, i: int) -> bool:
+    """Does an action open at i ('sending each record ...'), a verb's -ing form that names nothing?"""
+    word = s.doc[i]
+    return word.lower_.endswith("ing") and not word.ent_id_ and word.lemma_ in word_classes()["verb"]
 
 
 def action(s: Sentence, a: int) -> bool:
