@@ -442,6 +442,12 @@ PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] 
     ),
     ("they run", "AWS Fargate", Context(), set()),
     ("major performance downside because", "AWS Fargate", Context(), set()),  # introduces its children
+    (  # an adverb, then a verb: a saying, no definition
+        "only has a recency guarantee",
+        "AWS Lambda",
+        Context(first=True),
+        {("AWS Lambda", "has_property", "only has a recency guarantee", "property")},
+    ),
     (  # a definition that is a 'when' clause is kept whole, relative and all
         "when all writes that are related can be ordered",
         "AWS Lambda",

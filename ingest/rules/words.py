@@ -137,9 +137,14 @@ def is_negated(tokens: Span) -> bool:
     return any(t.lower_ in NEGATIONS for t in tokens)
 
 
+LEADING_ADVERBS = frozenset({"only", "also", "just", "still", "often", "usually", "always", "never", "even"})
+
+
 def verb_initial(tokens: Span) -> bool:
     """Does the phrase start with a verb ('Run on-demand', 'Launch containers', 'Has ...')?"""
     words = [t for t in tokens if t.is_alpha]
+    while len(words) > 1 and words[0].lower_ in LEADING_ADVERBS:  # "only has a recency guarantee"
+        words = words[1:]
     if not words:
         return False
     first = words[0]
