@@ -388,7 +388,8 @@ def glossary_entry(st: Statement) -> bool:
     """'**Initiative**: Individual or group of related policies', 'Artifacts: a component in ...': a term set
     off in bold, or followed by a noun phrase that opens with an article, defines it; 'Max item size: 400 KB'
     gives a value instead."""
-    bold = bool(re.match(r"^\W*(\*\*|__)[^*_]+(\*\*|__)\s*:", st.raw.lstrip(" -*+")))
+    entry = re.sub(r"^\s*(?:[-*+]\s+)?", "", st.raw)  # the list bullet, not the bold's asterisks
+    bold = bool(re.match(r"^\W*(\*\*|__)[^*_]+(\*\*|__)\s*:", entry))
     return bool(st.body) and (bold or bool(re.match(r"(?i)(an?|the)\s", st.body)))
 
 

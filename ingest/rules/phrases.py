@@ -210,7 +210,7 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             return
         objs.append((ent.ent_id_, ent.start))
     if pred == "runs":  # "run Docker containers on EC2 instances": what runs, and where
-        on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop")), re_)
+        on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop", "in")), re_)
         for key, at in objs:
             yield ("runs_on" if at > on else "runs"), key, True
         return
