@@ -107,6 +107,9 @@ CUE_RELATIONS: list[Row] = [
     ("Serverless does not mean no servers, you don't have to provision them", "AWS Fargate", set()),  # negated
     ("if replication is used, you gain a copy", "Amazon S3", set()),  # a passive: no user
     ("Only required domains can reach certain apps", "Amazon S3", set()),  # 'required' describes the domains
+    ("Docker containers are running in an EC2 instance", None, {  # 'runs in' is where it runs
+        ("container", "runs_on", "Amazon EC2", "cue:runs"),
+    }),
     ("E.g. CloudWatch alarms, Auto Scaling Groups notifications", "Amazon SNS", set()),  # a cue word in a name
     ("Groups records, instead of sending each Lambda request alone", "AWS Fargate", {  # an action's names
         ("AWS Fargate", "alternative_to", "sending each Lambda request alone", "cue:alternative_to:mixed"),
