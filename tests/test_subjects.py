@@ -107,6 +107,7 @@ NAMES = [  # note -> (name, label of the entity it must stand for, or None for n
     ),
     ("## Storage\n- Max Size: 5 TB\n", ("Max Size", None)),
     ("**ReplicaSet**: keeps a stable number of pods running\n", ("ReplicaSet", "ReplicaSet")),  # a bold term
+    ("## Amazon SNS\n- **Retention**: you must process the data right away\n", ("Retention", None)),  # an aspect
     (  # a concept a card's question scopes ('object in S3') is also written 'object on S3'
         "## What is a object in S3?\n- A file\n## What is max size of an object on S3?\n- 5TB\n",
         ("object on S3", "S3 object"),
