@@ -1,12 +1,13 @@
 """Precision by hand: draw random facts from the corpus graph and from the practice notes' graphs, and
 score them with the verdicts kept in tests/data/precision/<set>.json.
 
-    python bench/precision.py [--n 100] [--seed 1]
+    python bench/precision.py [--n 100] [--seed 1 [2 ...]]
 
 Each set's file is a JSON list of {"subject", "predicate", "object", "evidence", "source", "verdict"};
 verdict is true (the quoted evidence states the fact), false, or null (not judged yet). A draw adds the
 facts it has no verdict for with verdict null, to be judged by reading their evidence; the report counts
-judged facts of the current draw only, per set and per source file of the draw.
+judged facts of the current draw only, per seed, set and source file of the draw. One file keeps the verdicts
+of every seed's draws (a fact drawn twice is judged once).
 """
 
 import argparse
@@ -91,19 +92,21 @@ def draw(name: str, rows: list[Row], n: int, seed: int) -> dict[str, tuple[int, 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, nargs="+", default=[1])
     args = ap.parse_args()
     practice = sorted(p for p in PRACTICE.iterdir() if p.suffix in (".md", ".txt") and p.stem != "SOURCES")
     sets = {
         "corpus": rows_of([SOURCES_DIR], SOURCES_DIR),
         "practice": [r for note in practice for r in rows_of([note], PRACTICE)],
     }
-    for name, rows in sets.items():
-        for group, (true, judged, drawn) in draw(name, rows, args.n, args.seed).items():
-            share = f"{true / judged:.3f}" if judged else "n/a"
-            label = f"{name:10}" if not group else f"  {group:36}"
-            total = f", {len(rows)} facts" if not group else ""
-            print(f"{label} precision {share} ({true}/{judged} judged of {drawn} drawn{total})")
+    for seed in args.seed:
+        print(f"seed {seed}")
+        for name, rows in sets.items():
+            for group, (true, judged, drawn) in draw(name, rows, args.n, seed).items():
+                share = f"{true / judged:.3f}" if judged else "n/a"
+                label = f"{name:10}" if not group else f"  {group:36}"
+                total = f", {len(rows)} facts" if not group else ""
+                print(f"{label} precision {share} ({true}/{judged} judged of {drawn} drawn{total})")
     return 0
 
 

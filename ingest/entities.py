@@ -385,10 +385,11 @@ def _outline_concept(text: str, table: NameTable, *, noun: bool = False) -> None
 
 
 def glossary_entry(st: Statement) -> bool:
-    """'**Initiative**: Individual or group of related policies', 'Artifacts: a component in ...': a term set
-    off in bold, or followed by a noun phrase that opens with an article, defines it; 'Max item size: 400 KB'
-    gives a value instead."""
-    bold = bool(re.match(r"^\W*(\*\*|__)[^*_]+(\*\*|__)\s*:", st.raw.lstrip(" -*+")))
+    """'**ReplicaSet**: keeps ...', 'Artifacts: a component in ...': a term set off in bold as a paragraph, or
+    followed by a noun phrase that opens with an article, defines it; 'Max item size: 400 KB' gives a value."""
+    # a bold term opening a paragraph ('**ReplicaSet**: keeps ...'); one in a list under a topic is its aspect
+    # ('- **Retention**: ...' under SNS), and defines a term only as an article opens its body
+    bold = not st.bulleted and bool(re.match(r"^(\*\*|__)[^*_]+(\*\*|__)\s*:", st.raw.strip()))
     return bool(st.body) and (bold or bool(re.match(r"(?i)(an?|the)\s", st.body)))
 
 

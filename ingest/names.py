@@ -61,10 +61,12 @@ class NameTable:
 
     def _vendor_forms(self, name: str) -> list[str]:
         """A name and its forms with the vendor prefix dropped or swapped; a dropped prefix that leaves one
-        English word ('Azure Policy' -> 'Policy') matches only as written."""
+        English word ('Azure Policy' -> 'Policy'), or an acronym that is a word, matches only as written."""
         forms = name_variants(name)
         if len(forms) > 1 and " " not in forms[1] and forms[1].lower() in english_words():
             self.case_sensitive.add(forms[1])
+        if len(name) > 1 and name.isalpha() and name.isupper() and name.lower() in english_words():
+            self.case_sensitive.add(name)  # an acronym that is a word ('MEAN', 'ARM'): 'means' is not MEAN
         return forms
 
     def folded(self) -> list[str]:

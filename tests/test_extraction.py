@@ -176,6 +176,13 @@ NEGATIONS = [
 ]
 
 ALIASES_AND_OCR = [
+    # an acronym that is also a word matches only in capitals: 'means' is not MEAN
+    (
+        "# Lightsail\n## Amazon Lightsail\n- Has templates for LAMP and MEAN\n"
+        "- Serverless does not mean there are no servers, it just means you don't have to manage them\n",
+        {("Amazon Lightsail", "supports", "MEAN")},
+        {("MEAN", "manages", "Amazon Lightsail"), ("MEAN", "manages", "serverless")},
+    ),
     # a name's last word inside a longer capitalised name is not that name; written whole, or alone, it is
     (
         "# Azure\n## Azure Portal\n- A web console\n### Service Trust Portal\n"

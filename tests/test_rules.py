@@ -102,6 +102,24 @@ CUE_RELATIONS: list[Row] = [
         ("Amazon QuickSight", "integrated_with", "Amazon Redshift", "cue:integrated_with:mixed"),
     }),
     ("Deploy an infrastructure which might contain hundreds of resources", "AWS CloudFormation", set()),
+    # an alternative in brackets after words naming nothing is an alternative to those words
+    ("Columnar storage of data (instead of row based) and Massively Parallel Query Execution", "Amazon Redshift", set()),
+    ("Serverless does not mean no servers, you don't have to provision them", "AWS Fargate", set()),  # negated
+    ("if replication is used, you gain a copy", "Amazon S3", set()),  # a passive: no user
+    ("Only required domains can reach certain apps", "Amazon S3", set()),  # 'required' describes the domains
+    ("Docker containers are running in an EC2 instance", None, {  # 'runs in' is where it runs
+        ("container", "runs_on", "Amazon EC2", "cue:runs"),
+    }),
+    ("E.g. CloudWatch alarms, Auto Scaling Groups notifications", "Amazon SNS", set()),  # a cue word in a name
+    ("Groups records, instead of sending each Lambda request alone", "AWS Fargate", {  # an action's names
+        ("AWS Fargate", "alternative_to", "sending each Lambda request alone", "cue:alternative_to:mixed"),
+    }),
+    ("The API helps you manage S3, including creating buckets, resharding, and getting objects", "Amazon S3", {
+        ("API", "manages", "Amazon S3", "cue:manages"),
+    }),
+    ("Runs Docker images built with Python", "AWS Lambda", {  # what the image is built with: not run
+        ("AWS Lambda", "runs", "Docker image", "cue:runs"),
+    }),
     # cue phrases of the registry (data/ontology.ttl), one row each
     ("Works with Amazon SQS and Amazon SQS FIFO", "Amazon SNS", {
         ("Amazon SNS", "integrated_with", "Amazon SQS", "cue:integrated_with:entity"),
@@ -206,6 +224,28 @@ def test_cue_relations(reader, text: str, topic: str | None, expected: set) -> N
         assert not shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1])
 
 
+NOT_OBJECTS = [  # (text, topic, a candidate that must not come)
+    # a name after 'implemented in' is the object's
+    ("Uses Docker containers implemented in Java", "Amazon ECS", ("Amazon ECS", "supports_language", "Java")),
+    ("Runs Docker images built with Python", "AWS Lambda", ("AWS Lambda", "runs", "Python")),
+    # an -ing cue among a list of actions acts on nothing after it
+    (
+        "The API helps you manage S3, including creating buckets, resharding, and getting objects",
+        None,
+        (
+            "API",
+            "creates",
+            "resharding",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "absent"), NOT_OBJECTS)
+def test_what_is_no_object_of_the_cue(reader, text: str, topic: str | None, absent: tuple) -> None:
+    assert absent not in {c[:3] for c in shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1])}
+
+
 USE_WHEN: list[Row] = [
     (
         "Use DynamoDB when you need millisecond latency",
@@ -304,6 +344,13 @@ VERB_RELATION: list[Row] = [
         },
     ),
     ("emulates machine hardware", "virtual machine", set()),  # the subject must be named
+    (  # a name deep in the object is not the object; the object ends at its comma
+        "Lambda aggregates many records into a single S3 object, and collects them into an SQS message",
+        None,
+        {("AWS Lambda", "aggregates", "many records into a single S3 object", "verb")},
+    ),
+    ("Lambda emulates the EC2 instances", None, {("AWS Lambda", "emulates", "Amazon EC2", "verb")}),  # heads it
+    ("Step Functions, ECS tasks, Systems Manager", None, set()),  # a plural noun in a list, no verb
 ]
 
 
@@ -397,6 +444,19 @@ PROPERTY: list[tuple[str, str | None, Context, set[tuple[str, str, str, str]]]] 
         },
     ),
     ("they run", "AWS Fargate", Context(), set()),
+    ("major performance downside because", "AWS Fargate", Context(), set()),  # introduces its children
+    (  # an adverb, then a verb: a saying, no definition
+        "only has a recency guarantee",
+        "AWS Lambda",
+        Context(first=True),
+        {("AWS Lambda", "has_property", "only has a recency guarantee", "property")},
+    ),
+    (  # a definition that is a 'when' clause is kept whole, relative and all
+        "when all writes that are related can be ordered",
+        "AWS Lambda",
+        Context(first=True),
+        {("AWS Lambda", "is_a", "when all writes that are related can be ordered", "definition")},
+    ),
     ("Pay for what you use per second", "AWS Fargate", Context(category="pricing"), set()),  # the category's
     ("if your application cannot wait for them", "AWS Lambda", Context(), set()),  # continues its parent
     ("else you will need to resort to application level solutions", "AWS Lambda", Context(), set()),
@@ -568,6 +628,19 @@ CATEGORIES: list[tuple[str, Context, set[tuple[str, str, str, str]]]] = [
         },
     ),
     ("Create thumbnails", Context(), set()),  # no category parent
+    (  # a name inside a phrase is no item of the list: the phrase is
+        "Retry of failed response from Amazon S3",
+        Context(category="supports"),
+        {("AWS Lambda", "supports", "retry of failed response from Amazon S3", "under:supports")},
+    ),
+    (  # names opening the items of a list, or of its bracket of examples
+        "AWS services (EC2 state changes, S3 uploads)",
+        Context(category="triggered_by"),
+        {
+            ("AWS Lambda", "triggered_by", "Amazon EC2", "under:triggered_by"),
+            ("AWS Lambda", "triggered_by", "Amazon S3", "under:triggered_by"),
+        },
+    ),
 ]
 
 

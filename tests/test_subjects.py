@@ -106,6 +106,8 @@ NAMES = [  # note -> (name, label of the entity it must stand for, or None for n
         ("File Gateway", "File Gateway"),
     ),
     ("## Storage\n- Max Size: 5 TB\n", ("Max Size", None)),
+    ("**ReplicaSet**: keeps a stable number of pods running\n", ("ReplicaSet", "ReplicaSet")),  # a bold term
+    ("## Amazon SNS\n- **Retention**: you must process the data right away\n", ("Retention", None)),  # an aspect
     (  # a concept a card's question scopes ('object in S3') is also written 'object on S3'
         "## What is a object in S3?\n- A file\n## What is max size of an object on S3?\n- 5TB\n",
         ("object on S3", "S3 object"),
@@ -329,6 +331,33 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
         "some sort of batch put.\n",
         set(),
         {("Producer Optimization", "requires", "some sort of batch put")},
+    ),
+    (  # the vendor of the topic's name acting is no doing of the topic
+        "# Containers\n## AWS Fargate\n- AWS manages the underlying host, so you don't patch it\n",
+        {("AWS Fargate", "has_property", "AWS manages the underlying host, so you don't patch it")},
+        {("AWS Fargate", "manages", "underlying host")},
+    ),
+    (  # a noun phrase naming nothing known as the subject of a relation's verb: that noun's, not the topic's
+        "# Streams\n## Producer Library\n- Buffer time: how long a record waits. Large value provides better "
+        "performance, but causes delay.\n",
+        set(),
+        {("Producer Library", "provides", "better performance"), ("Producer Library", "has_property", "causes delay")},
+    ),
+    (  # 'some dbs ...': some other things, and the clauses that go on about them
+        "# Isolation levels\n- snapshot\n  - still doesn't provide atomic writes\n"
+        "    - some dbs provide atomic write abilities but its up to the user to use them\n"
+        "    - some dbs have the concept of constraints\n",
+        set(),
+        {
+            ("snapshot", "has_property", "some dbs provide atomic write abilities"),
+            ("snapshot", "has_property", "its up to the user to use them"),
+            ("snapshot", "has_property", "some dbs have the concept of constraints"),
+        },
+    ),
+    (  # ... but a noun phrase with no relation's verb may still be a property of the topic, said whole
+        "# Storage\n## Amazon S3\n- Bucket names must be globally unique\n",
+        {("Amazon S3", "has_property", "bucket names must be globally unique")},
+        set(),
     ),
     (
         "# Containers\n## Amazon ECS\n- AWS takes care of starting / stopping containers\n",

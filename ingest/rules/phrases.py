@@ -12,6 +12,7 @@ from ingest.rules.model import Candidate, Clause, Context, Sentence
 from ingest.rules.spans import (
     THINGS_OF_A_NAME,
     after_to,
+    bracketed_after_words,
     is_list,
     items,
     named_before,
@@ -46,7 +47,7 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
     attributes_done = not c.fallback  # headings carry no attribute facts
     for n, (name, cs, ce) in enumerate(cues):
         cue = CUES[name]
-        if cs < described or cs < consumed:
+        if cs < described or cs < consumed or in_name(s, cs):
             continue
         if cue.predicate in ATTRIBUTE_RELATIONS:
             late = any(doc[i].lower_ in RELATIVES for i in range(pstart, cs))
@@ -62,6 +63,12 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if cue.object != "region" and purpose(doc, ce - 1):  # "replication to directly put ...": no destination
             continue
+        if listed_action(doc, pstart, cs) and cue.predicate != "includes":
+            continue  # "including creating streams, resharding, and ...": an item of a list of actions
+        if ce - cs == 1 and participle(doc, cs) and cs > pstart and doc[cs - 1].lower_ in PARTICIPLE_LEADS:
+            continue  # "if replication is used, ...", "Only required domains can ...": no act of the subject
+        if cue.predicate == "alternative_to" and bracketed_after_words(doc, pstart, cs):
+            continue  # "Columnar storage (instead of row based)": an alternative to those words, not the subject
         negated = is_negated(doc[pstart:cs])
         if negated and cue.predicate in CAPABILITIES:  # "EFS does not support Windows": a limit
             for subj in c.subjects:
@@ -85,7 +92,7 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             consumed = re_
         if doc[rs:re_].text.lower().strip(" .!") in PRONOUN_OBJECTS:  # "BI tools ... integrate with it"
             before = [e.ent_id_ for e in s.mentions(start, cs)]
-            if before and c.default_subject:
+            if before and c.default_subject and not negated:  # "you don't have to provision them": none
                 for key in dict.fromkeys(before):
                     yield Candidate(key, cue.predicate, c.default_subject, True, f"cue:{name}")
                 continue
@@ -93,6 +100,15 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             for subj in who:
                 if obj != subj:
                     yield Candidate(subj, pred, obj, is_entity, f"cue:{name}")
+
+
+def in_name(s: Sentence, i: int) -> bool:
+    """Is the cue word at i part of a name ('uses Azure Monitor under the hood', 'Auto Scaling Groups
+    notifications'): inside a known name, or a capitalised word that a capitalised word goes on from?"""
+    doc = s.doc
+    if any(e.start <= i < e.end and len(e) > 1 for e in doc.ents if e.ent_id_):  # not 'Monitor' alone
+        return True
+    return 0 < i < len(doc) - 1 and doc[i - 1].is_title and doc[i].is_title and doc[i + 1].is_title
 
 
 def own_subject(doc: Doc, start: int, end: int) -> bool:
@@ -187,12 +203,14 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             continue  # "the API operation PutRecords": the operation is the object
         if doc[rs].lower_ in QUANTIFIERS or (ent.start > rs and doc[ent.start - 1].lower_ in QUANTIFIERS):
             continue  # "works with any language, OS and technology": no one OS
+        if objs and described_by(s, objs[-1][1], ent.start):
+            continue  # "use KPL producers implemented in Java": Java is what the producers are written in
         if pred in COUNTED_RELATIONS and ent.start > rs and doc[ent.start - 1].like_num:
             yield pred, literal(doc[ent.start - 1 : ent.end].text), False  # "across 3 AZs": how many is the fact
             return
         objs.append((ent.ent_id_, ent.start))
     if pred == "runs":  # "run Docker containers on EC2 instances": what runs, and where
-        on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop")), re_)
+        on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop", "in")), re_)
         for key, at in objs:
             yield ("runs_on" if at > on else "runs"), key, True
         return
@@ -205,6 +223,8 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
                 yield from list_item(s, pred, a, b)
         return
     keys = list(dict.fromkeys(k for k, _ in objs))
+    if keys and objs[0][1] > rs and gerund_phrase(s, rs):
+        keys = []  # "instead of sending each Kinesis record in its own request": the names are the action's
     if keys and cue.object in ("entity", "mixed"):
         for key in keys:
             yield typed(s, pred, key), key, True
@@ -215,6 +235,45 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
     dangling = rs < re_ and (doc[rs].lower_ in DANGLING or region.lower() in SUBJECT_PRONOUNS)
     if WORDLIKE.search(region) and not is_negated(doc[rs : rs + 2]) and not dangling:
         yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
+
+
+PARTICIPLE_ENDINGS = ("ed", "en", "wn", "lt")
+LIST_LEADS = frozenset({"including", ",", "and", "or"})
+PARTICIPLE_LEADS = frozenset({"is", "are", "was", "were", "be", "been", "being", "only", "the", "a", "an", "all"})
+
+
+def participle(doc: Doc, i: int) -> bool:
+    """Is the word at i a past participle ('used', 'required', 'written'), not the verb's present form?"""
+    word = doc[i]
+    return word.lower_ != word.lemma_ and word.lower_.endswith(PARTICIPLE_ENDINGS)
+
+
+def described_by(s: Sentence, obj: int, at: int) -> bool:
+    """Does a past participle and its preposition ('implemented in', 'written in', 'built with') between the
+    object at obj and the name at at say what that object is made of, with no list between?"""
+    doc = s.doc
+    if at - obj < 3 or any(t.text in (",", ";") or t.lower_ in ("and", "or") for t in doc[obj:at]):
+        return False
+    verb, prep = doc[at - 2], doc[at - 1]
+    made = participle(doc, at - 2) and verb.lemma_ in word_classes()["verb"]
+    return made and prep.lower_ in ("in", "with", "using", "on", "by")
+
+
+def listed_action(doc: Doc, start: int, i: int) -> bool:
+    """Is the word at i an -ing form after a list's comma or 'including', with more -ing items after it
+    ('including creating streams, resharding, and putting ...'): one action of a list, not what the subject
+    does to what follows (', integrating them with PagerDuty' is)?"""
+
+    def item(j: int) -> bool:
+        return doc[j].lower_.endswith("ing") and doc[j - 1].lower_ in LIST_LEADS
+
+    return i > start and item(i) and any(item(j) for j in range(i + 2, len(doc)))
+
+
+def gerund_phrase(s: Sentence, i: int) -> bool:
+    """Does an action open at i ('sending each record ...'), a verb's -ing form that names nothing?"""
+    word = s.doc[i]
+    return word.lower_.endswith("ing") and not word.ent_id_ and word.lemma_ in word_classes()["verb"]
 
 
 def action(s: Sentence, a: int) -> bool:

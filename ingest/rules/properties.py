@@ -19,6 +19,8 @@ from ingest.rules.words import (
 )
 from ingest.vocabulary import vocabulary
 
+SUBORDINATE = frozenset({"when", "where", "if", "whenever"})  # "when all writes that are ...": a saying, kept whole
+
 
 def property_fallback(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """A bullet with no cue: a definition when it opens its topic (or follows 'X:') and has no verb,
@@ -56,7 +58,7 @@ def property_fallback(c: Clause, ctx: Context) -> Iterator[Candidate]:
     pred = "is_a" if definitional else "has_property"
     if defining and not explicit and verb_initial(span) and not is_negated(span):
         pred = "use_case"  # "Definition: Identifies unused resources": what it is for
-    if definitional:  # "Managed NFS that can be mounted ...": the noun phrase
+    if definitional and span[0].lower_ not in SUBORDINATE:  # "Managed NFS that can be mounted ...": the noun phrase
         text = doc[start : next((j for j in range(start, end) if doc[j].lower_ in RELATIVES), end)].text
     if LIMITING.search(span.text.replace("ca n't", "can't")):
         pred = "has_limit"  # "you can't SSH into your RDS instances", "can only be mounted to one instance"

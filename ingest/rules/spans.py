@@ -71,7 +71,8 @@ def other_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
     manages the host': the clause's subject is an actor (data/vocabulary.toml agents) or a vendor, not its
     topic, so what it says is not the topic's (a pronoun like 'it' or 'you', or a name, still may be)."""
     doc = s.doc
-    topic_words = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
+    _, own_name = vocabulary().vendor_of(s.known.labels.get(topic or "", ""))  # "AWS manages ..." under AWS Fargate
+    topic_words = {w.lower() for w in own_name.split()}
     opens = [start]
     if doc[start].lower_ in ADVERBIALS:  # "If your application cannot", "To reduce overhead, the application must"
         commas = [j + 1 for j in range(start + 1, min(end, start + 15)) if doc[j].text == ","]
@@ -89,6 +90,56 @@ def other_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
                 if tok.lower_ == "we" or finite(s, after, end):
                     return True
     return False
+
+
+SOME = frozenset({"some", "many", "most", "several", "few", "other", "certain"})
+MODALS = frozenset({"can", "will", "must", "may", "should", "cannot", "might", "could"})
+
+
+def nameless_subject(s: Sentence, start: int, end: int, topic: str | None) -> bool:
+    """'Large value provides better performance', 'some dbs have the concept of ...': the clause opens with a
+    noun phrase that names nothing known, nor the topic nor what it is ('the service'), then a relation's verb,
+    or it is some of a kind ('some dbs'): what it says is that noun's, not the topic's. ('Bucket names must be
+    unique' may still be a property of the topic, said whole.)"""
+    doc = s.doc
+    i, quantified = start, False
+    while i < end and (doc[i].lower_ in DETERMINERS or doc[i].lower_ in SOME):
+        quantified = quantified or doc[i].lower_ in SOME
+        i += 1
+    head = i
+    if not (quantified or head == start) or head >= end or doc[head].lemma_ in verbs_only():
+        return False
+    if doc[head].lower_.endswith("ing"):
+        return False  # "Batching saves bandwidth": the topic's doing
+    _, own_name = vocabulary().vendor_of(s.known.labels.get(topic or "", ""))
+    named = {w.lower() for w in own_name.split()}
+    for i in range(head, min(head + 4, end)):
+        if i > head and noun_then_verb(s, i - 1, i, end):
+            related = any(m.start == i and m.cue.predicate not in ATTRIBUTE_RELATIONS for m in s.cues)
+            return (quantified or related) and doc[i - 1].lemma_ not in CATEGORY_WORDS  # "the service ...": the topic
+        word = doc[i]
+        if not word.is_alpha or word.ent_id_ or word.is_stop or word.lower_ in named or word.lemma_ in named:
+            return False
+        if word.lower_ in vocabulary().agents or word.lower_ in vocabulary().prefix_words:
+            return False  # an actor or a vendor: other_subject's
+    return False
+
+
+def noun_then_verb(s: Sentence, noun: int, verb: int, end: int) -> bool:
+    """A noun ('value', 'dbs') and the verb it is the subject of ('provides', 'provide', 'must')."""
+    doc, classes = s.doc, word_classes()
+    word = doc[noun]
+    plural = word.lower_ != word.lemma_
+    if word.lemma_ not in classes["noun"] and not (plural and word.lemma_ not in classes["verb"]):  # "dbs"
+        return False
+    if doc[verb].lower_.endswith("ed"):
+        return False  # "data stored in a single AZ": a participle, no verb of its own
+    if finite(s, verb, end) or doc[verb].lower_ in MODALS:
+        return True
+    return plural and doc[verb].lower_ == doc[verb].lemma_ and doc[verb].lemma_ in verbs_only()  # "dbs provide"
+
+
+CATEGORY_WORDS = frozenset({"service", "platform", "tool", "library", "system", "product", "feature", "offering"})
 
 
 def pointing_back(s: Sentence, start: int, end: int) -> bool:
@@ -173,6 +224,17 @@ def object_region(doc: Doc, start: int, end: int) -> tuple[int, int]:
         label = next((e for e in doc.ents if e.end == i), None)
         i = label.start if label is not None and label.start >= start else i
     return start, i
+
+
+def bracketed_after_words(doc: Doc, start: int, i: int) -> bool:
+    """Does token i sit in a bracket that follows words naming nothing ('Columnar storage (instead of row
+    based)'), so that what the bracket says qualifies those words?"""
+    depth = 0
+    for j in range(i - 1, start - 1, -1):
+        depth += (doc[j].text in ")]") - (doc[j].text in "([")
+        if depth < 0:
+            return j > start and not doc[j - 1].ent_id_
+    return False
 
 
 def as_and(doc: Doc, i: int) -> bool:

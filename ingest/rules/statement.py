@@ -10,7 +10,7 @@ from ingest.cues import ATTRIBUTE_RELATIONS, CUES
 from ingest.rules.clause import read_clause
 from ingest.rules.model import Candidate, Context, Sentence
 from ingest.rules.phrases import attributes, cue_objects
-from ingest.rules.spans import clauses, leading_subjects, other_subject
+from ingest.rules.spans import clauses, leading_subjects, nameless_subject, other_subject
 from ingest.rules.words import is_negated, literal, readable, strip_parenthetical
 from kg.lexicon import verbs_only
 
@@ -80,6 +80,9 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         lead, _ = leading_subjects(s, start, end)
         if actor and not lead:
             continue
+        if not lead and nameless_subject(s, start, end, subject):  # "Large value provides ...": not the topic's
+            actor = True
+            continue
         actor = not lead and other_subject(s, start, end, subject)
         owner = seen[-1] if seen and not lead and opener in CONTINUING else subject  # "X is ..., but needs ..."
         yield from read_clause(s, start, end, owner, ctx, fallback=True, label=s.label)
@@ -103,6 +106,20 @@ def in_asides(doc: Doc) -> set[int]:
             close = next((j for j in range(t.i + 1, len(doc)) if doc[j].text in ")]"), len(doc))
             inside.update(range(t.i + 1, close))
     return inside
+
+
+ITEM_JOINS = frozenset({",", ";", "and", "or", "/", "&", "+", "(", "via", "including"})
+ITEM_LEADS = frozenset({"a", "an", "the", "[", '"', "'", "*", "_"})
+
+
+def heads_item(doc: Doc, start: int, at: int) -> bool:
+    """Does the name at token at open the statement or one item of its list ('Lambda functions, SQS queues',
+    'AWS services (EC2 state changes, ...)', 'Extensible via PowerShell'), not sit inside a phrase ('Retry of
+    failed response from Kinesis API', 'Load balancing across instances')?"""
+    i = at - 1
+    while i >= start and doc[i].lower_ in ITEM_LEADS:
+        i -= 1
+    return i < start or doc[i].lower_ in ITEM_JOINS
 
 
 def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
@@ -138,7 +155,9 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
             yield Candidate(subject, "use_case", text, False, "under:example")
     else:  # supports, triggers, includes, has_property, ...: the entities it names, else what it says
         aside = in_asides(doc)  # "Batching records (You can save on HTTP Headers ...)": an aside names none
-        named = [e.ent_id_ for e in ents if e.ent_id_ != subject and e.start not in aside]
+        named = [
+            e.ent_id_ for e in ents if e.ent_id_ != subject and e.start not in aside and heads_item(doc, body, e.start)
+        ]
         for key in dict.fromkeys(named):
             yield Candidate(subject, cat, key, True, f"under:{cat}")
         value = literal(strip_parenthetical(span.text))

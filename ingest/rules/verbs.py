@@ -99,6 +99,7 @@ def managed_technology(c: Clause, ctx: Context) -> Iterator[Candidate]:
                 yield Candidate(s, "abstraction_over", key, True, "managed_technology")
 
 
+OBJECT_LEADS = frozenset({"a", "an", "the", "your", "its", "their", "many", "multiple", "all", "each", "every"})
 FEATURE_STATES = frozenset({"enabled", "supported"})
 ARTICLES = frozenset({"a", "an", "the"})
 
@@ -151,7 +152,13 @@ def verb_relation(c: Clause, ctx: Context) -> Iterator[Candidate]:
     stop = next(
         (j for j in range(rs, re_) if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"), re_
     )
-    ents = c.sentence.mentions(rs, stop)
+    stop = next((j for j in range(rs, stop) if doc[j].text in (",", ";")), stop)  # "..., and collects ..."
+    if rs >= stop or doc[rs].is_punct:
+        return  # "ECS tasks, Systems Manager": a noun in a list, no verb
+    head = rs
+    while head < stop and (doc[head].lower_ in OBJECT_LEADS or doc[head].is_punct):
+        head += 1
+    ents = [e for e in c.sentence.mentions(rs, stop) if e.start == head]  # "performs tasks ... for Kinesis": text
     name = doc[i].lower_
     for s in c.subjects:
         if ents:

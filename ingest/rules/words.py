@@ -78,9 +78,13 @@ def readable(span: Span) -> bool:
 
 
 def lead_in(doc: Doc) -> bool:
-    """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:':
-    a line that introduces what follows it states nothing itself."""
-    return doc.text.rstrip().endswith(":")
+    """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:', 'major
+    performance downside because': a line that introduces what follows it states nothing itself."""
+    words = [t for t in doc if not t.is_space]
+    return doc.text.rstrip().endswith(":") or (len(words) > 1 and words[-1].lower_ in DANGLING_ENDS)
+
+
+DANGLING_ENDS = frozenset({"because", "since", "so", "of", "for", "to", "with", "and", "or", "but", "the", "a", "like"})
 
 
 def dependent_fragment(span: Span) -> bool:
@@ -133,9 +137,14 @@ def is_negated(tokens: Span) -> bool:
     return any(t.lower_ in NEGATIONS for t in tokens)
 
 
+LEADING_ADVERBS = frozenset({"only", "also", "just", "still", "often", "usually", "always", "never", "even"})
+
+
 def verb_initial(tokens: Span) -> bool:
     """Does the phrase start with a verb ('Run on-demand', 'Launch containers', 'Has ...')?"""
     words = [t for t in tokens if t.is_alpha]
+    while len(words) > 1 and words[0].lower_ in LEADING_ADVERBS:  # "only has a recency guarantee"
+        words = words[1:]
     if not words:
         return False
     first = words[0]
