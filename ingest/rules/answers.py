@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
-from ingest.rules.model import Candidate, Clause, Context, Sentence
+from ingest.rules.model import Candidate, Clause, Context, Sentence, keyed
 from ingest.rules.spans import topic_head
 from ingest.rules.words import literal, strip_parenthetical
 from kg.lexicon import verbs_only
@@ -32,8 +32,8 @@ def yes_no_answer(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     if m["word"].lower() in ("yes", "no") and not YES_NO_QUESTION.match(ctx.question):
         return
     i = next((t.i for t in doc if t.idx >= m.end()), len(doc))
-    named = next((e.end for e in doc.ents if e.start == i and e.ent_id_ == topic), None)
-    after = named if named is not None else topic_head(s, i, len(doc), topic)
+    opened = next((e.end for e in keyed(doc) if e.start == i and e.ent_id_ == topic), None)
+    after = opened if opened is not None else topic_head(s, i, len(doc), topic)
     if after is not None and after < len(doc) and doc[after].lemma_ in ("be", "have"):
         i = after + 1
     rest = doc[i:].text

@@ -51,13 +51,18 @@ AUXILIARIES = frozenset({"be", "have", "do", "can", "will", "would", "should", "
 ADJECTIVE_ENDINGS = ("ive", "able", "ible", "al", "ful", "less", "ous", "ic", "ed", "ant", "ent")
 
 
+UNIT = re.compile(r"(\d)(GB|MB|KB|TB|ms|s|min)\b")
+SPACE = re.compile(r"\s+")
+ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
 def literal(text: str) -> str:
     """Normalise text used as a fact's object: no bullets or trailing punctuation, '&' -> 'and',
     '10GB' -> '10 GB', lower-case first letter unless it starts an acronym or a name."""
     text = text.replace("&", " and ").replace('"', "").replace("...", " ")
-    text = re.sub(r"(\d)(GB|MB|KB|TB|ms|s|min)\b", r"\1 \2", text)
-    text = re.sub(r"\s+", " ", text).strip(" .,;:!?-=")
-    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    text = UNIT.sub(r"\1 \2", text)
+    text = SPACE.sub(" ", text).strip(" .,;:!?-=")
+    text = ARTICLE.sub("", text)
     first = text.split(" ", 1)[0]
     if first[:1].isupper() and first[1:].islower():
         text = text[:1].lower() + text[1:]
