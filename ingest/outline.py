@@ -71,8 +71,8 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
 def names_alone(sdoc: Doc, start: int, end: int) -> bool:
     """Is the span all the line says, apart from marks before it and a bracket or colon after it
     ('Direct Publish (for mobile apps SDK)', '📝 Fan out (SNS -> SQS)', 'read committed:')?"""
-    before = all(not any(c.isalnum() for c in t.text) for t in sdoc[:start])
-    rest = sdoc[end:].text.strip()
+    before = not any(c.isalnum() for c in sdoc.text[: sdoc[start].idx])
+    rest = sdoc.text[sdoc[end].idx :].strip() if end < len(sdoc) else ""
     return before and (not rest or rest == ":" or bool(re.fullmatch(r"\(.*\)\s*:?", rest)))
 
 

@@ -29,7 +29,7 @@ _LABEL = re.compile(r"^(?P<label>[^:]{1,48}?)\s*:(?!//)\s*(?P<body>.*)$")
 
 def clean(raw: str) -> str:
     """Normalise a statement for matching: bullets, quotes, dashes, links, OCR line-break hyphens."""
-    text = raw.translate(_TRANSLATE)
+    text = raw if raw.isascii() and "\t" not in raw else raw.translate(_TRANSLATE)  # a table is slow: only when needed
     text = _MD_LINK.sub(r"\1", text)
     text = _URL.sub("", text)
     text = _BROKEN_WORD.sub(r"\1\2", text)  # "Reposi--tones" -> "Repositones"

@@ -98,6 +98,8 @@ def in_asides(doc: Doc) -> set[int]:
     """The tokens of a bracketed remark ('(You can save on HTTP Headers space; ...)'); a bracket of examples
     ('(EC2 state changes, S3 uploads, etc.)') is no remark."""
     inside: set[int] = set()
+    if "(" not in doc.text and "[" not in doc.text:
+        return inside
     for t in doc:
         if t.text in "([" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ASIDE_OPENERS:
             close = next((j for j in range(t.i + 1, len(doc)) if doc[j].text in ")]"), len(doc))
