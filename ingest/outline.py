@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list, singular
 from ingest.relations import Candidate, Context, RelationExtractor, literal
-from ingest.rules.model import keyed, label_colon
+from ingest.rules.model import keyed, label_colon, text_of
 from ingest.rules.spans import THINGS_OF_A_NAME
 from ingest.rules.words import NEGATIONS
 from ingest.sources import Document, Statement
@@ -71,8 +71,8 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
 def names_alone(sdoc: Doc, start: int, end: int) -> bool:
     """Is the span all the line says, apart from marks before it and a bracket or colon after it
     ('Direct Publish (for mobile apps SDK)', '📝 Fan out (SNS -> SQS)', 'read committed:')?"""
-    before = not any(c.isalnum() for c in sdoc.text[: sdoc[start].idx])
-    rest = sdoc.text[sdoc[end].idx :].strip() if end < len(sdoc) else ""
+    before = not any(c.isalnum() for c in text_of(sdoc)[: sdoc[start].idx])
+    rest = text_of(sdoc)[sdoc[end].idx :].strip() if end < len(sdoc) else ""
     return before and (not rest or rest == ":" or bool(re.fullmatch(r"\(.*\)\s*:?", rest)))
 
 

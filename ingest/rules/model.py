@@ -58,6 +58,14 @@ def keyed(doc: Doc) -> tuple[Span, ...]:
     return found
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text: joined once and kept on the doc, as each read of doc.text joins its tokens anew."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    text: str = doc.user_data["text"]
+    return text
+
+
 def label_colon(doc: Doc, label: str) -> int | None:
     """The token that holds the colon ending a 'Label:' (a token of its own, or glued to a bracket: '):')."""
     return next((t.i for t in doc if t.text.endswith(":") and t.idx + len(t.text) >= len(label)), None)

@@ -7,6 +7,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
+from ingest.rules.model import text_of
 from kg.lexicon import english_words, lemma_table, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
@@ -85,7 +86,7 @@ def readable(span: Span) -> bool:
 def lead_in(doc: Doc) -> bool:
     """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:':
     a line that introduces what follows it states nothing itself."""
-    return doc.text.rstrip().endswith(":")
+    return text_of(doc).rstrip().endswith(":")
 
 
 def dependent_fragment(span: Span) -> bool:
