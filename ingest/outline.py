@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list, singular
 from ingest.relations import Candidate, Context, RelationExtractor, literal
-from ingest.rules.model import label_colon
+from ingest.rules.model import keyed, label_colon, text_of
 from ingest.rules.spans import THINGS_OF_A_NAME
 from ingest.rules.words import NEGATIONS
 from ingest.sources import Document, Statement
@@ -33,7 +33,7 @@ class Outline:
 
 
 def _keys(sdoc: Doc, end: int | None = None) -> list[str]:
-    return list(dict.fromkeys(e.ent_id_ for e in sdoc.ents if e.ent_id_ and (end is None or e.end <= end)))
+    return list(dict.fromkeys(e.ent_id_ for e in keyed(sdoc) if end is None or e.end <= end))
 
 
 def _label_end(sdoc: Doc, st: Statement) -> int:
@@ -53,14 +53,14 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
         keys = _keys(sdoc, end)
         if keys:
             return keys[0]
-        opening = [e for e in sdoc.ents if e.ent_id_ and e.start == end + 1]  # "Public: Docker Hub"
+        opening = [e for e in keyed(sdoc) if e.start == end + 1]  # "Public: Docker Hub"
         adjective = st.label.lower() in word_classes()["adj"] and " " not in st.label
         return opening[0].ent_id_ if opening and adjective else None
     if st.kind == "item":  # "AWS Snowball = physical device ...", or a bare name: its sub-bullets are about it
-        named = [e for e in sdoc.ents if e.ent_id_]
+        named = keyed(sdoc)
         if named and names_alone(sdoc, named[0].start, named[0].end):
             return str(named[0].ent_id_)
-        first = [e for e in sdoc.ents if e.ent_id_ and e.start <= 1]
+        first = [e for e in keyed(sdoc) if e.start <= 1]
         if first and first[0].end < len(sdoc) and sdoc[first[0].end].text in ("=", "==", "is", "are"):
             return str(first[0].ent_id_)
         if first and any(t.text in ("=", "==") for t in sdoc[first[0].end + 1 : first[0].end + 2]):  # "FIFO queue ="
@@ -71,8 +71,8 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
 def names_alone(sdoc: Doc, start: int, end: int) -> bool:
     """Is the span all the line says, apart from marks before it and a bracket or colon after it
     ('Direct Publish (for mobile apps SDK)', '📝 Fan out (SNS -> SQS)', 'read committed:')?"""
-    before = all(not any(c.isalnum() for c in t.text) for t in sdoc[:start])
-    rest = sdoc[end:].text.strip()
+    before = not any(c.isalnum() for c in text_of(sdoc)[: sdoc[start].idx])
+    rest = text_of(sdoc)[sdoc[end].idx :].strip() if end < len(sdoc) else ""
     return before and (not rest or rest == ":" or bool(re.fullmatch(r"\(.*\)\s*:?", rest)))
 
 
@@ -87,9 +87,8 @@ def own_category(st: Statement, sdoc: Doc, *, parent: bool = False) -> str | Non
     if st.kind == "heading" and TWO_QUESTIONS.search(st.text):
         return None  # "What is a S3 bucket and what are the limits?": which answer is which is not known
     text = st.text if st.kind == "heading" or short_parent else st.label
-    for ent in sdoc.ents:
-        if ent.ent_id_:
-            text = text.replace(ent.text, " ")
+    for ent in keyed(sdoc):
+        text = text.replace(ent.text, " ")
     return vocabulary().category(text) if text else None
 
 
@@ -97,14 +96,14 @@ def example_target(st: Statement, sdoc: Doc) -> str | None:
     """'Some of the serverless services', 'examples of X': the X the listed entities are examples of."""
     if not re.search(r"(?i)some of the|examples? of", st.text):
         return None
-    ents = [e for e in sdoc.ents if e.ent_id_]
+    ents = keyed(sdoc)
     concept = next((e for e in ents if e.label_ == "Concept"), ents[0] if ents else None)
     return concept.ent_id_ if concept is not None else None
 
 
 def leading_entity(sdoc: Doc) -> tuple[str, str] | None:
     """The entity a statement opens with ('Aws Batch provisions ...', 'Lambda Billing:'), and its type."""
-    first = next((e for e in sdoc.ents if e.ent_id_), None)
+    first = next(iter(keyed(sdoc)), None)
     return (str(first.ent_id_), str(first.label_)) if first is not None and first.start <= 1 else None
 
 
@@ -118,7 +117,7 @@ def continued_subject(doc: Document, docs: list[Doc], st: Statement) -> str | No
         return None
     sdoc = docs[prev.index]
     start = _label_end(sdoc, prev) + 1 if prev.label else 0
-    first = next((e for e in sdoc.ents if e.ent_id_ and e.start >= start), None)
+    first = next((e for e in keyed(sdoc) if e.start >= start), None)
     return str(first.ent_id_) if first is not None and first.start <= start + 1 else None
 
 
@@ -137,7 +136,7 @@ def another_antecedent(doc: Document, docs: list[Doc], st: Statement) -> bool:
     if prev.parent != st.parent or prev.block != st.block or leading_entity(docs[prev.index]) is not None:
         return False
     match = NOUN_SUBJECT.match(prev.text)
-    return match is not None and not any(e.ent_id_ and e.start_char < match.end() for e in docs[prev.index].ents)
+    return match is not None and not any(e.start_char < match.end() for e in keyed(docs[prev.index]))
 
 
 def named_again(doc: Document, docs: list[Doc], st: Statement) -> str | None:
@@ -149,7 +148,7 @@ def named_again(doc: Document, docs: list[Doc], st: Statement) -> str | None:
     if prev.kind != "item" or prev.parent != st.parent:
         return None
     pdoc = docs[prev.index]
-    first = next((e for e in pdoc.ents if e.ent_id_), None)
+    first = next(iter(keyed(pdoc)), None)
     if first is None or first.start > 2 or first.end >= len(pdoc):
         return None
     thing = pdoc[first.end].lower_
@@ -185,7 +184,7 @@ def uncertain_topic(doc: Document, docs: list[Doc], st: Statement, topic: str, a
     from the heading's own: an unreadable heading may stand between them."""
     if st.index == anchor:
         return False
-    kind = next((e.label_ for e in docs[anchor].ents if e.ent_id_ == topic), None)
+    kind = next((e.label_ for e in keyed(docs[anchor]) if e.ent_id_ == topic), None)
     if kind is None:
         return False
 
@@ -213,7 +212,7 @@ def defined_in(parent: Statement, pdoc: Doc, topic: str | None) -> str | None:
     """'this is where ...' under a line: under a name ('snapshot') it defines that thing (the topic); under a
     sentence it defines the last thing the sentence names that is not the topic ('uses MVCC (...) to
     handle ...' > MVCC), and when it names none ('in the form of predicate locks'), nothing we know."""
-    named = [e for e in pdoc.ents if e.ent_id_]
+    named = keyed(pdoc)
     if named and names_alone(pdoc, named[0].start, named[0].end):
         return topic
     others = [e.ent_id_ for e in named if e.ent_id_ != topic]
@@ -251,7 +250,7 @@ def two_of_a_kind(st: Statement, docs: list[Doc]) -> bool:
     Ecz:'): OCR has run two lines together, and whose section follows is not certain."""
     if st.kind != "heading" or COMPARE_WORDS.search(st.text):
         return False
-    kinds = [e.label_ for e in dict((e.ent_id_, e) for e in docs[st.index].ents if e.ent_id_).values()]
+    kinds = [e.label_ for e in dict((e.ent_id_, e) for e in keyed(docs[st.index])).values()]
     return any(kinds.count(k) >= 2 for k in set(kinds) if k != "Concept")
 
 
@@ -276,11 +275,12 @@ def qualifies_parent(st: Statement, sdoc: Doc, parent: Statement, pdoc: Doc) -> 
     return second in NEGATIONS | {"n't"} or (first.lower_.endswith("ly") and first.lower_ not in ("only",))
 
 
-def quoted(doc: Document, st: Statement) -> bool:
-    """A line of a Markdown blockquote ('> In a cost-optimal architecture, ...'): a quotation set under a
-    heading, neither about the heading's topic nor an item of its category, unless it names them."""
-    lines = doc.text.splitlines()
-    return doc.format == "markdown" and 0 < st.line <= len(lines) and lines[st.line - 1].lstrip().startswith(">")
+def quoted_lines(doc: Document) -> frozenset[int]:
+    """The lines of Markdown blockquotes ('> In a cost-optimal architecture, ...'), 1-based: a quotation set
+    under a heading, neither about the heading's topic nor an item of its category, unless it names them."""
+    if doc.format != "markdown":
+        return frozenset()
+    return frozenset(n for n, line in enumerate(doc.text.splitlines(), start=1) if line.lstrip().startswith(">"))
 
 
 def asks(st: Statement) -> bool:
@@ -293,12 +293,13 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
     contexts = []
     opened: set[int] = set()
     leads = Leads.of(doc, docs)
+    quotes = quoted_lines(doc)
     for st in doc.statements:
         topic = category = target = None
         anchor = None
         chain = [st, *doc.ancestors(st)] if st.kind == "item" and st.label else list(doc.ancestors(st))
         parent = doc.parent(st)
-        under = [parent] if parent and not quoted(doc, st) else []
+        under = [parent] if parent and st.line not in quotes else []
         for node in ([st] if st.label else []) + under:  # its own line, or right under
             if (category := own_category(node, docs[node.index], parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
@@ -332,7 +333,7 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
         if topic and anchor is not None and doc.format == "text" and two_of_a_kind(doc.statements[anchor], docs):
             topic = anchor = None  # kept as evidence of its section, no fact from the heading's topic
-        if quoted(doc, st):
+        if st.line in quotes:
             topic = anchor = None  # a quotation is about what it names itself, not the section's topic
         if category is None and parent is not None and qualifies_parent(st, docs[st.index], parent, docs[parent.index]):
             topic = anchor = None  # "doesn't scale well" under "this can be done with version vectors"
@@ -487,7 +488,7 @@ def _cells(sdoc: Doc) -> list[tuple[int, int]]:
 
 
 def _cell_keys(sdoc: Doc, span: tuple[int, int]) -> list[str]:
-    return [e.ent_id_ for e in sdoc.ents if e.start >= span[0] and e.end <= span[1] and e.ent_id_]
+    return [e.ent_id_ for e in keyed(sdoc) if e.start >= span[0] and e.end <= span[1]]
 
 
 def sibling_labels(outline: Outline, labels: dict[str, str]) -> Iterator[tuple[Statement, Candidate]]:
@@ -499,7 +500,7 @@ def sibling_labels(outline: Outline, labels: dict[str, str]) -> Iterator[tuple[S
         if st.kind != "item" or not st.label or len(st.label.split()) != 1 or _keys(sdoc, _label_end(sdoc, st)):
             continue
         body_start = _label_end(sdoc, st) + 1
-        ents = [e for e in sdoc.ents if e.ent_id_ and e.start >= body_start]
+        ents = [e for e in keyed(sdoc) if e.start >= body_start]
         if ents and ents[0].start == body_start:
             groups.setdefault(st.parent, []).append((st, ents[0].ent_id_))
     for members in groups.values():
@@ -510,7 +511,7 @@ def sibling_labels(outline: Outline, labels: dict[str, str]) -> Iterator[tuple[S
         category = None
         for node in (before, doc.parent(first)):
             if node is not None and node.kind == "item":
-                ents = [e for e in docs[node.index].ents if e.ent_id_]
+                ents = list(keyed(docs[node.index]))
                 if ents and ents[-1].label_ == "Concept":
                     category = ents[-1]
                     break
@@ -583,9 +584,9 @@ def outline_kinds(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
             continue
         kind = kind_of_list(parent.text)
         pdoc = docs[parent.index]
-        if any(e.ent_id_ and names_alone(pdoc, e.start, e.end) for e in pdoc.ents):
+        if any(names_alone(pdoc, e.start, e.end) for e in keyed(pdoc)):
             continue  # "KPL Features": a known name, not a kind
-        named = [e for e in sdoc.ents if e.ent_id_]
+        named = keyed(sdoc)
         if kind and named and names_alone(sdoc, named[0].start, named[0].end):
             yield st, Candidate(named[0].ent_id_, "is_a", kind, False, "kind_list")
     for st, sdoc in zip(doc.statements, docs, strict=True):
@@ -610,7 +611,7 @@ def kind_members(
         if parent is None or st.kind != "item":
             continue
         pdoc = docs[parent.index]
-        named = [e for e in pdoc.ents if e.ent_id_ and names_alone(pdoc, e.start, e.end)]
+        named = [e for e in keyed(pdoc) if names_alone(pdoc, e.start, e.end)]
         if not named or types.get(named[0].ent_id_) != "Concept":
             continue
         kind, written = str(named[0].ent_id_), named[0].text
@@ -618,7 +619,7 @@ def kind_members(
             continue  # "S3 Storage Class" alone, or "Lambda Functions" (the product, not a kind of it)
         member = own_topic(st, sdoc) if st.label else None
         if member is None and not st.label:
-            ents = [e for e in sdoc.ents if e.ent_id_]
+            ents = keyed(sdoc)
             member = str(ents[0].ent_id_) if ents and names_alone(sdoc, ents[0].start, ents[0].end) else None
         head = labels.get(kind, "").split()[-1].lower()
         if member and member != kind and head not in labels.get(member, "").lower().split()[:-1]:

@@ -48,6 +48,6 @@ def verb_phrase(value: str) -> bool:
     if len(words) < 2 or words[1] not in PREPOSITIONS:
         return False
     first = words[0]
-    if first in word_classes()["adj"] - word_classes()["noun"]:
+    if first in word_classes()["adj"] and first not in word_classes()["noun"]:
         return True  # "available in the portal", "similar to X": a description, not a kind
     return lemma(first) != first and lemma(first) in word_classes()["verb"] and not first.endswith("s")

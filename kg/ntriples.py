@@ -15,7 +15,6 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
-ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 XSD_STRING = str(XSD.string)
 
 
@@ -24,7 +23,7 @@ def term(node: Node) -> str:
     if type(node) is URIRef or isinstance(node, URIRef):
         return f"<{node}>"
     if type(node) is Literal or isinstance(node, Literal):
-        text = f'"{str(node).translate(ESCAPES)}"'
+        text = f'"{escaped(node)}"'
         if node.language:
             return f"{text}@{node.language}"
         if node.datatype and str(node.datatype) != XSD_STRING:
@@ -33,6 +32,12 @@ def term(node: Node) -> str:
     if isinstance(node, BNode):
         return f"_:{node}"
     raise TypeError(f"no N-Triples term for {node!r}")
+
+
+def escaped(text: str) -> str:
+    """A literal's text with its backslashes, quotes and line breaks escaped (str.replace: a translate table
+    is several times slower)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:

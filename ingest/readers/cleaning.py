@@ -21,18 +21,21 @@ _TRANSLATE = str.maketrans(
         "\t": " ",
     }
 )
+_BROKEN_WORD = re.compile(r"(\w)-{2}\s*\n?\s*(\w)")
+_EMPHASIS = re.compile(r"\*\*|__|`|\"")
+_SPACE = re.compile(r"\s+")
 _LABEL = re.compile(r"^(?P<label>[^:]{1,48}?)\s*:(?!//)\s*(?P<body>.*)$")
 
 
 def clean(raw: str) -> str:
     """Normalise a statement for matching: bullets, quotes, dashes, links, OCR line-break hyphens."""
-    text = raw.translate(_TRANSLATE)
+    text = raw if raw.isascii() and "\t" not in raw else raw.translate(_TRANSLATE)  # a table is slow: only when needed
     text = _MD_LINK.sub(r"\1", text)
     text = _URL.sub("", text)
-    text = re.sub(r"(\w)-{2}\s*\n?\s*(\w)", r"\1\2", text)  # "Reposi--tones" -> "Repositones"
-    text = re.sub(r"\*\*|__|`|\"", "", text)
+    text = _BROKEN_WORD.sub(r"\1\2", text)  # "Reposi--tones" -> "Repositones"
+    text = _EMPHASIS.sub("", text)
     text = _BULLET.sub("", text.strip())
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACE.sub(" ", text)
     return text.strip(" -")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
-from ingest.rules.model import Candidate, Clause, Context, Sentence
+from ingest.rules.model import Candidate, Clause, Context, Sentence, keyed, text_of
 from ingest.rules.spans import topic_head
 from ingest.rules.words import literal, strip_parenthetical
 from kg.lexicon import verbs_only
@@ -26,14 +26,14 @@ def yes_no_answer(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     has illimited capacity': what follows the yes, no or none is a property of the question's subject (its
     own name and verb left out)."""
     doc, topic = s.doc, ctx.topic
-    m = ANSWER_OPENER.match(doc.text)
+    m = ANSWER_OPENER.match(text_of(doc))
     if not topic or not ctx.question or s.label or not m:
         return
     if m["word"].lower() in ("yes", "no") and not YES_NO_QUESTION.match(ctx.question):
         return
     i = next((t.i for t in doc if t.idx >= m.end()), len(doc))
-    named = next((e.end for e in doc.ents if e.start == i and e.ent_id_ == topic), None)
-    after = named if named is not None else topic_head(s, i, len(doc), topic)
+    opened = next((e.end for e in keyed(doc) if e.start == i and e.ent_id_ == topic), None)
+    after = opened if opened is not None else topic_head(s, i, len(doc), topic)
     if after is not None and after < len(doc) and doc[after].lemma_ in ("be", "have"):
         i = after + 1
     rest = doc[i:].text
@@ -44,14 +44,14 @@ def yes_no_answer(s: Sentence, ctx: Context) -> Iterator[Candidate]:
 def figure_answer(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """'What is max size of an object on S3?' / '5TB': a bare figure answering a question about a bound is a
     limit of the question's subject."""
-    if ctx.topic and LIMIT_QUESTION.search(ctx.question) and FIGURE.match(s.doc.text.strip(" .")):
-        yield Candidate(ctx.topic, "has_limit", literal(s.doc.text), False, "figure_answer")
+    if ctx.topic and LIMIT_QUESTION.search(ctx.question) and FIGURE.match(text_of(s.doc).strip(" .")):
+        yield Candidate(ctx.topic, "has_limit", literal(text_of(s.doc)), False, "figure_answer")
 
 
 def bracketed_members(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """'Object storage (S3, Glacier)', 'File Storage (e.g. Amazon EFS)': the names in brackets are of the kind
     before them; 'Standard Infrequent Access (99.9%)': the figure in brackets is a property of the name."""
-    if ctx.category or s.label:
+    if ctx.category or s.label or "(" not in text_of(s.doc):
         return
     doc = s.doc
     segment = 0
@@ -99,7 +99,7 @@ def figure_lead(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     dash, is a property of the topic (the rest is read as usual)."""
     if not ctx.topic or s.label:
         return
-    m = re.match(r"^(\d[\d.,]*\s*%?\s*[A-Za-z]+(?:\s*\([^)]*\))?)\s+[-–—]+\s+\S", s.doc.text)
+    m = re.match(r"^(\d[\d.,]*\s*%?\s*[A-Za-z]+(?:\s*\([^)]*\))?)\s+[-–—]+\s+\S", text_of(s.doc))
     measured = literal(strip_parenthetical(m[1])) if m else ""
     if m and s.known.labels.get(ctx.topic, ctx.topic).lower() not in measured.lower():  # not 'durability' itself
         yield Candidate(ctx.topic, "has_property", measured, False, "figure_lead")

@@ -8,7 +8,7 @@ from itertools import pairwise
 from spacy.tokens import Doc
 
 from ingest.rules.clause import read_clause
-from ingest.rules.model import Candidate, Context, Sentence
+from ingest.rules.model import Candidate, Context, Sentence, text_of
 from kg.lexicon import lemma, word_classes
 
 ARROWS = ("-->", "->", "→", "⟶")
@@ -16,9 +16,11 @@ ARROWS = ("-->", "->", "→", "⟶")
 
 def arrows(doc: Doc, start: int) -> tuple[list[tuple[int, int]], str]:
     """Token ranges of the arrows in a statement, and their kind: 'stack' (-->) or 'flow' (>)."""
-    found = []
+    found: list[tuple[int, int]] = []
     i = start
     kind = ""
+    if not any(mark in text_of(doc) for mark in (">", "→", "⟶")):  # every arrow holds one of them
+        return found, kind
     while i < len(doc):
         t = doc[i].text
         if t in ARROWS or (t in ("--", "-") and i + 1 < len(doc) and doc[i + 1].text == ">"):

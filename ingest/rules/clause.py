@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from ingest.rules.answers import bound_figure
 from ingest.rules.copula import copula
-from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, run
+from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, keyed, run
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
 from ingest.rules.spans import leading_subjects, other_subject, pointing_back, topic_head
@@ -44,7 +44,7 @@ def make_clause(
     lead, pstart = leading_subjects(s, start, end)
     if lead and default_subject and doc[start].lower_ in DEMONSTRATIVES:
         topic_name = s.known.labels.get(default_subject, "").lower()
-        mention = next((e.text.lower() for e in doc.ents if e.start <= start + 1 and e.ent_id_ == lead[0]), "")
+        mention = next((e.text.lower() for e in keyed(doc) if e.start <= start + 1 and e.ent_id_ == lead[0]), "")
         if mention and topic_name.endswith(mention):
             lead = [default_subject]  # "The container image must ..." under "Lambda Container Image"
     if not lead and (head_end := topic_head(s, start, end, default_subject)) is not None:

@@ -49,6 +49,23 @@ class CueMatch(NamedTuple):
         return CUES[self.name]
 
 
+def keyed(doc: Doc) -> tuple[Span, ...]:
+    """The doc's entity spans that carry a key (`ent_id_`), in order: read once and kept on the doc, as each
+    read of doc.ents makes its spans anew."""
+    if "named" not in doc.user_data:
+        doc.user_data["named"] = tuple(e for e in doc.ents if e.ent_id_)
+    found: tuple[Span, ...] = doc.user_data["named"]
+    return found
+
+
+def text_of(doc: Doc) -> str:
+    """The doc's text: joined once and kept on the doc, as each read of doc.text joins its tokens anew."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    text: str = doc.user_data["text"]
+    return text
+
+
 def label_colon(doc: Doc, label: str) -> int | None:
     """The token that holds the colon ending a 'Label:' (a token of its own, or glued to a bracket: '):')."""
     return next((t.i for t in doc if t.text.endswith(":") and t.idx + len(t.text) >= len(label)), None)
@@ -74,7 +91,7 @@ class Sentence:
         return colon + 1 if colon is not None else 0
 
     def mentions(self, start: int, end: int) -> list[Span]:
-        return [e for e in self.doc.ents if e.start >= start and e.end <= end and e.ent_id_]
+        return [e for e in keyed(self.doc) if e.start >= start and e.end <= end]
 
     def cue_starts(self, i: int) -> set[str]:
         return {self.doc[m.start].lower_ for m in self.cues if m.start == i}

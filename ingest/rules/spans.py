@@ -3,7 +3,7 @@
 from spacy.tokens import Doc
 
 from ingest.cues import ATTRIBUTE_RELATIONS
-from ingest.rules.model import Sentence
+from ingest.rules.model import Sentence, keyed
 from ingest.rules.words import (
     AUXILIARIES,
     CLAUSE_BREAKS,
@@ -27,7 +27,7 @@ def leading_subjects(s: Sentence, start: int, end: int) -> tuple[list[str], int]
     while i < end and doc[i].lower_ in LEADING:
         i += 1
     keys: list[str] = []
-    ents = {e.start: e for e in doc.ents if e.ent_id_}
+    ents = {e.start: e for e in keyed(doc)}
     while i < end and i in ents:
         ent = ents[i]
         keys.append(ent.ent_id_)
@@ -333,7 +333,7 @@ def resolve_subjects(doc: Doc, start: int, cue_start: int, subjects: tuple[str, 
     pronoun after another noun is about that noun, none of the subjects."""
     for i in range(cue_start - 1, max(start, cue_start - 4) - 1, -1):
         if doc[i].lower_ in ("they", "it", "these", "them", "that", "which"):
-            before = [e for e in doc.ents if e.end <= i and e.start >= start and e.ent_id_]
+            before = [e for e in keyed(doc) if e.end <= i and e.start >= start]
             if doc[i].lower_ in RELATIVE_PRONOUNS and before and before[-1].end < i - (doc[i - 1].text == ","):
                 return subjects  # "a stand-alone Java software application that offers ...": not Java's
             if before:

@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES
 from ingest.rules.clause import read_clause
-from ingest.rules.model import Candidate, Context, Sentence
+from ingest.rules.model import Candidate, Context, Sentence, text_of
 from ingest.rules.phrases import attributes, cue_objects
 from ingest.rules.spans import clauses, leading_subjects, nameless_subject, other_subject
 from ingest.rules.words import is_negated, literal, readable, strip_parenthetical
@@ -25,7 +25,7 @@ def heading(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """'Fargate - abstraction over ECS': a heading states relations of the first entity it names (never a
     property, and a question states nothing)."""
     doc = s.doc
-    if doc.text.rstrip().endswith("?"):
+    if text_of(doc).rstrip().endswith("?"):
         return
     named = s.mentions(0, len(doc))
     if named:
@@ -87,7 +87,7 @@ def clause_facts(s: Sentence, ctx: Context) -> Iterator[Candidate]:
         owner = seen[-1] if seen and not lead and opener in CONTINUING else subject  # "X is ..., but needs ..."
         yield from read_clause(s, start, end, owner, ctx, fallback=True, label=s.label)
         if opener in ("whereas", "while") and lead and seen and lead[0] != seen[0]:
-            yield Candidate(seen[0], "compared_with", lead[0], True, "whereas", s.doc.text)
+            yield Candidate(seen[0], "compared_with", lead[0], True, "whereas", text_of(s.doc))
         seen.extend(lead)
 
 
@@ -101,6 +101,8 @@ def in_asides(doc: Doc) -> set[int]:
     """The tokens of a bracketed remark ('(You can save on HTTP Headers space; ...)'); a bracket of examples
     ('(EC2 state changes, S3 uploads, etc.)') is no remark."""
     inside: set[int] = set()
+    if "(" not in text_of(doc) and "[" not in text_of(doc):
+        return inside
     for t in doc:
         if t.text in "([" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ASIDE_OPENERS:
             close = next((j for j in range(t.i + 1, len(doc)) if doc[j].text in ")]"), len(doc))
@@ -134,7 +136,7 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     if cat in ("use_case", "pricing", "has_limit"):
         text = span.text
         if body and cat != "use_case" and not s.mentions(0, body):
-            text = doc.text
+            text = text_of(doc)
         parts = [p for p in re.split(r",(?![^()]*\))|\band\b", text) if p.strip()] if cat == "use_case" else [text]
         for part in parts:
             value = literal(strip_parenthetical(part) if cat == "use_case" else part)

@@ -4,7 +4,7 @@ your ECS containers'), and a verb of the text itself ('VM emulates machine hardw
 import re
 from collections.abc import Iterator
 
-from ingest.rules.model import Candidate, Clause, Context
+from ingest.rules.model import Candidate, Clause, Context, keyed
 from ingest.rules.spans import object_region
 from ingest.rules.words import AUXILIARIES, COORDINATORS, WORKLOADS, gerund, is_negated, literal
 from ingest.vocabulary import SERVICE, TECHNOLOGY
@@ -21,7 +21,7 @@ def use_when(c: Clause, ctx: Context) -> Iterator[Candidate]:
     doc, start, end = c.doc, c.start, c.end
     if doc[start].lower_ != "use" or c.explicit:
         return
-    ents = [e for e in doc.ents if e.start == start + 1 and e.ent_id_]
+    ents = [e for e in keyed(doc) if e.start == start + 1]
     if not ents:
         return
     after = ents[0].end
@@ -54,7 +54,7 @@ def service_workloads(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'run your ECS/EKS containers' -> runs_on ECS, EKS: services named as the owner of a workload."""
     doc, end = c.doc, c.end
     types = c.sentence.known.types
-    ents = {e.start: e for e in doc.ents if e.ent_id_}
+    ents = {e.start: e for e in keyed(doc)}
     for i in range(c.pstart, end):
         if doc[i].lemma_ != "run":
             continue
@@ -87,7 +87,7 @@ def managed_technology(c: Clause, ctx: Context) -> Iterator[Candidate]:
     while j < end and j - at <= 5 and j not in ents:  # a few words of what it is ('message broker for')
         if not doc[j].is_alpha or (doc[j].is_stop and doc[j].lower_ not in ("for", "of")):
             return  # "managed service that stores data in MySQL": a clause of its own, not what is managed
-        if doc[j].lemma_ in word_classes()["verb"] - word_classes()["noun"]:
+        if doc[j].lemma_ in word_classes()["verb"] and doc[j].lemma_ not in word_classes()["noun"]:
             return
         j += 1
     while j in ents and types.get(ents[j].ent_id_) == TECHNOLOGY:

@@ -7,6 +7,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
+from ingest.rules.model import text_of
 from kg.lexicon import english_words, lemma_table, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
@@ -51,13 +52,18 @@ AUXILIARIES = frozenset({"be", "have", "do", "can", "will", "would", "should", "
 ADJECTIVE_ENDINGS = ("ive", "able", "ible", "al", "ful", "less", "ous", "ic", "ed", "ant", "ent")
 
 
+UNIT = re.compile(r"(\d)(GB|MB|KB|TB|ms|s|min)\b")
+SPACE = re.compile(r"\s+")
+ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
 def literal(text: str) -> str:
     """Normalise text used as a fact's object: no bullets or trailing punctuation, '&' -> 'and',
     '10GB' -> '10 GB', lower-case first letter unless it starts an acronym or a name."""
     text = text.replace("&", " and ").replace('"', "").replace("...", " ")
-    text = re.sub(r"(\d)(GB|MB|KB|TB|ms|s|min)\b", r"\1 \2", text)
-    text = re.sub(r"\s+", " ", text).strip(" .,;:!?-=")
-    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    text = UNIT.sub(r"\1 \2", text)
+    text = SPACE.sub(" ", text).strip(" .,;:!?-=")
+    text = ARTICLE.sub("", text)
     first = text.split(" ", 1)[0]
     if first[:1].isupper() and first[1:].islower():
         text = text[:1].lower() + text[1:]
@@ -81,7 +87,7 @@ def lead_in(doc: Doc) -> bool:
     """'Find base images for many technologies or OS:', 'For event-driven architecture choose X, e.g:', 'major
     performance downside because': a line that introduces what follows it states nothing itself."""
     words = [t for t in doc if not t.is_space]
-    return doc.text.rstrip().endswith(":") or (len(words) > 1 and words[-1].lower_ in DANGLING_ENDS)
+    return text_of(doc).rstrip().endswith(":") or (len(words) > 1 and words[-1].lower_ in DANGLING_ENDS)
 
 
 DANGLING_ENDS = frozenset({"because", "since", "so", "of", "for", "to", "with", "and", "or", "but", "the", "a", "like"})
