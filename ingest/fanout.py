@@ -61,12 +61,14 @@ def in_processes(
 
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for result in pool.imap(_inherited_work, fed(), chunksize=1):
-                slots.release()
-                yield result
+            try:
+                for result in pool.imap(_inherited_work, fed(), chunksize=1):
+                    slots.release()
+                    yield result
+            finally:  # before the pool ends: its feeder, waiting for a slot, sees it stopped and lets go
+                stopped.set()
+                slots.release(processes * IN_FLIGHT_PER_THREAD)
     finally:
-        stopped.set()
-        slots.release(processes * IN_FLIGHT_PER_THREAD)  # a feeder waiting for a slot sees it stopped
         _INHERITED.clear()
 
 
