@@ -5,7 +5,6 @@ vendor-prefixed names ("Amazon X", "Azure X": data/vocabulary.toml), short headi
 import re
 from collections.abc import Iterator
 
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -79,12 +78,12 @@ def near_known(name: str, table: NameTable) -> bool:
     if extends_known(name, table):
         return False
     folded = fold(name)
-    hit = process.extractOne(folded, table.folded(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
+    hit = table.closest(folded, 0.8)
     if hit is None:
         return False
     if hit[0] != folded and (hit[0].startswith(folded) or folded.startswith(hit[0])):
         return False  # 'S3 Standard' beside 'S3 Standard-IA': a shorter name, not a damaged one
-    return not sibling_name(name, table.alias_at(hit[2]), table)
+    return not sibling_name(name, hit[1], table)
 
 
 def sibling_name(name: str, other: str, table: NameTable) -> bool:

@@ -7,6 +7,7 @@ memory holds a few results, not the corpus.
 """
 
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ Shared = TypeVar("Shared")
 Result = TypeVar("Result")
 
 CONNECT_TIMEOUT_S = 20  # the longest to wait for a Dask scheduler to answer
-IN_FLIGHT_PER_THREAD = 4  # items submitted to a cluster ahead of the results read back, per worker thread
+IN_FLIGHT_PER_THREAD = 4  # items handed out ahead of the results read back, per worker thread or process
 
 _INHERITED: list[Any] = []  # what forked processes inherit: the work and what it shares
 
@@ -45,10 +46,28 @@ def fan_out(
 def in_processes(
     work: Callable[[Item, Shared], Result], items: Iterable[Item], shared: Shared, processes: int
 ) -> Iterator[Result]:
+    """In forked processes, with a few items per process in flight: a pool's feeder hands out the next item only
+    when a result has been read back, so results a slow reader has not taken do not pile up in memory."""
     _INHERITED[:] = [work, shared]
+    slots = threading.Semaphore(processes * IN_FLIGHT_PER_THREAD)
+    stopped = threading.Event()
+
+    def fed() -> Iterator[Item]:
+        for item in items:
+            slots.acquire()
+            if stopped.is_set():
+                return
+            yield item
+
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            yield from pool.imap(_inherited_work, items, chunksize=1)
+            try:
+                for result in pool.imap(_inherited_work, fed(), chunksize=1):
+                    slots.release()
+                    yield result
+            finally:  # before the pool ends: its feeder, waiting for a slot, sees it stopped and lets go
+                stopped.set()
+                slots.release(processes * IN_FLIGHT_PER_THREAD)
     finally:
         _INHERITED.clear()
 

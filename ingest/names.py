@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from ingest.fuzzy import BigramIndex
 from ingest.vocabulary import vocabulary
 from kg.lexicon import english_words
 from kg.locations import GAZETTEER_FILE
@@ -32,7 +33,7 @@ class NameTable:
     entities: dict[str, Entity] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> key
     case_sensitive: set[str] = field(default_factory=set)  # aliases that match only as written
-    _folded: list[str] = field(default_factory=list, repr=False)  # fold() of `aliases`, in their order
+    _folded: BigramIndex = field(default_factory=BigramIndex, repr=False)  # fold() of `aliases`, in their order
     _listed: list[str] = field(default_factory=list, repr=False)  # `aliases`, in their order, as far as folded
 
     def key_for(self, name: str) -> str | None:
@@ -69,19 +70,19 @@ class NameTable:
             self.case_sensitive.add(name)  # an acronym that is a word ('MEAN', 'ARM'): 'means' is not MEAN
         return forms
 
-    def folded(self) -> list[str]:
-        """Every alias in OCR-forgiving form (ingest.nlp.fold). Aliases are only ever added, in order, so the
-        list grows by the new ones instead of being made afresh after each new name."""
+    def closest(self, folded: str, cutoff: float) -> tuple[str, str] | None:
+        """(its folded form, the alias) of the alias whose OCR-forgiving form (ingest.nlp.fold) is most like
+        `folded`, with normalized Levenshtein similarity >= cutoff (the first in the table's order on ties).
+        Aliases are only ever added, in order, so the index grows by the new ones instead of being made afresh
+        after each new name."""
         from ingest.nlp import fold
 
-        if len(self._folded) < len(self.aliases):
-            self._listed.extend(islice(self.aliases, len(self._folded), None))
-            self._folded.extend(fold(a) for a in islice(self._listed, len(self._folded), None))
-        return self._folded
-
-    def alias_at(self, index: int) -> str:
-        """The alias at `index` of folded()."""
-        return self._listed[index]
+        done = len(self._folded.strings)
+        if done < len(self.aliases):
+            self._listed.extend(islice(self.aliases, done, None))
+            self._folded.extend([fold(a) for a in islice(self._listed, done, None)])
+        hit = self._folded.closest(folded, cutoff)
+        return None if hit is None else (hit[0], self._listed[hit[2]])
 
     def add_alias(self, key: str, alias: str) -> None:
         ent = self.entities[key]

@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
 XSD_STRING = str(XSD.string)
+LOAD_BYTES = 16 << 20  # N-Triples per bulk load: Oxigraph's bulk loader holds about 15x a load in memory
 
 
 def term(node: Node) -> str:
@@ -83,17 +84,27 @@ class Staging:
         self.file.seek(block.offset)
         return self.file.read(block.size)
 
-    def nquads(self, *, union: bool = True) -> io.BufferedReader:
-        """Every block as N-Quads in its named graph, each triple also in the default graph (`union`): a stream
-        for a bulk load, made a block at a time."""
-        return io.BufferedReader(_Chunks(self._quads(union)), buffer_size=1 << 20)
-
-    def _quads(self, union: bool) -> Iterator[bytes]:
+    def loads(self, most: int = LOAD_BYTES) -> Iterator[io.BufferedReader]:
+        """The blocks as N-Quads, each triple in its named graph and in the default graph (the union), in streams
+        of whole blocks of about `most` bytes of N-Triples: one bulk load each, so a bulk loader's memory is
+        bounded by a stream, not by the whole graph."""
+        batch: list[Block] = []
+        size = 0
         for block in self.blocks:
+            if batch and size + block.size > most:
+                yield io.BufferedReader(_Chunks(self._quads(batch)), buffer_size=1 << 20)
+                batch, size = [], 0
+            batch.append(block)
+            size += block.size
+        if batch:
+            yield io.BufferedReader(_Chunks(self._quads(batch)), buffer_size=1 << 20)
+
+    def _quads(self, blocks: Iterable[Block]) -> Iterator[bytes]:
+        for block in blocks:
             tail = f"<{block.graph}> .\n".encode()
             lines = self.read(block).splitlines(keepends=True)
             named = b"".join(line[:-2] + tail for line in lines)
-            yield named + b"".join(lines) if union else named
+            yield named + b"".join(lines)
 
     def close(self) -> None:
         self.file.close()

@@ -26,6 +26,7 @@ import urllib.error
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -371,7 +372,8 @@ class LocalStore(Store):
             self.ox = ox.Store()  # every graph is replaced: loaded as a first ingest is
         elif not fresh:
             self.update(replace_graphs_update([(b.graph, "") for b in staged.blocks]))
-        self._write(lambda: self.ox.bulk_load(staged.nquads(), format=ox.RdfFormat.N_QUADS))
+        for load in staged.loads():  # into a new store, or one not yet saved: a failed load leaves the old graph
+            self._write(partial(self.ox.bulk_load, load, format=ox.RdfFormat.N_QUADS))
 
     def query(self, text: str) -> Any:
         """Oxigraph's own result for a query (its default graph is the union of the named graphs)."""

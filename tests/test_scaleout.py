@@ -3,6 +3,8 @@ processes; a scheduler that is not there is one line."""
 
 import operator
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,25 @@ def square(n: int, offset: int) -> int:
 @pytest.mark.parametrize("processes", [1, 2])
 def test_local_fan_out_keeps_the_order(processes: int) -> None:
     assert list(fan_out(square, range(10), 1, processes=processes)) == [n * n + 1 for n in range(10)]
+
+
+@pytest.mark.parametrize(("read", "most_pulled"), [(0, 10), (5, 15)])  # read, 8 in flight, 1 waiting for a slot
+def test_local_processes_hold_a_few_items_in_flight(read: int, most_pulled: int) -> None:
+    """Two processes, four items each ahead of the results read back: a slow reader does not pile results up.
+    Stopping early leaves no process waiting."""
+    pulled = []
+
+    def items() -> Iterator[int]:
+        for n in range(100):
+            pulled.append(n)
+            yield n
+
+    results = fan_out(square, items(), 0, processes=2)
+    for _ in range(read + 1):
+        next(results)
+    time.sleep(0.5)  # time for a feeder that would run ahead to do so
+    assert len(pulled) <= most_pulled
+    results.close()
 
 
 def test_a_cluster_of_two_workers_gives_the_local_graph(tmp_path: Path) -> None:
