@@ -25,8 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from peers import WRK_CONNECTIONS, WRK_THREADS, free_port, parse_wrk, stop
-from servers import LABEL_QUERY, ask_script, wait_ready
+from peers import free_port, stop
+from servers import ask_script, wait_ready
+from servers import wrk as servers_wrk
 
 ROOT = Path(__file__).resolve().parents[1]
 ENDPOINTS = ("/healthz", "/api/ask", "/api/ask cached", "/sparql")
@@ -73,18 +74,10 @@ def cpu_seconds(group: int) -> float:
 
 
 def wrk(base: str, endpoint: str, seconds: int, script: Path) -> float:
-    cmd = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency"]
-    if endpoint == "/api/ask":
-        cmd += ["-s", str(script), base]
-    elif endpoint == "/api/ask cached":
-        cmd.append(f"{base}/api/ask?{urllib.parse.urlencode({'q': CACHED_QUESTION})}")
-    elif endpoint == "/sparql":
-        cmd += ["-H", "Accept: application/sparql-results+json"]
-        cmd.append(f"{base}/sparql?{urllib.parse.urlencode({'query': LABEL_QUERY})}")
-    else:
-        cmd.append(base + endpoint)
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60)
-    return parse_wrk(done.stdout).rps
+    """servers.py's wrk run, plus "/api/ask cached": one question asked again and again."""
+    if endpoint == "/api/ask cached":
+        endpoint = f"/api/ask?{urllib.parse.urlencode({'q': CACHED_QUESTION})}"
+    return servers_wrk(base, endpoint, seconds, script).rps
 
 
 def compare(variants: list[Variant], graph: Path, runs: int, seconds: int) -> str:
