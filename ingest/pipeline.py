@@ -191,6 +191,7 @@ class AliasGroup:
         return keys
 
 
+NOTES_PER_PROCESS = 2  # fewer notes a process and forking costs more than it saves (measured on the corpus: 5 notes)
 _READER: list[Reader] = []  # the reader last made in this process (forked processes inherit it)
 
 
@@ -483,7 +484,7 @@ def find_names(
     notes = []
     kept = 0
     _KEPT.clear()
-    read = fan_out(_read, files, None, processes=processes if len(files) >= 4 * processes else 1)
+    read = fan_out(_read, files, None, processes=processes if len(files) >= NOTES_PER_PROCESS * processes else 1)
     for source, doc in tqdm(
         zip(files, read, strict=True), total=len(files), desc="names", unit="file", disable=not progress, leave=False
     ):
@@ -536,7 +537,7 @@ def run_ingest(
     files = discover_files(paths)
     table = load_gazetteer()
     processes = processes or min(os.cpu_count() or 1, 4)
-    forks = bool(scheduler) or len(files) >= 4 * processes
+    forks = bool(scheduler) or len(files) >= NOTES_PER_PROCESS * processes
     held = None if rebuild or forks else open_store(config, write=True)  # nothing forks: opened once, read, written
     try:
         return _ingest(files, table, config, report, held, rebuild, progress, scheduler, processes, started)
@@ -565,7 +566,7 @@ def _ingest(
         return report
     if not rebuild and len(notes) < len(files):
         seed_names(table, config, {n.name for n in notes}, held)  # the graphs of unreadable files stay: their names too
-    if len(notes) < 4 * processes:
+    if len(notes) < NOTES_PER_PROCESS * processes:
         processes = 1
     if processes > 1 and not scheduler:
         reader_for(table)  # made once, before the processes fork
