@@ -97,6 +97,13 @@ def test_comparison_table_has_both_sides(qa):
     assert table["contrasts"]
 
 
+def test_an_answers_queries_do_not_depend_on_what_was_asked_before(corpus_graph):
+    fresh = QA(snapshot_of(open_store(memory(corpus_graph))))
+    first = fresh.ask("lambda vs ec2").sparql
+    fresh.ask("compare batch and lambda")
+    assert fresh.ask("lambda vs ec2").sparql == first
+
+
 def test_answer_json_shape_and_evidence_is_quoted_from_the_notes(qa):
     d = qa.ask("what does batch run on").to_dict()
     assert set(d) == {

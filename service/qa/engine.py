@@ -1640,9 +1640,10 @@ class QA:
 
     def says(self, e: str, value: str, run: _Run) -> bool:
         """Whether the graph states `value` (as written, near enough) of entity `e`."""
+        facts = run.all_of(e)  # on every call: the run shows the queries it read, whatever was asked before
         key = (e, value.lower())
         if key not in self.said:
-            values = [self.obj(f).lower() for f in run.all_of(e) if not f.object_is_entity]
+            values = [self.obj(f).lower() for f in facts if not f.object_is_entity]
             self.said[key] = any(fuzz.ratio(key[1], v) >= 92 for v in values)
         return self.said[key]
 
