@@ -60,6 +60,20 @@ def header_bytes(environ: Mapping[str, Any]) -> int:
     return total
 
 
+def plain_get(environ: dict[str, Any]) -> bool:
+    """A GET with an ASCII query string, no body, within the URL and header limits."""
+    qs = environ.get("QUERY_STRING", "")
+    return (
+        environ.get("REQUEST_METHOD") == "GET"
+        and qs.isascii()
+        and len(environ.get("PATH_INFO", "")) + len(qs) <= MAX_URL
+        and not environ.get("CONTENT_TYPE")
+        and environ.get("CONTENT_LENGTH") in (None, "", "0")
+        and "HTTP_TRANSFER_ENCODING" not in environ
+        and header_bytes(environ) <= MAX_HEADERS
+    )
+
+
 class WithSecurityHeaders:
     """WSGI middleware: the security headers are appended to every response's header list as the app starts it
     (its error responses included), with no per-request work on werkzeug's Headers."""

@@ -10,25 +10,11 @@ from urllib.parse import parse_qsl
 
 from flask import Flask
 
-from service import MAX_HEADERS, MAX_URL, header_bytes
+from service import plain_get
 from service.errors import render
 from service.state import EXTENSION, State
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def plain_get(environ: dict[str, Any]) -> bool:
-    """A GET with an ASCII query string, no body, within the URL and header limits."""
-    qs = environ.get("QUERY_STRING", "")
-    return (
-        environ.get("REQUEST_METHOD") == "GET"
-        and qs.isascii()
-        and len(environ.get("PATH_INFO", "")) + len(qs) <= MAX_URL
-        and not environ.get("CONTENT_TYPE")
-        and environ.get("CONTENT_LENGTH") in (None, "", "0")
-        and "HTTP_TRANSFER_ENCODING" not in environ
-        and header_bytes(environ) <= MAX_HEADERS
-    )
 
 
 def question_of(query_string: str, max_question: int) -> str | None:

@@ -13,7 +13,7 @@ from werkzeug.wsgi import get_current_url
 
 from kg.errors import KGError
 from kg.sparql import kept_result
-from service import MAX_HEADERS, MAX_URL, header_bytes
+from service import plain_get
 from service.sparql import HIGH_BYTE_ESCAPE, cors_headers, select_headers
 from service.state import EXTENSION, State
 
@@ -29,17 +29,11 @@ def plain_query(environ: dict[str, Any], max_body: int) -> str | None:
     within the URL, header and body limits; else None."""
     qs = environ.get("QUERY_STRING", "")
     if (
-        environ.get("REQUEST_METHOD") != "GET"
-        or environ.get("PATH_INFO") != PATH
+        environ.get("PATH_INFO") != PATH
         or not qs.startswith(PREFIX)
         or "&" in qs
-        or not qs.isascii()
-        or len(PATH) + len(qs) > MAX_URL
-        or environ.get("CONTENT_TYPE")
-        or environ.get("CONTENT_LENGTH") not in (None, "", "0")
-        or "HTTP_TRANSFER_ENCODING" in environ
+        or not plain_get(environ)
         or HIGH_BYTE_ESCAPE.search(qs.encode("ascii"))
-        or header_bytes(environ) > MAX_HEADERS
     ):
         return None
     query = unquote_plus(qs[len(PREFIX) :])

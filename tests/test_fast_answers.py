@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from werkzeug.test import EnvironBuilder, TestResponse
 
-from service import MAX_URL, create_app
-from service.fast_answers import FastAnswers, plain_get, question_of
+from service import MAX_URL, create_app, plain_get
+from service.fast_answers import FastAnswers, question_of
 
 ASK = "what does batch run on"
 
