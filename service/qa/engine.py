@@ -10,12 +10,12 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, fields, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import zip_longest
 from typing import Any
 
 from rapidfuzz import fuzz
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDFS
 
 from kg.confidence import clean
@@ -28,8 +28,20 @@ from kg.ontology import Ontology
 from kg.paths import shortest_paths
 from kg.queries import CONTRASTS, FACTS_PO, FACTS_SP, NamedQuery
 from kg.snapshot import Snapshot
-from service.qa.intent import CUES, FRAME, GENERIC_KEYWORDS, SYNONYMS, Intent, Question, Topic, parse, relations_in
+from service.qa.intent import (
+    CUES,
+    FRAME,
+    GENERIC_KEYWORDS,
+    SYNONYMS,
+    Cues,
+    Intent,
+    Question,
+    Topic,
+    parse,
+    relations_in,
+)
 from service.qa.kinds import KINDS
+from service.qa.memo import Memo
 from service.qa.names import STOP, Mention, NameIndex, normalise
 from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
 from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, is_lead, stem, tokens
@@ -165,17 +177,17 @@ class _Run:
         """Facts (subject, relation, ?) with their evidence, best supported first."""
         if relation not in self.qa.relations_of.get(subject, ()):
             return []
-        key = (FACTS_SP.name, subject, relation)
-        self.show(self.qa.shown(FACTS_SP, key, lambda: {"s": entity_ref(subject), "p": relation_iri(relation)}))
-        return list(self.qa.by_subject.get((subject, relation), ()))
+        text, facts = self.qa.told_of(subject, relation)
+        self.show(text)
+        return list(facts)
 
     def subjects(self, relation: str, obj: str) -> list[Fact]:
         """Facts (?, relation, object)."""
         if relation not in self.qa.relations_to.get(obj, ()):
             return []
-        key = (FACTS_PO.name, obj, relation)
-        self.show(self.qa.shown(FACTS_PO, key, lambda: {"p": relation_iri(relation), "o": entity_ref(obj)}))
-        return list(self.qa.by_object.get((obj, relation), ()))
+        text, facts = self.qa.told_to.get((obj, relation), lambda: self.qa.told_by(relation, obj))
+        self.show(text)
+        return list(facts)
 
     def show(self, text: str) -> None:
         """A bound query for the answer to show, once (the facts it gives were read at load)."""
@@ -184,7 +196,11 @@ class _Run:
             self.sparql.append(text)
 
     def all_of(self, subject: str) -> list[Fact]:
-        return [f for r in self.qa.relations_listed.get(subject, ()) for f in self.objects(subject, r)]
+        found: list[Fact] = []
+        for text, facts in self.qa.told_all.get(subject, lambda: self.qa.told_all_of(subject)):
+            self.show(text)
+            found += facts
+        return found
 
     def contrasts(self, a: str, b: str) -> list[str]:
         if "compared_with" not in self.qa.relations_of.get(a, ()):
@@ -208,26 +224,13 @@ class QA:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.names = NameIndex(snapshot.entities, services_of(snapshot.ontology))
+        self.services = services_of(snapshot.ontology)
+        self.names = NameIndex(snapshot.entities, self.services)
         self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
         self.index.weights  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
         english_words()
         snapshot.nx  # noqa: B018
-        self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
-        self.defining: dict[str, re.Pattern[str]] = {}  # topic label -> 'X is ...'
-        self.said: dict[tuple[str, str], bool] = {}
-        self.sections_of: dict[str, list[Statement]] = {}
-        self.side_names: dict[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = {}
-        self.inline_ok: dict[int, bool] = {}
-        self.hays: dict[int, tuple[Fact, str, frozenset[str]]] = {}  # a fact -> the text QA.score searches
-        self.readable_as: dict[tuple[str, bool], bool] = {}  # (text, inflected) -> QA.reads
-        self.versus: list[Statement] | None = None
-        self.pools: dict[str, tuple[list[Statement], dict[int, int], bool]] = {}  # entity -> QA.point_pool
-        self.defined: dict[str, list[Statement]] = {}  # entity -> QA.definers
-        self.name_patterns: dict[
-            tuple[str, str | None], re.Pattern[str]
-        ] = {}  # (entity, value) -> whether a fact of it says the value
-        self.shown_text: dict[tuple[object, ...], str] = {}  # a query's name and bindings -> its text shown
+        self.lookups()
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         for fact in _ranked(snapshot.stated):  # read once, with their evidence, when the snapshot is loaded
@@ -243,13 +246,36 @@ class QA:
         self.relations_listed = {e: sorted(rels - {"compared_with"}) for e, rels in self.relations_of.items()}
         self.prepare()
 
+    def lookups(self) -> None:
+        """What questions look up on this graph, kept here and nowhere else: the registry's question words compiled,
+        and each memo of what is worked out once per graph item (an entity, a statement row, a fact, a query's
+        bindings, a text of the notes) on first need. None is keyed by a question."""
+        self.cues = Cues.of(self.snapshot.ontology)
+        self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
+        self.told: Memo[tuple[str, str], tuple[str, list[Fact]]] = Memo()  # (subject, relation) -> _Run.objects
+        self.told_to: Memo[tuple[str, str], tuple[str, list[Fact]]] = Memo()  # (object, relation) -> _Run.subjects
+        self.told_all: Memo[str, list[tuple[str, list[Fact]]]] = Memo()  # subject -> _Run.all_of, by relation
+        self.defining: Memo[str, re.Pattern[str]] = Memo()  # a topic's label -> 'X is ...'
+        self.said: Memo[tuple[str, str], bool] = Memo()  # (entity, value) -> whether a fact of it says the value
+        self.sections_of: Memo[str, list[Statement]] = Memo()  # entity -> QA.sectioned
+        self.side_names: Memo[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = Memo()
+        self.inline_ok: Memo[int, bool] = Memo()  # statement row -> QA.inlines
+        self.hays: Memo[int, tuple[Fact, str, frozenset[str]]] = Memo()  # a fact's id -> the text QA.score searches
+        self.readable_as: Memo[tuple[str, bool], bool] = Memo()  # (text, inflected) -> QA.reads
+        self.versus: list[Statement] | None = None
+        self.pools: Memo[str, tuple[list[Statement], dict[int, int], bool]] = Memo()  # entity -> QA.point_pool
+        self.defined: Memo[str, list[Statement]] = Memo()  # entity -> QA.definers
+        self.name_patterns: Memo[tuple[str, str | None], re.Pattern[str]] = Memo()  # topic -> QA.name_at's names
+        self.foreign_rows: Memo[str, frozenset[int]] = Memo()  # entity -> its statements about something else
+        self.shown_text: Memo[tuple[object, ...], str] = Memo()  # a query's name and bindings -> its text shown
+
     def prepare(self) -> None:
         """What every question would otherwise work out again, read once per snapshot: by statement row, the
         entities its text and its place (lead item, heading) name, the services among them, whether it only
         names a concept and how it may define one; the text each fact is scored on; each entity's candidate points
         and definitions; the notes' contrasts."""
         rows = self.index.statements
-        services = services_of(self.snapshot.ontology)
+        services = self.services
         entities = self.snapshot.entities
         self.named_text = [self.names.named_in(st.text) for st in rows]
         self.named_place = [self.names.named_in(_place(st)) for st in rows]
@@ -284,10 +310,26 @@ class QA:
 
     def shown(self, q: NamedQuery, key: tuple[object, ...], bindings: Callable[[], dict[str, URIRef]]) -> str:
         """A query's text with its bindings written in, once per key (a query with the same bindings)."""
-        text = self.shown_text.get(key)
-        if text is None:
-            text = self.shown_text[key] = q.shown(**bindings())
-        return text
+        return self.shown_text.get(key, lambda: q.shown(**bindings()))
+
+    def told_of(self, subject: str, relation: str) -> tuple[str, list[Fact]]:
+        """The query that reads the facts (subject, relation, ?), as shown, and those facts (read at load)."""
+        return self.told.get((subject, relation), lambda: self._told_of(subject, relation))
+
+    def _told_of(self, subject: str, relation: str) -> tuple[str, list[Fact]]:
+        key = (FACTS_SP.name, subject, relation)
+        text = self.shown(FACTS_SP, key, lambda: {"s": entity_ref(subject), "p": relation_iri(relation)})
+        return text, self.by_subject.get((subject, relation), [])
+
+    def told_by(self, relation: str, obj: str) -> tuple[str, list[Fact]]:
+        """The query that reads the facts (?, relation, object), as shown, and those facts."""
+        key = (FACTS_PO.name, obj, relation)
+        text = self.shown(FACTS_PO, key, lambda: {"p": relation_iri(relation), "o": entity_ref(obj)})
+        return text, self.by_object.get((obj, relation), [])
+
+    def told_all_of(self, subject: str) -> list[tuple[str, list[Fact]]]:
+        """_Run.all_of's queries and facts, relation by relation."""
+        return [self.told_of(subject, r) for r in self.relations_listed.get(subject, ())]
 
     # -------------------------------------------------------------- wording
 
@@ -327,14 +369,15 @@ class QA:
     def hay(self, fact: Fact) -> tuple[Fact, str, frozenset[str]]:
         """The text QA.score searches for a fact (its relation, value, subject, evidence and sections), with
         the starts of its words."""
-        kept = self.hays.get(id(fact))
-        if kept is None or kept[0] is not fact:  # kept with its fact, so the id is never another's
-            hay = " ".join(
-                [fact.predicate.replace("_", " "), self.obj(fact), self.label(fact.subject)]
-                + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
-            ).lower()
-            kept = self.hays[id(fact)] = (fact, hay, word_prefixes(hay))
-        return kept
+        kept = self.hays.get(id(fact), lambda: self._hay(fact))
+        return kept if kept[0] is fact else self._hay(fact)  # kept with its fact, so the id is never another's
+
+    def _hay(self, fact: Fact) -> tuple[Fact, str, frozenset[str]]:
+        hay = " ".join(
+            [fact.predicate.replace("_", " "), self.obj(fact), self.label(fact.subject)]
+            + [f"{e['text']} {e.get('section', '')}" for e in fact.evidence]
+        ).lower()
+        return (fact, hay, word_prefixes(hay))
 
     @staticmethod
     def wanted(intent: Intent) -> list[frozenset[str]]:
@@ -435,7 +478,7 @@ class QA:
     def question(self, text: str) -> Question:
         """The question read: its names, its legacy intent, its topic and its content words."""
         mentions = self.names.link(text)
-        intent = parse(text, mentions)
+        intent = parse(text, mentions, self.cues)
         covered = {w for m in mentions for w in normalise(m.text).split()}
         words = [
             w.strip(".,;:!?'\"")
@@ -564,12 +607,13 @@ class QA:
     def sectioned(self, iri: str) -> list[Statement]:
         """Statements under a heading (at any level) that names the entity, or a narrower one whose name
         contains its name ('Amazon Kinesis Data Streams' for 'Amazon Kinesis'); table cells aside."""
-        if iri not in self.sections_of:
-            words = set(tokens(self.label(iri)))
-            narrower = {e for e, ent in self.snapshot.entities.items() if words <= set(tokens(ent.label))}
-            rows = sorted({i for e in narrower for i in self.section_rows.get(e, ())})
-            self.sections_of[iri] = [self.index.statements[i] for i in rows]
-        return self.sections_of[iri]
+        return self.sections_of.get(iri, lambda: self._sectioned(iri))
+
+    def _sectioned(self, iri: str) -> list[Statement]:
+        words = set(tokens(self.label(iri)))
+        narrower = {e for e, ent in self.snapshot.entities.items() if words <= set(tokens(ent.label))}
+        rows = sorted({i for e in narrower for i in self.section_rows.get(e, ())})
+        return [self.index.statements[i] for i in rows]
 
     def continued(self, shown: list[Statement]) -> list[Statement]:
         """A statement that ends in ':' is followed by what it introduces: the next few lines."""
@@ -641,8 +685,11 @@ class QA:
         """A topic's candidate points in its own order, before a question's words rank them (with the order of its
         own items, and whether several notes speak of it); made once per entity (a topic with an IRI is the
         statements about it)."""
-        if topic.iri is not None and topic.iri in self.pools:
-            return self.pools[topic.iri]
+        if topic.iri is not None:
+            return self.pools.get(topic.iri, lambda: self._point_pool(topic))
+        return self._point_pool(topic)
+
+    def _point_pool(self, topic: Topic) -> tuple[list[Statement], dict[int, int], bool]:
         support = self.index.support
         own = self.own_points(topic)
         order = {st.index: i for i, st in enumerate(own)}
@@ -672,10 +719,7 @@ class QA:
                 st.line,
             )
         )
-        made = (candidates, order, several)
-        if topic.iri is not None:
-            self.pools[topic.iri] = made
-        return made
+        return (candidates, order, several)
 
     def own_points(self, topic: Topic) -> list[Statement]:
         """The items of the topic's own heading or list item, one per line: what the author marked first, then
@@ -703,13 +747,13 @@ class QA:
 
     def name_at(self, topic: Topic, text: str) -> int:
         """Where a text first names the topic (by its label or an alias); far away when it does not."""
-        key = (topic.label, topic.iri)
-        if key not in self.name_patterns:  # one pattern per topic, compiled once
-            names = [topic.label] + (list(self.snapshot.entities[topic.iri].aliases) if topic.iri else [])
-            either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
-            self.name_patterns[key] = re.compile(rf"\b({either})\b")
-        found = self.name_patterns[key].search(text.lower())
+        found = self.name_patterns.get((topic.label, topic.iri), lambda: self._name_pattern(topic)).search(text.lower())
         return found.start() if found else len(text) + 1000
+
+    def _name_pattern(self, topic: Topic) -> re.Pattern[str]:
+        names = [topic.label] + (list(self.snapshot.entities[topic.iri].aliases) if topic.iri else [])
+        either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
+        return re.compile(rf"\b({either})\b")
 
     def pointable(self, st: Statement) -> bool:
         """A statement fit to be a point: clean, and a lead-in only with what it introduces."""
@@ -734,21 +778,17 @@ class QA:
     def inlines(self, st: Statement) -> bool:
         """Whether a point shows what it introduces: only when every item is readable (an OCR'd page's
         outline is not to be trusted)."""
-        if st.index not in self.inline_ok:
-            items = items_of(self.index, st)
-            long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
-            said = sum(1 for x in long if self.reads(x.text, inflected=True))
-            self.inline_ok[st.index] = (
-                bool(items) and not any(debris(x.text) for x in items) and said >= 0.75 * len(long)
-            )
-        return self.inline_ok[st.index]
+        return self.inline_ok.get(st.index, lambda: self._inlines(st))
+
+    def _inlines(self, st: Statement) -> bool:
+        items = items_of(self.index, st)
+        long = [x for x in items if len(x.text.split()) > 3]  # a few words are too few to judge
+        said = sum(1 for x in long if self.reads(x.text, inflected=True))
+        return bool(items) and not any(debris(x.text) for x in items) and said >= 0.75 * len(long)
 
     def reads(self, text: str, *, inflected: bool = False) -> bool:
         """readable() with the graph's names, judged once per text."""
-        key = (text, inflected)
-        if key not in self.readable_as:
-            self.readable_as[key] = readable(text, self.names.exact, inflected=inflected)
-        return self.readable_as[key]
+        return self.readable_as.get((text, inflected), lambda: readable(text, self.names.exact, inflected=inflected))
 
     def point_text(self, st: Statement) -> str:
         text = render(self.index, st, 240) if self.inlines(st) else st.text
@@ -801,16 +841,14 @@ class QA:
         said = self.defines_rows[st.index]
         if said is not None:
             return said
-        text = st.text.lower()
-        pattern = self.defining.get(topic.label)
-        if pattern is None:
-            names = [topic.label.lower()]
-            if topic.iri:
-                names += [a.lower() for a in self.snapshot.entities[topic.iri].aliases]
-            either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-            pattern = re.compile(rf"(the |an? )?({either})\b[^.]{{0,20}}?\b(is|are|means|refers to)\b")
-            self.defining[topic.label] = pattern
-        return bool(pattern.match(text))
+        return bool(self.defining.get(topic.label, lambda: self._defining(topic)).match(st.text.lower()))
+
+    def _defining(self, topic: Topic) -> re.Pattern[str]:
+        names = [topic.label.lower()]
+        if topic.iri:
+            names += [a.lower() for a in self.snapshot.entities[topic.iri].aliases]
+        either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        return re.compile(rf"(the |an? )?({either})\b[^.]{{0,20}}?\b(is|are|means|refers to)\b")
 
     def head(self, q: Question, run: _Run) -> tuple[str, list[Statement]]:
         """The definition: the alias it stands for and what the graph says it is, or the statement that
@@ -840,8 +878,11 @@ class QA:
 
     def definers(self, topic: Topic) -> list[Statement]:
         """The statements that say what a topic is, the best first (QA.head); made once per entity."""
-        if topic.iri is not None and topic.iri in self.defined:
-            return self.defined[topic.iri]
+        if topic.iri is not None:
+            return self.defined.get(topic.iri, lambda: self._definers(topic))
+        return self._definers(topic)
+
+    def _definers(self, topic: Topic) -> list[Statement]:
         defining = [
             st
             for st in topic.statements + self.pronoun_definitions(topic)
@@ -861,10 +902,7 @@ class QA:
         ][:1]
         if defining and not self.says_name(topic, defining[0]) and opening:
             defining = opening
-        defining = defining or opening
-        if topic.iri is not None:
-            self.defined[topic.iri] = defining
-        return defining
+        return defining or opening
 
     def says_name(self, topic: Topic, st: Statement) -> bool:
         """A definition that names its topic near its start, or that defines what its parent item names."""
@@ -1254,7 +1292,7 @@ class QA:
         return Answer(question, True, "definition", head + " ".join(parts[:6]) + self.quote(used[0]))
 
     def attribute(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
-        services = services_of(self.snapshot.ontology)
+        services = self.services
         main = next((m for m in mentions if self.snapshot.entities[m.iri].type in services), mentions[0])
         e = main.iri
         others = [frozenset([stem(normalise(m.text))]) for m in mentions if m is not main]
@@ -1385,7 +1423,7 @@ class QA:
         at = inner_words.index(anchor.text.split()[0])
         span = len(anchor.text.split())
         window = inner_words[:at] if at > 0 else inner_words[at + span : at + span + 2]
-        inner = relations_in(" ".join(window)) or relations
+        inner = relations_in(" ".join(window), self.cues) or relations
         outer = [r for r in relations if r not in inner]
         stems = [g for g in self.wanted(intent) if not g & {stem(w) for w in window}]
         stems += [frozenset([stem(normalise(m.text))]) for m in mentions if m != anchor]
@@ -1491,18 +1529,18 @@ class QA:
         """A text names a side by a name the graph knows, its own words, or its initials ('KDS')."""
         if side.iri and side.iri in self.names.named_in(text):
             return True
-        key = (side.label, side.iri)
-        if key not in self.side_names:
-            names = [side.label] + (list(self.snapshot.entities[side.iri].aliases) if side.iri else [])
-            either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
-            pattern = re.compile(rf"(?<![\w-])({either})(?![\w-])")
-            brand = re.compile(rf"^({'|'.join(map(re.escape, sorted(self.names.brands)))}) ", re.I)
-            self.side_names[key] = (pattern, [brand.sub("", n) for n in names])
-        pattern, short = self.side_names[key]
+        pattern, short = self.side_names.get((side.label, side.iri), lambda: self._side_names(side))
         if pattern.search(text.lower()):
             return True
         acronyms = ACRONYM.findall(text)
         return any(_initials(n, a) for n in short for a in acronyms)
+
+    def _side_names(self, side: Topic) -> tuple[re.Pattern[str], list[str]]:
+        names = [side.label] + (list(self.snapshot.entities[side.iri].aliases) if side.iri else [])
+        either = "|".join(re.escape(n.lower()) for n in sorted(names, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w-])({either})(?![\w-])")
+        brand = re.compile(rf"^({'|'.join(map(re.escape, sorted(self.names.brands)))}) ", re.I)
+        return pattern, [brand.sub("", n) for n in names]
 
     def notes_comparison(self, q: Question, run: _Run) -> Answer | None:
         """Two things compared where the notes compare them: a heading or item that names both ('SQS vs
@@ -1633,7 +1671,7 @@ class QA:
         """A value fit for a comparison table: readable, and not about a third service."""
         if fact.object_is_entity:
             return True
-        services = services_of(self.snapshot.ontology)
+        services = self.services
         named = self.names.named_in(fact.object) - {a, b}
         third = any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
         return self.reads(fact.object) and not third
@@ -1641,11 +1679,10 @@ class QA:
     def says(self, e: str, value: str, run: _Run) -> bool:
         """Whether the graph states `value` (as written, near enough) of entity `e`."""
         facts = run.all_of(e)  # on every call: the run shows the queries it read, whatever was asked before
-        key = (e, value.lower())
-        if key not in self.said:
-            values = [self.obj(f).lower() for f in facts if not f.object_is_entity]
-            self.said[key] = any(fuzz.ratio(key[1], v) >= 92 for v in values)
-        return self.said[key]
+        low = value.lower()
+        return self.said.get(
+            (e, low), lambda: any(fuzz.ratio(low, self.obj(f).lower()) >= 92 for f in facts if not f.object_is_entity)
+        )
 
     def columns(self, contrasts: list[str], a: str, b: str) -> tuple[str, str] | None:
         """The order of a comparison table's columns, from its header row ('Batch | Lambda')."""
@@ -1742,12 +1779,7 @@ def _initials(name: str, acronym: str) -> bool:
 
 def services_of(ontology: Ontology) -> frozenset[str]:
     """The entity types that are services (subclasses of kg:Service), read from the ontology."""
-    return _services(ontology.graph)
-
-
-@cache
-def _services(graph: Graph) -> frozenset[str]:
-    return frozenset(local_name(str(c)) for c in graph.transitive_subjects(RDFS.subClassOf, KG.Service))
+    return frozenset(local_name(str(c)) for c in ontology.graph.transitive_subjects(RDFS.subClassOf, KG.Service))
 
 
 @lru_cache(maxsize=65536)

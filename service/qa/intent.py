@@ -5,7 +5,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from kg.locations import DATA_DIR
-from kg.ontology import Ontology, load_ontology
+from kg.ontology import Ontology
 from service.qa.names import STOP, Mention, normalise
 from service.qa.statements import Statement
 
@@ -91,23 +91,39 @@ class Intent:
 
 @dataclass(frozen=True)
 class Cues:
-    """The registry's question words (kg:askedBy) and each relation's verb phrase, compiled once per ontology."""
+    """The registry's question words (kg:askedBy) and each relation's verb phrase, compiled once per engine: each
+    distinct pattern with the words one of which any match of it contains (empty: no such words), so a question
+    without them is not searched."""
 
-    asked: tuple[tuple[str, re.Pattern[str]], ...]
+    asked: tuple[tuple[str, int], ...]  # a relation and its pattern's place in `patterns`
+    patterns: tuple[tuple[re.Pattern[str], frozenset[str]], ...]  # each distinct pattern, and the words it needs
+    literals: dict[str, tuple[str, ...]]  # every word some pattern needs, by its first two characters
     verbs: dict[str, re.Pattern[str]]
 
-
-_CUES: dict[int, Cues] = {}
-
-
-def _cues(ontology: Ontology) -> Cues:
-    if id(ontology) not in _CUES:
+    @classmethod
+    def of(cls, ontology: Ontology) -> "Cues":
         rels = sorted(ontology.relations.items())
-        _CUES[id(ontology)] = Cues(
-            tuple((name, re.compile(pattern)) for name, rel in rels for pattern in rel.asked_by),
+        sources = list(dict.fromkeys(pattern for _, rel in rels for pattern in rel.asked_by))
+        patterns = tuple((re.compile(p), frozenset(literal_starts(p))) for p in sources)
+        return cls(
+            tuple((name, sources.index(pattern)) for name, rel in rels for pattern in rel.asked_by),
+            patterns,
+            _by_start({w for _, needs in patterns for w in needs}),
             {name: _verb_pattern(ontology.verb(name)) for name, _ in rels},
         )
-    return _CUES[id(ontology)]
+
+
+def _by_start(words: set[str]) -> dict[str, tuple[str, ...]]:
+    starts: dict[str, list[str]] = {}
+    for w in sorted(words):
+        starts.setdefault(w[:2], []).append(w)
+    return {start: tuple(ws) for start, ws in starts.items()}
+
+
+def present(text: str, literals: dict[str, tuple[str, ...]]) -> set[str]:
+    """The words of `literals` (by their first two characters) that `text` contains."""
+    starts = {text[i : i + 2] for i in range(len(text) - 1)} | set(text)  # and each character: '$'
+    return {w for start in starts.intersection(literals) for w in literals[start] if w in text}
 
 
 def _verb_pattern(verb: str) -> re.Pattern[str]:
@@ -116,13 +132,51 @@ def _verb_pattern(verb: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join(w + r"(s|es)?" for w in words) + r"\b")
 
 
-def relations_in(text: str, ontology: Ontology | None = None) -> list[str]:
+LITERAL = re.compile(r"(?:\\b)*((?:[a-z0-9 ]|\\[$.?])+)(.?)")  # a branch's leading plain characters, what follows
+
+
+def literal_starts(pattern: str) -> tuple[str, ...]:
+    """The text each top-level branch of a pattern begins with, which any match of it contains: 'run' for
+    '\\brun(s|ning)? on\\b', '$' for '\\$'; () when a branch begins otherwise (a group, a class), or the pattern
+    has flags or a branch ends in a quantified character it cannot count on."""
+    branches, depth, start = [], 0, 0
+    for i, c in enumerate(pattern):
+        escaped = i > 0 and pattern[i - 1] == "\\"
+        if c in "([" and not escaped:
+            depth += 1
+        elif c in ")]" and not escaped:
+            depth -= 1
+        elif c == "|" and depth == 0 and not escaped:
+            branches.append(pattern[start:i])
+            start = i + 1
+    branches.append(pattern[start:])
+    if "[" in pattern or "(?" in pattern:  # a class or an extension: not read here
+        return ()
+    out = []
+    for branch in branches:
+        m = LITERAL.match(branch)
+        if not m:
+            return ()
+        text = m.group(1).replace("\\", "")
+        if m.group(2) in ("?", "*", "{"):  # 'talks?': the quantified 's' may be absent
+            text = text[:-1]
+        if not text.strip():
+            return ()
+        out.append(text)
+    return tuple(out)
+
+
+def relations_in(text: str, cues: Cues) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
-    specific words), then the earliest, then those whose verb the question uses."""
-    cues = _cues(ontology or load_ontology())
+    specific words), then the earliest, then those whose verb the question uses. Each distinct pattern is searched
+    once, and only when the question has one of the words it needs."""
+    said = present(text, cues.literals)
+    matched = [
+        pattern.search(text) if not needs or not needs.isdisjoint(said) else None for pattern, needs in cues.patterns
+    ]
     found: dict[str, tuple[int, int]] = {}
-    for name, pattern in cues.asked:
-        m = pattern.search(text)
+    for name, at in cues.asked:
+        m = matched[at]
         if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
             found[name] = (-len(m.group()), m.start())
     rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n))
@@ -156,9 +210,10 @@ def between_or(text: str, mentions: list[Mention]) -> bool:
     return any(w == "or" and first.end <= i < second.start for i, w in enumerate(words))
 
 
-def parse(question: str, mentions: list[Mention]) -> Intent:
-    text = normalise(question)
-    rels = relations_in(text)
+def parse(question: str, mentions: list[Mention], cues: Cues, text: str = "") -> Intent:
+    """`text`: the question normalised, when the caller has it."""
+    text = text or normalise(question)
+    rels = relations_in(text, cues)
     kw = keywords(question, mentions)
     criterion = m.group(2) if (m := CRITERION.search(text)) else ""
     if not mentions:

@@ -1,0 +1,59 @@
+"""The question answerer's per-graph look-ups: the registry's question words searched only when a question has a word
+each needs, with the same relations found as searching every pattern."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.ontology import load_ontology
+from service.qa.intent import Cues, literal_starts, relations_in
+from service.qa.names import normalise
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("abstract", ("abstract",)),
+        ("alternative|instead of|replace", ("alternative", "instead of", "replace")),
+        (r"\btalks? to\b|\bflows? to\b", ("talk", "flow")),
+        (r"use ?cases?|used for", ("use", "used for")),
+        (r"how much (ram|memory)|\bsize", ("how much ", "size")),
+        (r"\bpric|\$", ("pric", "$")),
+        (r"fires?\b|event source", ("fire", "event source")),
+        (r"\brel(y|ies) on", ("rel",)),
+        (r"x*y", ()),  # a quantified first character: nothing it must contain
+        (r"(data|events) to", ()),  # a branch that opens with a group
+        (r"[ab]c", ()),  # a class
+        (r"(?i)limit", ()),  # flags
+        (r"\$?cost", ()),
+    ],
+)
+def test_literal_starts(pattern: str, expected: tuple[str, ...]) -> None:
+    assert literal_starts(pattern) == expected
+
+
+def every_pattern(text: str, cues: Cues) -> list[str]:
+    """relations_in as it was: every pattern searched."""
+    found: dict[str, tuple[int, int]] = {}
+    for name, at in cues.asked:
+        m = cues.patterns[at][0].search(text)
+        if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
+            found[name] = (-len(m.group()), m.start())
+    return sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n))
+
+
+def test_relations_found_as_by_every_pattern() -> None:
+    cues = Cues.of(load_ontology())
+    questions = [
+        str(item["q"])
+        for path in [*DATA.glob("*questions*.json"), *DATA.glob("real/*questions*.json"), *DATA.glob("audit/*.json")]
+        for item in json.loads(path.read_text(encoding="utf-8"))
+    ]
+    assert len(questions) > 100
+    for q in questions:
+        text = normalise(q)
+        expected = every_pattern(text, cues)
+        assert [r for r in relations_in(text, cues) if r not in ("alias", "related")] == expected, q
