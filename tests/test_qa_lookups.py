@@ -3,6 +3,7 @@ each needs, with the same relations found as searching every pattern."""
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,10 @@ from service.qa.intent import Cues, literal_starts, relations_in
 from service.qa.names import normalise
 
 DATA = Path(__file__).parent / "data"
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    return list(json.loads(path.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize(

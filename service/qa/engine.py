@@ -202,21 +202,51 @@ class _Run:
             found += facts
         return found
 
+    def show_all(self, subject: str) -> None:
+        """all_of's queries shown, its facts not gathered."""
+        for text, _ in self.qa.told_all.get(subject, lambda: self.qa.told_all_of(subject)):
+            self.show(text)
+
     def contrasts(self, a: str, b: str) -> list[str]:
         if "compared_with" not in self.qa.relations_of.get(a, ()):
             return []
         rows = self._query(CONTRASTS, e=URIRef(a))
-        counts: dict[str, int] = defaultdict(int)
-        for r in rows:
-            if str(r["other"]) == b:
-                counts[str(r["contrast"])] += 1
-        return sorted(counts, key=lambda c: (-counts[c], c))  # the points most notes make first
+        return list(self.qa.contrasted.get((a, b), lambda: contrasts_with(rows, b)))
 
     def use(self, facts: list[Fact]) -> list[Fact]:
         for f in facts:
             if f not in self.used:
                 self.used.append(f)
         return facts
+
+
+class _Reads:
+    """Stands in for a run where a comparison's graph-only work is kept (QA.side): the entities whose facts it
+    read, in order, for a run to show their queries later."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def show_all(self, subject: str) -> None:
+        self.read.append(subject)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """What comparing two entities reads from the graph, whatever the question: the column order of the notes'
+    table that compares them, and each side's facts per compared relation (QA.comparison)."""
+
+    columns: tuple[str, str] | None
+    sides: dict[str, dict[str, list[Fact]]]
+
+
+def contrasts_with(rows: list[dict[str, Any]], b: str) -> tuple[str, ...]:
+    """The contrasts of the CONTRASTS rows that are with `b`, the points most notes make first."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if str(r["other"]) == b:
+            counts[str(r["contrast"])] += 1
+    return tuple(sorted(counts, key=lambda c: (-counts[c], c)))
 
 
 class QA:
@@ -268,6 +298,9 @@ class QA:
         self.name_patterns: Memo[tuple[str, str | None], re.Pattern[str]] = Memo()  # topic -> QA.name_at's names
         self.foreign_rows: Memo[str, frozenset[int]] = Memo()  # entity -> its statements about something else
         self.shown_text: Memo[tuple[object, ...], str] = Memo()  # a query's name and bindings -> its text shown
+        self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
+        self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
+        self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
 
     def prepare(self) -> None:
         """What every question would otherwise work out again, read once per snapshot: by statement row, the
@@ -1447,25 +1480,11 @@ class QA:
     def comparison(self, question: str, mentions: list[Mention], intent: Intent, run: _Run) -> Answer:
         a, b = mentions[0].iri, mentions[1].iri
         said = [(a, c) for c in run.contrasts(a, b)] + [(b, c) for c in run.contrasts(b, a)]
-        columns = self.columns([c for _, c in said], a, b)
-        column: dict[str, list[str]] = {a: [], b: []}  # what the note's own table puts in each column
-        for _, c in said if columns else ():
-            pair = [x.strip(" .").lower() for x in c.split(" | ")]
-            if columns and len(pair) == 2:
-                column[columns[0]].append(pair[0])
-                column[columns[1]].append(pair[1])
-
-        def consistent(f: Fact, e: str) -> bool:
-            """Not a value the table puts in the other column only (an OCR'd table read across)."""
-            value, other = self.obj(f).lower(), b if e == a else a
-            mine = any(fuzz.ratio(value, x) >= 90 for x in column[e])
-            return mine or not any(fuzz.ratio(value, x) >= 90 for x in column[other])
-
-        sides: dict[str, dict[str, list[Fact]]] = {}
+        made = self.compared.get((a, b), lambda: self.compare(a, b, [c for _, c in said]))
+        columns, sides = made.columns, made.sides
         for e in (a, b):
-            sides[e] = {
-                r: [f for f in run.objects(e, r) if self.comparable(f, a, b) and consistent(f, e)][:2] for r in COMPARED
-            }
+            for r in COMPARED:
+                run.objects(e, r)  # shown, as the facts were read
             if not any(sides[e].values()):
                 return self.abstain(question, "comparison", e, "what it is")
         rows: list[dict[str, Any]] = []
@@ -1510,6 +1529,31 @@ class QA:
             "recommendation": recommendation,
         }
         return Answer(question, True, "comparison", "\n".join(text), comparison=table)
+
+    def compare(self, a: str, b: str, contrasts: list[str]) -> Compared:
+        """Compared for two entities and the notes' contrasts of each with the other; made once per pair."""
+        columns = self.columns(contrasts, a, b)
+        column: dict[str, list[str]] = {a: [], b: []}  # what the note's own table puts in each column
+        for c in contrasts if columns else ():
+            pair = [x.strip(" .").lower() for x in c.split(" | ")]
+            if columns and len(pair) == 2:
+                column[columns[0]].append(pair[0])
+                column[columns[1]].append(pair[1])
+
+        def consistent(f: Fact, e: str) -> bool:
+            """Not a value the table puts in the other column only (an OCR'd table read across)."""
+            value, other = self.obj(f).lower(), b if e == a else a
+            mine = any(fuzz.ratio(value, x) >= 90 for x in column[e])
+            return mine or not any(fuzz.ratio(value, x) >= 90 for x in column[other])
+
+        sides = {
+            e: {
+                r: [f for f in self.by_subject.get((e, r), []) if self.comparable(f, a, b) and consistent(f, e)][:2]
+                for r in COMPARED
+            }
+            for e in (a, b)
+        }
+        return Compared(columns, sides)
 
     def sides(self, q: Question) -> list[Topic]:
         """The two things a comparison asks about: its first two names, or a name and the phrase on the other
@@ -1676,13 +1720,15 @@ class QA:
         third = any(self.snapshot.entities[i].type in services for i in named if i in self.snapshot.entities)
         return self.reads(fact.object) and not third
 
-    def says(self, e: str, value: str, run: _Run) -> bool:
+    def says(self, e: str, value: str, run: "_Run | _Reads") -> bool:
         """Whether the graph states `value` (as written, near enough) of entity `e`."""
-        facts = run.all_of(e)  # on every call: the run shows the queries it read, whatever was asked before
+        run.show_all(e)  # on every call: the run shows the queries it read, whatever was asked before
         low = value.lower()
-        return self.said.get(
-            (e, low), lambda: any(fuzz.ratio(low, self.obj(f).lower()) >= 92 for f in facts if not f.object_is_entity)
-        )
+        return self.said.get((e, low), lambda: self._says(e, low))
+
+    def _says(self, e: str, low: str) -> bool:
+        facts = [f for r in self.relations_listed.get(e, ()) for f in self.by_subject.get((e, r), [])]
+        return any(fuzz.ratio(low, self.obj(f).lower()) >= 92 for f in facts if not f.object_is_entity)
 
     def columns(self, contrasts: list[str], a: str, b: str) -> tuple[str, str] | None:
         """The order of a comparison table's columns, from its header row ('Batch | Lambda')."""
@@ -1698,7 +1744,18 @@ class QA:
 
     def side(self, contrast: str, a: str, b: str, run: _Run, columns: tuple[str, str] | None = None) -> str:
         """A contrast of `a` with `b` on its own side ('AWS Batch: no time limit | AWS Lambda: time limit');
-        '' when neither the note's layout nor the facts say whose it is."""
+        '' when neither the note's layout nor the facts say whose it is. Worked out once per contrast and pair; the
+        run shows the queries of the facts it read."""
+        point, read = self.sided.get((contrast, a, b, columns), lambda: self._sided(contrast, a, b, columns))
+        for e in read:
+            run.show_all(e)
+        return point
+
+    def _sided(self, contrast: str, a: str, b: str, columns: tuple[str, str] | None) -> tuple[str, tuple[str, ...]]:
+        reads = _Reads()
+        return self._side(contrast, a, b, reads, columns), tuple(reads.read)
+
+    def _side(self, contrast: str, a: str, b: str, run: _Reads, columns: tuple[str, str] | None) -> str:
         cells = [x.strip(" .") for x in CELLS.split(contrast)]
         if any(x.lower() in self.names.exact for x in cells):
             return ""  # a table's header row: the names, not a contrast
