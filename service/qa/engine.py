@@ -296,7 +296,7 @@ class QA:
         self.pools: Memo[str, tuple[list[Statement], dict[int, int], bool]] = Memo()  # entity -> QA.point_pool
         self.defined: Memo[str, list[Statement]] = Memo()  # entity -> QA.definers
         self.name_patterns: Memo[tuple[str, str | None], re.Pattern[str]] = Memo()  # topic -> QA.name_at's names
-        self.foreign_rows: Memo[str, frozenset[int]] = Memo()  # entity -> its statements about something else
+        self.homes: Memo[str, list[Statement]] = Memo()  # entity -> QA.leads_at_home
         self.shown_text: Memo[tuple[object, ...], str] = Memo()  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
@@ -510,18 +510,18 @@ class QA:
 
     def question(self, text: str) -> Question:
         """The question read: its names, its legacy intent, its topic and its content words."""
+        norm = normalise(text)
+        said = norm.split()
         mentions = self.names.link(text)
-        intent = parse(text, mentions, self.cues)
+        intent = parse(text, mentions, self.cues, norm)
         covered = {w for m in mentions for w in normalise(m.text).split()}
         words = [
             w.strip(".,;:!?'\"")
-            for w in normalise(text).split()
+            for w in said
             if w not in STOP and w not in FRAME and w not in covered and len(w) >= 3 and w not in self.names.brands
         ]
-        cues = [w.strip(".,;:!?") for w in normalise(text).split() if w.strip(".,;:!?") in CUES]
-        return Question(
-            text, normalise(text), mentions, intent, self.topic(mentions, words, normalise(text)), words, cues
-        )
+        cues = [w.strip(".,;:!?") for w in said if w.strip(".,;:!?") in CUES]
+        return Question(text, norm, mentions, intent, self.topic(mentions, words, norm), words, cues)
 
     def topic(self, mentions: list[Mention], words: list[str], norm: str = "") -> Topic | None:
         """The entity asked about; else a phrase of the question that names a concept in the notes (a heading
@@ -545,12 +545,12 @@ class QA:
     def named_phrase(self, words: list[str]) -> tuple[str, str]:
         """The longest run of the question's content words that names a heading or lead item of the notes,
         and that heading or item."""
+        stems = [tokens(w) for w in words]  # a phrase's stems are its words' (statements.tokens reads word by word)
         for n in range(min(4, len(words)), 0, -1):
             for i in range(len(words) - n + 1):
-                phrase = " ".join(words[i : i + n])
-                concept = self.index.concept(phrase)
-                if (n > 1 or len(phrase) >= 5) and concept:
-                    return phrase, concept
+                concept = self.index.named.get(tuple(t for ts in stems[i : i + n] for t in ts), "")
+                if concept and (n > 1 or len(words[i]) >= 5):
+                    return " ".join(words[i : i + n]), concept
         return "", ""
 
     def unknown_word(self, q: Question) -> str:
@@ -1068,7 +1068,7 @@ class QA:
         topic = q.topic
         named = set(tokens(topic.label))
         words = [w for w in q.asked if not set(tokens(w)) <= named]
-        pool = [st for st in topic.statements if not self.foreign(topic, st)]
+        pool = self.leads_at_home(topic)
         if not words:
             return [LeadIn(st, self.index.under(st), 0) for st in self.own_places(topic)]
         found = lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
@@ -1082,6 +1082,19 @@ class QA:
             words = words + [w for w in own if w not in words]
             found = lead_ins(self.index, pool, words, max(1, math.ceil(len(words) / 2)))
         return found
+
+    def leads_at_home(self, topic: Topic) -> list[Statement]:
+        """The topic's statements that introduce two or more others, or give examples (outline.lead_ins), and are
+        not about something else (QA.foreign); kept per entity."""
+        if topic.iri is None:
+            return [st for st in topic.statements if self.leads(st)]
+        return self.homes.get(
+            topic.iri, lambda: [st for st in topic.statements if self.leads(st) and not self.foreign(topic, st)]
+        )
+
+    def leads(self, st: Statement) -> bool:
+        items = items_of(self.index, st)
+        return bool(items) and (len(items) >= 2 or self.index.example_after(st) is not None)
 
     def process(self, q: Question, run: _Run) -> Answer | None:
         """Numbered steps: an arrow chain, a lead-in's list (numbered lists first), a numbered list, or the

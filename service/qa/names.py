@@ -3,7 +3,7 @@ matched loosely (case, plurals, a name's brand word left out) and fuzzily for ty
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -118,11 +118,12 @@ class NameIndex:
     def link(self, question: str) -> list[Mention]:
         """The entities a question names, longest names first, typos matched fuzzily."""
         words = normalise(question).split()
+        spans = self.spans
         found: list[Mention] = []
         i = 0
         while i < len(words):
             hit = None
-            for n in range(min(self.longest, len(words) - i), 0, -1):
+            for n in range(min(self.longest, len(words) - i, max(2, spans.get(words[i], 0))), 0, -1):
                 phrase = " ".join(words[i : i + n])
                 short = phrase in STOP or (len(phrase) <= 2 and not DIGIT.search(phrase))
                 shouted = phrase.isalpha() and len(phrase) == 2 and phrase.upper() in question  # "VM", "OS"
@@ -148,6 +149,16 @@ class NameIndex:
         for m in found:
             unique.setdefault(m.iri, m)
         return list(unique.values())
+
+    @cached_property
+    def spans(self) -> dict[str, int]:
+        """Each first word of a name: the most words a name that begins with it has (link need not look up longer
+        phrases that begin with a word; phrases of one or two words it looks up fuzzily, whatever their words)."""
+        out: dict[str, int] = {}
+        for name in self.exact:
+            words = name.split(" ")
+            out[words[0]] = max(out.get(words[0], 0), len(words))
+        return out
 
     def closest(self, phrase: str) -> tuple[str, float] | None:
         """The name a phrase is a typo of (fuzzy ratio >= 84)."""
