@@ -164,6 +164,7 @@ class _Run:
         self.sparql: list[str] = []
         self.said: set[str] = set()  # the texts in self.sparql
         self.used: list[Fact] = []
+        self.used_ids: set[int] = set()  # the facts in self.used, by identity
 
     def _query(self, q: NamedQuery, **bindings: URIRef) -> list[dict[str, Any]]:
         key = (q.name, tuple(sorted(bindings.items())))
@@ -215,7 +216,8 @@ class _Run:
 
     def use(self, facts: list[Fact]) -> list[Fact]:
         for f in facts:
-            if f not in self.used:
+            if id(f) not in self.used_ids and (self.qa.facts_distinct or f not in self.used):
+                self.used_ids.add(id(f))
                 self.used.append(f)
         return facts
 
@@ -260,7 +262,6 @@ class QA:
         self.index.weights  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
         english_words()
         snapshot.nx  # noqa: B018
-        self.lookups()
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         for fact in _ranked(snapshot.stated):  # read once, with their evidence, when the snapshot is loaded
@@ -274,6 +275,7 @@ class QA:
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
         self.relations_listed = {e: sorted(rels - {"compared_with"}) for e, rels in self.relations_of.items()}
+        self.lookups()
         self.prepare()
 
     def lookups(self) -> None:
@@ -297,6 +299,10 @@ class QA:
         self.defined: Memo[str, list[Statement]] = Memo()  # entity -> QA.definers
         self.name_patterns: Memo[tuple[str, str | None], re.Pattern[str]] = Memo()  # topic -> QA.name_at's names
         self.homes: Memo[str, list[Statement]] = Memo()  # entity -> QA.leads_at_home
+        self.alike: Memo[tuple[int, int], bool] = Memo()  # two statement rows -> QA.near_same
+        self.restated: Memo[tuple[str, str], bool] = Memo()  # two contrasts as shown -> QA.restates
+        stated = [f for facts in self.by_subject.values() for f in facts]
+        self.facts_distinct = len({(f.subject, f.predicate, f.object) for f in stated}) == len(stated)
         self.shown_text: Memo[tuple[object, ...], str] = Memo()  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
@@ -706,13 +712,23 @@ class QA:
             items = {x.index for x in items_of(self.index, st)} if self.inlines(st) else set()
             if (st.text.endswith(":") or self.is_name(st)) and 2 * len(items & {o.index for o in out}) >= len(items):
                 continue  # a lead-in whose items are already points
-            if not any(fuzz.token_set_ratio(st.text.lower(), o.text.lower()) >= 85 for o in out):
+            if not any(self.near_same(st, o) for o in out):
                 out.append(st)
                 lines.add((st.source, st.line))
                 covered |= items
             if len(out) >= limit:
                 break
         return out
+
+    def near_same(self, st: Statement, other: Statement) -> bool:
+        """Two statements that say nearly the same (token set ratio >= 85); judged once per pair."""
+        return self.alike.get(
+            (st.index, other.index), lambda: fuzz.token_set_ratio(st.text.lower(), other.text.lower()) >= 85
+        )
+
+    def restates(self, point: str, other: str) -> bool:
+        """A comparison's point that another already makes (partial ratio >= 90); judged once per pair."""
+        return self.restated.get((point, other), lambda: fuzz.partial_ratio(point.lower(), other.lower()) >= 90)
 
     def point_pool(self, topic: Topic) -> tuple[list[Statement], dict[int, int], bool]:
         """A topic's candidate points in its own order, before a question's words rank them (with the order of its
@@ -1515,7 +1531,7 @@ class QA:
         points: list[str] = []
         for e, c in said:
             point = self.side(c, e, a if e == b else b, run, columns) if self.reads(c) else ""
-            if point and not any(fuzz.partial_ratio(point.lower(), p.lower()) >= 90 for p in points):
+            if point and not any(self.restates(point, p) for p in points):
                 points.append(point)
         points = points[:4]
         shown = {e: {(row["aspect"], v) for row in rows for v in row[side]} for e, side in ((a, "a"), (b, "b"))}
@@ -1878,7 +1894,9 @@ def spoken(groups: list[tuple[frozenset[str], tuple[str, ...]]], text: str, pref
     """How many groups have a stem at the start of a word of a lower-case text (prefixes: its word_prefixes): a
     plain stem by set look-up, any other by word_start's pattern."""
     return sum(
-        1 for plain, other in groups if not prefixes.isdisjoint(plain) or any(word_start(x).search(text) for x in other)
+        1
+        for plain, other in groups
+        if not prefixes.isdisjoint(plain) or (other and any(word_start(x).search(text) for x in other))
     )
 
 
