@@ -301,7 +301,10 @@ class QA:
         self.homes: Memo[str, list[Statement]] = Memo()  # entity -> QA.leads_at_home
         self.alike: Memo[tuple[int, int], bool] = Memo()  # two statement rows -> QA.near_same
         self.restated: Memo[tuple[str, str], bool] = Memo()  # two contrasts as shown -> QA.restates
-        stated = [f for facts in self.by_subject.values() for f in facts]
+        self.support: Memo[int, int] = Memo()  # a fact's id -> QA.unsupported
+        self.near_values: Memo[tuple[int, int], bool] = Memo()  # two facts' ids -> QA.near_value
+        self.weakness: Memo[int, bool] = Memo()  # a fact's id -> QA.weak
+        stated = [f for facts in self.by_subject.values() for f in facts]  # held here: a fact's id is its own
         self.facts_distinct = len({(f.subject, f.predicate, f.object) for f in stated}) == len(stated)
         self.shown_text: Memo[tuple[object, ...], str] = Memo()  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
@@ -1284,9 +1287,9 @@ class QA:
         """An answer made of facts, one sentence per relation; values that read as OCR debris are left out."""
         facts = [f for f in facts if self.reads(self.obj(f))] or facts
         kept: list[Fact] = []
-        for f in sorted(facts, key=lambda f: -len(f.sources)):  # near-duplicates: the better supported stays
+        for f in sorted(facts, key=self.unsupported):  # near-duplicates: the better supported stays
             same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
-            if not any(fuzz.ratio(self.obj(f).lower(), self.obj(k).lower()) >= 80 for k in same):
+            if not any(self.near_value(f, k) for k in same):
                 kept.append(f)
         facts = [f for f in facts if f in kept]
         run.use(facts)
@@ -1298,9 +1301,22 @@ class QA:
         )
         return Answer(question, True, kind, text + (self.quote(facts[0]) if quote else ""))
 
+    def unsupported(self, fact: Fact) -> int:
+        """Minus the sources that state a fact (a sort key: the best supported first); counted once per fact."""
+        return self.support.get(id(fact), lambda: -len(fact.sources))
+
+    def near_value(self, fact: Fact, other: Fact) -> bool:
+        """Two facts whose values are near-duplicates (ratio >= 80); judged once per pair."""
+        return self.near_values.get(
+            (id(fact), id(other)), lambda: fuzz.ratio(self.obj(fact).lower(), self.obj(other).lower()) >= 80
+        )
+
     def weak(self, fact: Fact) -> bool:
         """A fact of low confidence, shown as 'one note says': one source states it, in words with a damaged
-        one (OCR: 'Relies on Ecz')."""
+        one (OCR: 'Relies on Ecz'); judged once per fact."""
+        return self.weakness.get(id(fact), lambda: self._weak(fact))
+
+    def _weak(self, fact: Fact) -> bool:
         if len(self.index.sources) < 2 or len(fact.sources) != 1:
             return False
         return not any(clean(str(e["text"]), self.names.exact) for e in fact.evidence)

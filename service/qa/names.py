@@ -124,18 +124,18 @@ class NameIndex:
         while i < len(words):
             hit = None
             for n in range(min(self.longest, len(words) - i, max(2, spans.get(words[i], 0))), 0, -1):
-                phrase = " ".join(words[i : i + n])
-                short = phrase in STOP or (len(phrase) <= 2 and not DIGIT.search(phrase))
-                shouted = phrase.isalpha() and len(phrase) == 2 and phrase.upper() in question  # "VM", "OS"
-                if n == 1 and short and not shouted:
-                    continue
+                phrase = " ".join(words[i : i + n]) if n > 1 else words[i]
+                if n == 1 and (phrase in STOP or (len(phrase) <= 2 and not DIGIT.search(phrase))):
+                    shouted = phrase.isalpha() and len(phrase) == 2 and phrase.upper() in question  # "VM", "OS"
+                    if not shouted:
+                        continue
                 iri = self.exact.get(phrase)
                 if iri and phrase in self.shouted and phrase.upper() not in question:
                     iri = None
                 if iri:
                     hit = Mention(iri, phrase, i, i + n, 100.0)
                     break
-                if n <= 2 and len(phrase) >= 4 and not any(w in STOP for w in phrase.split()):
+                if n <= 2 and len(phrase) >= 4 and not any(w in STOP for w in words[i : i + n]):
                     best = self.closest(phrase)
                     if best and not (best[0] in self.shouted and best[0].upper() not in question):
                         hit = Mention(self.exact[best[0]], phrase, i, i + n, float(best[1]))
