@@ -1385,7 +1385,8 @@ class QA:
                 return self.abstain(question, "attribute", e, " / ".join(r.replace("_", " ") for r in relations))
             return self.found(question, "attribute", candidates[:8], run)
         hits = self.search(e, stems, run, candidates) or self.search(e, stems, run)
-        hits.sort(key=lambda f: -(self.score(f, stems + others) + bool(DIGIT.search(self.obj(f)))))
+        ranking = stem_groups(stems + others)
+        hits.sort(key=lambda f: -(self.speaks(f, ranking) + bool(DIGIT.search(self.obj(f)))))
         if not hits:
             return self.abstain(question, "attribute", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
         return self.found(question, "attribute", hits, run, quote=hits[0].predicate not in relations)
@@ -1429,7 +1430,8 @@ class QA:
     def _best(self, facts: list[Fact], stems: list[frozenset[str]]) -> list[Fact]:
         """The facts that speak to the question's words, if any do; else the best supported."""
         if stems:
-            scored = [(self.score(f, stems), f) for f in facts]
+            groups = stem_groups(stems)
+            scored = [(self.speaks(f, groups), f) for f in facts]
             best = max(s for s, _ in scored)
             if best:
                 return [f for s, f in scored if s == best][:6]
@@ -1487,8 +1489,9 @@ class QA:
         if not found:
             return self.between(question, a, b, run)
         ranking = stems + [frozenset([stem(normalise(m.text))]) for m in mentions]
-        best = max(self.score(f, ranking) for _, f in found)
-        found = [(link, f) for link, f in found if self.score(f, ranking) == best]
+        groups = stem_groups(ranking)
+        best = max(self.speaks(f, groups) for _, f in found)
+        found = [(link, f) for link, f in found if self.speaks(f, groups) == best]
         run.use([x for pair in found[:4] for x in pair])
         names = ", ".join(dict.fromkeys(self.obj(f) for _, f in found[:4]))
         chains = "; ".join(f"{self.say(link)} -> {self.say(f)}" for link, f in found[:4])
@@ -1835,7 +1838,8 @@ class QA:
                         )
         stems = [frozenset([stem(w)]) for w in LOWER_WORD.findall(criterion.lower()) if w not in GENERIC_KEYWORDS]
         kinds = ("preferred_for", "use_case", "has_property")
-        score = {x: sum(self.score(f, stems) for r in kinds for f in sides[x][r]) for x in (a, b)}
+        groups = stem_groups(stems)
+        score = {x: sum(self.speaks(f, groups) for r in kinds for f in sides[x][r]) for x in (a, b)}
         if stems and score[a] != score[b]:
             best = a if score[a] > score[b] else b
             return f"Recommendation: {self.label(best)}, whose notes speak to '{criterion}'."

@@ -231,14 +231,17 @@ class StatementIndex:
         if not stems or not within:
             return []
         asked = frozenset().union(*stems)
-        scores = self.scores(tuple(sorted(asked)))
         having = set().union(*(self.having.get(t, ()) for t in asked))  # a statement with none of them matches none
-        hits = []
+        found = []
         for st in within:
             if need > 0 and st.index not in having:
                 continue
             have = self.tokens[st.index]
             matched = frozenset(min(g & have) for g in stems if g & have)
             if len(matched) >= need:
-                hits.append(Hit(st, float(scores[st.index]), matched))
+                found.append((st, matched))
+        if not found:
+            return []
+        scores = self.scores(tuple(sorted(asked)))  # BM25, only when some statement matches
+        hits = [Hit(st, float(scores[st.index]), matched) for st, matched in found]
         return sorted(hits, key=lambda h: (-len(h.matched), -h.score, h.statement.source, h.statement.line))
