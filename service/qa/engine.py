@@ -299,6 +299,8 @@ class QA:
         self.defined: Memo[str, list[Statement]] = Memo()  # entity -> QA.definers
         self.name_patterns: Memo[tuple[str, str | None], re.Pattern[str]] = Memo()  # topic -> QA.name_at's names
         self.homes: Memo[str, list[Statement]] = Memo()  # entity -> QA.leads_at_home
+        self.placed: Memo[str, tuple[list[Fact], dict[tuple[Any, Any], list[int]]]] = Memo()  # QA.facts_by_place
+        self.counting: Memo[int, frozenset[str]] = Memo()  # statement row -> QA.counted
         self.alike: Memo[tuple[int, int], bool] = Memo()  # two statement rows -> QA.near_same
         self.restated: Memo[tuple[str, str], bool] = Memo()  # two contrasts as shown -> QA.restates
         self.support: Memo[int, int] = Memo()  # a fact's id -> QA.unsupported
@@ -682,7 +684,9 @@ class QA:
             places = {(st.source, st.line) for st in statements}
             subjects = {iri for st in statements for iri in st.record.about}
             for iri in sorted(subjects & set(self.snapshot.entities)):
-                run.use([f for f in run.all_of(iri) if any((e["source"], e["line"]) in places for e in f.evidence)])
+                run.show_all(iri)
+                facts, at = self.facts_placed(iri)
+                run.use([facts[i] for i in sorted({i for place in places for i in at.get(place, ())})])
         return answer
 
     @staticmethod
@@ -722,6 +726,23 @@ class QA:
             if len(out) >= limit:
                 break
         return out
+
+    def facts_placed(self, iri: str) -> tuple[list[Fact], dict[tuple[Any, Any], list[int]]]:
+        """facts_by_place, once per entity."""
+        return self.placed.get(iri, lambda: self.facts_by_place(iri))
+
+    def facts_by_place(self, iri: str) -> tuple[list[Fact], dict[tuple[Any, Any], list[int]]]:
+        """An entity's facts in _Run.all_of's order, and where each (source, line) of their evidence is among them."""
+        facts = [f for r in self.relations_listed.get(iri, ()) for f in self.by_subject.get((iri, r), [])]
+        at: dict[tuple[Any, Any], list[int]] = defaultdict(list)
+        for i, f in enumerate(facts):
+            for e in f.evidence:
+                at[(e["source"], e["line"])].append(i)
+        return facts, at
+
+    def counted(self, st: Statement) -> frozenset[str]:
+        """counted() of a statement's text, once per statement."""
+        return self.counting.get(st.index, lambda: counted(st.text))
 
     def near_same(self, st: Statement, other: Statement) -> bool:
         """Two statements that say nearly the same (token set ratio >= 85); judged once per pair."""
@@ -1253,7 +1274,11 @@ class QA:
                 h
                 for h in self.index.search(pool, groups, need=need)
                 if h.statement.record.kind != "question"
-                and (unit.search(h.statement.text.lower()) if unit else counts(h))
+                and (
+                    unit.search(h.statement.text.lower())
+                    if unit
+                    else not self.counted(h.statement).isdisjoint(h.matched)
+                )
                 and (not rate or re.search(rf"(\bper|\ba|/)\s?{rate.group(1)[:3]}", h.statement.text.lower()))
             ]
 
@@ -1550,9 +1575,8 @@ class QA:
         points: list[str] = []
         for e, c in said:
             point = self.side(c, e, a if e == b else b, run, columns) if self.reads(c) else ""
-            if point and not any(self.restates(point, p) for p in points):
-                points.append(point)
-        points = points[:4]
+            if point and len(points) < 4 and not any(self.restates(point, p) for p in points):
+                points.append(point)  # (past four, the side is still read: the run shows the queries it reads)
         shown = {e: {(row["aspect"], v) for row in rows for v in row[side]} for e, side in ((a, "a"), (b, "b"))}
         shared = sorted(shown[a] & shown[b])
         la, lb = self.label(a), self.label(b)
@@ -1970,12 +1994,15 @@ def negates(hit: Hit) -> bool:
     return False
 
 
-def counts(hit: Hit) -> bool:
-    """Whether a statement gives a number of one of the question's words: 'up to 500 records'."""
-    words = WORD.findall(hit.statement.text.lower())
-    return any(
-        set(tokens(w)) & hit.matched and any(FIGURE_IN.match(x) for x in words[max(0, i - COUNT_REACH) : i])
+def counted(text: str) -> frozenset[str]:
+    """The stems of a statement's words that it gives a number of ('up to 500 records': 'record'): a statement
+    gives a number of one of the question's words when one of these is one of its stems."""
+    words = WORD.findall(text.lower())
+    return frozenset(
+        t
         for i, w in enumerate(words)
+        if any(FIGURE_IN.match(x) for x in words[max(0, i - COUNT_REACH) : i])
+        for t in tokens(w)
     )
 
 
