@@ -237,6 +237,8 @@ class StatementIndex:
             if need > 0 and st.index not in having:
                 continue
             have = self.tokens[st.index]
+            if need > 1 and sum(1 for g in stems if not g.isdisjoint(have)) < need:  # it matches at most as many
+                continue
             matched = frozenset(min(g & have) for g in stems if g & have)
             if len(matched) >= need:
                 found.append((st, matched))
