@@ -9,6 +9,7 @@ import pytest
 
 from kg.ontology import load_ontology
 from service.qa.intent import Cues, literal_starts, relations_in
+from service.qa.memo import Memo
 from service.qa.names import normalise
 
 DATA = Path(__file__).parent / "data"
@@ -62,3 +63,16 @@ def test_relations_found_as_by_every_pattern() -> None:
         text = normalise(q)
         expected = every_pattern(text, cues)
         assert [r for r in relations_in(text, cues) if r not in ("alias", "related")] == expected, q
+
+
+@pytest.mark.parametrize(("limit", "kept"), [(None, 10), (3, 2), (20, 10)])  # past its limit a memo starts afresh
+def test_memo_limit(limit: int | None, kept: int) -> None:
+    memo: Memo[int, int] = Memo(limit)
+    for key in range(10):
+        assert memo.get(key, lambda key=key: key * key) == key * key  # type: ignore[misc]
+    hits = 0  # the latest keys still kept
+    for key in reversed(range(10)):
+        if memo.get(key, lambda: -1) == -1:
+            break
+        hits += 1
+    assert hits == kept

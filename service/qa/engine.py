@@ -281,34 +281,36 @@ class QA:
     def lookups(self) -> None:
         """What questions look up on this graph, kept here and nowhere else: the registry's question words compiled,
         and each memo of what is worked out once per graph item (an entity, a statement row, a fact, a query's
-        bindings, a text of the notes) on first need. None is keyed by a question."""
+        bindings, a text of the notes, a pair of them) on first need; one per item is kept whole (Memo(None)). No
+        memo holds an answer or a reading of a question; the name patterns are keyed by a topic's label, which may
+        be a phrase of one."""
         self.cues = Cues.of(self.snapshot.ontology)
         self.results: dict[tuple[str, tuple[tuple[str, URIRef], ...]], list[dict[str, Any]]] = {}
-        self.told: Memo[tuple[str, str], tuple[str, list[Fact]]] = Memo()  # (subject, relation) -> _Run.objects
-        self.told_to: Memo[tuple[str, str], tuple[str, list[Fact]]] = Memo()  # (object, relation) -> _Run.subjects
-        self.told_all: Memo[str, list[tuple[str, list[Fact]]]] = Memo()  # subject -> _Run.all_of, by relation
+        self.told: Memo[tuple[str, str], tuple[str, list[Fact]]] = Memo(None)  # (subject, relation) -> _Run.objects
+        self.told_to: Memo[tuple[str, str], tuple[str, list[Fact]]] = Memo(None)  # (object, relation) -> _Run.subjects
+        self.told_all: Memo[str, list[tuple[str, list[Fact]]]] = Memo(None)  # subject -> _Run.all_of, by relation
         self.defining: Memo[str, re.Pattern[str]] = Memo()  # a topic's label -> 'X is ...'
         self.said: Memo[tuple[str, str], bool] = Memo()  # (entity, value) -> whether a fact of it says the value
-        self.sections_of: Memo[str, list[Statement]] = Memo()  # entity -> QA.sectioned
+        self.sections_of: Memo[str, list[Statement]] = Memo(None)  # entity -> QA.sectioned
         self.side_names: Memo[tuple[str, str | None], tuple[re.Pattern[str], list[str]]] = Memo()
-        self.inline_ok: Memo[int, bool] = Memo()  # statement row -> QA.inlines
-        self.hays: Memo[int, tuple[Fact, str, frozenset[str]]] = Memo()  # a fact's id -> the text QA.score searches
+        self.inline_ok: Memo[int, bool] = Memo(None)  # statement row -> QA.inlines
+        self.hays: Memo[int, tuple[Fact, str, frozenset[str]]] = Memo(None)  # a fact's id -> the text QA.score searches
         self.readable_as: Memo[tuple[str, bool], bool] = Memo()  # (text, inflected) -> QA.reads
         self.versus: list[Statement] | None = None
-        self.pools: Memo[str, tuple[list[Statement], dict[int, int], bool]] = Memo()  # entity -> QA.point_pool
-        self.defined: Memo[str, list[Statement]] = Memo()  # entity -> QA.definers
+        self.pools: Memo[str, tuple[list[Statement], dict[int, int], bool]] = Memo(None)  # entity -> QA.point_pool
+        self.defined: Memo[str, list[Statement]] = Memo(None)  # entity -> QA.definers
         self.name_patterns: Memo[tuple[str, str | None], re.Pattern[str]] = Memo()  # topic -> QA.name_at's names
-        self.homes: Memo[str, list[Statement]] = Memo()  # entity -> QA.leads_at_home
-        self.placed: Memo[str, tuple[list[Fact], dict[tuple[Any, Any], list[int]]]] = Memo()  # QA.facts_by_place
-        self.counting: Memo[int, frozenset[str]] = Memo()  # statement row -> QA.counted
+        self.homes: Memo[str, list[Statement]] = Memo(None)  # entity -> QA.leads_at_home
+        self.placed: Memo[str, tuple[list[Fact], dict[tuple[Any, Any], list[int]]]] = Memo(None)  # QA.facts_by_place
+        self.counting: Memo[int, frozenset[str]] = Memo(None)  # statement row -> QA.counted
         self.alike: Memo[tuple[int, int], bool] = Memo()  # two statement rows -> QA.near_same
         self.restated: Memo[tuple[str, str], bool] = Memo()  # two contrasts as shown -> QA.restates
-        self.support: Memo[int, int] = Memo()  # a fact's id -> QA.unsupported
+        self.support: Memo[int, int] = Memo(None)  # a fact's id -> QA.unsupported
         self.near_values: Memo[tuple[int, int], bool] = Memo()  # two facts' ids -> QA.near_value
-        self.weakness: Memo[int, bool] = Memo()  # a fact's id -> QA.weak
+        self.weakness: Memo[int, bool] = Memo(None)  # a fact's id -> QA.weak
         stated = [f for facts in self.by_subject.values() for f in facts]  # held here: a fact's id is its own
         self.facts_distinct = len({(f.subject, f.predicate, f.object) for f in stated}) == len(stated)
-        self.shown_text: Memo[tuple[object, ...], str] = Memo()  # a query's name and bindings -> its text shown
+        self.shown_text: Memo[tuple[object, ...], str] = Memo(None)  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()

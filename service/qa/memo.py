@@ -1,5 +1,6 @@
-"""A memo of values worked out once per key, forgotten all at once when it grows past its limit (its keys are
-questions and texts, so a long-running service's memory stays bounded)."""
+"""A memo of values worked out once per key. Keyed by one item of the graph (an entity, a statement row, a fact), it
+holds at most one value per item and is kept whole (`limit=None`); keyed by texts or pairs, it is forgotten all at
+once when it grows past its limit, so a long-running service's memory stays bounded."""
 
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -13,13 +14,13 @@ MEMO_LIMIT = 65536  # keys kept before a memo starts afresh
 class Memo(Generic[K, V]):
     """`get(key, work)`: the value `work()` gave for `key` the first time it was asked."""
 
-    def __init__(self, limit: int = MEMO_LIMIT) -> None:
+    def __init__(self, limit: int | None = MEMO_LIMIT) -> None:
         self.limit = limit
         self._kept: dict[K, V] = {}
 
     def get(self, key: K, work: Callable[[], V]) -> V:
         if key not in self._kept:
-            if len(self._kept) > self.limit:
+            if self.limit is not None and len(self._kept) > self.limit:
                 self._kept.clear()
             self._kept[key] = work()
         return self._kept[key]
