@@ -156,11 +156,9 @@ class Reader:
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
-        typed = doc.format != "text"  # only plain text can be OCR output
+        ocr = doc.format == "text"  # only plain text can be OCR output
         doc_facts = [
-            f
-            for f in to_facts(doc, found)
-            if (typed or f.object_is_entity or mostly_words(f.object, self.readable)) and not foreign(f, named, table)
+            f for f in to_facts(doc, found) if not (ocr and residue(f, self.readable)) and not foreign(f, named, table)
         ]
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
         evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
@@ -256,6 +254,18 @@ def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
         1 for t in tokens if (t.lower() in english_words() or t.lower() in names or (t.isupper() and len(t) <= 6))
     )
     return known / len(tokens) >= share
+
+
+def diagram_cells(text: str) -> bool:
+    """Is a line of OCR text three or more short cells split by tabs ('Spot Instance<tab>Processed<tab>53',
+    'Apps<tab>Apps<tab>0<tab>entainer')? Those are a diagram's labels laid out in columns, not a statement."""
+    cells = [c for c in re.split(r"\t+", text.strip()) if c.strip()]
+    return len(cells) >= 3 and all(len(c.split()) <= 3 for c in cells)
+
+
+def residue(fact: Fact, names: set[str]) -> bool:
+    """Is an OCR fact read from a diagram's labels, or is its value mostly not words?"""
+    return diagram_cells(fact.evidence.text) or not (fact.object_is_entity or mostly_words(fact.object, names))
 
 
 def foreign(fact: Fact, named: set[int], table: NameTable) -> bool:

@@ -605,6 +605,24 @@ def test_fragments(value: str, expected: bool) -> None:
     assert fragment(value) is expected
 
 
+# OCR lines of three or more short cells split by tabs are a diagram's labels: (line, is it one).
+DIAGRAM_CELLS = [
+    ("\t\tSpot Instance\tProcessed\t53", True),
+    ("Apps\tApps\tApps\t0\tentainer\tContainer", True),
+    ("- Helpful\tfor c\tost optimization\t13 7 mas\ting less", True),
+    ("- Supports RESTFUL APIS & Websocke\t+ APIS", False),  # two cells: a line the OCR split
+    ("Batch jobs are defined as Docker images\tand run on ECS\tfor hours", False),  # long cells: prose
+    ("Spot Instance Processed 53", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), DIAGRAM_CELLS)
+def test_diagram_cells(line: str, expected: bool) -> None:
+    from ingest.pipeline import diagram_cells
+
+    assert diagram_cells(line) is expected
+
+
 # A supposed kind that is a passive or a progressive: (value, is it a verb phrase).
 VERB_PHRASES = [
     ("provided by linearizable systems", True),

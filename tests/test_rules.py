@@ -214,6 +214,11 @@ CUE_RELATIONS: list[Row] = [
     ("You must use multi-part upload", "Amazon S3", {
         ("Amazon S3", "requires", "multi-part upload", "cue:requires:mixed"),
     }),
+    # a colon after the object ends it: the list it leads is not the cue's object
+    ("Examples of serverless services in AWS: 1) S3 2) Fargate", "serverless", set()),
+    ("Provides metrics for two resources: CPU, memory", "Amazon CloudWatch", {
+        ("Amazon CloudWatch", "provides", "metrics for two resources", "cue:provides"),
+    }),
 ]  # fmt: skip
 
 
