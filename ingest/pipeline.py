@@ -56,6 +56,7 @@ from kg.stores import SourceGraph, Store, StoreConfig, open_store, stage
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if|up\s+to|in|on|at|about|by|with)\s")
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
+CHOICE = re.compile(r"(?i)(?:either|whether)\b")  # "Either batch & aggregate (KPL or PutRecords)": what to do
 LIKENESS = re.compile(r"(?i)(?:\w+ly\s+|almost\s+|nearly\s+)?(?:the\s+same\s+as|similar\s+to|like|unlike)\b")
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
 STOP = frozenset(
@@ -355,6 +356,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue  # "your own library, or": a phrase cut off (but a thing 'scales automatically')
         if c.predicate == "is_a" and not c.object_is_entity and LIKENESS.match(c.object):
             continue  # "almost the same as Azure PowerShell": a comparison, not a kind
+        if c.predicate == "is_a" and not c.object_is_entity and CHOICE.match(c.object):
+            continue  # "either batch and aggregate or ...": a choice between alternatives, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):

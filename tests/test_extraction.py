@@ -359,6 +359,11 @@ UNCERTAIN = [
         set(),
         {("Snapshot", "provides", "automatic detection for clobbering")},
     ),
+    (  # a choice between alternatives is what to do, not a kind
+        "## Producer\n- Large Producer: Either batch & aggregate (KPL or PutRecords)\n",
+        set(),
+        {("Producer", "is_a", "either batch and aggregate (KPL or PutRecords)")},
+    ),
     (  # a likeness is a comparison, not a kind
         "## Azure CLI\n- It is almost the same as Azure PowerShell\n",
         set(),

@@ -214,6 +214,10 @@ CUE_RELATIONS: list[Row] = [
     ("You must use multi-part upload", "Amazon S3", {
         ("Amazon S3", "requires", "multi-part upload", "cue:requires:mixed"),
     }),
+    # 'that' after the subject's own kind (no verb before it) is the subject's
+    ("Cloud service that integrates with Amazon S3", "AWS Lambda", {
+        ("AWS Lambda", "integrated_with", "Amazon S3", "cue:integrated_with:mixed"),
+    }),
     # a colon after the object ends it: the list it leads is not the cue's object
     ("Examples of serverless services in AWS: 1) S3 2) Fargate", "serverless", set()),
     ("Provides metrics for two resources: CPU, memory", "Amazon CloudWatch", {
@@ -233,6 +237,13 @@ NOT_OBJECTS = [  # (text, topic, a candidate that must not come)
     # a name after 'implemented in' is the object's
     ("Uses Docker containers implemented in Java", "Amazon ECS", ("Amazon ECS", "supports_language", "Java")),
     ("Runs Docker images built with Python", "AWS Lambda", ("AWS Lambda", "runs", "Python")),
+    # 'that' after a verb's object opens a clause about that object
+    (
+        "Publishes health reports that include service retirements",
+        "Amazon CloudWatch",
+        ("Amazon CloudWatch", "includes", "service retirements"),
+    ),
+    ("Now also includes anything that's manage databases", "serverless", ("serverless", "manages", "databases")),
     # an -ing cue among a list of actions acts on nothing after it
     (
         "The API helps you manage S3, including creating buckets, resharding, and getting objects",
