@@ -158,8 +158,15 @@ class Reader:
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
         ocr = doc.format == "text"  # only plain text can be OCR output
+        facts = list(to_facts(doc, found))
+        keys = {k for f in facts for k in ((f.subject, f.object) if f.object_is_entity else (f.subject,))}
+        cut = {k for k in keys if short_form_only([table.entities[k].label, *table.entities[k].aliases], doc.text)}
         doc_facts = [
-            f for f in to_facts(doc, found) if not (ocr and residue(f, self.readable)) and not foreign(f, named, table)
+            f
+            for f in facts
+            if not (ocr and residue(f, self.readable))
+            and not foreign(f, named, table)
+            and not ({f.subject, f.object} & cut)
         ]
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
         evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
@@ -267,6 +274,33 @@ def diagram_cells(text: str) -> bool:
 def residue(fact: Fact, names: set[str]) -> bool:
     """Is an OCR fact read from a diagram's labels, or is its value mostly not words?"""
     return diagram_cells(fact.evidence.text) or not (fact.object_is_entity or mostly_words(fact.object, names))
+
+
+def short_forms(names: Sequence[str]) -> set[str]:
+    """The names that cut a longer one short inside its word and are an English word themselves ('Node' of
+    'Node.js', 'Dynamo' of 'DynamoDB'); a plural ('containers') or the label itself is no short form."""
+    words = english_words()
+    return {
+        a
+        for a in names[1:]
+        if a.isalpha()
+        and a.lower() in words
+        and a.lower() != names[0].lower()
+        and any(
+            n.lower().startswith(a.lower()) and n[len(a) :].lower() not in ("s", "es") and not n[len(a)].isspace()
+            for n in names
+            if len(n) > len(a)
+        )
+    }
+
+
+def short_form_only(names: Sequence[str], text: str) -> bool:
+    """Does a note name an entity (label first, then aliases) only by a short form ('Node' in notes on
+    Kubernetes, which never write 'Node.js')? Then the word is the note's own, not that entity."""
+    short = short_forms(names)
+    return bool(short) and not any(
+        re.search(rf"(?i)(?<![\w.]){re.escape(n)}(?!\w)", text) for n in names if n not in short
+    )
 
 
 def foreign(fact: Fact, named: set[int], table: NameTable) -> bool:

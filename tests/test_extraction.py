@@ -628,6 +628,26 @@ def test_diagram_cells(line: str, expected: bool) -> None:
     assert diagram_cells(line) is expected
 
 
+# A note that names an entity only by a short form that is an English word speaks of that word, not of the
+# entity: (names, label first, note text, named only by its short form).
+SHORT_FORMS = [
+    (["Node.js", "NodeJS", "Node"], "**Node**: a worker machine that runs pods.", True),
+    (["Node.js", "NodeJS", "Node"], "Templates for LAMP, MEAN, Node.js", False),
+    (["Node.js", "NodeJS", "Node"], "- Mysal - NodeJs, Java\nLAMP, MEAN, Node, js", False),
+    (["Amazon DynamoDB", "DynamoDB", "Dynamo"], "Dynamo-style leaderless replication", True),
+    (["container", "containers"], "containers run on a host", False),  # a plural is no short form
+    (["Go", "Golang"], "Go to the console", False),  # the label itself
+    (["AWS Lambda", "Lambda"], "Lambda runs code", False),  # a dropped vendor, not a word cut short
+]
+
+
+@pytest.mark.parametrize(("names", "text", "expected"), SHORT_FORMS)
+def test_short_form_only(names: list[str], text: str, expected: bool) -> None:
+    from ingest.pipeline import short_form_only
+
+    assert short_form_only(names, text) is expected
+
+
 # A supposed kind that is a passive or a progressive: (value, is it a verb phrase).
 VERB_PHRASES = [
     ("provided by linearizable systems", True),
