@@ -386,8 +386,8 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue
         if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
             continue  # "requires to": no value left
-        if not c.object_is_entity and fragment(c.object) and not (c.predicate == "scales" and c.object.endswith("ly")):
-            continue  # "your own library, or": a phrase cut off (but a thing 'scales automatically')
+        if not c.object_is_entity and fragment(c.object, c.predicate):
+            continue  # "your own library, or": a phrase cut off
         if c.predicate == "is_a" and not c.object_is_entity and LIKENESS.match(c.object):
             continue  # "almost the same as Azure PowerShell": a comparison, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and CHOICE.match(c.object):

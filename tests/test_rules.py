@@ -14,7 +14,7 @@ from ingest.rules.chain import chain
 from ingest.rules.clause import make_clause
 from ingest.rules.copula import copula
 from ingest.rules.model import Candidate, Clause, Context, Known, Rule, Sentence, run
-from ingest.rules.phrases import cue_relations
+from ingest.rules.phrases import cue_relations, own_subject
 from ingest.rules.properties import property_fallback
 from ingest.rules.registry import REGISTRY, read_statement
 from ingest.rules.spans import clauses
@@ -211,6 +211,10 @@ CUE_RELATIONS: list[Row] = [
     ("Queue name must end with .fifo", "Amazon SQS", {  # what must, too
         ("Amazon SQS", "requires", "queue name must end with .fifo", "cue:requires:region"),
     }),
+    ("Can host a static website – bucket must allow public reads", "Amazon S3", {  # what must, from its noun
+        ("Amazon S3", "requires", "bucket must allow public reads", "cue:requires:region"),
+    }),
+    ("some dbs provide automatic detection for clobbering", "Amazon EBS", set()),  # the noun's relation
     ("You must use multi-part upload", "Amazon S3", {
         ("Amazon S3", "requires", "multi-part upload", "cue:requires:mixed"),
     }),
@@ -231,6 +235,26 @@ def test_cue_relations(reader, text: str, topic: str | None, expected: set) -> N
     assert shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1]) >= expected
     if not expected:
         assert not shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1])
+
+
+OWN_SUBJECTS = [  # (text, topic, the cue word, is the noun right before it the clause's own subject)
+    ("Queue name must end with .fifo", "Amazon SQS", "must", True),  # singular, a modal
+    ("Both source and destination buckets must have versioning enabled", "Amazon S3", "must", True),
+    ("when a read sees the new value all other reads must see the new value too", None, "must", True),
+    ("some dbs provide automatic detection for clobbering", None, "provide", True),  # plural, the verb agrees
+    ("The agent handles retries", "Amazon ECS", "handles", False),  # singular, a plain verb: the topic's part
+    ("Lambda functions must be stateless", "AWS Lambda", "must", False),  # the topic's own name
+    ("It must be stateless", "AWS Lambda", "must", False),  # a pronoun
+    ("Users can create buckets", "Amazon S3", "can", True),
+    ("Must use multi-part upload", "Amazon S3", "Must", False),  # nothing before the cue
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "cue", "expected"), OWN_SUBJECTS)
+def test_own_subject(reader, text: str, topic: str | None, cue: str, expected: bool) -> None:
+    s = reader[0](text)
+    at = next(t.i for t in s.doc if t.text == cue)
+    assert own_subject(s, 0, at, reader[2](topic)) is expected
 
 
 NOT_OBJECTS = [  # (text, topic, a candidate that must not come)

@@ -354,9 +354,9 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
             ("snapshot", "has_property", "some dbs have the concept of constraints"),
         },
     ),
-    (  # ... but a noun phrase with no relation's verb may still be a property of the topic, said whole
+    (  # ... but what a noun of the topic must do is the topic's requirement, said whole
         "# Storage\n## Amazon S3\n- Bucket names must be globally unique\n",
-        {("Amazon S3", "has_property", "bucket names must be globally unique")},
+        {("Amazon S3", "requires", "bucket names must be globally unique")},
         set(),
     ),
     (
