@@ -600,6 +600,19 @@ def outline_kinds(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                 yield part, Candidate(keys[0], "includes", str(key), True, "acronym_parts")
 
 
+LINKS = frozenset({"to", "of", "for", "with", "in", "on", "by", "from", "into"})
+
+
+def member_name(label: str) -> bool:
+    """Can a label name a member of a kind ('S3 Glacier', 'ReadOnly')? A phrase with a preposition ('Changes to
+    locked resource') says what happens to something, a lone verb ('Combine') what to do."""
+    words = label.split()
+    if any(w in LINKS for w in words):
+        return False
+    verb = len(words) == 1 and words[0].lower() in word_classes()["verb"] and not words[0].lower().endswith("s")
+    return not verb
+
+
 def kind_members(
     outline: Outline, labels: dict[str, str], types: dict[str, str]
 ) -> Iterator[tuple[Statement, Candidate]]:
@@ -622,5 +635,6 @@ def kind_members(
             ents = keyed(sdoc)
             member = str(ents[0].ent_id_) if ents and names_alone(sdoc, ents[0].start, ents[0].end) else None
         head = labels.get(kind, "").split()[-1].lower()
-        if member and member != kind and head not in labels.get(member, "").lower().split()[:-1]:
+        name = labels.get(member or "", "")
+        if member and member != kind and head not in name.lower().split()[:-1] and member_name(name):
             yield st, Candidate(member, "example_of", kind, True, "kind_members")  # not 'Producer Optimization'

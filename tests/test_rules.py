@@ -222,6 +222,8 @@ CUE_RELATIONS: list[Row] = [
     ("Cloud service that integrates with Amazon S3", "AWS Lambda", {
         ("AWS Lambda", "integrated_with", "Amazon S3", "cue:integrated_with:mixed"),
     }),
+    # a cue word inside a name ('instance store') neither starts a relation nor ends the object before it
+    ("Rely on EBS / instance store for disk space", "AWS Batch", {("AWS Batch", "depends_on", "instance store", "cue:depends_on:mixed")}),
     # a colon after the object ends it: the list it leads is not the cue's object
     ("Examples of serverless services in AWS: 1) S3 2) Fargate", "serverless", set()),
     ("Provides metrics for two resources: CPU, memory", "Amazon CloudWatch", {

@@ -82,7 +82,10 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
         who = resolve_subjects(doc, start, cs, c.subjects)
         if not c.explicit:
             who = named_before(doc, pstart, cs) or who
-        nxt = next((m.start for m in cues[n + 1 :] if m.cue.predicate not in ATTRIBUTE_RELATIONS), end)
+        nxt = next(  # a cue word inside a name ('uses Azure Monitor under the hood') does not end the object
+            (m.start for m in cues[n + 1 :] if m.cue.predicate not in ATTRIBUTE_RELATIONS and not in_name(s, m.start)),
+            end,
+        )
         rs, re_ = object_region(doc, ce, nxt)
         if own:  # "Queue name must end with .fifo", "... – bucket must allow ...": what that noun must do
             rs = max((i + 1 for i in range(pstart, cs) if not doc[i].is_alpha), default=pstart)
