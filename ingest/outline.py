@@ -554,6 +554,14 @@ def category_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                 yield st, Candidate(key, "is_a", literal(st.label), False, "category_label")
 
 
+def label_names(sdoc: Doc, st: Statement, key: str) -> bool:
+    """Is a 'Label:' the entity's name alone ('EC2:', 'AWS Lambda:'), not a phrase that mentions it ('Policy
+    assignment:', 'Built-in initiatives for:')?"""
+    end = _label_end(sdoc, st)
+    words = [t.i for t in sdoc[:end] if any(c.isalnum() for c in t.text)]
+    return any(e.ent_id_ == key and e.start <= words[0] and e.end > words[-1] for e in keyed(sdoc)) if words else False
+
+
 def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
     """Two 'EC2:' / 'Lambda:' lists side by side under one parent compare the two."""
     doc, docs = outline.doc, outline.docs
@@ -561,7 +569,7 @@ def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candida
     for st, sdoc in zip(doc.statements, docs, strict=True):
         if st.kind == "item" and st.label and not st.body:
             key = own_topic(st, sdoc)
-            if key:
+            if key and label_names(sdoc, st, key):
                 groups.setdefault(st.parent, []).append((st, key))
     for parent, members in groups.items():
         keys = list(dict.fromkeys(k for _, k in members))

@@ -288,6 +288,17 @@ STRUCTURE = [
         },
         set(),
     ),
+    # two 'Label:' lists side by side compare the two only when each label is an entity's name alone
+    (
+        "## Why use AWS Lambda?\n- EC2:\n  - Continuously running\n- Lambda:\n  - Run on-demand\n",
+        {("AWS Lambda", "compared_with", "Amazon EC2")},
+        set(),
+    ),
+    (
+        "## Serverless\n- Lambda pricing:\n  - per request\n- Fargate tasks for:\n  - long jobs\n",
+        set(),
+        {("AWS Lambda", "compared_with", "AWS Fargate")},
+    ),
     # sibling labels under a category: members and their contrast
     (
         "## Where are Docker images stored?\n- Docker images are stored in Docker Repositories\n"
