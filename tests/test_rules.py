@@ -701,6 +701,14 @@ CHAINS: list[tuple[str, str | None, set[tuple[str, str, str, str]]]] = [
             ("AWS Fargate", "runs_on", "Amazon ECS", "layer_stack"),
         },
     ),
+    (  # steps that say what they do are a flow, not a stack of layers
+        "AWS Lambda → EventBridge (route to services) → SNS (notify humans) → Email",
+        None,
+        {
+            ("AWS Lambda", "flows_to", "Amazon EventBridge", "flow"),
+            ("Amazon EventBridge", "flows_to", "Amazon SNS", "flow"),
+        },
+    ),
     (
         "S3 > Trigger > Lambda > DynamoDB",
         None,
