@@ -244,6 +244,9 @@ OWN_SUBJECTS = [  # (text, topic, the cue word, is the noun right before it the 
     ("Both source and destination buckets must have versioning enabled", "Amazon S3", "must", True),
     ("when a read sees the new value all other reads must see the new value too", None, "must", True),
     ("some dbs provide automatic detection for clobbering", None, "provide", True),  # plural, the verb agrees
+    ("dbs can expose constraints like foreign keys", None, "expose", True),  # a modal between noun and cue
+    ("SQS queue can trigger a Lambda function", "Amazon SQS", "trigger", False),  # a name's own thing
+    ("one can use lamport clocks", None, "use", False),  # a pronoun
     ("The agent handles retries", "Amazon ECS", "handles", False),  # singular, a plain verb: the topic's part
     ("Lambda functions must be stateless", "AWS Lambda", "must", False),  # the topic's own name
     ("It must be stateless", "AWS Lambda", "must", False),  # a pronoun

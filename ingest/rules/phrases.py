@@ -32,7 +32,7 @@ from ingest.rules.words import (
 from kg.lexicon import word_classes
 
 PRONOUN_OBJECTS = ("it", "them", "this")
-SUBJECT_PRONOUNS = ("it", "they", "we", "you", "i")
+SUBJECT_PRONOUNS = ("it", "they", "we", "you", "i", "one")
 QUANTIFIERS = ("any", "every", "all")
 WORDLIKE = re.compile(r"[A-Za-z]{2}")  # two letters in a row: a word, not a stray symbol
 DANGLING = ("for", "to", "of", "in", "on", "at", "with", "by", "from")
@@ -123,12 +123,16 @@ def own_subject(s: Sentence, start: int, cue: int, topic: str | None) -> bool:
     must have ...', 'all other reads must see ...', 'dbs provide ...'), not the topic's name? It is when a modal
     follows it, or it is plural and the verb agrees; a singular noun before a plain verb ('The agent handles
     ...') is a part of the topic that may speak for it. Then the relation is that noun's, not the topic's."""
+    if cue > start + 1 and s.doc[cue - 1].lower_ in MODALS:
+        cue -= 1  # "dbs can expose ...": the modal before the cue's verb follows the noun
     if cue <= start:
         return False
     word = s.doc[cue - 1]
     nouns, verbs = word_classes()["noun"], word_classes()["verb"]
     if not word.is_alpha or word.ent_id_ or word.lower_.endswith("ly") or word.lower_ in SUBJECT_PRONOUNS:
         return False
+    if cue - 1 > start and s.doc[cue - 2].ent_id_:
+        return False  # "SQS queue can trigger ...": a name's own thing speaks for it
     name = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
     verb = s.doc[cue]
     modal = verb.lemma_ in AUXILIARIES or verb.lower_ in MODALS
