@@ -672,6 +672,16 @@ CATEGORIES: list[tuple[str, Context, set[tuple[str, str, str, str]]]] = [
             ("AWS Lambda", "triggers", "Amazon DynamoDB", "under:triggers"),
         },
     ),
+    (  # under a category, a verb's third person is what the subject does
+        "Advertises planned maintenance",
+        Context(category="supports"),
+        {("AWS Lambda", "has_property", "advertises planned maintenance", "under:supports")},
+    ),
+    (
+        "Set up alerts",
+        Context(category="supports"),
+        {("AWS Lambda", "supports", "set up alerts", "under:supports")},
+    ),
     ("Create thumbnails", Context(), set()),  # no category parent
     (  # a name inside a phrase is no item of the list: the phrase is
         "Retry of failed response from Amazon S3",
