@@ -3,10 +3,11 @@ score them with the verdicts kept in tests/data/precision/<set>.json.
 
     python bench/precision.py [--n 100] [--seed 1 [2 ...]]
 
-Each set's file is a JSON list of {"subject", "predicate", "object", "evidence", "source", "verdict"};
-verdict is true (the quoted evidence states the fact), false, or null (not judged yet). A draw adds the
-facts it has no verdict for with verdict null, to be judged by reading their evidence; the report counts
-judged facts of the current draw only, per seed, set and source file of the draw. One file keeps the verdicts
+Each set's file is a JSON list of {"subject", "predicate", "object", "evidence", "source", "verdict"} and, for
+a comparison, the "contrast" its evidence records (what the two sides differ on, or both sides' sayings);
+verdict is true (the quoted evidence, with its contrast, states the fact), false, or null (not judged yet). A
+draw adds the facts it has no verdict for with verdict null, to be judged by reading their evidence; the report
+counts judged facts of the current draw only, per seed, set and source file of the draw. One file keeps the verdicts
 of every seed's draws (a fact drawn twice is judged once).
 """
 
@@ -57,6 +58,7 @@ def rows_of(notes: list[Path], base: Path) -> list[Row]:
                 "object": obj,
                 "evidence": ev["text"],
                 "source": f"{relative(ev['source'], base)}:{ev['line']}",
+                **({"contrast": ev["contrast"]} if ev.get("contrast") else {}),
             }
         )
     return out

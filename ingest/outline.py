@@ -554,6 +554,14 @@ def category_labels(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                 yield st, Candidate(key, "is_a", literal(st.label), False, "category_label")
 
 
+def label_names(sdoc: Doc, st: Statement, key: str) -> bool:
+    """Is a 'Label:' the entity's name alone ('EC2:', 'AWS Lambda:'), not a phrase that mentions it ('Policy
+    assignment:', 'Built-in initiatives for:')?"""
+    end = _label_end(sdoc, st)
+    words = [t.i for t in sdoc[:end] if any(c.isalnum() for c in t.text)]
+    return any(e.ent_id_ == key and e.start <= words[0] and e.end > words[-1] for e in keyed(sdoc)) if words else False
+
+
 def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
     """Two 'EC2:' / 'Lambda:' lists side by side under one parent compare the two."""
     doc, docs = outline.doc, outline.docs
@@ -561,7 +569,7 @@ def entity_label_siblings(outline: Outline) -> Iterator[tuple[Statement, Candida
     for st, sdoc in zip(doc.statements, docs, strict=True):
         if st.kind == "item" and st.label and not st.body:
             key = own_topic(st, sdoc)
-            if key:
+            if key and label_names(sdoc, st, key):
                 groups.setdefault(st.parent, []).append((st, key))
     for parent, members in groups.items():
         keys = list(dict.fromkeys(k for _, k in members))
@@ -600,6 +608,19 @@ def outline_kinds(outline: Outline) -> Iterator[tuple[Statement, Candidate]]:
                 yield part, Candidate(keys[0], "includes", str(key), True, "acronym_parts")
 
 
+LINKS = frozenset({"to", "of", "for", "with", "in", "on", "by", "from", "into"})
+
+
+def member_name(label: str) -> bool:
+    """Can a label name a member of a kind ('S3 Glacier', 'ReadOnly')? A phrase with a preposition ('Changes to
+    locked resource') says what happens to something, a lone verb ('Combine') what to do."""
+    words = label.split()
+    if any(w in LINKS for w in words):
+        return False
+    verb = len(words) == 1 and words[0].lower() in word_classes()["verb"] and not words[0].lower().endswith("s")
+    return not verb
+
+
 def kind_members(
     outline: Outline, labels: dict[str, str], types: dict[str, str]
 ) -> Iterator[tuple[Statement, Candidate]]:
@@ -622,5 +643,6 @@ def kind_members(
             ents = keyed(sdoc)
             member = str(ents[0].ent_id_) if ents and names_alone(sdoc, ents[0].start, ents[0].end) else None
         head = labels.get(kind, "").split()[-1].lower()
-        if member and member != kind and head not in labels.get(member, "").lower().split()[:-1]:
+        name = labels.get(member or "", "")
+        if member and member != kind and head not in name.lower().split()[:-1] and member_name(name):
             yield st, Candidate(member, "example_of", kind, True, "kind_members")  # not 'Producer Optimization'

@@ -56,6 +56,7 @@ from kg.stores import SourceGraph, Store, StoreConfig, open_store, stage
 OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if|up\s+to|in|on|at|about|by|with)\s")
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
+CHOICE = re.compile(r"(?i)(?:either|whether)\b")  # "Either batch & aggregate (KPL or PutRecords)": what to do
 LIKENESS = re.compile(r"(?i)(?:\w+ly\s+|almost\s+|nearly\s+)?(?:the\s+same\s+as|similar\s+to|like|unlike)\b")
 STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
 STOP = frozenset(
@@ -156,11 +157,16 @@ class Reader:
         ):
             found.extend(rule)
         found.extend(negation_contrasts(found, table))
-        typed = doc.format != "text"  # only plain text can be OCR output
+        ocr = doc.format == "text"  # only plain text can be OCR output
+        facts = list(to_facts(doc, found))
+        keys = {k for f in facts for k in ((f.subject, f.object) if f.object_is_entity else (f.subject,))}
+        cut = {k for k in keys if short_form_only([table.entities[k].label, *table.entities[k].aliases], doc.text)}
         doc_facts = [
             f
-            for f in to_facts(doc, found)
-            if (typed or f.object_is_entity or mostly_words(f.object, self.readable)) and not foreign(f, named, table)
+            for f in facts
+            if not (ocr and residue(f, self.readable))
+            and not foreign(f, named, table)
+            and not ({f.subject, f.object} & cut)
         ]
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
         evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
@@ -258,6 +264,45 @@ def mostly_words(text: str, names: set[str], share: float = 0.6) -> bool:
     return known / len(tokens) >= share
 
 
+def diagram_cells(text: str) -> bool:
+    """Is a line of OCR text three or more short cells split by tabs ('Spot Instance<tab>Processed<tab>53',
+    'Apps<tab>Apps<tab>0<tab>entainer')? Those are a diagram's labels laid out in columns, not a statement."""
+    cells = [c for c in re.split(r"\t+", text.strip()) if c.strip()]
+    return len(cells) >= 3 and all(len(c.split()) <= 3 for c in cells)
+
+
+def residue(fact: Fact, names: set[str]) -> bool:
+    """Is an OCR fact read from a diagram's labels, or is its value mostly not words?"""
+    return diagram_cells(fact.evidence.text) or not (fact.object_is_entity or mostly_words(fact.object, names))
+
+
+def short_forms(names: Sequence[str]) -> set[str]:
+    """The names that cut a longer one short inside its word and are an English word themselves ('Node' of
+    'Node.js', 'Dynamo' of 'DynamoDB'); a plural ('containers') or the label itself is no short form."""
+    words = english_words()
+    return {
+        a
+        for a in names[1:]
+        if a.isalpha()
+        and a.lower() in words
+        and a.lower() != names[0].lower()
+        and any(
+            n.lower().startswith(a.lower()) and n[len(a) :].lower() not in ("s", "es") and not n[len(a)].isspace()
+            for n in names
+            if len(n) > len(a)
+        )
+    }
+
+
+def short_form_only(names: Sequence[str], text: str) -> bool:
+    """Does a note name an entity (label first, then aliases) only by a short form ('Node' in notes on
+    Kubernetes, which never write 'Node.js')? Then the word is the note's own, not that entity."""
+    short = short_forms(names)
+    return bool(short) and not any(
+        re.search(rf"(?i)(?<![\w.]){re.escape(n)}(?!\w)", text) for n in names if n not in short
+    )
+
+
 def foreign(fact: Fact, named: set[int], table: NameTable) -> bool:
     """A fact about another vendor's product than the note names: 'Artifacts' in notes on one vendor is not
     the gazetteer's product of that name of another vendor (read through its vendor-less alias)."""
@@ -341,10 +386,12 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
             continue
         if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
             continue  # "requires to": no value left
-        if not c.object_is_entity and fragment(c.object) and not (c.predicate == "scales" and c.object.endswith("ly")):
-            continue  # "your own library, or": a phrase cut off (but a thing 'scales automatically')
+        if not c.object_is_entity and fragment(c.object, c.predicate):
+            continue  # "your own library, or": a phrase cut off
         if c.predicate == "is_a" and not c.object_is_entity and LIKENESS.match(c.object):
             continue  # "almost the same as Azure PowerShell": a comparison, not a kind
+        if c.predicate == "is_a" and not c.object_is_entity and CHOICE.match(c.object):
+            continue  # "either batch and aggregate or ...": a choice between alternatives, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and verb_phrase(c.object):
             continue  # "provided by linearizable systems": a passive, not a kind
         if c.predicate == "is_a" and not c.object_is_entity and CLAUSE.match(c.object):

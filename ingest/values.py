@@ -4,6 +4,7 @@
 import re
 
 from kg.lexicon import lemma, verbs_only, word_classes
+from kg.ontology import load_ontology
 
 DANGLING = frozenset(
     """or and nor but to of with for by in on at from into via than as the a an any some all every each
@@ -15,9 +16,11 @@ def balanced(text: str) -> bool:
     return all(text.count(o) == text.count(c) for o, c in ("()", "[]", "{}"))
 
 
-def fragment(value: str) -> bool:
+def fragment(value: str, relation: str = "") -> bool:
     """Does the value start with a coordinator or end on a word that needs more after it, leave a
-    bracket open, or consist of one verb or adverb alone?"""
+    bracket open, or consist of one verb or adverb alone? An adverb alone is whole as the value of a relation
+    that takes no object, a text relation whose verb ends its phrase ('scales' + 'automatically', 'is priced'
+    + 'monthly'); not after a preposition ('is described as' + 'specifically') or an object's verb ('provides')."""
     words = re.findall(r"[A-Za-z][A-Za-z.'-]*", value)
     if not words or not balanced(value):
         return bool(words)
@@ -26,7 +29,9 @@ def fragment(value: str) -> bool:
         return True
     if len(words) == 1 and re.fullmatch(r"[a-z]+", words[0]):
         participle = last.endswith("ed") and lemma(last) in verbs_only()  # "must be retried"
-        return last.endswith("ly") or last in verbs_only() or participle
+        onto = load_ontology()
+        manner = relation in onto.literal and onto.verb(relation).split()[-1] not in DANGLING  # "scales automatically"
+        return (last.endswith("ly") and not manner) or last in verbs_only() or participle
     return False
 
 

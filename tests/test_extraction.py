@@ -288,6 +288,17 @@ STRUCTURE = [
         },
         set(),
     ),
+    # two 'Label:' lists side by side compare the two only when each label is an entity's name alone
+    (
+        "## Why use AWS Lambda?\n- EC2:\n  - Continuously running\n- Lambda:\n  - Run on-demand\n",
+        {("AWS Lambda", "compared_with", "Amazon EC2")},
+        set(),
+    ),
+    (
+        "## Serverless\n- Lambda pricing:\n  - per request\n- Fargate tasks for:\n  - long jobs\n",
+        set(),
+        {("AWS Lambda", "compared_with", "AWS Fargate")},
+    ),
     # sibling labels under a category: members and their contrast
     (
         "## Where are Docker images stored?\n- Docker images are stored in Docker Repositories\n"
@@ -358,6 +369,11 @@ UNCERTAIN = [
         "## Snapshot\n- some dbs provide automatic detection for clobbering\n",
         set(),
         {("Snapshot", "provides", "automatic detection for clobbering")},
+    ),
+    (  # a choice between alternatives is what to do, not a kind
+        "## Producer\n- Large Producer: Either batch & aggregate (KPL or PutRecords)\n",
+        set(),
+        {("Producer", "is_a", "either batch and aggregate (KPL or PutRecords)")},
     ),
     (  # a likeness is a comparison, not a kind
         "## Azure CLI\n- It is almost the same as Azure PowerShell\n",
@@ -580,29 +596,71 @@ def test_every_cue_names_a_declared_relation() -> None:
 
 
 # Values cut off mid-phrase make no fact: (value, is it a fragment).
-FRAGMENTS = [
-    ("your own library, or", True),
-    ("SDK)", True),
-    ("you to", True),
-    ("specifically", True),
-    ("optimize", True),
-    ("and scale containerized applications", True),
-    ("retried", True),
-    ("but you can't SSH into your RDS instances", False),
-    ("you can find overall pricing information here", True),
-    ("for simple human notification, choose SNS, e.g", True),
-    ("monitoring", False),
-    ("10 GB", False),
-    ("run a serverless cron job", False),
-    ("pay per request (per 1M requests)", False),
+FRAGMENTS = [  # (value, its relation, is it a fragment)
+    ("your own library, or", "uses", True),
+    ("SDK)", "uses", True),
+    ("you to", "", True),
+    ("specifically", "provides", True),  # an object's verb
+    ("specifically", "has_property", True),  # an adverb after a preposition ("is described as")
+    ("automatically", "scales", False),  # an adverb after a verb that ends its phrase says how
+    ("monthly", "pricing", False),  # "is priced monthly"
+    ("automatically", "", True),
+    ("optimize", "", True),
+    ("and scale containerized applications", "", True),
+    ("retried", "", True),
+    ("but you can't SSH into your RDS instances", "", False),
+    ("you can find overall pricing information here", "", True),
+    ("for simple human notification, choose SNS, e.g", "", True),
+    ("monitoring", "", False),
+    ("10 GB", "", False),
+    ("run a serverless cron job", "", False),
+    ("pay per request (per 1M requests)", "", False),
 ]
 
 
-@pytest.mark.parametrize(("value", "expected"), FRAGMENTS)
-def test_fragments(value: str, expected: bool) -> None:
+@pytest.mark.parametrize(("value", "relation", "expected"), FRAGMENTS)
+def test_fragments(value: str, relation: str, expected: bool) -> None:
     from ingest.values import fragment
 
-    assert fragment(value) is expected
+    assert fragment(value, relation) is expected
+
+
+# OCR lines of three or more short cells split by tabs are a diagram's labels: (line, is it one).
+DIAGRAM_CELLS = [
+    ("\t\tSpot Instance\tProcessed\t53", True),
+    ("Apps\tApps\tApps\t0\tentainer\tContainer", True),
+    ("- Helpful\tfor c\tost optimization\t13 7 mas\ting less", True),
+    ("- Supports RESTFUL APIS & Websocke\t+ APIS", False),  # two cells: a line the OCR split
+    ("Batch jobs are defined as Docker images\tand run on ECS\tfor hours", False),  # long cells: prose
+    ("Spot Instance Processed 53", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), DIAGRAM_CELLS)
+def test_diagram_cells(line: str, expected: bool) -> None:
+    from ingest.pipeline import diagram_cells
+
+    assert diagram_cells(line) is expected
+
+
+# A note that names an entity only by a short form that is an English word speaks of that word, not of the
+# entity: (names, label first, note text, named only by its short form).
+SHORT_FORMS = [
+    (["Node.js", "NodeJS", "Node"], "**Node**: a worker machine that runs pods.", True),
+    (["Node.js", "NodeJS", "Node"], "Templates for LAMP, MEAN, Node.js", False),
+    (["Node.js", "NodeJS", "Node"], "- Mysal - NodeJs, Java\nLAMP, MEAN, Node, js", False),
+    (["Amazon DynamoDB", "DynamoDB", "Dynamo"], "Dynamo-style leaderless replication", True),
+    (["container", "containers"], "containers run on a host", False),  # a plural is no short form
+    (["Go", "Golang"], "Go to the console", False),  # the label itself
+    (["AWS Lambda", "Lambda"], "Lambda runs code", False),  # a dropped vendor, not a word cut short
+]
+
+
+@pytest.mark.parametrize(("names", "text", "expected"), SHORT_FORMS)
+def test_short_form_only(names: list[str], text: str, expected: bool) -> None:
+    from ingest.pipeline import short_form_only
+
+    assert short_form_only(names, text) is expected
 
 
 # A supposed kind that is a passive or a progressive: (value, is it a verb phrase).

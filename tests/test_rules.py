@@ -14,7 +14,7 @@ from ingest.rules.chain import chain
 from ingest.rules.clause import make_clause
 from ingest.rules.copula import copula
 from ingest.rules.model import Candidate, Clause, Context, Known, Rule, Sentence, run
-from ingest.rules.phrases import cue_relations
+from ingest.rules.phrases import cue_relations, own_subject
 from ingest.rules.properties import property_fallback
 from ingest.rules.registry import REGISTRY, read_statement
 from ingest.rules.spans import clauses
@@ -211,8 +211,23 @@ CUE_RELATIONS: list[Row] = [
     ("Queue name must end with .fifo", "Amazon SQS", {  # what must, too
         ("Amazon SQS", "requires", "queue name must end with .fifo", "cue:requires:region"),
     }),
+    ("Can host a static website – bucket must allow public reads", "Amazon S3", {  # what must, from its noun
+        ("Amazon S3", "requires", "bucket must allow public reads", "cue:requires:region"),
+    }),
+    ("some dbs provide automatic detection for clobbering", "Amazon EBS", set()),  # the noun's relation
     ("You must use multi-part upload", "Amazon S3", {
         ("Amazon S3", "requires", "multi-part upload", "cue:requires:mixed"),
+    }),
+    # 'that' after the subject's own kind (no verb before it) is the subject's
+    ("Cloud service that integrates with Amazon S3", "AWS Lambda", {
+        ("AWS Lambda", "integrated_with", "Amazon S3", "cue:integrated_with:mixed"),
+    }),
+    # a cue word inside a name ('instance store') neither starts a relation nor ends the object before it
+    ("Rely on EBS / instance store for disk space", "AWS Batch", {("AWS Batch", "depends_on", "instance store", "cue:depends_on:mixed")}),
+    # a colon after the object ends it: the list it leads is not the cue's object
+    ("Examples of serverless services in AWS: 1) S3 2) Fargate", "serverless", set()),
+    ("Provides metrics for two resources: CPU, memory", "Amazon CloudWatch", {
+        ("Amazon CloudWatch", "provides", "metrics for two resources", "cue:provides"),
     }),
 ]  # fmt: skip
 
@@ -224,10 +239,40 @@ def test_cue_relations(reader, text: str, topic: str | None, expected: set) -> N
         assert not shown(cue_relations(clause_of(reader, text, topic), Context()), reader[1])
 
 
+OWN_SUBJECTS = [  # (text, topic, the cue word, is the noun right before it the clause's own subject)
+    ("Queue name must end with .fifo", "Amazon SQS", "must", True),  # singular, a modal
+    ("Both source and destination buckets must have versioning enabled", "Amazon S3", "must", True),
+    ("when a read sees the new value all other reads must see the new value too", None, "must", True),
+    ("some dbs provide automatic detection for clobbering", None, "provide", True),  # plural, the verb agrees
+    ("dbs can expose constraints like foreign keys", None, "expose", True),  # a modal between noun and cue
+    ("SQS queue can trigger a Lambda function", "Amazon SQS", "trigger", False),  # a name's own thing
+    ("one can use lamport clocks", None, "use", False),  # a pronoun
+    ("The agent handles retries", "Amazon ECS", "handles", False),  # singular, a plain verb: the topic's part
+    ("Lambda functions must be stateless", "AWS Lambda", "must", False),  # the topic's own name
+    ("It must be stateless", "AWS Lambda", "must", False),  # a pronoun
+    ("Users can create buckets", "Amazon S3", "can", True),
+    ("Must use multi-part upload", "Amazon S3", "Must", False),  # nothing before the cue
+]
+
+
+@pytest.mark.parametrize(("text", "topic", "cue", "expected"), OWN_SUBJECTS)
+def test_own_subject(reader, text: str, topic: str | None, cue: str, expected: bool) -> None:
+    s = reader[0](text)
+    at = next(t.i for t in s.doc if t.text == cue)
+    assert own_subject(s, 0, at, reader[2](topic)) is expected
+
+
 NOT_OBJECTS = [  # (text, topic, a candidate that must not come)
     # a name after 'implemented in' is the object's
     ("Uses Docker containers implemented in Java", "Amazon ECS", ("Amazon ECS", "supports_language", "Java")),
     ("Runs Docker images built with Python", "AWS Lambda", ("AWS Lambda", "runs", "Python")),
+    # 'that' after a verb's object opens a clause about that object
+    (
+        "Publishes health reports that include service retirements",
+        "Amazon CloudWatch",
+        ("Amazon CloudWatch", "includes", "service retirements"),
+    ),
+    ("Now also includes anything that's manage databases", "serverless", ("serverless", "manages", "databases")),
     # an -ing cue among a list of actions acts on nothing after it
     (
         "The API helps you manage S3, including creating buckets, resharding, and getting objects",
@@ -627,6 +672,16 @@ CATEGORIES: list[tuple[str, Context, set[tuple[str, str, str, str]]]] = [
             ("AWS Lambda", "triggers", "Amazon DynamoDB", "under:triggers"),
         },
     ),
+    (  # under a category, a verb's third person is what the subject does
+        "Advertises planned maintenance",
+        Context(category="supports"),
+        {("AWS Lambda", "has_property", "advertises planned maintenance", "under:supports")},
+    ),
+    (
+        "Set up alerts",
+        Context(category="supports"),
+        {("AWS Lambda", "supports", "set up alerts", "under:supports")},
+    ),
     ("Create thumbnails", Context(), set()),  # no category parent
     (  # a name inside a phrase is no item of the list: the phrase is
         "Retry of failed response from Amazon S3",
@@ -657,6 +712,14 @@ CHAINS: list[tuple[str, str | None, set[tuple[str, str, str, str]]]] = [
         {
             ("Amazon ECS", "runs_on", "Docker", "layer_stack"),
             ("AWS Fargate", "runs_on", "Amazon ECS", "layer_stack"),
+        },
+    ),
+    (  # steps that say what they do are a flow, not a stack of layers
+        "AWS Lambda → EventBridge (route to services) → SNS (notify humans) → Email",
+        None,
+        {
+            ("AWS Lambda", "flows_to", "Amazon EventBridge", "flow"),
+            ("Amazon EventBridge", "flows_to", "Amazon SNS", "flow"),
         },
     ),
     (

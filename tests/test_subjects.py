@@ -149,6 +149,22 @@ def test_outline_names(tmp_path, text: str, expected: tuple[str, str | None]) ->
         assert key is not None and table.entities[key].label == label
 
 
+MEMBER_NAMES = [  # (a label under a plural kind, can it name a member of that kind)
+    ("S3 Glacier", True),
+    ("ReadOnly", True),
+    ("Standard", True),
+    ("Changes to locked resource", False),  # what happens to something
+    ("Combine", False),  # what to do
+]
+
+
+@pytest.mark.parametrize(("label", "expected"), MEMBER_NAMES)
+def test_member_name(label: str, expected: bool) -> None:
+    from ingest.outline import member_name
+
+    assert member_name(label) is expected
+
+
 SUBJECTS = [  # (note, facts that must come out, facts that must not)
     (
         "# Transactions\n## Isolation\n### Isolation levels\n- read committed\n"
@@ -354,9 +370,9 @@ ACTORS = [  # a clause whose subject is an actor or a quotation under a section:
             ("snapshot", "has_property", "some dbs have the concept of constraints"),
         },
     ),
-    (  # ... but a noun phrase with no relation's verb may still be a property of the topic, said whole
+    (  # ... but what a noun of the topic must do is the topic's requirement, said whole
         "# Storage\n## Amazon S3\n- Bucket names must be globally unique\n",
-        {("Amazon S3", "has_property", "bucket names must be globally unique")},
+        {("Amazon S3", "requires", "bucket names must be globally unique")},
         set(),
     ),
     (

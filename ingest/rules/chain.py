@@ -52,6 +52,8 @@ def chain(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     bounds = [start, *(x for a in found for x in a), len(doc)]
     segments = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
     seg_ents = [s.mentions(a, b) for a, b in segments]
+    if kind == "stack" and any(acting(doc, a, b) for a, b in segments):
+        kind = "flow"  # "EventBridge (route to services) → SNS (notify humans)": steps that act pass work on
     if kind == "stack":
         for k in range(len(segments) - 1):
             for upper in seg_ents[k + 1]:
@@ -80,6 +82,16 @@ def chain(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     for (src, _), (dst, verb) in pairwise(nodes):
         if src != dst or verb:
             yield Candidate(src, flow_relation(verb), dst, True, "flow", verb)
+
+
+def acting(doc: Doc, a: int, b: int) -> bool:
+    """Does a step say in brackets what it does ('EventBridge (route to services)'), by a verb's bare form,
+    where a layer of a stack names what it is ('Host OS (EC2 Instance)')?"""
+    for i in range(a, b - 1):
+        if doc[i].text == "(":
+            word = doc[i + 1]
+            return word.is_lower and word.lemma_ == word.lower_ and word.lemma_ in word_classes()["verb"]
+    return False
 
 
 def flow_relation(verb: str) -> str:

@@ -32,7 +32,7 @@ from ingest.rules.words import (
 from kg.lexicon import word_classes
 
 PRONOUN_OBJECTS = ("it", "them", "this")
-SUBJECT_PRONOUNS = ("it", "they", "we", "you", "i")
+SUBJECT_PRONOUNS = ("it", "they", "we", "you", "i", "one")
 QUANTIFIERS = ("any", "every", "all")
 WORDLIKE = re.compile(r"[A-Za-z]{2}")  # two letters in a row: a word, not a stray symbol
 DANGLING = ("for", "to", "of", "in", "on", "at", "with", "by", "from")
@@ -76,15 +76,19 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if other_antecedent(doc, pstart, cs, c.subjects):  # "an infrastructure which might contain ...": not ours
             continue
-        if not c.explicit and noun_subject(s, pstart, cs, c.default_subject):  # "all other reads must see ..."
-            continue
+        own = not c.explicit and own_subject(s, pstart, cs, c.default_subject)
+        if own and not (cue.predicate == "requires" and doc[cs].lower_ == "must"):
+            continue  # "all other reads see ...", "dbs provide ...": that noun's relation, not the topic's
         who = resolve_subjects(doc, start, cs, c.subjects)
         if not c.explicit:
             who = named_before(doc, pstart, cs) or who
-        nxt = next((m.start for m in cues[n + 1 :] if m.cue.predicate not in ATTRIBUTE_RELATIONS), end)
+        nxt = next(  # a cue word inside a name ('uses Azure Monitor under the hood') does not end the object
+            (m.start for m in cues[n + 1 :] if m.cue.predicate not in ATTRIBUTE_RELATIONS and not in_name(s, m.start)),
+            end,
+        )
         rs, re_ = object_region(doc, ce, nxt)
-        if cue.predicate == "requires" and doc[cs].lower_ == "must" and own_subject(doc, pstart, cs):
-            rs = pstart  # "Queue name must end with .fifo": what must, too
+        if own:  # "Queue name must end with .fifo", "... – bucket must allow ...": what that noun must do
+            rs = max((i + 1 for i in range(pstart, cs) if not doc[i].is_alpha), default=pstart)
         while re_ > rs + 1 and re_ == nxt and doc[re_ - 1].lower_ in SUBJECT_PRONOUNS:
             re_ -= 1  # "a record processor for every shard it manages": the next cue's subject is not ours
         if rs == re_ and cue.object in ("region", "mixed") and ce < end and doc[ce].lemma_ in word_classes()["verb"]:
@@ -111,36 +115,31 @@ def in_name(s: Sentence, i: int) -> bool:
     return 0 < i < len(doc) - 1 and doc[i - 1].is_title and doc[i].is_title and doc[i + 1].is_title
 
 
-def own_subject(doc: Doc, start: int, end: int) -> bool:
-    """Are the words [start, end) a short noun phrase of no known name ('Queue name', 'Bucket names')?"""
-    words = doc[start:end]
-    return (
-        0 < len(words) <= 4
-        and all(t.is_alpha and not t.ent_id_ and t.lower_ not in ("and", "or") for t in words)
-        and words[0].lower_ not in SUBJECT_PRONOUNS
-        and words[-1].lemma_ in word_classes()["noun"]
-    )
+MODALS = frozenset({"must", "can", "cannot", "should", "may"})
 
 
-def noun_subject(s: Sentence, start: int, cue: int, topic: str | None) -> bool:
-    """Is the word right before a cue a plural noun of the clause's own ('destination buckets must have ...',
-    'all other reads must see ...'), not the topic's name? Then the relation is that noun's, not the topic's."""
+def own_subject(s: Sentence, start: int, cue: int, topic: str | None) -> bool:
+    """Is the noun right before a cue the clause's own subject ('Queue name must end ...', 'destination buckets
+    must have ...', 'all other reads must see ...', 'dbs provide ...'), not the topic's name? It is when a modal
+    follows it, or it is plural and the verb agrees; a singular noun before a plain verb ('The agent handles
+    ...') is a part of the topic that may speak for it. Then the relation is that noun's, not the topic's."""
+    if cue > start + 1 and s.doc[cue - 1].lower_ in MODALS:
+        cue -= 1  # "dbs can expose ...": the modal before the cue's verb follows the noun
     if cue <= start:
         return False
     word = s.doc[cue - 1]
-    if not word.is_alpha or word.ent_id_ or word.is_stop or word.lower_.endswith("ly"):
-        return False
-    name = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
     nouns, verbs = word_classes()["noun"], word_classes()["verb"]
-    verb = s.doc[cue]
-    modal = verb.lemma_ in AUXILIARIES or verb.lower_ in ("must", "can", "cannot", "should", "may")
-    plural = word.lower_ != word.lemma_ and word.lower_.endswith("s")
-    if not plural or word.lemma_ not in nouns or (word.lemma_ in verbs and not modal):  # "reads must"
-        return False  # "The agent handles ...": a part of the topic may speak for it
-    if word.lemma_ in name or word.lower_ in name:
+    if not word.is_alpha or word.ent_id_ or word.lower_.endswith("ly") or word.lower_ in SUBJECT_PRONOUNS:
         return False
-    agrees = verb.lemma_ in verbs  # "dbs provide"
-    return modal or agrees
+    if cue - 1 > start and s.doc[cue - 2].ent_id_:
+        return False  # "SQS queue can trigger ...": a name's own thing speaks for it
+    name = {w.lower() for w in s.known.labels.get(topic or "", "").split()}
+    verb = s.doc[cue]
+    modal = verb.lemma_ in AUXILIARIES or verb.lower_ in MODALS
+    plural = word.lower_ != word.lemma_ and word.lower_.endswith("s")
+    if word.lemma_ not in nouns or (word.lemma_ in verbs and not modal) or word.lemma_ in name or word.lower_ in name:
+        return False  # "reads see": a verb; "Lambda functions must": the topic's own name
+    return modal or (plural and verb.lemma_ in verbs)
 
 
 def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None = None) -> Iterator[tuple[str, str]]:

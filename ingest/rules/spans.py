@@ -1,5 +1,7 @@
 """Where things are in a sentence: its leading subjects, clauses, the object region after a cue, list items."""
 
+import re
+
 from spacy.tokens import Doc
 
 from ingest.cues import ATTRIBUTE_RELATIONS
@@ -208,12 +210,16 @@ def clauses(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
     return parts
 
 
+COLON = re.compile(r":(?!//)")  # a colon, alone or in an OCR token ('Aws:-1)'), not a URL's
+
+
 def object_region(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """The words after a cue up to a stop word, a sentence end, or the next 'X:' label run into the
-    line ('to run applis. 2) ECS: ...': ECS starts a point of its own)."""
+    """The words after a cue up to a stop word, a sentence end, or a colon after words: the next 'X:' label
+    run into the line ('to run applis. 2) ECS: ...': ECS starts a point of its own) or the list a lead
+    introduces ('example of serverless service in AWS: 1) S3 2) Fargate': the members are not the object)."""
     i = start
     while i < end and (doc[i].lower_ not in OBJECT_STOPS or as_and(doc, i)):
-        if doc[i].text in (".", ";") or (doc[i].text == ":" and i > start and doc[i - 1].ent_id_):
+        if doc[i].text in (".", ";") or (i > start and COLON.search(doc[i].text)):
             break
         if i > start and participle_clause(doc, i):  # "applications, integrating them with ...": a new point
             break

@@ -4,7 +4,7 @@ category its parent sets ('Use cases:', 'Pricing', 'Languages')."""
 import re
 from collections.abc import Iterator
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES
 from ingest.rules.clause import read_clause
@@ -164,4 +164,12 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
             yield Candidate(subject, cat, key, True, f"under:{cat}")
         value = literal(strip_parenthetical(span.text))
         if not named and readable(span) and re.search(r"[a-z]{3}", value.lower()):
-            yield Candidate(subject, cat, value, False, f"under:{cat}")
+            own = "has_property" if acts(doc[body]) else cat  # "Advertises Planned Maintenance": what it does
+            yield Candidate(subject, own, value, False, f"under:{cat}")
+
+
+def acts(word: Token) -> bool:
+    """Is a word a verb's third person ('advertises', 'publishes'): the subject's own act, not a feature
+    named by a noun or an action to take ('Set up alerts')?"""
+    low = word.lower_
+    return low.endswith("s") and word.lemma_ != low and word.lemma_ in verbs_only()

@@ -8,7 +8,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from ingest.rules.model import text_of
-from kg.lexicon import english_words, lemma_table, word_classes
+from kg.lexicon import english_words, lemma_table, verbs_only, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
 HEDGES = ("sort of", "kind of", "not exactly", "not quite", "in a way")
@@ -127,6 +127,27 @@ def relative_pronoun(word: str) -> bool:
     return not known and word[:1] == "w" and Levenshtein.distance(word, "which") == 1
 
 
+def relative_that(doc: Doc, start: int, i: int, cue: int) -> bool:
+    """Is the 'that' at i the subject of the cue's verb, a relative pronoun after the object of a verb
+    ('Publishes Health Advisories that include ...', 'includes anything that's manage ...'), with only
+    auxiliaries or adverbs between? Not after a verb ('ensures that it includes'), nor when no verb comes
+    before, where the noun is the subject's own kind ('Cloud service that integrates with ...', 'X is a
+    service that runs ...', 'A CLI tool to execute commands that call ...')."""
+    if doc[i].lower_ != "that" or not doc[i - 1].is_alpha or doc[i - 1].lemma_ in verbs_only():
+        return False
+    between = doc[i + 1 : cue]
+    if any(t.lemma_ not in AUXILIARIES and t.lower_ not in LEADING_ADVERBS for t in between):
+        return False
+    return any(finite_verb(doc, j) for j in range(start, i - 1))
+
+
+def finite_verb(doc: Doc, j: int) -> bool:
+    """Is the word at j only ever a verb, and in a finite form: not '-ed', '-ing' or after 'to'?"""
+    word = doc[j]
+    infinitive = j > 0 and doc[j - 1].lower_ == "to"
+    return word.lemma_ in verbs_only() and not word.lower_.endswith(("ed", "ing")) and not infinitive
+
+
 def other_antecedent(doc: Doc, start: int, cue: int, subjects: tuple[str, ...]) -> bool:
     """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
     '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')? Not when the
@@ -134,6 +155,7 @@ def other_antecedent(doc: Doc, start: int, cue: int, subjects: tuple[str, ...]) 
     back = cue + 1 < len(doc) and doc[cue + 1].lower_ in ("it", "them")
     for i in range(max(start, 1), cue + 1):
         relative = relative_pronoun(doc[i].lower_) or (participle_clause(doc, i - 1) and i == cue and not back)
+        relative = relative or relative_that(doc, start, i, cue)
         if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
             return True
     return False
