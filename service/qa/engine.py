@@ -41,7 +41,7 @@ from service.qa.intent import (
     relations_in,
 )
 from service.qa.kinds import KINDS
-from service.qa.memo import Memo
+from service.qa.memo import ByRow, Memo
 from service.qa.names import STOP, Mention, NameIndex, normalise
 from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
 from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, is_lead, stem, tokens
@@ -259,9 +259,6 @@ class QA:
         self.services = services_of(snapshot.ontology)
         self.names = NameIndex(snapshot.entities, self.services)
         self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
-        self.index.weights  # noqa: B018 (built now, with the word lists and the paths' graph: no question waits)
-        english_words()
-        snapshot.nx  # noqa: B018
         self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
         for fact in _ranked(snapshot.stated):  # read once, with their evidence, when the snapshot is loaded
@@ -316,43 +313,33 @@ class QA:
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
 
     def prepare(self) -> None:
-        """What every question would otherwise work out again, read once per snapshot: by statement row, the
-        entities its text and its place (lead item, heading) name, the services among them, whether it only
-        names a concept and how it may define one; the text each fact is scored on; each entity's candidate points
-        and definitions; the notes' contrasts."""
+        """What questions look up by statement row, each row worked out the first time a question reaches it: the
+        entities its text and its place (lead item, heading) name, the services among them, whether it only names a
+        concept and how it may define one. What is made per entity (its points, definitions, contrasts), per fact
+        (the text it is scored on) and for the whole graph (BM25 weights, the paths' graph, the word lists) is made
+        on first use too and kept: opening a graph costs what every question needs, not what some may."""
         rows = self.index.statements
         services = self.services
         entities = self.snapshot.entities
-        self.named_text = [self.names.named_in(st.text) for st in rows]
-        self.named_place = [self.names.named_in(_place(st)) for st in rows]
-        self.served_text = [frozenset(i for i in n if i in entities and entities[i].type in services)
-                            for n in self.named_text]  # fmt: skip
-        self.served_place = [frozenset(i for i in n if i in entities and entities[i].type in services)
-                             for n in self.named_place]  # fmt: skip
-        self.name_rows = [st.text.lower() in self.index.names for st in rows]  # is_name, by row
-        self.defines_rows = [_defines(st.text.lower()) for st in rows]  # True, False or None: ask the topic
-        self.bare_rows = [bare(st.text) for st in rows]  # each as a name (own_places)
-        self.owner_rows = [self.names.exact.get(normalise(name)) for name in self.bare_rows]  # the entity it names
+
+        def served(named: ByRow[frozenset[str]]) -> ByRow[frozenset[str]]:
+            return ByRow(
+                len(rows), lambda i: frozenset(e for e in named[i] if e in entities and entities[e].type in services)
+            )
+
+        self.named_text = ByRow(len(rows), lambda i: self.names.named_in(rows[i].text))
+        self.named_place = ByRow(len(rows), lambda i: self.names.named_in(_place(rows[i])))
+        self.served_text = served(self.named_text)
+        self.served_place = served(self.named_place)
+        self.name_rows = ByRow(len(rows), lambda i: rows[i].text.lower() in self.index.names)  # is_name, by row
+        self.defines_rows = ByRow(len(rows), lambda i: _defines(rows[i].text.lower()))  # True, False or None
+        self.bare_rows = ByRow(len(rows), lambda i: bare(rows[i].text))  # each as a name (own_places)
+        self.owner_rows = ByRow(len(rows), lambda i: self.names.exact.get(normalise(self.bare_rows[i])))
         self.section_rows: dict[str, list[int]] = defaultdict(list)  # entity -> rows whose section names it
         for st in rows:
             if st.record.kind != "cell":
                 for iri in self.names.named_in(st.section.replace(" > ", " . ")):
                     self.section_rows[iri].append(st.index)
-        for st in rows:
-            self.inlines(st)
-        for facts in self.by_subject.values():
-            for fact in facts:
-                self.hay(fact)
-                self.reads(self.obj(fact))
-        for iri in sorted(self.snapshot.entities.keys() & self.index.about_of.keys()):
-            topic = Topic(self.label(iri), iri, self.index.about(iri))  # as QA.topic reads it
-            self.point_pool(topic)
-            self.definers(topic)
-        for e in sorted(self.relations_of):
-            if "compared_with" in self.relations_of[e]:
-                self.results[(CONTRASTS.name, (("e", entity_ref(e)),))] = CONTRASTS.run(
-                    self.snapshot.store, e=entity_ref(e)
-                )
 
     def shown(self, q: NamedQuery, key: tuple[object, ...], bindings: Callable[[], dict[str, URIRef]]) -> str:
         """A query's text with its bindings written in, once per key (a query with the same bindings)."""

@@ -24,3 +24,22 @@ class Memo(Generic[K, V]):
                 self._kept.clear()
             self._kept[key] = work()
         return self._kept[key]
+
+
+class ByRow(Generic[V]):
+    """`rows[i]`: `work(i)`, worked out the first time row i is asked for (a list by statement row that only the
+    rows a question reaches pay for)."""
+
+    def __init__(self, size: int, work: Callable[[int], V]) -> None:
+        self.work = work
+        self._kept: list[V | None] = [None] * size
+        self._done = bytearray(size)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def __getitem__(self, i: int) -> V:
+        if not self._done[i]:
+            self._kept[i] = self.work(i)
+            self._done[i] = 1
+        return self._kept[i]  # type: ignore[return-value]
