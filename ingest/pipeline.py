@@ -593,7 +593,9 @@ def _ingest(
             yield SourceGraph(result.name, result.sha256, ntriples=result.ntriples)
 
     try:
-        staged = stage(sources())  # the store is opened after extraction: no process forks with it open
+        staged = stage(
+            sources(), into=config, rebuild=rebuild
+        )  # the store is opened after: no process forks with it open
     finally:
         _KEPT.clear()
     try:
