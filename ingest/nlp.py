@@ -300,6 +300,7 @@ def ruler_patterns(table: NameTable) -> Iterable[Pattern]:
 
 
 ANCHOR = 3  # characters of a pattern's squeezed text it is looked for by
+EAGER_CHARS = 2_000_000  # text matched before every pattern left is added (looking costs ~25 µs a statement)
 
 
 def squeezed(text: str) -> str:
@@ -316,10 +317,12 @@ def make_name_ruler(nlp: Language, name: str) -> "NameRuler":
 class NameRuler:
     """The name table's aliases as entities: spaCy's span ruler with phrase patterns matched lower-cased (overlaps
     resolved first-longest, as spacy.pipeline.SpanRuler does), each pattern tokenized and added only when a text
-    holds its squeezed text (see `squeezed`): a small ingest pays for the names it mentions, not the gazetteer."""
+    holds its squeezed text (see `squeezed`): a small ingest pays for the names it mentions, not the gazetteer.
+    After `eager_chars` of text every pattern left is added, so a large ingest stops looking."""
 
-    def __init__(self, vocab: Vocab, tokenizer: Callable[[str], Doc]) -> None:
+    def __init__(self, vocab: Vocab, tokenizer: Callable[[str], Doc], eager_chars: int = EAGER_CHARS) -> None:
         self.tokenizer = tokenizer
+        self.budget = eager_chars
         self.strings = vocab.strings
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         self.labels: dict[int, tuple[str, str]] = {}  # a match id -> (label, key)
@@ -347,6 +350,11 @@ class NameRuler:
         return doc
 
     def _add_for(self, text: str) -> None:
+        self.budget -= len(text)
+        if self.budget < 0:
+            self._add(pattern for group in self.pending.values() for _, pattern in group)
+            self.pending.clear()
+            return
         joined, pending = squeezed(text), self.pending
         for anchor in {joined[i : i + ANCHOR] for i in range(len(joined) - ANCHOR + 1)} & pending.keys():
             group = pending[anchor]

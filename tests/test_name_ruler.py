@@ -60,13 +60,17 @@ def statements() -> list[str]:
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_entities_are_the_span_rulers(table: NameTable, reference: English, seed: int) -> None:
+@pytest.mark.parametrize("eager_chars", [2_000_000, 500])  # lazily throughout, or every pattern after a few texts
+def test_entities_are_the_span_rulers(table: NameTable, reference: English, seed: int, eager_chars: int) -> None:
     texts = TEXTS + [f"the {p.text} x" for p in list(ruler_patterns(table))[::5]] + statements()
     random.Random(seed).shuffle(texts)
     nlp = English(create_tokenizer=lazy_tokenizer)
-    nlp.add_pipe("name_ruler").set_patterns(ruler_patterns(table))  # type: ignore[attr-defined]
+    ruler = nlp.add_pipe("name_ruler")
+    ruler.budget = eager_chars  # type: ignore[attr-defined]
+    ruler.set_patterns(ruler_patterns(table))  # type: ignore[attr-defined]
     for text in texts:
         assert entities(nlp(text)) == entities(reference(text)), text
+    assert bool(ruler.pending) == (eager_chars > 1_000_000)  # type: ignore[attr-defined]
 
 
 def test_patterns_are_added_only_as_needed(table: NameTable) -> None:
