@@ -1,17 +1,20 @@
 """The spaCy pipeline: spaCy's English tokenizer (its special cases added as needed, ingest.tokenizer) + a
-lower-case lookup lemmatizer + an entity ruler built from the name table + an OCR-aware fuzzy linker for
-damaged mentions ("Ecz" -> EC2, "Lamba" -> Lambda)."""
+lower-case lookup lemmatizer + an entity ruler built from the name table (its patterns added as needed) + an
+OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamba" -> Lambda)."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from ingest.names import NameTable, plural
 from ingest.tokenizer import lazy_tokenizer
@@ -277,7 +280,13 @@ def case_forms(table: NameTable) -> set[str]:
     return forms
 
 
-def ruler_patterns(table: NameTable) -> Iterable[dict]:
+class Pattern(NamedTuple):
+    label: str  # the entity's type
+    key: str
+    text: str  # matched on its tokens' lower-case forms
+
+
+def ruler_patterns(table: NameTable) -> Iterable[Pattern]:
     """Phrase patterns (matched lower-cased) for every alias and its plural."""
     for alias, key in table.aliases.items():
         ent = table.entities[key]
@@ -287,7 +296,80 @@ def ruler_patterns(table: NameTable) -> Iterable[dict]:
             head, _, last = original.rpartition(" ")
             forms.add((head + " " if head else "") + (last + "s" if last.isupper() else plural(last)))
         for form in forms:
-            yield {"label": ent.type, "id": key, "pattern": form}
+            yield Pattern(ent.type, key, form)
+
+
+ANCHOR = 3  # characters of a pattern's squeezed text it is looked for by
+EAGER_CHARS = 2_000_000  # text matched before every pattern left is added (looking costs ~25 µs a statement)
+
+
+def squeezed(text: str) -> str:
+    """Lower case without whitespace (and one sigma for two): every text a pattern matches holds the pattern's
+    squeezed text in its own (tokens are spans of the text, each compared lower-cased)."""
+    return "".join(text.lower().split()).replace("ς", "σ")
+
+
+@Language.factory("name_ruler")
+def make_name_ruler(nlp: Language, name: str) -> "NameRuler":
+    return NameRuler(nlp.vocab, nlp.tokenizer)
+
+
+class NameRuler:
+    """The name table's aliases as entities: spaCy's span ruler with phrase patterns matched lower-cased (overlaps
+    resolved first-longest, as spacy.pipeline.SpanRuler does), each pattern tokenized and added only when a text
+    holds its squeezed text (see `squeezed`): a small ingest pays for the names it mentions, not the gazetteer.
+    After `eager_chars` of text every pattern left is added, so a large ingest stops looking."""
+
+    def __init__(self, vocab: Vocab, tokenizer: Callable[[str], Doc], eager_chars: int = EAGER_CHARS) -> None:
+        self.tokenizer = tokenizer
+        self.budget = eager_chars
+        self.strings = vocab.strings
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.labels: dict[int, tuple[str, str]] = {}  # a match id -> (label, key)
+        self.pending: dict[str, list[tuple[str, Pattern]]] = {}  # an anchor -> (squeezed text, pattern) not added
+
+    def set_patterns(self, patterns: Iterable[Pattern]) -> None:
+        now = []
+        for pattern in patterns:
+            text = squeezed(pattern.text)
+            if len(text) < ANCHOR:
+                now.append(pattern)
+            else:
+                self.pending.setdefault(text[:ANCHOR], []).append((text, pattern))
+        self._add(now)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.pending:
+            self._add_for(doc.text)
+        matched = {
+            Span(doc, start, end, label=self.labels[m][0], span_id=self.labels[m][1])
+            for m, start, end in self.matcher(doc)
+            if start != end
+        }
+        doc.ents = sorted(filter_spans(sorted(matched)))
+        return doc
+
+    def _add_for(self, text: str) -> None:
+        self.budget -= len(text)
+        if self.budget < 0:
+            self._add(pattern for group in self.pending.values() for _, pattern in group)
+            self.pending.clear()
+            return
+        joined, pending = squeezed(text), self.pending
+        for anchor in {joined[i : i + ANCHOR] for i in range(len(joined) - ANCHOR + 1)} & pending.keys():
+            group = pending[anchor]
+            found = [pattern for squeezed_text, pattern in group if squeezed_text in joined]
+            if found:
+                self._add(found)
+                if len(found) == len(group):
+                    del pending[anchor]
+                else:
+                    pending[anchor] = [(t, pattern) for t, pattern in group if t not in joined]
+
+    def _add(self, patterns: Iterable[Pattern]) -> None:
+        for pattern in patterns:
+            self.matcher.add(pattern.key, [self.tokenizer(pattern.text)])
+            self.labels[self.strings[pattern.key]] = (pattern.label, pattern.key)
 
 
 @cache
@@ -300,12 +382,8 @@ def build_nlp(table: NameTable) -> Language:
     (making spaCy's English tokenizer costs more than reading a small note)."""
     base = _english()
     nlp = English(vocab=base.vocab, create_tokenizer=lambda _: base.tokenizer)
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        config={"spans_key": None, "annotate_ents": True, "overwrite": True, "phrase_matcher_attr": "LOWER"},
-    )
-    ruler.add_patterns(list(ruler_patterns(table)))  # type: ignore[attr-defined]
-    nlp.add_pipe("lower_lemmatizer", first=True)  # after the patterns: they are matched on their words alone
+    nlp.add_pipe("lower_lemmatizer")
+    nlp.add_pipe("name_ruler").set_patterns(ruler_patterns(table))  # type: ignore[attr-defined]
     nlp.add_pipe("exact_case").set_forms(case_forms(table))  # type: ignore[attr-defined]
     linker = nlp.add_pipe("ocr_linker")
     linker.set_names(table)  # type: ignore[attr-defined]

@@ -198,6 +198,8 @@ class AliasGroup:
 
 
 NOTES_PER_PROCESS = 2  # fewer notes a process and forking costs more than it saves (measured on the corpus: 5 notes)
+READ_BYTES_PER_PROCESS = 64_000  # the first pass forks from this many bytes of notes a process (reading is ~0.5 MB/s;
+# a process costs ~0.05 CPU s to start and to send its documents back: the corpus's 32 kB are read in one)
 _READER: list[Reader] = []  # the reader last made in this process (forked processes inherit it)
 
 
@@ -525,13 +527,15 @@ def extract_note(note: Note, table: NameTable) -> SourceResult:
 def find_names(
     files: list[SourceFile], table: NameTable, report: IngestReport, progress: bool, processes: int = 1
 ) -> list[Note]:
-    """The first pass: read each file (in `processes` forked processes), add the names it defines to the table,
-    and keep the document for the second pass while the kept text stays under KEPT_CHARS; the notes that could
-    be read, and the errors of those that could not."""
+    """The first pass: read each file (in `processes` forked processes when there is enough to read), add the
+    names it defines to the table, and keep the document for the second pass while the kept text stays under
+    KEPT_CHARS; the notes that could be read, and the errors of those that could not."""
     notes = []
     kept = 0
     _KEPT.clear()
-    read = fan_out(_read, files, None, processes=processes if len(files) >= NOTES_PER_PROCESS * processes else 1)
+    if len(files) < NOTES_PER_PROCESS * processes or sum(map(size, files)) < READ_BYTES_PER_PROCESS * processes:
+        processes = 1
+    read = fan_out(_read, files, None, processes=processes)
     for source, doc in tqdm(
         zip(files, read, strict=True), total=len(files), desc="names", unit="file", disable=not progress, leave=False
     ):
@@ -544,6 +548,14 @@ def find_names(
             _KEPT[doc.name] = doc
             kept += len(doc.text)
     return notes
+
+
+def size(source: SourceFile) -> int:
+    """The bytes a file holds (0 when it cannot be looked at: reading it says why)."""
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _read(source: SourceFile, _: None) -> Document | str:
@@ -640,7 +652,9 @@ def _ingest(
             yield SourceGraph(result.name, result.sha256, ntriples=result.ntriples)
 
     try:
-        staged = stage(sources())  # the store is opened after extraction: no process forks with it open
+        staged = stage(
+            sources(), into=config, rebuild=rebuild
+        )  # the store is opened after: no process forks with it open
     finally:
         _KEPT.clear()
     try:

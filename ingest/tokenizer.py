@@ -5,14 +5,17 @@ The tokens are spaCy's own. A rule can only apply where its text occurs in the t
 tokens are contiguous, so with the whitespace taken out), and every such rule is added before that text is
 tokenized. Rules are found by their first three characters; shorter ones, and those with whitespace, are
 added at once. After `EAGER_CHARS` of text every rule left is added, so a long ingest pays for the look-ups
-no more than for the rules."""
+no more than for the rules. Its prefix, suffix and infix patterns are spaCy's, compiled once and kept in the cache
+(kg.cache_files.compiled)."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
-from spacy import util
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+
+from kg.cache_files import compiled
 
 ANCHOR = 3  # characters of a rule it is looked for by
 EAGER_CHARS = 2_000_000  # text tokenized before every rule left is added (~0.1 s of look-ups either way)
@@ -62,15 +65,29 @@ class LazyRules:
             self.tokenizer.add_special_case(text, self.rules[text])
 
 
+def affix_expressions(nlp: Language) -> tuple[str, str, str]:
+    """The prefix, suffix and infix patterns of `nlp`'s language, as spacy.util.compile_*_regex writes them."""
+    defaults = nlp.Defaults
+    prefixes, suffixes, infixes = (
+        cast(Sequence[str], pieces or ()) for pieces in (defaults.prefixes, defaults.suffixes, defaults.infixes)
+    )
+    return (
+        "|".join("^" + piece for piece in prefixes if piece.strip()),
+        "|".join(piece + "$" for piece in suffixes if piece.strip()),
+        "|".join(piece for piece in infixes if piece.strip()),
+    )
+
+
 def lazy_tokenizer(nlp: Language) -> LazyRules:
     """spaCy's default tokenizer for `nlp`'s language (spacy.language.create_tokenizer), its rules added lazily."""
     defaults = nlp.Defaults
+    prefix, suffix, infix = compiled(f"affixes-{nlp.lang}", affix_expressions(nlp))
     tokenizer = Tokenizer(
         nlp.vocab,
         rules={},
-        prefix_search=util.compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
-        suffix_search=util.compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
-        infix_finditer=util.compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None,
+        prefix_search=prefix.search if defaults.prefixes else None,
+        suffix_search=suffix.search if defaults.suffixes else None,
+        infix_finditer=infix.finditer if defaults.infixes else None,
         token_match=defaults.token_match,
         url_match=defaults.url_match,
     )

@@ -1,17 +1,20 @@
-"""Tables derived from data files, kept between processes in the cache directory (kg.locations.cache_dir).
+"""Tables derived from data files, and compiled regular expressions, kept between processes in the cache
+directory (kg.locations.cache_dir).
 
 A file is named by a digest of everything its table is made from, so a change to any of them (a data file, the
 code that derives the table, the Python version) makes a new one; it holds the marshalled table after a digest
 of it, is written atomically, and is made again when missing, damaged or unreadable. A cache that cannot be
 written costs speed, never a result."""
 
+import _sre
 import hashlib
 import logging
 import marshal
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -76,3 +79,33 @@ def write(path: Path, value: Any) -> None:
         LOG.info("cannot write the cache file %s: %s", path, exc)
         if temporary is not None:
             temporary.unlink(missing_ok=True)
+
+
+def compiled(name: str, expressions: Sequence[str]) -> list[re.Pattern[str]]:
+    """re.compile(expression) for each, from its compiled program kept in the cache. Python compiles a pattern in
+    Python code, which for large Unicode classes (spaCy's affix patterns) costs a fresh process more than the
+    pattern is used; the program is the regular expression engine's own (`_sre`), so it is kept per Python
+    version, and the engine checks a program before it runs one. Anything amiss falls back to re.compile."""
+    try:
+        sources = [Path(__file__).read_bytes(), *(e.encode() for e in expressions)]
+        made = cached(name, sources, lambda: programs(expressions))
+        return [_sre.compile(e, *program) for e, program in zip(expressions, made, strict=True)]
+    except (AttributeError, ImportError, OSError, RuntimeError, TypeError, ValueError) as exc:
+        LOG.info("compiling %s without the cache: %s", name, exc)
+        return [re.compile(e) for e in expressions]
+
+
+def programs(expressions: Sequence[str]) -> list[tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]]:
+    """What `_sre.compile` makes each pattern from (re._compiler.compile, without the pattern itself)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    made = []
+    for expression in expressions:
+        parsed = _parser.parse(expression, 0)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for group, index in groupindex.items():
+            indexgroup[index] = group
+        code = [int(op) for op in _compiler._code(parsed, 0)]  # its opcodes are int subclasses marshal does not take
+        made.append((int(parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup)))
+    return made

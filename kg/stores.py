@@ -217,9 +217,27 @@ def ontology_source() -> SourceGraph:
     return SourceGraph("", "", [*load_ontology().graph])
 
 
-def stage(sources: Iterable[SourceGraph]) -> Staging:
-    """The sources' named graphs and the ontology's, staged as they come; a disk error as one line."""
-    staged = Staging()
+class LoadedStaging(Staging):
+    """Staged graphs also bulk-loaded, as they come, into a new in-memory Oxigraph store (made with the first
+    graph, after any local processes have forked). A memory store that takes every graph anew takes this store
+    whole, so the loading is done while the next notes are extracted, not after the last."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: ox.Store | None = None
+
+    def add(self, graph: str, lines: bytes) -> None:
+        super().add(graph, lines)
+        if self.store is None:
+            self.store = ox.Store()
+        self.store.bulk_load(b"".join(self._quads(self.blocks[-1:])), format=ox.RdfFormat.N_QUADS)
+
+
+def stage(sources: Iterable[SourceGraph], *, into: StoreConfig | None = None, rebuild: bool = False) -> Staging:
+    """The sources' named graphs and the ontology's, staged as they come; a disk error as one line. Staged `into`
+    a memory store that will take every graph anew (a rebuild, or no graph yet), they are loaded as they come."""
+    anew = into is not None and into.kind == "memory" and (rebuild or not (into.directory / GRAPH_FILE).exists())
+    staged = LoadedStaging() if anew else Staging()
     try:
         for source in itertools.chain(sources, [ontology_source()]):
             lines = source.lines()
@@ -362,6 +380,7 @@ class LocalStore(Store):
         when every graph is replaced, starts afresh) and bulk-loads the new ones (nothing is saved until the
         commit); the oxigraph store replaces them with one SPARQL Update, one transaction."""
         fresh = self.rebuild or not self.exists()
+        loaded = staged.store if isinstance(staged, LoadedStaging) and self.config.kind == "memory" else None
         if fresh and self.config.kind == "oxigraph" and not self.building:
             del self.ox
             self.ox = self._new_building()
@@ -372,6 +391,10 @@ class LocalStore(Store):
             self.ox = ox.Store()  # every graph is replaced: loaded as a first ingest is
         elif not fresh:
             self.update(replace_graphs_update([(b.graph, "") for b in staged.blocks]))
+            loaded = None  # the graphs of other sources stay: the staged ones are loaded beside them
+        if loaded is not None:  # loaded while staged
+            self.ox, self.dirty, self.snapshot_id = loaded, True, next(_SNAPSHOTS)
+            return
         for load in staged.loads():  # into a new store, or one not yet saved: a failed load leaves the old graph
             self._write(partial(self.ox.bulk_load, load, format=ox.RdfFormat.N_QUADS))
 

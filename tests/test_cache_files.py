@@ -2,6 +2,7 @@
 file is damaged; never a crash. No timing here (that is `make bench`)."""
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,3 +114,37 @@ def test_lexicon_from_the_cache_equals_the_lookups(cache: Path) -> None:
         lexicon._tables.cache_clear()
     assert first == second == lexicon.derive()
     assert len(list(cache.glob("lexicon-*.marshal"))) == 1
+
+
+EXPRESSIONS = [
+    r"^\$|^\(|^[\u00A6\u00A9\u00AE\u0482]",  # a prefix pattern's shape, with a Unicode class
+    r"(?P<word>\w+)-(?P=word)|(x)(?:y)?$",  # named, back-referenced and anonymous groups
+    r"(?i)[a-zß-ÿ]+\s*ς",  # flags set inside the pattern
+    "",
+]
+
+
+def test_compiled_patterns_are_re_compiles(cache: Path) -> None:
+    made = cache_files.compiled("re", EXPRESSIONS)  # compiled and written
+    read = cache_files.compiled("re", EXPRESSIONS)  # read back
+    for expression, first, second in zip(EXPRESSIONS, made, read, strict=True):
+        reference = re.compile(expression)
+        assert first == second == reference  # pattern, flags and the engine's program alike
+        assert (second.groups, second.groupindex) == (reference.groups, reference.groupindex)
+    assert read[1].match("ab-ab") and read[1].match("ab-ab")["word"] == "ab"  # type: ignore[index]
+    assert len(list(cache.glob("re-*.marshal"))) == 1
+
+
+def test_compiled_patterns_from_the_cache_skip_compiling(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_files.compiled("re", EXPRESSIONS)
+    monkeypatch.setattr(cache_files, "programs", lambda _: pytest.fail("compiled again"))
+    assert cache_files.compiled("re", EXPRESSIONS) == [re.compile(e) for e in EXPRESSIONS]
+
+
+@pytest.mark.parametrize("program", [(0, [99, 1, 2], 0, {}, ()), ("flags",), (0, [], 5, {}, ())])
+def test_a_bad_program_falls_back_to_re_compile(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, program: tuple[object, ...]
+) -> None:
+    """A program the engine refuses (or arguments it does not take) is compiled afresh, never run."""
+    monkeypatch.setattr(cache_files, "programs", lambda expressions: [program for _ in expressions])
+    assert cache_files.compiled("bad", EXPRESSIONS[:1]) == [re.compile(EXPRESSIONS[0])]

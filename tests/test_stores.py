@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 import pytest
 from graphs import memory
 from live_server import OPENER, free_port, serving, stop
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
 
 from ingest.pipeline import run_ingest
 from kg.errors import BadQuery, GraphUnavailable, KGError, QueryTimeout
@@ -23,7 +25,7 @@ from kg.locations import SOURCES_DIR
 from kg.namespaces import ENT
 from kg.snapshot import snapshot_of
 from kg.sparql import run_user_query
-from kg.stores import StoreConfig, open_store
+from kg.stores import LoadedStaging, SourceGraph, StoreConfig, open_store, stage
 from kgqa.cli import main
 from service.qa import QA
 
@@ -267,3 +269,46 @@ def test_a_refusal_from_the_server_does_not_name_it(sparql_store: StoreConfig) -
     with pytest.raises(GraphUnavailable) as failed:
         run_user_query(store, "SELECT * WHERE { BIND(<urn:f>(1) AS ?x) }", pool=None, timeout_s=10, row_cap=3)
     assert "127.0.0.1" not in refused.value.message + failed.value.message
+
+
+def source(name: str, text: str) -> SourceGraph:
+    subject = URIRef(f"http://example.org/{name}")
+    return SourceGraph(
+        name, "0" * 64, [(subject, RDFS.label, Literal(text)), (subject, RDFS.comment, Literal("shared"))]
+    )
+
+
+def sorted_graph(config: StoreConfig) -> list[bytes]:
+    return sorted((config.directory / "graph.nq").read_bytes().splitlines())
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "rebuild", "loaded_while_staged"),
+    [
+        ([], ["a", "b"], False, True),  # a first ingest
+        (["a", "b"], ["a", "b"], True, True),  # a rebuild
+        (["a", "b"], ["b"], True, True),  # a rebuild of one source: the other goes
+        (["a", "b"], ["a", "b"], False, False),  # every source again
+        (["a", "b"], ["b"], False, False),  # one source: the other stays
+    ],
+)
+def test_the_memory_store_holds_the_same_graph_loaded_while_staged_or_after(
+    tmp_path: Path, before: list[str], now: list[str], rebuild: bool, loaded_while_staged: bool
+) -> None:
+    graphs = []
+    for where, into in (("staged", True), ("after", False)):
+        config = StoreConfig(directory=tmp_path / where)
+        for names, text, again in ((before, "old", False), (now, "new", rebuild)):
+            if not names:
+                continue
+            staged = stage([source(n, f"{text} {n}") for n in names], into=config if into else None, rebuild=again)
+            assert isinstance(staged, LoadedStaging) == (into and (text == "old" or loaded_while_staged))
+            store = open_store(config, write=True, rebuild=again)
+            try:
+                store.replace_staged(staged)
+            finally:
+                store.close()
+                staged.close()
+        graphs.append(sorted_graph(config))
+    assert graphs[0] == graphs[1]
+    assert any(b'"new b"' in line for line in graphs[0])

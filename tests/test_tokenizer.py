@@ -52,3 +52,12 @@ def test_rules_are_added_only_as_needed() -> None:
     added = len(lazy.tokenizer.tokenizer.rules) - before  # type: ignore[union-attr]
     assert 1 <= added < 10
     assert "don't" in lazy.tokenizer.tokenizer.rules  # type: ignore[union-attr]
+
+
+def test_affix_patterns_are_spacys() -> None:
+    lazy = English(create_tokenizer=lazy_tokenizer)
+    tokenizer = lazy.tokenizer.tokenizer  # type: ignore[union-attr]
+    defaults = English.Defaults
+    assert tokenizer.prefix_search.__self__ == spacy.util.compile_prefix_regex(defaults.prefixes)
+    assert tokenizer.suffix_search.__self__ == spacy.util.compile_suffix_regex(defaults.suffixes)
+    assert tokenizer.infix_finditer.__self__ == spacy.util.compile_infix_regex(defaults.infixes)
