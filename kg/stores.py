@@ -41,9 +41,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from kg.errors import BadQuery, Forbidden, GraphUnavailable, KGError, QueryTimeout
 from kg.graphdir import WriterLock, disk_error, disk_trouble, make_temp, sweep, temp_prefix
 from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
-from kg.model import Triple
 from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, source_graph
-from kg.ntriples import Block, Staging, ntriples
+from kg.ntriples import Block, Staging, Triple, ntriples
 from kg.ontology import load_ontology
 
 STORE_KINDS = ("memory", "oxigraph", "sparql")
