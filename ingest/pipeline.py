@@ -39,17 +39,7 @@ from ingest.values import fragment, verb_phrase
 from ingest.vocabulary import vocabulary
 from kg.facts import entities as kg_entities
 from kg.lexicon import english_words, lemma
-from kg.model import (
-    Evidence,
-    Fact,
-    Passage,
-    Triple,
-    entity_triples,
-    fact_triples,
-    passage_triples,
-    relation_declaration,
-)
-from kg.ntriples import ntriples
+from kg.model import Evidence, Fact, Passage, entity_lines, fact_lines, passage_lines, relation_lines
 from kg.ontology import load_ontology
 from kg.stores import SourceGraph, Store, StoreConfig, open_store, stage
 
@@ -436,18 +426,19 @@ class IngestReport:
     graph: str = ""  # the store written
 
 
-def source_triples(doc_facts: list[Fact], table: NameTable, doc_passages: Sequence[Passage] = ()) -> Iterator[Triple]:
+def source_ntriples(doc_facts: list[Fact], table: NameTable, doc_passages: Sequence[Passage] = ()) -> bytes:
+    """A source's named graph as N-Triples: the entities it names, the relations the ontology lacks, its facts
+    with their evidence, and its passages."""
     onto = load_ontology()
     keys = {f.subject for f in doc_facts} | {f.object for f in doc_facts if f.object_is_entity}
     keys |= {k for p in doc_passages for k in p.about}
-    for key in sorted(keys):
-        yield from entity_triples(table.entities[key])
-    for name in sorted({f.predicate for f in doc_facts} - set(onto.labels)):
-        yield from relation_declaration(name, name.replace("_", " "))
-    for fact in doc_facts:
-        yield from fact_triples(fact)
-    for passage in doc_passages:
-        yield from passage_triples(passage)
+    lines = [entity_lines(table.entities[key]) for key in sorted(keys)]
+    lines += [
+        relation_lines(n, n.replace("_", " ")) for n in sorted({f.predicate for f in doc_facts} - set(onto.labels))
+    ]
+    lines += map(fact_lines, doc_facts)
+    lines += map(passage_lines, doc_passages)
+    return "".join(lines).encode("utf-8")
 
 
 def seed_names(table: NameTable, config: StoreConfig, replacing: set[str], held: Store | None = None) -> None:
@@ -516,7 +507,7 @@ def extract_note(note: Note, table: NameTable) -> SourceResult:
     return SourceResult(
         doc.name,
         doc.sha256,
-        ntriples(source_triples(part.facts, table, part.passages)),
+        source_ntriples(part.facts, table, part.passages),
         part.statements,
         part.evidence_only,
         frozenset((f.subject, f.predicate, f.object) for f in part.facts),

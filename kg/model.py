@@ -2,16 +2,14 @@
 
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib import URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.namespaces import ENT, EVI, KG, PAS
-
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+from kg.ntriples import integer, literal
 
 
 @dataclass(frozen=True)
@@ -73,100 +71,103 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-@lru_cache(maxsize=65536)
-def entity_iri(key: str) -> URIRef:
-    return ENT[key]
-
-
 @lru_cache(maxsize=4096)
 def relation_iri(name: str) -> URIRef:
     return KG[camel(name)]
 
 
+# Facts and passages are written as N-Triples text, term by term: rdflib terms cost more to make than the text.
 @lru_cache(maxsize=65536)
-def recurring(text: str) -> Literal:
-    """A plain literal of a value that recurs (a source, rule, section, kind or name): made once."""
-    return Literal(text)
+def _entity_term(key: str) -> str:
+    return f"<{ENT}{key}>"
+
+
+@lru_cache(maxsize=4096)
+def _relation_term(name: str) -> str:
+    return f"<{relation_iri(name)}>"
 
 
 @lru_cache(maxsize=65536)
-def line_number(line: int) -> Literal:
-    return Literal(line, datatype=XSD.integer)
+def _recurring(text: str) -> str:
+    """The literal of a value that recurs (a source, rule, section or kind): written once."""
+    return literal(text)
 
 
-# Made once: a Namespace builds (and validates) a new URIRef at every attribute access.
+# kg.facts reads the graph by these
 EVIDENCE, SOURCE, LINE, TEXT, RULE, CONTRAST, SECTION = (
     KG[n] for n in ("Evidence", "source", "line", "text", "rule", "contrast", "section")
 )
-
-
-PASSAGE, KIND, ABOUT, PARENT_LINE = KG.Passage, KG.kind, KG.about, KG.parentLine
-TYPE, SUBJECT, PREDICATE, OBJECT, LABEL, ALT_LABEL = (
-    RDF.type, RDF.subject, RDF.predicate, RDF.object, RDFS.label, SKOS.altLabel
-)  # fmt: skip
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _LABEL, _ALT_LABEL = (
+    f"<{iri}>" for iri in (RDF.type, RDF.subject, RDF.predicate, RDF.object, RDFS.label, SKOS.altLabel)
+)
+_EVIDENCE, _SOURCE, _LINE, _TEXT, _RULE, _CONTRAST, _SECTION = (
+    f"<{iri}>" for iri in (EVIDENCE, SOURCE, LINE, TEXT, RULE, CONTRAST, SECTION)
+)
+_PASSAGE, _KIND, _ABOUT, _PARENT_LINE = (f"<{KG[n]}>" for n in ("Passage", "kind", "about", "parentLine"))
 
 
 def local_name(iri: str) -> str:
     return re.split(r"[#/]", str(iri))[-1]
 
 
-def entity_triples(entity: Entity) -> Iterator[Triple]:
-    iri = entity_iri(entity.key)
-    yield iri, TYPE, KG[entity.type]
-    yield iri, LABEL, recurring(entity.label)
-    for alias in entity.aliases:
-        if alias != entity.label:
-            yield iri, ALT_LABEL, recurring(alias)
+def entity_lines(entity: Entity) -> str:
+    """An entity's type, label and aliases as N-Triples lines."""
+    iri = _entity_term(entity.key)
+    lines = [f"{iri} {_TYPE} <{KG}{entity.type}> .\n{iri} {_LABEL} {literal(entity.label)} .\n"]
+    lines += [f"{iri} {_ALT_LABEL} {literal(alias)} .\n" for alias in entity.aliases if alias != entity.label]
+    return "".join(lines)
 
 
-def relation_declaration(name: str, label: str) -> Iterator[Triple]:
-    """Declare a relation the ontology does not name, so every predicate in the graph has a label."""
-    iri = relation_iri(name)
-    yield iri, TYPE, OWL.ObjectProperty
-    yield iri, LABEL, Literal(label)
-    yield iri, RDFS.subPropertyOf, KG.relatedTo
+def relation_lines(name: str, label: str) -> str:
+    """Declare a relation the ontology does not name, so every predicate in the graph has a label: N-Triples."""
+    iri = _relation_term(name)
+    return (
+        f"{iri} {_TYPE} <{OWL.ObjectProperty}> .\n{iri} {_LABEL} {literal(label)} .\n"
+        f"{iri} <{RDFS.subPropertyOf}> <{KG.relatedTo}> .\n"
+    )
 
 
-def fact_object(fact: Fact) -> URIRef | Literal:
-    return entity_iri(fact.object) if fact.object_is_entity else Literal(fact.object)
-
-
-def fact_triples(fact: Fact) -> Iterator[Triple]:
-    """The fact itself, plus a reified kg:Evidence node that says where it was read."""
-    s, p, o = entity_iri(fact.subject), relation_iri(fact.predicate), fact_object(fact)
-    yield s, p, o
+def fact_lines(fact: Fact) -> str:
+    """The fact itself, plus a reified kg:Evidence node that says where it was read: N-Triples."""
+    s, p = _entity_term(fact.subject), _relation_term(fact.predicate)
+    o = _entity_term(fact.object) if fact.object_is_entity else literal(fact.object)
     ev = fact.evidence
+    value = o[1:-1] if fact.object_is_entity else fact.object  # the object's IRI or lexical form
     digest = hashlib.sha1(
-        "\x1f".join([str(s), str(p), str(o), ev.source, str(ev.line), ev.rule, ev.contrast]).encode()
+        "\x1f".join([s[1:-1], p[1:-1], value, ev.source, str(ev.line), ev.rule, ev.contrast]).encode()
     ).hexdigest()[:20]
-    node = EVI[digest]
-    yield node, TYPE, EVIDENCE
-    yield node, SUBJECT, s
-    yield node, PREDICATE, p
-    yield node, OBJECT, o
-    yield node, SOURCE, recurring(ev.source)
-    yield node, LINE, line_number(ev.line)
-    yield node, TEXT, Literal(ev.text)
-    yield node, RULE, recurring(ev.rule)
-    if ev.contrast:
-        yield node, CONTRAST, Literal(ev.contrast)
-    yield node, SECTION, recurring(ev.section)
+    node = f"<{EVI}{digest}>"
+    contrast = f"{node} {_CONTRAST} {literal(ev.contrast)} .\n" if ev.contrast else ""
+    return (
+        f"{s} {p} {o} .\n"
+        f"{node} {_TYPE} {_EVIDENCE} .\n"
+        f"{node} {_SUBJECT} {s} .\n"
+        f"{node} {_PREDICATE} {p} .\n"
+        f"{node} {_OBJECT} {o} .\n"
+        f"{node} {_SOURCE} {_recurring(ev.source)} .\n"
+        f"{node} {_LINE} {integer(ev.line)} .\n"
+        f"{node} {_TEXT} {literal(ev.text)} .\n"
+        f"{node} {_RULE} {_recurring(ev.rule)} .\n"
+        f"{contrast}"
+        f"{node} {_SECTION} {_recurring(ev.section)} .\n"
+    )
 
 
-def passage_triples(passage: Passage) -> Iterator[Triple]:
+def passage_lines(passage: Passage) -> str:
     """A passage node: its source, line, verbatim text, section path, kind, the entities it is about and the
-    line of the statement it sits under (so a list item's children can be gathered)."""
+    line of the statement it sits under (so a list item's children can be gathered): N-Triples."""
     digest = hashlib.sha1(
         "\x1f".join([passage.source, str(passage.line), passage.kind, passage.text]).encode()
     ).hexdigest()[:20]
-    node = PAS[digest]
-    yield node, TYPE, PASSAGE
-    yield node, SOURCE, recurring(passage.source)
-    yield node, LINE, line_number(passage.line)
-    yield node, TEXT, Literal(passage.text)
-    yield node, SECTION, recurring(passage.section)
-    yield node, KIND, recurring(passage.kind)
-    for key in passage.about:
-        yield node, ABOUT, entity_iri(key)
-    if passage.parent_line:
-        yield node, PARENT_LINE, Literal(passage.parent_line, datatype=XSD.integer)
+    node = f"<{PAS}{digest}>"
+    about = "".join([f"{node} {_ABOUT} {_entity_term(key)} .\n" for key in passage.about])
+    parent = f"{node} {_PARENT_LINE} {integer(passage.parent_line)} .\n" if passage.parent_line else ""
+    return (
+        f"{node} {_TYPE} {_PASSAGE} .\n"
+        f"{node} {_SOURCE} {_recurring(passage.source)} .\n"
+        f"{node} {_LINE} {integer(passage.line)} .\n"
+        f"{node} {_TEXT} {literal(passage.text)} .\n"
+        f"{node} {_SECTION} {_recurring(passage.section)} .\n"
+        f"{node} {_KIND} {_recurring(passage.kind)} .\n"
+        f"{about}{parent}"
+    )

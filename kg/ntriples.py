@@ -15,7 +15,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
-XSD_STRING = str(XSD.string)
+XSD_STRING, XSD_INTEGER = str(XSD.string), str(XSD.integer)
 LOAD_BYTES = 16 << 20  # N-Triples per bulk load: Oxigraph's bulk loader holds about 15x a load in memory
 
 
@@ -36,9 +36,20 @@ def term(node: Node) -> str:
 
 
 def escaped(text: str) -> str:
-    """A literal's text with its backslashes, quotes and line breaks escaped (str.replace: a translate table
-    is several times slower)."""
+    """A literal's text with its backslashes, quotes and line breaks escaped: all N-Triples requires (other
+    characters, control characters too, may stand as they are). str.replace: a translate table is several times
+    slower."""
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def literal(text: str) -> str:
+    """A plain (xsd:string) literal in N-Triples syntax."""
+    return f'"{escaped(text)}"'
+
+
+def integer(n: int) -> str:
+    """An xsd:integer literal in N-Triples syntax."""
+    return f'"{int(n)}"^^<{XSD_INTEGER}>'
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:

@@ -41,9 +41,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from kg.errors import BadQuery, Forbidden, GraphUnavailable, KGError, QueryTimeout
 from kg.graphdir import WriterLock, disk_error, disk_trouble, make_temp, sweep, temp_prefix
 from kg.locations import DEFAULT_GRAPH_DIR, graph_dir
-from kg.model import Triple
 from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, source_graph
-from kg.ntriples import Block, Staging, ntriples
+from kg.ntriples import Block, Staging, Triple, ntriples
 from kg.ontology import load_ontology
 
 STORE_KINDS = ("memory", "oxigraph", "sparql")
@@ -374,20 +373,30 @@ class LocalStore(Store):
         return ox.Store(str(self.building))
 
     def _replace(self, staged: Staging) -> None:
-        """A store that holds no source yet (or a rebuild) is bulk-loaded from the staged N-Quads, each triple
-        also in the default graph (the union, as a set); on disk into a new store that takes the old one's place
-        at commit, so a failed load leaves the previous store. The memory store drops the replaced graphs (or,
-        when every graph is replaced, starts afresh) and bulk-loads the new ones (nothing is saved until the
-        commit); the oxigraph store replaces them with one SPARQL Update, one transaction."""
+        """An on-disk store that holds no source yet (or a rebuild) is bulk-loaded from the staged N-Quads, each
+        triple also in the default graph (the union, as a set), into a new store that takes the old one's place
+        at commit, so a failed load leaves the previous store; one that holds sources replaces them with one SPARQL
+        Update, one transaction. The memory store drops the replaced graphs (or, when every graph is replaced,
+        starts afresh) and loads the new ones (nothing is saved until the commit)."""
         fresh = self.rebuild or not self.exists()
-        loaded = staged.store if isinstance(staged, LoadedStaging) and self.config.kind == "memory" else None
-        if fresh and self.config.kind == "oxigraph" and not self.building:
+        if self.config.kind == "memory":
+            self._replace_in_memory(staged, fresh)
+            return
+        if fresh and not self.building:
             del self.ox
             self.ox = self._new_building()
-        elif not fresh and self.config.kind == "oxigraph":
+        elif not fresh:
             super()._replace(staged)
             return
-        elif not fresh and {g.value for g in self.ox.named_graphs()} <= {b.graph for b in staged.blocks}:
+        for load in staged.loads():  # into a new store: a failed load leaves the old one
+            self._write(partial(self.ox.bulk_load, load, format=ox.RdfFormat.N_QUADS))
+
+    def _replace_in_memory(self, staged: Staging, fresh: bool) -> None:
+        """Each source's N-Triples loaded into its named graph, and the same lines into the default graph (the
+        union, as a set: the store keeps a triple once), checked once; nothing is saved until the commit. A store
+        loaded while staged (LoadedStaging) is taken whole when it will hold every graph."""
+        loaded = staged.store if isinstance(staged, LoadedStaging) else None
+        if not fresh and {g.value for g in self.ox.named_graphs()} <= {b.graph for b in staged.blocks}:
             self.ox = ox.Store()  # every graph is replaced: loaded as a first ingest is
         elif not fresh:
             self.update(replace_graphs_update([(b.graph, "") for b in staged.blocks]))
@@ -395,8 +404,11 @@ class LocalStore(Store):
         if loaded is not None:  # loaded while staged
             self.ox, self.dirty, self.snapshot_id = loaded, True, next(_SNAPSHOTS)
             return
-        for load in staged.loads():  # into a new store, or one not yet saved: a failed load leaves the old graph
-            self._write(partial(self.ox.bulk_load, load, format=ox.RdfFormat.N_QUADS))
+        for block in staged.blocks:
+            lines = staged.read(block)
+            for graph, checked in ((ox.NamedNode(block.graph), False), (ox.DefaultGraph(), True)):
+                load = partial(self.ox.load, lines, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=checked)
+                self._write(load)
 
     def query(self, text: str) -> Any:
         """Oxigraph's own result for a query (its default graph is the union of the named graphs)."""

@@ -227,21 +227,20 @@ PARENT = {
 
 
 def note_triples() -> list:
-    from rdflib import BNode, Literal
+    from rdflib import BNode, Graph, Literal
     from rdflib.namespace import RDF, XSD
 
-    from kg.model import Entity, Evidence, Fact, entity_triples, fact_triples
+    from kg.model import Entity, Evidence, Fact, entity_lines, fact_lines
     from kg.namespaces import ENT, KG
 
-    triples: list = []
-    for ent in (
-        Entity("quillstore", "Quillstore", "Service", ("QS",)),
-        Entity("ledgerline", "Ledgerline", "Service"),
-        Entity("inkwell", "Inkwell", "Service"),
-    ):
-        triples += entity_triples(ent)
     is_a = Evidence("quill.md", 3, NOTE[1][3], "test", section="Quillstore")
-    triples += fact_triples(Fact("quillstore", "is_a", "object store for study notes", False, is_a))
+    lines = [
+        entity_lines(Entity("quillstore", "Quillstore", "Service", ("QS",))),
+        entity_lines(Entity("ledgerline", "Ledgerline", "Service")),
+        entity_lines(Entity("inkwell", "Inkwell", "Service")),
+        fact_lines(Fact("quillstore", "is_a", "object store for study notes", False, is_a)),
+    ]
+    triples: list = list(Graph().parse(data="".join(lines), format="nt"))
     for line, kind, section, text, about in NOTE:
         node = BNode()
         triples += [(node, RDF.type, KG.Passage), (node, KG.source, Literal("quill.md")),
@@ -366,14 +365,13 @@ def test_yes_no_answers_carry_a_verdict(small):
 
 def test_a_graph_without_passages_reads_the_evidence_statements(tmp_path):
     from kg.facts import statements
-    from kg.model import Evidence, Fact, fact_triples
+    from kg.model import Evidence, Fact, fact_lines
     from kg.stores import SourceGraph
 
     ev = Evidence("n.md", 2, "- Quillstore is an object store", "test", section="Quillstore")
     store = open_store(memory(tmp_path), write=True)
-    store.replace_sources(
-        [SourceGraph("n.md", "0" * 64, list(fact_triples(Fact("quillstore", "is_a", "object store", False, ev))))]
-    )
+    lines = fact_lines(Fact("quillstore", "is_a", "object store", False, ev))
+    store.replace_sources([SourceGraph("n.md", "0" * 64, ntriples=lines.encode())])
     store.close()
     [record] = statements(open_store(memory(tmp_path)))
     assert (record.source, record.line, record.section) == ("n.md", 2, "Quillstore")

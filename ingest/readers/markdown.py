@@ -5,16 +5,52 @@ quotes are statements of the section they sit in; tables become a header and its
 HTML and links to the note's own anchors (a table of contents) are not statements."""
 
 import re
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ingest.readers.cleaning import clean, sentences, split_label, split_term
 from ingest.readers.tree import Document, OutlineBuilder, Statement, opens_sentence
 
-Nodes = list[SyntaxTreeNode]
+
+@dataclass(slots=True)
+class Node:
+    """A block of the parsed note: a container (paragraph, list, item, heading, table, row, cell, quote) and its
+    blocks, or a token that holds no blocks (an inline run, whose `token.children` are its inline tokens). Made
+    in one pass over the parser's tokens: markdown-it's Node also makes a node of every inline token."""
+
+    type: str
+    tag: str
+    map: list[int] | None
+    token: Token | None = None
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def content(self) -> str:
+        return self.token.content if self.token else ""
+
+
+Nodes = list[Node]
+
+
+def block_tree(tokens: list[Token]) -> Nodes:
+    """The parser's flat tokens as the tree of blocks they open and close."""
+    top: Nodes = []
+    open_: list[Nodes] = [top]
+    for tok in tokens:
+        if tok.nesting == 1:
+            node = Node(tok.type.removesuffix("_open"), tok.tag, tok.map)
+            open_[-1].append(node)
+            open_.append(node.children)
+        elif tok.nesting == -1:
+            open_.pop()
+        else:
+            open_[-1].append(Node(tok.type, tok.tag, tok.map, tok))
+    return top
+
+
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
 _TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n.*?\n\+\+\+[ \t]*(?:\n|\Z)", re.S)  # Hugo's; the plugin reads YAML's
 _TASK_BOX = re.compile(r"^\s*\[[ xX]\]\s+")  # '- [x] done': a task list's box
@@ -127,7 +163,7 @@ class _Reader:
         return base + min(max(k - at - lead, 0), size)
 
     @staticmethod
-    def tokens(inline: SyntaxTreeNode) -> list[Token]:
+    def tokens(inline: Node) -> list[Token]:
         """The inline tokens of a paragraph, heading or cell, as the parser left them."""
         return (inline.token.children or []) if inline.token else []
 
@@ -138,7 +174,7 @@ class _Reader:
 
     # ---------------------------------------------------------------- blocks
 
-    def paragraph(self, node: SyntaxTreeNode, under: Statement | None, depth: int, bulleted: bool) -> list[Statement]:
+    def paragraph(self, node: Node, under: Statement | None, depth: int, bulleted: bool) -> list[Statement]:
         """A paragraph's sentences, each a statement under `under` (or the current heading)."""
         content, tokens = node.children[0].content, self.tokens(node.children[0])
         if _ANCHOR_LINK.match(content.strip()) or navigation(tokens) or node.map is None:
@@ -159,9 +195,7 @@ class _Reader:
             made.append(st)
         return made
 
-    def heading(
-        self, node: SyntaxTreeNode, level: int, under: Statement | None = None, pseudo: bool = False
-    ) -> Statement | None:
+    def heading(self, node: Node, level: int, under: Statement | None = None, pseudo: bool = False) -> Statement | None:
         text = _plain(self.tokens(node.children[0]) if node.children else []).rstrip(":").strip()
         if not text or node.map is None:
             return None
@@ -179,7 +213,7 @@ class _Reader:
         real = [h for h in self.headings if h.index not in self.pseudo]
         return real[-1].depth + 1 if real else 1
 
-    def table(self, node: SyntaxTreeNode, under: Statement | None) -> None:
+    def table(self, node: Node, under: Statement | None) -> None:
         rows = [tr for part in node.children for tr in part.children if tr.type == "tr"]
         header: Statement | None = None
         for tr in rows:
@@ -196,7 +230,7 @@ class _Reader:
                 row = self.add(start, end, "row", 0, " | ".join(cells), header.index)
                 row.cells = cells
 
-    def bullet_list(self, node: SyntaxTreeNode, under: Statement | None, depth: int) -> None:
+    def bullet_list(self, node: Node, under: Statement | None, depth: int) -> None:
         """Each item under `under`; an item that is only a label, with nothing nested, takes the items that
         follow it in its list: after '**Pros**' all of them up to the next such item, after 'Use cases:' the
         plain ones (an item with its own label, or a remark like 'You can ...', ends it)."""
@@ -261,4 +295,4 @@ def _without_toml_front_matter(text: str) -> str:
 
 
 def read_markdown(doc: Document) -> None:
-    _Reader(doc).blocks(SyntaxTreeNode(_MD.parse(_without_toml_front_matter(doc.text))).children, None, 0)
+    _Reader(doc).blocks(block_tree(_MD.parse(_without_toml_front_matter(doc.text))), None, 0)
