@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import Levenshtein
+from spacy.attrs import ENT_IOB, ORTH
 from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -89,6 +91,7 @@ class OcrLinker:
         self.context: set[str] = set()
         self._cache: dict[tuple[str, bool], tuple[str, float] | None] = {}
         self._damaged: dict[str, bool] = {}
+        self._damaged_ids: dict[int, bool] = {}  # the same by the token's string id
         self.prefix_words = vocabulary().prefix_words
 
     def set_names(self, table: NameTable) -> None:
@@ -176,13 +179,23 @@ class OcrLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents  # each read of doc.ents makes its spans anew
-        taken = {i for ent in ents for i in range(ent.start, ent.end)}
+        columns = doc.to_array([ORTH, ENT_IOB]).tolist()  # read as numbers: a Token is made only for a candidate
+        taken = {i for i, (_, iob) in enumerate(columns) if iob in IN_ENTITY}
+        strings, damaged = doc.vocab.strings, self._damaged_ids
         spans: list[Span] = []
         n = len(doc)
-        for i, token in enumerate(doc):
-            text = token.text
-            if i in taken or not self.damaged(text):
+        for i, (orth, _) in enumerate(columns):
+            if i in taken:
                 continue
+            could = damaged.get(orth)
+            if could is None:
+                if len(damaged) >= 1 << 16:
+                    damaged.clear()
+                could = damaged[orth] = self.damaged(strings[orth])
+            if not could:
+                continue
+            token = doc[i]
+            text = token.text
             if not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
                 continue
             prefixed = i > 0 and doc[i - 1].lower_ in self.prefix_words
@@ -205,7 +218,31 @@ class OcrLinker:
         return doc
 
 
+IN_ENTITY = (1, 3)  # ENT_IOB: 1 inside an entity, 3 its first token (2 outside, 0 unset)
+
+
 # ------------------------------------------------------------------ the pipeline
+
+
+class NameRuler(SpanRuler):
+    """spaCy's span ruler with phrase patterns alone: no token matcher to run (and warn, empty) on every doc."""
+
+    def match(self, doc: Doc) -> list[Span]:
+        labels = self._match_label_id_map
+        found = {
+            Span(doc, start, end, label=labels[m]["label"], span_id=labels[m]["id"])
+            for m, start, end in self.phrase_matcher(doc)
+            if start != end
+        }
+        return sorted(found)
+
+
+@Language.factory("name_ruler", default_config={"phrase_matcher_attr": "LOWER"})
+def make_name_ruler(nlp: Language, name: str, *, phrase_matcher_attr: str) -> NameRuler:
+    """Matched spans become the doc's entities, the longest first, replacing any it had."""
+    return NameRuler(
+        nlp, name, spans_key=None, annotate_ents=True, overwrite=True, phrase_matcher_attr=phrase_matcher_attr
+    )
 
 
 @Language.factory("exact_case")
@@ -249,8 +286,9 @@ class LongerNames:
         self.labels = {key: ent.label.lower() for key, ent in table.entities.items()}
 
     def __call__(self, doc: Doc) -> Doc:
-        kept = [e for e in doc.ents if not self.tail_of_longer(doc, e)]
-        if len(kept) < len(doc.ents):
+        ents = doc.ents  # each read of doc.ents makes its spans anew
+        kept = [e for e in ents if not self.tail_of_longer(doc, e)]
+        if len(kept) < len(ents):
             doc.ents = kept
         return doc
 
@@ -300,10 +338,7 @@ def build_nlp(table: NameTable) -> Language:
     (making spaCy's English tokenizer costs more than reading a small note)."""
     base = _english()
     nlp = English(vocab=base.vocab, create_tokenizer=lambda _: base.tokenizer)
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        config={"spans_key": None, "annotate_ents": True, "overwrite": True, "phrase_matcher_attr": "LOWER"},
-    )
+    ruler = nlp.add_pipe("name_ruler")
     ruler.add_patterns(list(ruler_patterns(table)))  # type: ignore[attr-defined]
     nlp.add_pipe("lower_lemmatizer", first=True)  # after the patterns: they are matched on their words alone
     nlp.add_pipe("exact_case").set_forms(case_forms(table))  # type: ignore[attr-defined]
