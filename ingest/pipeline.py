@@ -57,7 +57,7 @@ OBJECT_RELATIONS = frozenset({"runs_on", "depends_on"})
 CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if|up\s+to|in|on|at|about|by|with)\s")
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
 LIKENESS = re.compile(r"(?i)(?:\w+ly\s+|almost\s+|nearly\s+)?(?:the\s+same\s+as|similar\s+to|like|unlike)\b")
-STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
+STOPWORDS = re.compile(r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b")
 STOP = frozenset(
     [
         "a",
@@ -267,8 +267,11 @@ def foreign(fact: Fact, named: set[int], table: NameTable) -> bool:
 
 def link_only(st: Statement) -> bool:
     """Is the line nothing but a link ('[Learning Module](https://...)', '<https://...>')?"""
-    bare = re.sub(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+", "", st.raw)
+    bare = LINKS.sub("", st.raw)
     return bare != st.raw and not re.search(r"[A-Za-z0-9]", re.sub(r"^\W*[-*+]\s", "", bare))
+
+
+LINKS = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 
 
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
@@ -339,7 +342,7 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
     for st, c in found:
         if not c.object or (c.object_is_entity and c.object == c.subject):
             continue
-        if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
+        if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", STOPWORDS.sub("", c.object)):
             continue  # "requires to": no value left
         if not c.object_is_entity and fragment(c.object) and not (c.predicate == "scales" and c.object.endswith("ly")):
             continue  # "your own library, or": a phrase cut off (but a thing 'scales automatically')
