@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import Levenshtein
-from spacy.attrs import ENT_IOB, ORTH
 from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -179,22 +178,20 @@ class OcrLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents  # each read of doc.ents makes its spans anew
-        columns = doc.to_array([ORTH, ENT_IOB]).tolist()  # read as numbers: a Token is made only for a candidate
-        taken = {i for i, (_, iob) in enumerate(columns) if iob in IN_ENTITY}
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
         strings, damaged = doc.vocab.strings, self._damaged_ids
         spans: list[Span] = []
         n = len(doc)
-        for i, (orth, _) in enumerate(columns):
+        for i, token in enumerate(doc):
             if i in taken:
                 continue
-            could = damaged.get(orth)
+            could = damaged.get(token.orth)  # by the string's id: token.text makes a new string each time
             if could is None:
                 if len(damaged) >= 1 << 16:
                     damaged.clear()
-                could = damaged[orth] = self.damaged(strings[orth])
+                could = damaged[token.orth] = self.damaged(strings[token.orth])
             if not could:
                 continue
-            token = doc[i]
             text = token.text
             if not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
                 continue
@@ -216,9 +213,6 @@ class OcrLinker:
         if spans:
             doc.ents = filter_spans([*ents, *spans])
         return doc
-
-
-IN_ENTITY = (1, 3)  # ENT_IOB: 1 inside an entity, 3 its first token (2 outside, 0 unset)
 
 
 # ------------------------------------------------------------------ the pipeline
