@@ -135,7 +135,7 @@ class Reader:
         table, nlp = self.table, self.nlp
         self.linker.context = self.context(doc)  # type: ignore[attr-defined]
         named = vocabulary().vendors_named(doc.text)
-        sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
+        sdocs = parse(nlp, [st.text for st in doc.statements])
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
         for st, sdoc, ctx in zip(doc.statements, sdocs, outline.contexts, strict=True):
@@ -165,6 +165,19 @@ class Reader:
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
         evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
         return Extraction(doc_facts, len(doc.statements), list(passages(outline)), evidence_only)
+
+
+def parse(nlp: Language, texts: list[str]) -> list[Doc]:
+    """Each text through the pipeline's components, called in turn: for statements of a few words, nlp.pipe's
+    generators and per-component error handlers cost more than the components."""
+    steps = [component for _, component in nlp.pipeline]
+    docs = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        for step in steps:
+            doc = step(doc)
+        docs.append(doc)
+    return docs
 
 
 class AliasGroup:
