@@ -28,6 +28,9 @@ def plural(word: str) -> str:
     return word + "s"
 
 
+PLURAL_ENDINGS = ((re.compile(r"ies$"), "y"), (re.compile(r"(?<=[sxh])es$"), ""), (re.compile(r"s$"), ""))
+
+
 @dataclass
 class NameTable:
     entities: dict[str, Entity] = field(default_factory=dict)
@@ -39,12 +42,12 @@ class NameTable:
     def key_for(self, name: str) -> str | None:
         """The entity a name (or its plural) stands for."""
         low = name.lower().strip()
-        for form in (
-            low,
-            re.sub(r"ies$", "y", low),
-            re.sub(r"(?<=[sxh])es$", "", low),
-            re.sub(r"s$", "", low),
-        ):
+        if low in self.aliases:
+            return self.aliases[low]
+        if not low.endswith("s"):
+            return None  # every plural ending below ends in 's'
+        for ending, singular in PLURAL_ENDINGS:
+            form = ending.sub(singular, low)
             if form in self.aliases:
                 return self.aliases[form]
         return None

@@ -92,6 +92,7 @@ class OcrLinker:
         self.context: set[str] = set()
         self._cache: dict[tuple[str, bool], tuple[str, float] | None] = {}
         self._damaged: dict[str, bool] = {}
+        self._damaged_ids: dict[int, bool] = {}  # the same by the token's string id
         self.prefix_words = vocabulary().prefix_words
 
     def set_names(self, table: NameTable) -> None:
@@ -180,12 +181,20 @@ class OcrLinker:
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents  # each read of doc.ents makes its spans anew
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
+        strings, damaged = doc.vocab.strings, self._damaged_ids
         spans: list[Span] = []
         n = len(doc)
         for i, token in enumerate(doc):
-            text = token.text
-            if i in taken or not self.damaged(text):
+            if i in taken:
                 continue
+            could = damaged.get(token.orth)  # by the string's id: token.text makes a new string each time
+            if could is None:
+                if len(damaged) >= 1 << 16:
+                    damaged.clear()
+                could = damaged[token.orth] = self.damaged(strings[token.orth])
+            if not could:
+                continue
+            text = token.text
             if not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
                 continue
             prefixed = i > 0 and doc[i - 1].lower_ in self.prefix_words
@@ -252,8 +261,9 @@ class LongerNames:
         self.labels = {key: ent.label.lower() for key, ent in table.entities.items()}
 
     def __call__(self, doc: Doc) -> Doc:
-        kept = [e for e in doc.ents if not self.tail_of_longer(doc, e)]
-        if len(kept) < len(doc.ents):
+        ents = doc.ents  # each read of doc.ents makes its spans anew
+        kept = [e for e in ents if not self.tail_of_longer(doc, e)]
+        if len(kept) < len(ents):
             doc.ents = kept
         return doc
 

@@ -4,9 +4,10 @@ structure rather than from one sentence (comparison headings and tables, sibling
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -33,7 +34,11 @@ class Outline:
 
 
 def _keys(sdoc: Doc, end: int | None = None) -> list[str]:
-    return list(dict.fromkeys(e.ent_id_ for e in keyed(sdoc) if end is None or e.end <= end))
+    if end is not None:
+        return list(dict.fromkeys(e.ent_id_ for e in keyed(sdoc) if e.end <= end))
+    if "keys" not in sdoc.user_data:  # kept on the doc: the outline asks it of a line for each line under it
+        sdoc.user_data["keys"] = tuple(dict.fromkeys(e.ent_id_ for e in keyed(sdoc)))
+    return list(sdoc.user_data["keys"])
 
 
 def _label_end(sdoc: Doc, st: Statement) -> int:
@@ -288,12 +293,44 @@ def asks(st: Statement) -> bool:
     return st.kind == "heading" and (st.text.endswith("?") or bool(QUESTION_OPENER.match(st.text)))
 
 
+class NodeFacts:
+    """own_topic, own_category, compares_two, unnamed_section and the section kind of each line of a document,
+    each computed once: build_contexts asks them of a line for every line under it."""
+
+    def __init__(self, docs: list[Doc]) -> None:
+        self.docs = docs
+        self.memo: dict[tuple[str, int], object] = {}
+
+    def _once(self, what: str, st: Statement, compute: Callable[[], object]) -> Any:
+        key = (what, st.index)
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def topic(self, st: Statement) -> str | None:
+        return self._once("topic", st, lambda: own_topic(st, self.docs[st.index]))
+
+    def category(self, st: Statement, *, parent: bool) -> str | None:
+        what = "parent category" if parent else "category"
+        return self._once(what, st, lambda: own_category(st, self.docs[st.index], parent=parent))
+
+    def compares_two(self, st: Statement) -> bool:
+        return self._once("compares", st, lambda: compares_two(st, self.docs[st.index]))
+
+    def unnamed_section(self, st: Statement) -> bool:
+        return self._once("unnamed", st, lambda: unnamed_section(st, self.docs[st.index]))
+
+    def section(self, st: Statement) -> str | None:
+        return self._once("section", st, lambda: vocabulary().section(st.text))
+
+
 def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
     """Walk up from each statement: the nearest category wins, the nearest entity is the topic."""
     contexts = []
     opened: set[int] = set()
     leads = Leads.of(doc, docs)
     quotes = quoted_lines(doc)
+    node_facts = NodeFacts(docs)  # what each line says of itself, read once however many lines sit under it
     for st in doc.statements:
         topic = category = target = None
         anchor = None
@@ -301,22 +338,22 @@ def build_contexts(doc: Document, docs: list[Doc]) -> list[Context]:
         parent = doc.parent(st)
         under = [parent] if parent and st.line not in quotes else []
         for node in ([st] if st.label else []) + under:  # its own line, or right under
-            if (category := own_category(node, docs[node.index], parent=node is parent)) is not None:
+            if (category := node_facts.category(node, parent=node is parent)) is not None:
                 target = example_target(node, docs[node.index]) if category == "example" else None
                 break
         for node in chain:
-            if node is not st and compares_two(node, docs[node.index]):
+            if node is not st and node_facts.compares_two(node):
                 topic = one_side(docs[st.index], _keys(docs[node.index]))  # no anchor: it opens no definition
                 break  # "Standard vs FIFO": what is under it is about the side it names alone, if it names one
             if node is not st and lists_others(node, category):
                 break  # "the following are equivalent concepts": not about the thing above
-            found = own_topic(node, docs[node.index])
+            found = node_facts.topic(node)
             if found:
                 topic, anchor = found, node.index
                 break
-            if node.kind == "heading" and vocabulary().section(node.text) == "aspect":
+            if node.kind == "heading" and node_facts.section(node) == "aspect":
                 continue  # "Scalability": what is under it is about the thing above
-            if unnamed_section(node, docs[node.index]):
+            if node_facts.unnamed_section(node):
                 break  # "### Azure Service Health", not a known name: a higher heading's topic is not certain
         if topic is None and doc.format != "text":
             topic = continued_subject(doc, docs, st)

@@ -48,7 +48,7 @@ CLAUSE = re.compile(r"(?i)(?:when|where|whenever|if|up\s+to|in|on|at|about|by|wi
 CONTRAST = re.compile(r"(?i)\b(?:vs\.?|versus)\s")
 CHOICE = re.compile(r"(?i)(?:either|whether)\b")  # "Either batch & aggregate (KPL or PutRecords)": what to do
 LIKENESS = re.compile(r"(?i)(?:\w+ly\s+|almost\s+|nearly\s+)?(?:the\s+same\s+as|similar\s+to|like|unlike)\b")
-STOPWORDS_RE = r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b"
+STOPWORDS = re.compile(r"(?i)\b(to|the|a|an|of|and|or|for|in|on|it|is|be|by|as|at)\b")
 STOP = frozenset(
     [
         "a",
@@ -126,7 +126,7 @@ class Reader:
         table, nlp = self.table, self.nlp
         self.linker.context = self.context(doc)  # type: ignore[attr-defined]
         named = vocabulary().vendors_named(doc.text)
-        sdocs = list(nlp.pipe((st.text for st in doc.statements), batch_size=512))
+        sdocs = parse(nlp, [st.text for st in doc.statements])
         outline = Outline(doc, sdocs, build_contexts(doc, sdocs))
         found: list[tuple[Statement, Candidate]] = []
         for st, sdoc, ctx in zip(doc.statements, sdocs, outline.contexts, strict=True):
@@ -161,6 +161,19 @@ class Reader:
         said = {(f.evidence.line, f.evidence.text) for f in doc_facts}
         evidence_only = sum(1 for st in doc.statements if (st.line, st.raw) not in said)
         return Extraction(doc_facts, len(doc.statements), list(passages(outline)), evidence_only)
+
+
+def parse(nlp: Language, texts: list[str]) -> list[Doc]:
+    """Each text through the pipeline's components, called in turn: for statements of a few words, nlp.pipe's
+    generators and per-component error handlers cost more than the components."""
+    steps = [component for _, component in nlp.pipeline]
+    docs = []
+    for text in texts:
+        doc = nlp.make_doc(text)
+        for step in steps:
+            doc = step(doc)
+        docs.append(doc)
+    return docs
 
 
 class AliasGroup:
@@ -304,8 +317,11 @@ def foreign(fact: Fact, named: set[int], table: NameTable) -> bool:
 
 def link_only(st: Statement) -> bool:
     """Is the line nothing but a link ('[Learning Module](https://...)', '<https://...>')?"""
-    bare = re.sub(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+", "", st.raw)
+    bare = LINKS.sub("", st.raw)
     return bare != st.raw and not re.search(r"[A-Za-z0-9]", re.sub(r"^\W*[-*+]\s", "", bare))
+
+
+LINKS = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 
 
 def is_header_item(doc: Document, st: Statement, sdoc: Doc) -> bool:
@@ -376,7 +392,7 @@ def to_facts(doc: Document, found: Iterable[tuple[Statement, Candidate]]) -> Ite
     for st, c in found:
         if not c.object or (c.object_is_entity and c.object == c.subject):
             continue
-        if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", re.sub(STOPWORDS_RE, "", c.object)):
+        if not c.object_is_entity and not re.search(r"[A-Za-z]{3}|\d", STOPWORDS.sub("", c.object)):
             continue  # "requires to": no value left
         if not c.object_is_entity and fragment(c.object, c.predicate):
             continue  # "your own library, or": a phrase cut off

@@ -11,6 +11,8 @@ VOCABULARY_FILE = DATA_DIR / "vocabulary.toml"
 SERVICE = "Service"  # the type of a vendor-prefixed name found in the notes (the ontology's kg:Service)
 TECHNOLOGY = "Technology"  # software a service may run for you (data/gazetteer.toml: Redis, MySQL, ...)
 
+MEMO_SIZE = 1 << 16  # texts a look-up keeps the answers of before it starts again
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -45,7 +47,17 @@ class Vocabulary:
 
     def category(self, text: str) -> str | None:
         """The relation a category parent ('Use cases:', 'Key features') gives the statements under it."""
-        return next((name for name, pattern in self.categories if pattern.search(text)), None)
+        known = self._categories_of
+        if text not in known:
+            if len(known) >= MEMO_SIZE:
+                known.clear()
+            known[text] = next((name for name, pattern in self.categories if pattern.search(text)), None)
+        return known[text]
+
+    @cached_property
+    def _categories_of(self) -> dict[str, str | None]:
+        """category() of the texts met so far (headings and labels recur: every statement asks of its parent)."""
+        return {}
 
     @cached_property
     def prefixes(self) -> tuple[str, ...]:
@@ -59,10 +71,20 @@ class Vocabulary:
 
     def vendor_of(self, name: str) -> tuple[str, str]:
         """'Amazon S3' -> ('Amazon', 'S3'); a name without a vendor prefix -> ('', name)."""
-        for prefix in self.prefixes:
-            if name.startswith(prefix + " ") and len(name) > len(prefix) + 1:
-                return prefix, name[len(prefix) + 1 :]
-        return "", name
+        known = self._vendor_of
+        if name not in known:
+            if len(known) >= MEMO_SIZE:
+                known.clear()
+            known[name] = next(
+                ((p, name[len(p) + 1 :]) for p in self.prefixes if name.startswith(p + " ") and len(name) > len(p) + 1),
+                ("", name),
+            )
+        return known[name]
+
+    @cached_property
+    def _vendor_of(self) -> dict[str, tuple[str, str]]:
+        """vendor_of() of the names met so far (every fact asks of its subject's and object's labels)."""
+        return {}
 
     def same_vendor(self, a: str, b: str) -> bool:
         """Do two names carry prefixes of one vendor (or both none)?"""
@@ -71,11 +93,12 @@ class Vocabulary:
 
     def vendors_named(self, text: str) -> set[int]:
         """The vendors (indices of their prefix groups) a text writes a prefix of, as a whole word."""
-        return {
-            n
-            for n, group in enumerate(self.vendors)
-            if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in group)
-        }
+        return {n for n, pattern in enumerate(self._vendor_patterns) if pattern.search(text)}
+
+    @cached_property
+    def _vendor_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """One pattern per vendor: any of its prefixes as a whole word."""
+        return tuple(re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(p) for p in group)})(?!\w)") for group in self.vendors)
 
     def foreign(self, name: str, named: set[int]) -> bool:
         """Is a name another vendor's product than any of the vendors a note names? A note that names no

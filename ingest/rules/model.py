@@ -67,8 +67,15 @@ def text_of(doc: Doc) -> str:
 
 
 def label_colon(doc: Doc, label: str) -> int | None:
-    """The token that holds the colon ending a 'Label:' (a token of its own, or glued to a bracket: '):')."""
-    return next((t.i for t in doc if t.text.endswith(":") and t.idx + len(t.text) >= len(label)), None)
+    """The token that holds the colon ending a 'Label:' (a token of its own, or glued to a bracket: '):'); kept on
+    the doc, as the outline and the rules each ask it."""
+    key = "colon:" + label
+    if key not in doc.user_data:
+        doc.user_data[key] = next(
+            (t.i for t in doc if t.text.endswith(":") and t.idx + len(t.text) >= len(label)), None
+        )
+    found: int | None = doc.user_data[key]
+    return found
 
 
 @dataclass(frozen=True)

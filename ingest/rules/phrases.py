@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from ingest.cues import ATTRIBUTE_RELATIONS, COUNTED_RELATIONS, CUES, PURPOSE_VERBS
 from ingest.rules.copula import copula_end
-from ingest.rules.model import Candidate, Clause, Context, Sentence
+from ingest.rules.model import Candidate, Clause, Context, Sentence, keyed
 from ingest.rules.spans import (
     THINGS_OF_A_NAME,
     after_to,
@@ -110,7 +110,7 @@ def in_name(s: Sentence, i: int) -> bool:
     """Is the cue word at i part of a name ('uses Azure Monitor under the hood', 'Auto Scaling Groups
     notifications'): inside a known name, or a capitalised word that a capitalised word goes on from?"""
     doc = s.doc
-    if any(e.start <= i < e.end and len(e) > 1 for e in doc.ents if e.ent_id_):  # not 'Monitor' alone
+    if any(e.start <= i < e.end and len(e) > 1 for e in keyed(doc)):  # not 'Monitor' alone
         return True
     return 0 < i < len(doc) - 1 and doc[i - 1].is_title and doc[i].is_title and doc[i + 1].is_title
 
