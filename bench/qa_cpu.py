@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from inprocess import varied  # bench/ is this script's directory
+
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "tests" / "data" / "questions.json"
 
@@ -36,16 +38,6 @@ def serve(graph: Path) -> None:
         start = time.process_time()
         qa.ask(question)
         print(time.process_time() - start, flush=True)
-
-
-def varied(text: str, n: int) -> str:
-    """`text` with its letters' case set by the bits of n (bench/inprocess.py's)."""
-    out = []
-    for c in text:
-        if c.isalpha():
-            c, n = (c.upper() if n % 2 else c.lower()), n // 2
-        out.append(c)
-    return "".join(out)
 
 
 class Worker:
