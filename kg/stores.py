@@ -229,7 +229,14 @@ class LoadedStaging(Staging):
         super().add(graph, lines)
         if self.store is None:
             self.store = ox.Store()
-        self.store.bulk_load(b"".join(self._quads(self.blocks[-1:])), format=ox.RdfFormat.N_QUADS)
+        load_graph(self.store, graph, lines)
+
+
+def load_graph(store: ox.Store, graph: str, lines: bytes) -> None:
+    """A source's N-Triples into its named graph, and the same lines into the default graph (the union, as a set:
+    the store keeps a triple once), checked once."""
+    store.load(lines, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    store.load(lines, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
 
 
 def stage(sources: Iterable[SourceGraph], *, into: StoreConfig | None = None, rebuild: bool = False) -> Staging:
@@ -392,8 +399,7 @@ class LocalStore(Store):
             self._write(partial(self.ox.bulk_load, load, format=ox.RdfFormat.N_QUADS))
 
     def _replace_in_memory(self, staged: Staging, fresh: bool) -> None:
-        """Each source's N-Triples loaded into its named graph, and the same lines into the default graph (the
-        union, as a set: the store keeps a triple once), checked once; nothing is saved until the commit. A store
+        """Each source's graph loaded (load_graph); nothing is saved until the commit. A store
         loaded while staged (LoadedStaging) is taken whole when it will hold every graph."""
         loaded = staged.store if isinstance(staged, LoadedStaging) else None
         if not fresh and {g.value for g in self.ox.named_graphs()} <= {b.graph for b in staged.blocks}:
@@ -405,10 +411,7 @@ class LocalStore(Store):
             self.ox, self.dirty, self.snapshot_id = loaded, True, next(_SNAPSHOTS)
             return
         for block in staged.blocks:
-            lines = staged.read(block)
-            for graph, checked in ((ox.NamedNode(block.graph), False), (ox.DefaultGraph(), True)):
-                load = partial(self.ox.load, lines, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=checked)
-                self._write(load)
+            self._write(partial(load_graph, self.ox, block.graph, staged.read(block)))
 
     def query(self, text: str) -> Any:
         """Oxigraph's own result for a query (its default graph is the union of the named graphs)."""
