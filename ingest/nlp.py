@@ -17,7 +17,8 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from ingest.names import NameTable, plural
-from ingest.tokenizer import lazy_tokenizer
+from ingest.rules.model import text_of
+from ingest.tokenizer import LazyRules, lazy_tokenizer
 from ingest.vocabulary import vocabulary
 from kg.lexicon import english_words, lemma_table
 
@@ -310,6 +311,8 @@ def ruler_patterns(table: NameTable) -> Iterable[Pattern]:
 
 
 ANCHOR = 3  # characters of a pattern's squeezed text it is looked for by
+PREFIX = 8  # characters of a pattern's squeezed text that pick it among those of its anchor
+FEW_PREFIXES = 4  # an anchor with no more prefixes has each looked for in the text, without finding the anchor
 EAGER_CHARS = 2_000_000  # text matched before every pattern left is added (looking costs ~25 µs a statement)
 
 
@@ -317,6 +320,16 @@ def squeezed(text: str) -> str:
     """Lower case without whitespace (and one sigma for two): every text a pattern matches holds the pattern's
     squeezed text in its own (tokens are spans of the text, each compared lower-cased)."""
     return "".join(text.lower().split()).replace("ς", "σ")
+
+
+def prefixes_at(text: str, anchor: str, longest: int) -> set[str]:
+    """The text's prefixes, of `anchor`'s length up to `longest` characters, from every place where `anchor` occurs."""
+    found: set[str] = set()
+    at = text.find(anchor)
+    while at >= 0:
+        found.update(text[at : at + n] for n in range(len(anchor), longest + 1))
+        at = text.find(anchor, at + 1)
+    return found
 
 
 @Language.factory("name_ruler")
@@ -336,7 +349,9 @@ class NameRuler:
         self.strings = vocab.strings
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         self.labels: dict[int, tuple[str, str]] = {}  # a match id -> (label, key)
-        self.pending: dict[str, list[tuple[str, Pattern]]] = {}  # an anchor -> (squeezed text, pattern) not added
+        self.pending: dict[str, dict[str, list[tuple[str, Pattern]]]] = {}  # an anchor -> a prefix -> (squeezed
+        # text, pattern) not added: "aws" holds every "AWS …" name, its prefix "awsxyz" only a few
+        self.expected = ""  # a text whose patterns are all added: the texts inside it need no look
 
     def set_patterns(self, patterns: Iterable[Pattern]) -> None:
         now = []
@@ -345,12 +360,13 @@ class NameRuler:
             if len(text) < ANCHOR:
                 now.append(pattern)
             else:
-                self.pending.setdefault(text[:ANCHOR], []).append((text, pattern))
+                group = self.pending.setdefault(text[:ANCHOR], {})
+                group.setdefault(text[:PREFIX], []).append((text, pattern))
         self._add(now)
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.pending:
-            self._add_for(doc.text)
+        if self.pending and (text := text_of(doc)) not in self.expected:
+            self._add_for(text)
         matched = {
             Span(doc, start, end, label=self.labels[m][0], span_id=self.labels[m][1])
             for m, start, end in self.matcher(doc)
@@ -359,27 +375,48 @@ class NameRuler:
         doc.ents = sorted(filter_spans(sorted(matched)))
         return doc
 
+    def expect(self, text: str) -> None:
+        """Adds every pattern `text` could match, so that its parts (a document's statements) are matched without
+        a look each: a part's squeezed text is in the whole's."""
+        if self.pending:
+            self._add_for(text)
+        self.expected = text
+
     def _add_for(self, text: str) -> None:
         self.budget -= len(text)
+        pending = self.pending
         if self.budget < 0:
-            self._add(pattern for group in self.pending.values() for _, pattern in group)
-            self.pending.clear()
+            self._add(pattern for group in pending.values() for texts in group.values() for _, pattern in texts)
+            pending.clear()
             return
-        joined, pending = squeezed(text), self.pending
+        joined = squeezed(text)
         for anchor in {joined[i : i + ANCHOR] for i in range(len(joined) - ANCHOR + 1)} & pending.keys():
             group = pending[anchor]
-            found = [pattern for squeezed_text, pattern in group if squeezed_text in joined]
-            if found:
-                self._add(found)
-                if len(found) == len(group):
-                    del pending[anchor]
-                else:
-                    pending[anchor] = [(t, pattern) for t, pattern in group if t not in joined]
+            few = len(group) <= FEW_PREFIXES
+            for prefix in list(group) if few else prefixes_at(joined, anchor, PREFIX) & group.keys():
+                texts = group[prefix]
+                found = [pattern for squeezed_text, pattern in texts if squeezed_text in joined]
+                if found:
+                    self._add(found)
+                    if len(found) == len(texts):
+                        del group[prefix]
+                    else:
+                        group[prefix] = [(t, pattern) for t, pattern in texts if t not in joined]
+            if not group:
+                del pending[anchor]
 
     def _add(self, patterns: Iterable[Pattern]) -> None:
         for pattern in patterns:
             self.matcher.add(pattern.key, [self.tokenizer(pattern.text)])
             self.labels[self.strings[pattern.key]] = (pattern.label, pattern.key)
+
+
+def expect(nlp: Language, text: str) -> None:
+    """Readies `nlp`'s tokenizer rules and name patterns for every part of `text`: a document's statements, parsed
+    next, then need no look each."""
+    for part in (nlp.tokenizer, *(component for _, component in nlp.pipeline)):
+        if isinstance(part, LazyRules | NameRuler):
+            part.expect(text)
 
 
 @cache

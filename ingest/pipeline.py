@@ -18,7 +18,7 @@ from ingest.fanout import fan_out
 from ingest.files import SourceFile, read_note
 from ingest.files import discover as discover_files
 from ingest.names import NameTable, load_gazetteer
-from ingest.nlp import build_nlp
+from ingest.nlp import build_nlp, expect
 from ingest.outline import (
     COMPARE_WORDS,
     Outline,
@@ -167,9 +167,11 @@ def parse(nlp: Language, texts: list[str]) -> list[Doc]:
     """Each text through the pipeline's components, called in turn: for statements of a few words, nlp.pipe's
     generators and per-component error handlers cost more than the components."""
     steps = [component for _, component in nlp.pipeline]
+    expect(nlp, "\n".join(texts))
     docs = []
     for text in texts:
         doc = nlp.make_doc(text)
+        doc.user_data["text"] = text  # rules.model.text_of: a Doc's text is the text it was made from
         for step in steps:
             doc = step(doc)
         docs.append(doc)

@@ -29,6 +29,7 @@ class LazyRules:
         self.rules = rules
         self.budget = eager_chars
         self.pending: dict[str, list[str]] = {}  # a rule's first characters -> the rules not added yet
+        self.expected = ""  # a text whose rules are all added: the texts inside it need no look
         now = []
         for text in sorted(rules):
             if len(text) < ANCHOR or any(c.isspace() for c in text):
@@ -38,9 +39,16 @@ class LazyRules:
         self._add(now)
 
     def __call__(self, text: str) -> Doc:
-        if self.pending:
+        if self.pending and text not in self.expected:
             self._add_for(text)
         return self.tokenizer(text)
+
+    def expect(self, text: str) -> None:
+        """Adds every rule `text` needs, so that its parts (a document's statements) are tokenized without a look
+        each: a rule in a part is in the whole."""
+        if self.pending:
+            self._add_for(text)
+        self.expected = text
 
     def _add_for(self, text: str) -> None:
         self.budget -= len(text)

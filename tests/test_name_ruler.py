@@ -9,7 +9,7 @@ from spacy.lang.en import English
 from spacy.tokens import Doc
 
 from ingest.names import NameTable, load_gazetteer
-from ingest.nlp import NameRuler, Pattern, build_nlp, ruler_patterns, squeezed
+from ingest.nlp import NameRuler, Pattern, build_nlp, expect, prefixes_at, ruler_patterns, squeezed
 from ingest.tokenizer import lazy_tokenizer
 
 DATA = Path(__file__).parent / "data"
@@ -71,6 +71,34 @@ def test_entities_are_the_span_rulers(table: NameTable, reference: English, seed
     for text in texts:
         assert entities(nlp(text)) == entities(reference(text)), text
     assert bool(ruler.pending) == (eager_chars > 1_000_000)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_documents_statements_after_expect(table: NameTable, reference: English, seed: int) -> None:
+    """`expect` readies the tokenizer and the ruler for a whole document: its statements then need no look each and
+    get the span ruler's entities; a text outside the document is still looked at."""
+    lines = TEXTS + statements()
+    random.Random(seed).shuffle(lines)
+    nlp = English(create_tokenizer=lazy_tokenizer)
+    nlp.add_pipe("name_ruler").set_patterns(ruler_patterns(table))  # type: ignore[attr-defined]
+    for start in range(0, len(lines), 40):
+        document = lines[start : start + 40]
+        expect(nlp, "\n".join(document))
+        for text in [*document, "the Amazon S3 bucket and AWS Lambda"]:
+            assert entities(nlp(text)) == entities(reference(text)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "longest", "expected"),
+    [
+        ("awslambdaandawss3", "aws", 5, {"aws", "awsl", "awsla", "awss", "awss3"}),
+        ("xaws", "aws", 8, {"aws"}),  # the text ends: shorter prefixes only
+        ("lambda", "aws", 8, set()),
+        ("aaaa", "aa", 3, {"aa", "aaa"}),  # overlapping occurrences
+    ],
+)
+def test_prefixes_at(text: str, anchor: str, longest: int, expected: set[str]) -> None:
+    assert prefixes_at(text, anchor, longest) == expected
 
 
 def test_patterns_are_added_only_as_needed(table: NameTable) -> None:

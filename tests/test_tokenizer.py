@@ -45,6 +45,14 @@ def test_tokens_are_spacys(reference: spacy.language.Language, seed: int, eager_
         assert attributes(lazy(text)) == attributes(reference(text)), text
 
 
+def test_parts_of_an_expected_text(reference: spacy.language.Language) -> None:
+    """After `expect(whole)`, its parts are tokenized without a look each, as spaCy does; other texts are looked at."""
+    lazy = English(create_tokenizer=lazy_tokenizer)
+    lazy.tokenizer.expect("\n".join(TEXTS[:5]))  # type: ignore[union-attr]
+    for text in TEXTS:
+        assert attributes(lazy(text)) == attributes(reference(text)), text
+
+
 def test_rules_are_added_only_as_needed() -> None:
     lazy = English(create_tokenizer=lazy_tokenizer)
     before = len(lazy.tokenizer.tokenizer.rules)  # type: ignore[union-attr]
