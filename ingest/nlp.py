@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from spacy.lang.en import English
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -115,9 +116,15 @@ class OcrLinker:
             return None
         best: tuple[str, float] | None = None
         for n in range(len(folded) - 2, len(folded) + 3):
-            for cand in self.by_length.get(n, ()):
-                score = Levenshtein.normalized_similarity(folded, cand)
-                if score >= self.context_similarity and (best is None or score > best[1]):
+            near = process.extract(
+                folded,
+                self.by_length.get(n, ()),
+                scorer=Levenshtein.normalized_similarity,
+                score_cutoff=self.context_similarity,
+                limit=None,
+            )
+            for cand, score, _ in sorted(near, key=lambda hit: hit[2]):  # in the names' order: the first best wins
+                if best is None or score > best[1]:
                     best = (cand, score)
         return best
 
