@@ -329,6 +329,30 @@ def squeezed(text: str) -> str:
     return "".join(text.lower().split()).replace("ς", "σ")
 
 
+class Found(NamedTuple):
+    """A name matched on tokens [start, end), ordered as spaCy orders such spans: by where, then by its label's and
+    its key's string ids."""
+
+    start: int
+    end: int
+    label_id: int
+    key_id: int
+    label: str
+    key: str
+
+
+def first_longest(found: Iterable[Found]) -> list[Found]:
+    """The matches that overlap no longer or earlier one, in text order: spacy.util.filter_spans over the spans of
+    `found` in spaCy's order, without making a Span of each."""
+    kept: list[Found] = []
+    taken: set[int] = set()
+    for f in sorted(sorted(found), key=lambda f: (f.end - f.start, -f.start), reverse=True):
+        if f.start not in taken and f.end - 1 not in taken:
+            kept.append(f)
+            taken.update(range(f.start, f.end))
+    return sorted(kept)
+
+
 def prefixes_at(text: str, anchor: str, longest: int) -> set[str]:
     """The text's prefixes, of `anchor`'s length up to `longest` characters, from every place where `anchor` occurs."""
     found: set[str] = set()
@@ -355,7 +379,7 @@ class NameRuler:
         self.budget = eager_chars
         self.strings = vocab.strings
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
-        self.labels: dict[int, tuple[str, str]] = {}  # a match id -> (label, key)
+        self.labels: dict[int, tuple[int, int, str, str]] = {}  # a match id -> its label's and key's ids, label, key
         self.pending: dict[str, dict[str, list[tuple[str, Pattern]]]] = {}  # an anchor -> a prefix -> (squeezed
         # text, pattern) not added: "aws" holds every "AWS …" name, its prefix "awsxyz" only a few
         self.expected = ""  # a text whose patterns are all added: the texts inside it need no look
@@ -374,12 +398,9 @@ class NameRuler:
     def __call__(self, doc: Doc) -> Doc:
         if self.pending and (text := text_of(doc)) not in self.expected:
             self._add_for(text)
-        matched = {
-            Span(doc, start, end, label=self.labels[m][0], span_id=self.labels[m][1])
-            for m, start, end in self.matcher(doc)
-            if start != end
-        }
-        doc.ents = sorted(filter_spans(sorted(matched)))
+        labels = self.labels
+        found = {Found(start, end, *labels[m]) for m, start, end in self.matcher(doc) if start != end}
+        doc.ents = [Span(doc, f.start, f.end, label=f.label, span_id=f.key) for f in first_longest(found)]
         return doc
 
     def expect(self, text: str) -> None:
@@ -415,7 +436,8 @@ class NameRuler:
     def _add(self, patterns: Iterable[Pattern]) -> None:
         for pattern in patterns:
             self.matcher.add(pattern.key, [self.tokenizer(pattern.text)])
-            self.labels[self.strings[pattern.key]] = (pattern.label, pattern.key)
+            ids = self.strings.add(pattern.label), self.strings.add(pattern.key)
+            self.labels[ids[1]] = (*ids, pattern.label, pattern.key)
 
 
 def expect(nlp: Language, text: str) -> None:

@@ -6,10 +6,21 @@ from pathlib import Path
 
 import pytest
 from spacy.lang.en import English
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from ingest.names import NameTable, load_gazetteer
-from ingest.nlp import NameRuler, Pattern, build_nlp, expect, prefixes_at, ruler_patterns, squeezed
+from ingest.nlp import (
+    Found,
+    NameRuler,
+    Pattern,
+    build_nlp,
+    expect,
+    first_longest,
+    prefixes_at,
+    ruler_patterns,
+    squeezed,
+)
 from ingest.tokenizer import lazy_tokenizer
 
 DATA = Path(__file__).parent / "data"
@@ -128,3 +139,41 @@ def test_a_pattern_is_in_the_text_it_matches() -> None:
     tokens match."""
     pattern = Pattern("Concept", "k", "Σ ΟΔΟΣ")
     assert squeezed(pattern.text) in squeezed("the σ οδος and")
+
+
+def found(start: int, end: int, label: str = "Service", key: str = "k") -> Found:
+    return Found(start, end, hash(label) % 1000, hash(key) % 1000, label, key)
+
+
+@pytest.mark.parametrize(
+    ("matches", "expected"),
+    [
+        ([], []),
+        ([(0, 1), (2, 3)], [(0, 1), (2, 3)]),
+        ([(0, 1), (0, 2)], [(0, 2)]),  # the longer
+        ([(0, 2), (1, 3)], [(0, 2)]),  # the earlier of two as long
+        ([(1, 3), (0, 2), (2, 4)], [(0, 2), (2, 4)]),
+        ([(0, 3), (1, 2), (3, 4)], [(0, 3), (3, 4)]),
+    ],
+)
+def test_first_longest(matches: list[tuple[int, int]], expected: list[tuple[int, int]]) -> None:
+    assert [(f.start, f.end) for f in first_longest(found(a, b) for a, b in matches)] == expected
+
+
+def test_first_longest_is_filter_spans() -> None:
+    """Spans of the same tokens with different labels or keys: spaCy keeps the first in its own order."""
+    nlp = English()
+    doc = nlp("one two three four five six")
+    rng = random.Random(0)
+    for _ in range(300):
+        matches = {
+            Found(a, a + rng.randint(1, 3), 0, 0, rng.choice("AB"), rng.choice("xyz"))
+            for a in [rng.randrange(5) for _ in range(rng.randint(0, 6))]
+        }
+        matches = {
+            f._replace(end=min(f.end, 6), label_id=doc.vocab.strings.add(f.label), key_id=doc.vocab.strings.add(f.key))
+            for f in matches
+        }
+        spans = {Span(doc, f.start, f.end, label=f.label, span_id=f.key) for f in matches}
+        kept = [(s.start, s.end, s.label_, s.id_) for s in sorted(filter_spans(sorted(spans)))]
+        assert [(f.start, f.end, f.label, f.key) for f in first_longest(matches)] == kept
