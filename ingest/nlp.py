@@ -5,6 +5,7 @@ OCR-aware fuzzy linker for damaged mentions ("Ecz" -> EC2, "Lamba" -> Lambda).""
 import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz import process
@@ -344,9 +345,12 @@ class Found(NamedTuple):
 def first_longest(found: Iterable[Found]) -> list[Found]:
     """The matches that overlap no longer or earlier one, in text order: spacy.util.filter_spans over the spans of
     `found` in spaCy's order, without making a Span of each."""
+    ordered = sorted(found)
+    if all(a.end <= b.start for a, b in pairwise(ordered)):
+        return ordered  # no overlaps: every match is kept (most statements)
     kept: list[Found] = []
     taken: set[int] = set()
-    for f in sorted(sorted(found), key=lambda f: (f.end - f.start, -f.start), reverse=True):
+    for f in sorted(ordered, key=lambda f: (f.end - f.start, -f.start), reverse=True):
         if f.start not in taken and f.end - 1 not in taken:
             kept.append(f)
             taken.update(range(f.start, f.end))

@@ -52,9 +52,9 @@ class CueMatch(NamedTuple):
 def keyed(doc: Doc) -> tuple[Span, ...]:
     """The doc's entity spans that carry a key (`ent_id_`), in order: read once and kept on the doc, as each
     read of doc.ents makes its spans anew."""
-    if "named" not in doc.user_data:
-        doc.user_data["named"] = tuple(e for e in doc.ents if e.ent_id_)
-    found: tuple[Span, ...] = doc.user_data["named"]
+    found: tuple[Span, ...] | None = doc.user_data.get("named")
+    if found is None:
+        found = doc.user_data["named"] = tuple(e for e in doc.ents if e.ent_id_)
     return found
 
 
@@ -97,8 +97,12 @@ class Sentence:
         colon = label_colon(self.doc, self.label)
         return colon + 1 if colon is not None else 0
 
+    @cached_property
+    def named(self) -> tuple[Span, ...]:
+        return keyed(self.doc)
+
     def mentions(self, start: int, end: int) -> list[Span]:
-        return [e for e in keyed(self.doc) if e.start >= start and e.end <= end]
+        return [e for e in self.named if e.start >= start and e.end <= end]
 
     def cue_starts(self, i: int) -> set[str]:
         return {self.doc[m.start].lower_ for m in self.cues if m.start == i}
