@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
-from ingest.rules.model import Candidate, Clause, Context, Sentence, keyed, text_of
+from ingest.rules.model import Candidate, Clause, Context, Sentence, keyed, text_of, tokens
 from ingest.rules.spans import topic_head
 from ingest.rules.words import literal, strip_parenthetical
 from kg.lexicon import verbs_only
@@ -26,6 +26,7 @@ def yes_no_answer(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     has illimited capacity': what follows the yes, no or none is a property of the question's subject (its
     own name and verb left out)."""
     doc, topic = s.doc, ctx.topic
+    toks = tokens(doc)
     m = ANSWER_OPENER.match(text_of(doc))
     if not topic or not ctx.question or s.label or not m:
         return
@@ -34,7 +35,7 @@ def yes_no_answer(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     i = next((t.i for t in doc if t.idx >= m.end()), len(doc))
     opened = next((e.end for e in keyed(doc) if e.start == i and e.ent_id_ == topic), None)
     after = opened if opened is not None else topic_head(s, i, len(doc), topic)
-    if after is not None and after < len(doc) and doc[after].lemma_ in ("be", "have"):
+    if after is not None and after < len(doc) and toks[after].lemma_ in ("be", "have"):
         i = after + 1
     rest = doc[i:].text
     if any(t.is_alpha and not t.is_stop for t in doc[i:]) or (rest and FIGURE.match(rest.strip(" ."))):
@@ -54,11 +55,12 @@ def bracketed_members(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     if ctx.category or s.label or "(" not in text_of(s.doc):
         return
     doc = s.doc
+    toks = tokens(doc)
     segment = 0
     for i, t in enumerate(doc):
         if t.text == "(":
-            close = next((j for j in range(i + 1, len(doc)) if doc[j].text in ")("), None)
-            if close is None or doc[close].text != ")":
+            close = next((j for j in range(i + 1, len(doc)) if toks[j].text in ")("), None)
+            if close is None or toks[close].text != ")":
                 return
             yield from _members(s, segment, i, close)
         elif t.text in (",", ";") and not _inside_brackets(doc, i):
@@ -74,6 +76,7 @@ def _inside_brackets(doc: Doc, i: int) -> bool:
 
 def _members(s: Sentence, start: int, opening: int, close: int) -> Iterator[Candidate]:
     doc = s.doc
+    toks = tokens(doc)
     head = doc[start:opening]
     head_ents = s.mentions(start, opening)
     inner = doc[opening + 1 : close].text.strip()
@@ -84,11 +87,11 @@ def _members(s: Sentence, start: int, opening: int, close: int) -> Iterator[Cand
     if head_ents or not 1 <= len(words) <= 4 or words[0].lemma_ in verbs_only() or words[-1].is_stop:
         return
     i = opening + 1
-    while i < close and doc[i].lower_ in EXAMPLE_MARKS:
+    while i < close and toks[i].lower_ in EXAMPLE_MARKS:
         i += 1
     members = s.mentions(i, close)
     covered = {k for e in members for k in range(e.start, e.end)}
-    if not members or any(k not in covered and doc[k].lower_ not in MEMBER_JOINS for k in range(i, close)):
+    if not members or any(k not in covered and toks[k].lower_ not in MEMBER_JOINS for k in range(i, close)):
         return
     for e in members:
         yield Candidate(e.ent_id_, "is_a", literal(head.text), False, "bracketed_members")
@@ -108,6 +111,7 @@ def figure_lead(s: Sentence, ctx: Context) -> Iterator[Candidate]:
 def bound_figure(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'Min 90 days storage charges', 'Max 100 buckets per account': a bound on a figure is a limit."""
     doc, start = c.doc, c.start
-    if c.end - start >= 3 and doc[start].lower_ in BOUND_WORDS and doc[start + 1].like_num:
+    toks = tokens(doc)
+    if c.end - start >= 3 and toks[start].lower_ in BOUND_WORDS and toks[start + 1].like_num:
         for subject in c.subjects:
             yield Candidate(subject, "has_limit", literal(c.text), False, "bound_figure")

@@ -8,7 +8,7 @@ from itertools import pairwise
 from spacy.tokens import Doc
 
 from ingest.rules.clause import read_clause
-from ingest.rules.model import Candidate, Context, Sentence, text_of
+from ingest.rules.model import Candidate, Context, Sentence, text_of, tokens
 from kg.lexicon import lemma, word_classes
 
 ARROWS = ("-->", "->", "→", "⟶")
@@ -16,20 +16,21 @@ ARROWS = ("-->", "->", "→", "⟶")
 
 def arrows(doc: Doc, start: int) -> tuple[list[tuple[int, int]], str]:
     """Token ranges of the arrows in a statement, and their kind: 'stack' (-->) or 'flow' (>)."""
+    toks = tokens(doc)
     found: list[tuple[int, int]] = []
     i = start
     kind = ""
     if not any(mark in text_of(doc) for mark in (">", "→", "⟶")):  # every arrow holds one of them
         return found, kind
     while i < len(doc):
-        t = doc[i].text
-        if t in ARROWS or (t in ("--", "-") and i + 1 < len(doc) and doc[i + 1].text == ">"):
+        t = toks[i].text
+        if t in ARROWS or (t in ("--", "-") and i + 1 < len(doc) and toks[i + 1].text == ">"):
             width = 1 if t in ARROWS else 2
             found.append((i, i + width))
             kind = "stack"
             i += width
             continue
-        if t == ">" and (i == 0 or doc[i - 1].text not in ("=", "-", "--")):
+        if t == ">" and (i == 0 or toks[i - 1].text not in ("=", "-", "--")):
             found.append((i, i + 1))
             kind = kind or "flow"
         i += 1
@@ -87,9 +88,10 @@ def chain(s: Sentence, ctx: Context) -> Iterator[Candidate]:
 def acting(doc: Doc, a: int, b: int) -> bool:
     """Does a step say in brackets what it does ('EventBridge (route to services)'), by a verb's bare form,
     where a layer of a stack names what it is ('Host OS (EC2 Instance)')?"""
+    toks = tokens(doc)
     for i in range(a, b - 1):
-        if doc[i].text == "(":
-            word = doc[i + 1]
+        if toks[i].text == "(":
+            word = toks[i + 1]
             return word.is_lower and word.lemma_ == word.lower_ and word.lemma_ in word_classes()["verb"]
     return False
 

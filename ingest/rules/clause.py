@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from ingest.rules.answers import bound_figure
 from ingest.rules.copula import copula
-from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, keyed, run
+from ingest.rules.model import Candidate, Clause, Context, Rule, Sentence, keyed, run, tokens
 from ingest.rules.phrases import cue_relations
 from ingest.rules.properties import property_fallback
 from ingest.rules.spans import leading_subjects, other_subject, pointing_back, topic_head
@@ -41,8 +41,9 @@ def make_clause(
 ) -> Clause | None:
     """The clause [start, end) about the entities it opens with, else about the default subject."""
     doc = s.doc
+    toks = tokens(doc)
     lead, pstart = leading_subjects(s, start, end)
-    if lead and default_subject and doc[start].lower_ in DEMONSTRATIVES:
+    if lead and default_subject and toks[start].lower_ in DEMONSTRATIVES:
         topic_name = s.known.labels.get(default_subject, "").lower()
         mention = next((e.text.lower() for e in keyed(doc) if e.start <= start + 1 and e.ent_id_ == lead[0]), "")
         if mention and topic_name.endswith(mention):

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from ingest.cues import ATTRIBUTE_RELATIONS
-from ingest.rules.model import Candidate, Clause, Context
+from ingest.rules.model import Candidate, Clause, Context, tokens
 from ingest.rules.spans import copula_stop, passive
 from ingest.rules.words import ADJECTIVE_ENDINGS, EQUALS, HEDGES, is_negated, literal
 
@@ -14,20 +14,21 @@ ARTICLES = frozenset({"a", "an", "the", "also", "just", "usually", "basically"})
 def copula_verb(c: Clause) -> int | None:
     """The token of the clause's 'is' (or '=') when it describes its subject, not a passive ('is stored in')."""
     doc, start, end, pstart = c.doc, c.start, c.end, c.pstart
-    equals = c.explicit and pstart < end and doc[pstart].text in EQUALS  # "S3 = Simple Storage Service"
-    be = pstart if pstart < end and (doc[pstart].lemma_ == "be" or equals) else None
+    toks = tokens(doc)
+    equals = c.explicit and pstart < end and toks[pstart].text in EQUALS  # "S3 = Simple Storage Service"
+    be = pstart if pstart < end and (toks[pstart].lemma_ == "be" or equals) else None
     if (
         be is None
         and not c.explicit
-        and doc[start].lemma_ == "be"
+        and toks[start].lemma_ == "be"
         and start + 1 < end
-        and doc[start + 1].lower_ in ("a", "an")
+        and toks[start + 1].lower_ in ("a", "an")
     ):
         be = start  # flashcard answers: "Is a fully managed ..."
-    if be is None and not c.explicit and start + 1 < end and doc[start].lower_ in ("it", "this", "they"):
-        linked = doc[start + 1].lemma_ == "be" or doc[start + 1].lower_ in ("'s", "’s")
+    if be is None and not c.explicit and start + 1 < end and toks[start].lower_ in ("it", "this", "they"):
+        linked = toks[start + 1].lemma_ == "be" or toks[start + 1].lower_ in ("'s", "’s")
         be = start + 1 if linked else None  # "It's OLAP": the topic
-    if be is not None and doc[be].lower_ != "been" and not passive(c.sentence, be, end):
+    if be is not None and toks[be].lower_ != "been" and not passive(c.sentence, be, end):
         return be
     return None
 
@@ -44,17 +45,18 @@ def copula(c: Clause, ctx: Context) -> Iterator[Candidate]:
     if be is None:
         return
     doc, end, subjects, text = c.doc, c.end, c.subjects, c.text
+    toks = tokens(doc)
     rest = doc[be + 1 : end]
     if is_negated(rest[:3]) or any(h in rest.text.lower() for h in HEDGES):
         for s in subjects:
             yield Candidate(s, "has_property", literal(text), False, "copula_negated")
         return
-    if be + 1 < end and doc[be + 1].lower_ in DEGREES:
+    if be + 1 < end and toks[be + 1].lower_ in DEGREES:
         for s in subjects:  # "is more efficient", "is to get managed Redis": not a definition
             yield Candidate(s, "has_property", literal(text), False, "copula_property")
         return
     i = be + 1
-    while i < end and (doc[i].lower_ in ARTICLES or doc[i].text in EQUALS):
+    while i < end and (toks[i].lower_ in ARTICLES or toks[i].text in EQUALS):
         i += 1
     if i >= end:
         return
@@ -63,7 +65,7 @@ def copula(c: Clause, ctx: Context) -> Iterator[Candidate]:
     if "," in region.text and not any(t.lower_ in ("to", "that", "which", "in") for t in region):
         items, cur = [], i
         for j in range(i, end + 1):
-            if j == end or doc[j].text == "," or doc[j].lower_ in ("and", "or"):
+            if j == end or toks[j].text == "," or toks[j].lower_ in ("and", "or"):
                 if j > cur:
                     items.append((cur, j))
                 cur = j + 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, NamedTuple, TypeVar
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ingest.cues import CUES, Cue
 
@@ -55,6 +55,15 @@ def keyed(doc: Doc) -> tuple[Span, ...]:
     found: tuple[Span, ...] | None = doc.user_data.get("named")
     if found is None:
         found = doc.user_data["named"] = tuple(e for e in doc.ents if e.ent_id_)
+    return found
+
+
+def tokens(doc: Doc) -> list[Token]:
+    """The doc's tokens: made once and kept on the doc, as each `doc[i]` makes a Token anew (a Token reads its doc's
+    arrays, so it shows the doc's entities as they are when read)."""
+    found: list[Token] | None = doc.user_data.get("tokens")
+    if found is None:
+        found = doc.user_data["tokens"] = list(doc)
     return found
 
 

@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from ingest.cues import ATTRIBUTE_RELATIONS, COUNTED_RELATIONS, CUES, PURPOSE_VERBS
 from ingest.rules.copula import copula_end
-from ingest.rules.model import Candidate, Clause, Context, Sentence, keyed
+from ingest.rules.model import Candidate, Clause, Context, Sentence, keyed, tokens
 from ingest.rules.spans import (
     THINGS_OF_A_NAME,
     after_to,
@@ -41,6 +41,7 @@ DANGLING = ("for", "to", "of", "in", "on", "at", "with", "by", "from")
 def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """Each cue after the subject gives its relation to what follows it, up to the next cue."""
     s, doc, start, end, pstart = c.sentence, c.doc, c.start, c.end, c.pstart
+    toks = tokens(doc)
     described = copula_end(c)
     cues = s.cue_matches(pstart, end)
     consumed = 0
@@ -50,8 +51,8 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
         if cs < described or cs < consumed or in_name(s, cs):
             continue
         if cue.predicate in ATTRIBUTE_RELATIONS:
-            late = any(doc[i].lower_ in RELATIVES for i in range(pstart, cs))
-            generic = cue.predicate == "scales" and cs > 0 and doc[cs - 1].lower_ in ("any", "large", "global")
+            late = any(toks[i].lower_ in RELATIVES for i in range(pstart, cs))
+            generic = cue.predicate == "scales" and cs > 0 and toks[cs - 1].lower_ in ("any", "large", "global")
             if attributes_done or late or generic:
                 continue
             attributes_done = True
@@ -65,7 +66,7 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
             continue
         if listed_action(doc, pstart, cs) and cue.predicate != "includes":
             continue  # "including creating streams, resharding, and ...": an item of a list of actions
-        if ce - cs == 1 and participle(doc, cs) and cs > pstart and doc[cs - 1].lower_ in PARTICIPLE_LEADS:
+        if ce - cs == 1 and participle(doc, cs) and cs > pstart and toks[cs - 1].lower_ in PARTICIPLE_LEADS:
             continue  # "if replication is used, ...", "Only required domains can ...": no act of the subject
         if cue.predicate == "alternative_to" and bracketed_after_words(doc, pstart, cs):
             continue  # "Columnar storage (instead of row based)": an alternative to those words, not the subject
@@ -77,7 +78,7 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
         if other_antecedent(doc, pstart, cs, c.subjects):  # "an infrastructure which might contain ...": not ours
             continue
         own = not c.explicit and own_subject(s, pstart, cs, c.default_subject)
-        if own and not (cue.predicate == "requires" and doc[cs].lower_ == "must"):
+        if own and not (cue.predicate == "requires" and toks[cs].lower_ == "must"):
             continue  # "all other reads see ...", "dbs provide ...": that noun's relation, not the topic's
         who = resolve_subjects(doc, start, cs, c.subjects)
         if not c.explicit:
@@ -88,10 +89,10 @@ def cue_relations(c: Clause, ctx: Context) -> Iterator[Candidate]:
         )
         rs, re_ = object_region(doc, ce, nxt)
         if own:  # "Queue name must end with .fifo", "... – bucket must allow ...": what that noun must do
-            rs = max((i + 1 for i in range(pstart, cs) if not doc[i].is_alpha), default=pstart)
-        while re_ > rs + 1 and re_ == nxt and doc[re_ - 1].lower_ in SUBJECT_PRONOUNS:
+            rs = max((i + 1 for i in range(pstart, cs) if not toks[i].is_alpha), default=pstart)
+        while re_ > rs + 1 and re_ == nxt and toks[re_ - 1].lower_ in SUBJECT_PRONOUNS:
             re_ -= 1  # "a record processor for every shard it manages": the next cue's subject is not ours
-        if rs == re_ and cue.object in ("region", "mixed") and ce < end and doc[ce].lemma_ in word_classes()["verb"]:
+        if rs == re_ and cue.object in ("region", "mixed") and ce < end and toks[ce].lemma_ in word_classes()["verb"]:
             rs, re_ = object_region(doc, ce, end)  # "must provision and maintain ...": one object
             consumed = re_
         if doc[rs:re_].text.lower().strip(" .!") in PRONOUN_OBJECTS:  # "BI tools ... integrate with it"
@@ -110,9 +111,10 @@ def in_name(s: Sentence, i: int) -> bool:
     """Is the cue word at i part of a name ('uses Azure Monitor under the hood', 'Auto Scaling Groups
     notifications'): inside a known name, or a capitalised word that a capitalised word goes on from?"""
     doc = s.doc
+    toks = tokens(doc)
     if any(e.start <= i < e.end and len(e) > 1 for e in keyed(doc)):  # not 'Monitor' alone
         return True
-    return 0 < i < len(doc) - 1 and doc[i - 1].is_title and doc[i].is_title and doc[i + 1].is_title
+    return 0 < i < len(doc) - 1 and toks[i - 1].is_title and toks[i].is_title and toks[i + 1].is_title
 
 
 MODALS = frozenset({"must", "can", "cannot", "should", "may"})
@@ -146,13 +148,14 @@ def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None =
     """Limits, prices and scaling keep the whole clause (with its numbers and units); a comma list of
     short attributes ('no auto-scaling, limited AWS integrations') gives one fact per item."""
     doc = s.doc
+    toks = tokens(doc)
     parts, cur, depth = [], start, 0
     for i in range(start, end + 1):
-        if i < end and doc[i].text in "([":
+        if i < end and toks[i].text in "([":
             depth += 1
-        elif i < end and doc[i].text in ")]":
+        elif i < end and toks[i].text in ")]":
             depth -= 1
-        if i == end or (doc[i].text == "," and depth == 0):
+        if i == end or (toks[i].text == "," and depth == 0):
             if i > cur:
                 parts.append((cur, i))
             cur = i + 1
@@ -174,7 +177,8 @@ def attributes(s: Sentence, start: int, end: int, label: str, kind: str | None =
 def own_verb(doc: Doc, a: int, b: int, kind: str) -> int:
     """1 when a short attribute opens with the relation's own verb, which the object does not repeat ('Scales
     automatically, pay per use' scales 'automatically'), else 0."""
-    return int(kind == "scales" and b - a > 1 and doc[a].lower_ in ("scale", "scales") and doc[a + 1].is_alpha)
+    toks = tokens(doc)
+    return int(kind == "scales" and b - a > 1 and toks[a].lower_ in ("scale", "scales") and toks[a + 1].is_alpha)
 
 
 def attribute_kind(kind: str, negated: bool) -> str:
@@ -187,6 +191,7 @@ def attribute_kind(kind: str, negated: bool) -> str:
 def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Iterator[tuple[str, str, bool]]:
     """(predicate, object, object_is_entity) for one relation cue and the words after it."""
     doc = s.doc
+    toks = tokens(doc)
     cue = CUES[name]
     pred = cue.predicate
     if negated:
@@ -198,18 +203,18 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
             continue
         if n + 1 < len(ents) and ents[n + 1].start == ent.end:  # "Serverless cron job": a modifier
             continue
-        if n + 1 < len(ents) and ents[n + 1].start == ent.end + 1 and doc[ent.end].lower_ in THINGS_OF_A_NAME:
+        if n + 1 < len(ents) and ents[n + 1].start == ent.end + 1 and toks[ent.end].lower_ in THINGS_OF_A_NAME:
             continue  # "the API operation PutRecords": the operation is the object
-        if doc[rs].lower_ in QUANTIFIERS or (ent.start > rs and doc[ent.start - 1].lower_ in QUANTIFIERS):
+        if toks[rs].lower_ in QUANTIFIERS or (ent.start > rs and toks[ent.start - 1].lower_ in QUANTIFIERS):
             continue  # "works with any language, OS and technology": no one OS
         if objs and described_by(s, objs[-1][1], ent.start):
             continue  # "use KPL producers implemented in Java": Java is what the producers are written in
-        if pred in COUNTED_RELATIONS and ent.start > rs and doc[ent.start - 1].like_num:
+        if pred in COUNTED_RELATIONS and ent.start > rs and toks[ent.start - 1].like_num:
             yield pred, literal(doc[ent.start - 1 : ent.end].text), False  # "across 3 AZs": how many is the fact
             return
         objs.append((ent.ent_id_, ent.start))
     if pred == "runs":  # "run Docker containers on EC2 instances": what runs, and where
-        on = next((i for i in range(rs, re_) if doc[i].lower_ in ("on", "across", "atop", "in")), re_)
+        on = next((i for i in range(rs, re_) if toks[i].lower_ in ("on", "across", "atop", "in")), re_)
         for key, at in objs:
             yield ("runs_on" if at > on else "runs"), key, True
         return
@@ -231,7 +236,7 @@ def cue_objects(s: Sentence, name: str, rs: int, re_: int, negated: bool) -> Ite
     if cue.object == "entity":
         return
     region = doc[rs:re_].text.strip()
-    dangling = rs < re_ and (doc[rs].lower_ in DANGLING or region.lower() in SUBJECT_PRONOUNS)
+    dangling = rs < re_ and (toks[rs].lower_ in DANGLING or region.lower() in SUBJECT_PRONOUNS)
     if WORDLIKE.search(region) and not is_negated(doc[rs : rs + 2]) and not dangling:
         yield pred, literal(strip_parenthetical(region) if pred == "use_case" else region), False
 
@@ -243,7 +248,8 @@ PARTICIPLE_LEADS = frozenset({"is", "are", "was", "were", "be", "been", "being",
 
 def participle(doc: Doc, i: int) -> bool:
     """Is the word at i a past participle ('used', 'required', 'written'), not the verb's present form?"""
-    word = doc[i]
+    toks = tokens(doc)
+    word = toks[i]
     return word.lower_ != word.lemma_ and word.lower_.endswith(PARTICIPLE_ENDINGS)
 
 
@@ -251,9 +257,10 @@ def described_by(s: Sentence, obj: int, at: int) -> bool:
     """Does a past participle and its preposition ('implemented in', 'written in', 'built with') between the
     object at obj and the name at at say what that object is made of, with no list between?"""
     doc = s.doc
+    toks = tokens(doc)
     if at - obj < 3 or any(t.text in (",", ";") or t.lower_ in ("and", "or") for t in doc[obj:at]):
         return False
-    verb, prep = doc[at - 2], doc[at - 1]
+    verb, prep = toks[at - 2], toks[at - 1]
     made = participle(doc, at - 2) and verb.lemma_ in word_classes()["verb"]
     return made and prep.lower_ in ("in", "with", "using", "on", "by")
 

@@ -3,7 +3,7 @@
 
 from collections.abc import Iterator
 
-from ingest.rules.model import Candidate, Clause, Context
+from ingest.rules.model import Candidate, Clause, Context, tokens
 from ingest.rules.words import (
     CATEGORY_HEADS,
     LIMITING,
@@ -28,6 +28,7 @@ def property_fallback(c: Clause, ctx: Context) -> Iterator[Candidate]:
     if not c.fallback:
         return
     doc, start, end, label, explicit = c.doc, c.start, c.end, c.label, c.explicit
+    toks = tokens(doc)
     span = doc[start:end]
     free = [t for t in span if t.is_alpha and not t.ent_id_]
     words = [t for t in span if (t.is_alpha or t.ent_id_) and not t.is_stop and t.lower_ not in NEGATIONS]
@@ -59,7 +60,7 @@ def property_fallback(c: Clause, ctx: Context) -> Iterator[Candidate]:
     if defining and not explicit and verb_initial(span) and not is_negated(span):
         pred = "use_case"  # "Definition: Identifies unused resources": what it is for
     if definitional and span[0].lower_ not in SUBORDINATE:  # "Managed NFS that can be mounted ...": the noun phrase
-        text = doc[start : next((j for j in range(start, end) if doc[j].lower_ in RELATIVES), end)].text
+        text = doc[start : next((j for j in range(start, end) if toks[j].lower_ in RELATIVES), end)].text
     if LIMITING.search(span.text.replace("ca n't", "can't")):
         pred = "has_limit"  # "you can't SSH into your RDS instances", "can only be mounted to one instance"
     for s in c.subjects:

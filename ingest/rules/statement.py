@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 
 from ingest.cues import ATTRIBUTE_RELATIONS, CUES
 from ingest.rules.clause import read_clause
-from ingest.rules.model import Candidate, Context, Sentence, text_of
+from ingest.rules.model import Candidate, Context, Sentence, text_of, tokens
 from ingest.rules.phrases import attributes, cue_objects
 from ingest.rules.spans import clauses, leading_subjects, nameless_subject, other_subject
 from ingest.rules.words import is_negated, literal, readable, strip_parenthetical
@@ -57,13 +57,14 @@ def dash_definition(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """'Object storage - "infinitely scaling" storage' opening a section: the part before the dash is
     what the topic is."""
     doc = s.doc
+    toks = tokens(doc)
     subject = subject_of(s, ctx)
     if not ctx.first or s.label or not subject:
         return
     dash = next((t.i for t in doc if t.text in ("-", "--") and t.i > 0 and t.whitespace_), None)
-    if dash is None or dash > 5 or doc[0].lemma_ in verbs_only() or is_negated(doc[:dash]):
+    if dash is None or dash > 5 or toks[0].lemma_ in verbs_only() or is_negated(doc[:dash]):
         return
-    if not s.mentions(0, dash) and not doc[0].is_stop:
+    if not s.mentions(0, dash) and not toks[0].is_stop:
         yield Candidate(subject, "is_a", literal(doc[:dash].text), False, "dash_definition")
 
 
@@ -100,12 +101,13 @@ ASIDE_OPENERS = frozenset({"you", "we", "it", "this", "they", "these", "that"})
 def in_asides(doc: Doc) -> set[int]:
     """The tokens of a bracketed remark ('(You can save on HTTP Headers space; ...)'); a bracket of examples
     ('(EC2 state changes, S3 uploads, etc.)') is no remark."""
+    toks = tokens(doc)
     inside: set[int] = set()
     if "(" not in text_of(doc) and "[" not in text_of(doc):
         return inside
     for t in doc:
-        if t.text in "([" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ASIDE_OPENERS:
-            close = next((j for j in range(t.i + 1, len(doc)) if doc[j].text in ")]"), len(doc))
+        if t.text in "([" and t.i + 1 < len(doc) and toks[t.i + 1].lower_ in ASIDE_OPENERS:
+            close = next((j for j in range(t.i + 1, len(doc)) if toks[j].text in ")]"), len(doc))
             inside.update(range(t.i + 1, close))
     return inside
 
@@ -118,15 +120,17 @@ def heads_item(doc: Doc, start: int, at: int) -> bool:
     """Does the name at token at open the statement or one item of its list ('Lambda functions, SQS queues',
     'AWS services (EC2 state changes, ...)', 'Extensible via PowerShell'), not sit inside a phrase ('Retry of
     failed response from Kinesis API', 'Load balancing across instances')?"""
+    toks = tokens(doc)
     i = at - 1
-    while i >= start and doc[i].lower_ in ITEM_LEADS:
+    while i >= start and toks[i].lower_ in ITEM_LEADS:
         i -= 1
-    return i < start or doc[i].lower_ in ITEM_JOINS
+    return i < start or toks[i].lower_ in ITEM_JOINS
 
 
 def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
     """Facts that come from the heading a bullet sits under ('Use cases:', 'Pricing', 'Languages')."""
     doc, body = s.doc, s.body
+    toks = tokens(doc)
     subject = subject_of(s, ctx)
     if not subject or not ctx.category or not re.search(r"[A-Za-z0-9]", doc[body:].text):
         return
@@ -164,7 +168,7 @@ def category(s: Sentence, ctx: Context) -> Iterator[Candidate]:
             yield Candidate(subject, cat, key, True, f"under:{cat}")
         value = literal(strip_parenthetical(span.text))
         if not named and readable(span) and re.search(r"[a-z]{3}", value.lower()):
-            own = "has_property" if acts(doc[body]) else cat  # "Advertises Planned Maintenance": what it does
+            own = "has_property" if acts(toks[body]) else cat  # "Advertises Planned Maintenance": what it does
             yield Candidate(subject, own, value, False, f"under:{cat}")
 
 

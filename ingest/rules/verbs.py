@@ -4,7 +4,7 @@ your ECS containers'), and a verb of the text itself ('VM emulates machine hardw
 import re
 from collections.abc import Iterator
 
-from ingest.rules.model import Candidate, Clause, Context, keyed
+from ingest.rules.model import Candidate, Clause, Context, keyed, tokens
 from ingest.rules.spans import object_region
 from ingest.rules.words import AUXILIARIES, COORDINATORS, WORKLOADS, gerund, is_negated, literal
 from ingest.vocabulary import SERVICE, TECHNOLOGY
@@ -19,14 +19,15 @@ FILLERS = frozenset({",", "then", "you", "we", "can", "should", "could", "may", 
 def use_when(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'Use DynamoDB when you need millisecond latency': advice, DynamoDB preferred_for the need."""
     doc, start, end = c.doc, c.start, c.end
-    if doc[start].lower_ != "use" or c.explicit:
+    toks = tokens(doc)
+    if toks[start].lower_ != "use" or c.explicit:
         return
     ents = [e for e in keyed(doc) if e.start == start + 1]
     if not ents:
         return
     after = ents[0].end
-    if after < end and doc[after].lower_ in ("when", "for", "if", "to"):
-        rest = doc[after + (0 if doc[after].lower_ == "when" else 1) : end].text
+    if after < end and toks[after].lower_ in ("when", "for", "if", "to"):
+        rest = doc[after + (0 if toks[after].lower_ == "when" else 1) : end].text
         yield Candidate(ents[0].ent_id_, "preferred_for", literal(rest), False, "use_when")
 
 
@@ -34,15 +35,16 @@ def need_first(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'For event-driven architecture choose EventBridge', 'If you are proficient in Bash, then use the Azure
     CLI': the need first, then the advice; the entity advised is preferred_for the need."""
     doc, start, end = c.doc, c.start, c.end
-    if doc[start].lower_ not in CONDITIONS:
+    toks = tokens(doc)
+    if toks[start].lower_ not in CONDITIONS:
         return
-    verb = next((i for i in range(start + 2, end) if doc[i].lemma_ in ADVICE_VERBS), None)
+    verb = next((i for i in range(start + 2, end) if toks[i].lemma_ in ADVICE_VERBS), None)
     if verb is None:
         return
-    after = verb + 1 + (verb + 1 < end and doc[verb + 1].lower_ in ("the", "a", "an"))
+    after = verb + 1 + (verb + 1 < end and toks[verb + 1].lower_ in ("the", "a", "an"))
     chosen = [e for e in c.sentence.mentions(after, end) if e.start == after]
     stop = verb
-    while stop > start + 1 and doc[stop - 1].lower_ in FILLERS:
+    while stop > start + 1 and toks[stop - 1].lower_ in FILLERS:
         stop -= 1
     need = doc[start + 1 : stop]
     if not chosen or not need or is_negated(need) or c.sentence.mentions(start, stop):
@@ -53,21 +55,22 @@ def need_first(c: Clause, ctx: Context) -> Iterator[Candidate]:
 def service_workloads(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'run your ECS/EKS containers' -> runs_on ECS, EKS: services named as the owner of a workload."""
     doc, end = c.doc, c.end
+    toks = tokens(doc)
     types = c.sentence.known.types
     ents = {e.start: e for e in keyed(doc)}
     for i in range(c.pstart, end):
-        if doc[i].lemma_ != "run":
+        if toks[i].lemma_ != "run":
             continue
         j = i + 1
-        while j < end and doc[j].lower_ in OWNERS:
+        while j < end and toks[j].lower_ in OWNERS:
             j += 1
         services = []
         while j < end and j in ents and types.get(ents[j].ent_id_) == SERVICE:
             services.append(ents[j].ent_id_)
             j = ents[j].end
-            if j < end and doc[j].lower_ in COORDINATORS:
+            if j < end and toks[j].lower_ in COORDINATORS:
                 j += 1
-        if services and ((j < end and doc[j].lemma_ in WORKLOADS) or (j in ents and ents[j].root.lemma_ in WORKLOADS)):
+        if services and ((j < end and toks[j].lemma_ in WORKLOADS) or (j in ents and ents[j].root.lemma_ in WORKLOADS)):
             for s in c.subjects:
                 for svc in services:
                     if svc != s:
@@ -78,16 +81,17 @@ def managed_technology(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'Managed message broker for RabbitMQ and ActiveMQ', 'is to get managed Redis or Memcached': a service
     that runs a named technology for you is an abstraction over it."""
     doc, end = c.doc, c.end
+    toks = tokens(doc)
     types = c.sentence.known.types
-    at = next((i for i in range(c.start, end) if doc[i].lower_ == "managed"), None)
+    at = next((i for i in range(c.start, end) if toks[i].lower_ == "managed"), None)
     if at is None or is_negated(doc[c.start : at]):
         return
     ents = {e.start: e for e in c.sentence.mentions(at + 1, end)}
     j, found = at + 1, []
     while j < end and j - at <= 5 and j not in ents:  # a few words of what it is ('message broker for')
-        if not doc[j].is_alpha or (doc[j].is_stop and doc[j].lower_ not in ("for", "of")):
+        if not toks[j].is_alpha or (toks[j].is_stop and toks[j].lower_ not in ("for", "of")):
             return  # "managed service that stores data in MySQL": a clause of its own, not what is managed
-        if doc[j].lemma_ in word_classes()["verb"] and doc[j].lemma_ not in word_classes()["noun"]:
+        if toks[j].lemma_ in word_classes()["verb"] and toks[j].lemma_ not in word_classes()["noun"]:
             return
         j += 1
     while j in ents and types.get(ents[j].ent_id_) == TECHNOLOGY:
@@ -108,15 +112,16 @@ def ability(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'Can host a static website (HTML, ...)' under a topic: what it can do with an object is a feature,
     'hosting a static website'; 'Can occur due to ...', 'Can only be mounted ...' are none."""
     doc, start, end = c.doc, c.start, c.end
-    if c.explicit or end - start < 3 or doc[start].lower_ != "can":
+    toks = tokens(doc)
+    if c.explicit or end - start < 3 or toks[start].lower_ != "can":
         return
-    verb, head = doc[start + 1], doc[start + 2]
+    verb, head = toks[start + 1], toks[start + 2]
     classes = word_classes()
     if verb.lower_ != verb.lemma_ or verb.lemma_ not in classes["verb"] or verb.lemma_ in AUXILIARIES:
         return
     if head.lower_ not in ARTICLES and (head.lemma_ not in classes["noun"] or head.lemma_ in classes["adv"]):
         return
-    stop = next((i for i in range(start + 2, end) if doc[i].text in ("(", "-", "--", ";")), end)
+    stop = next((i for i in range(start + 2, end) if toks[i].text in ("(", "-", "--", ";")), end)
     for s in c.subjects:
         yield Candidate(s, "supports", literal(f"{gerund(verb.lower_)} {doc[start + 2 : stop].text}"), False, "ability")
 
@@ -124,9 +129,10 @@ def ability(c: Clause, ctx: Context) -> Iterator[Candidate]:
 def feature_state(c: Clause, ctx: Context) -> Iterator[Candidate]:
     """'Versioning enabled at the bucket level': a feature said to be on (enabled, supported) is supported."""
     doc, start, end = c.doc, c.start, c.end
+    toks = tokens(doc)
     if c.explicit:
         return
-    at = next((i for i in range(start + 1, min(start + 4, end)) if doc[i].lower_ in FEATURE_STATES), None)
+    at = next((i for i in range(start + 1, min(start + 4, end)) if toks[i].lower_ in FEATURE_STATES), None)
     if at is None:
         return
     feature = doc[start:at]
@@ -141,25 +147,26 @@ def verb_relation(c: Clause, ctx: Context) -> Iterator[Candidate]:
     if not c.explicit:
         return
     doc, end = c.doc, c.end
+    toks = tokens(doc)
     i = c.pstart
-    while i < end and doc[i].lower_.endswith("ly"):
+    while i < end and toks[i].lower_.endswith("ly"):
         i += 1
-    if i >= end or doc[i].lemma_ in AUXILIARIES or not doc[i].lower_.endswith("s"):
+    if i >= end or toks[i].lemma_ in AUXILIARIES or not toks[i].lower_.endswith("s"):
         return
-    if doc[i].lemma_ not in word_classes()["verb"] or doc[i].lemma_ == doc[i].lower_:
+    if toks[i].lemma_ not in word_classes()["verb"] or toks[i].lemma_ == toks[i].lower_:
         return
     rs, re_ = object_region(doc, i + 1, end)
     stop = next(
-        (j for j in range(rs, re_) if doc[j].lower_ == "in" and j + 1 < re_ and doc[j + 1].lower_ == "which"), re_
+        (j for j in range(rs, re_) if toks[j].lower_ == "in" and j + 1 < re_ and toks[j + 1].lower_ == "which"), re_
     )
-    stop = next((j for j in range(rs, stop) if doc[j].text in (",", ";")), stop)  # "..., and collects ..."
-    if rs >= stop or doc[rs].is_punct:
+    stop = next((j for j in range(rs, stop) if toks[j].text in (",", ";")), stop)  # "..., and collects ..."
+    if rs >= stop or toks[rs].is_punct:
         return  # "ECS tasks, Systems Manager": a noun in a list, no verb
     head = rs
-    while head < stop and (doc[head].lower_ in OBJECT_LEADS or doc[head].is_punct):
+    while head < stop and (toks[head].lower_ in OBJECT_LEADS or toks[head].is_punct):
         head += 1
     ents = [e for e in c.sentence.mentions(rs, stop) if e.start == head]  # "performs tasks ... for Kinesis": text
-    name = doc[i].lower_
+    name = toks[i].lower_
     for s in c.subjects:
         if ents:
             for e in ents:

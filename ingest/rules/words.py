@@ -7,7 +7,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-from ingest.rules.model import text_of
+from ingest.rules.model import text_of, tokens
 from kg.lexicon import english_words, lemma_table, verbs_only, word_classes
 
 NEGATIONS = frozenset({"no", "not", "n't", "never", "without", "cannot", "except", "nor", "neither", "non"})
@@ -110,12 +110,13 @@ def dependent_fragment(span: Span) -> bool:
 
 def participle_clause(doc: Doc, i: int) -> bool:
     """', integrating them with ...', ', including VMs': a comma opening a clause of its own."""
+    toks = tokens(doc)
     return (
-        doc[i].text == ","
+        toks[i].text == ","
         and i + 2 < len(doc)
-        and doc[i + 1].lower_.endswith("ing")
-        and doc[i + 2].is_alpha  # ', monitoring.' ends a list: a noun
-        and doc[i + 1].lemma_ in word_classes()["verb"]
+        and toks[i + 1].lower_.endswith("ing")
+        and toks[i + 2].is_alpha  # ', monitoring.' ends a list: a noun
+        and toks[i + 1].lemma_ in word_classes()["verb"]
     )
 
 
@@ -133,7 +134,8 @@ def relative_that(doc: Doc, start: int, i: int, cue: int) -> bool:
     auxiliaries or adverbs between? Not after a verb ('ensures that it includes'), nor when no verb comes
     before, where the noun is the subject's own kind ('Cloud service that integrates with ...', 'X is a
     service that runs ...', 'A CLI tool to execute commands that call ...')."""
-    if doc[i].lower_ != "that" or not doc[i - 1].is_alpha or doc[i - 1].lemma_ in verbs_only():
+    toks = tokens(doc)
+    if toks[i].lower_ != "that" or not toks[i - 1].is_alpha or toks[i - 1].lemma_ in verbs_only():
         return False
     between = doc[i + 1 : cue]
     if any(t.lemma_ not in AUXILIARIES and t.lower_ not in LEADING_ADVERBS for t in between):
@@ -143,8 +145,9 @@ def relative_that(doc: Doc, start: int, i: int, cue: int) -> bool:
 
 def finite_verb(doc: Doc, j: int) -> bool:
     """Is the word at j only ever a verb, and in a finite form: not '-ed', '-ing' or after 'to'?"""
-    word = doc[j]
-    infinitive = j > 0 and doc[j - 1].lower_ == "to"
+    toks = tokens(doc)
+    word = toks[j]
+    infinitive = j > 0 and toks[j - 1].lower_ == "to"
     return word.lemma_ in verbs_only() and not word.lower_.endswith(("ed", "ing")) and not infinitive
 
 
@@ -152,11 +155,12 @@ def other_antecedent(doc: Doc, start: int, cue: int, subjects: tuple[str, ...]) 
     """Is the cue inside a clause about another noun than the subject: after 'which/who' or a comma and
     '-ing' ('an infrastructure which might contain ...', 'your infrastructure, including VMs')? Not when the
     '-ing' takes that noun as its object ('monitor applications, integrating them with ...')."""
-    back = cue + 1 < len(doc) and doc[cue + 1].lower_ in ("it", "them")
+    toks = tokens(doc)
+    back = cue + 1 < len(doc) and toks[cue + 1].lower_ in ("it", "them")
     for i in range(max(start, 1), cue + 1):
-        relative = relative_pronoun(doc[i].lower_) or (participle_clause(doc, i - 1) and i == cue and not back)
+        relative = relative_pronoun(toks[i].lower_) or (participle_clause(doc, i - 1) and i == cue and not back)
         relative = relative or relative_that(doc, start, i, cue)
-        if relative and doc[i - 1 - (doc[i - 1].text == ",")].ent_id_ not in subjects:
+        if relative and doc[i - 1 - (toks[i - 1].text == ",")].ent_id_ not in subjects:
             return True
     return False
 
