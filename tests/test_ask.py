@@ -386,6 +386,10 @@ def test_a_graph_without_passages_reads_the_evidence_statements(tmp_path):
         ("How long does SQS keep messages, and does EventBridge retain events?", 2),
         ("What is the difference between ECS and Fargate?", 1),
         ("Which is cheaper, Lambda or EC2?", 1),
+        ("What is ECR? Which services run its images?", 2),
+        ("what is lambda", 1),  # no separator at all
+        ("?", 1),
+        ("??", 1),  # nothing but separators: the question whole, not an error
     ],
 )
 def test_multi_part_questions_split_into_their_questions(question, parts):

@@ -77,6 +77,7 @@ FIGURE_FRAME = frozenset("one often times frequency have has contain contains ho
 REFERS = re.compile(  # 'X runs on some Y service - what does that service ...': the second clause refers back
     r"(?i)^(?P<first>[^?]+?)\s+[-–—;]\s+(?P<second>(?:what|which|who|where|how)\b.*?\bthat (?P<noun>\w+)\b.*)$"
 )
+REFERS_CUT = re.compile(r"\s[-–—;]\s")  # what REFERS needs between its clauses, found without backtracking
 SCOPE = re.compile(  # 'In the serverless API example, which ...': a scope, then its question
     r"(?i)^\s*(?:in|within) (?:the |an? )?([^,?]{3,60}),\s*((?:what|which|who|where|how|does|do|is|are|can)\b.+)$"
 )
@@ -468,7 +469,7 @@ class QA:
         """'Batch jobs run on some container service - what does that service run containers on?': 'that
         service' is the name of the first clause that has the word ('container service' -> ECS), when a fact
         links it to the first clause's other name; the fact, then the second question answered of it."""
-        m = REFERS.match(question)
+        m = REFERS.match(question) if REFERS_CUT.search(question) else None
         if not m:
             return None
         named = self.names.link(m.group("first"))
@@ -1957,8 +1958,10 @@ def _article(noun: str) -> str:
 
 def split_parts(question: str) -> list[str]:
     """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
+    if "," not in question and "?" not in question[:-1] and "and" not in question.lower():
+        return [question]  # none of PARTS's separators
     parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
-    if not QUESTION_START.match(parts[0]):  # 'In the common pattern, what does ...': one question
+    if not parts or not QUESTION_START.match(parts[0]):  # 'In the common pattern, what does ...': one question
         return [question]
     return parts if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) else [question]
 
