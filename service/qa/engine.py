@@ -311,6 +311,8 @@ class QA:
         self.shown_text: Memo[tuple[object, ...], str] = Memo(None)  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
+        self.chains: Memo[tuple[str, str], list[list[str]]] = Memo()  # (a, b) -> QA.between's shortest path
+        self.side_named: Memo[tuple[str, str | None, str], bool] = Memo()  # (side, text) -> QA.names_side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
 
     def prepare(self) -> None:
@@ -1465,7 +1467,8 @@ class QA:
         direct = [f for x, y in ((a, b), (b, a)) for f in run.all_of(x) if f.object == y]
         if direct:
             return self.found(question, "relation", direct[:4], run, quote=True)
-        paths = [p for p in shortest_paths(self.snapshot.nx, a, b, limit=1) if len(p) <= MAX_HOPS + 1]
+        found = self.chains.get((a, b), lambda: shortest_paths(self.snapshot.nx, a, b, limit=1))
+        paths = [p for p in found if len(p) <= MAX_HOPS + 1]
         steps = [self._link(x, y, run) for x, y in zip(paths[0], paths[0][1:], strict=False)] if paths else []
         if steps and all(steps):
             run.use([s for s in steps if s])
@@ -1632,7 +1635,11 @@ class QA:
         return sides if len(sides) == 2 else []
 
     def names_side(self, side: Topic, text: str) -> bool:
-        """A text names a side by a name the graph knows, its own words, or its initials ('KDS')."""
+        """A text names a side by a name the graph knows, its own words, or its initials ('KDS'); judged once per
+        side and text."""
+        return self.side_named.get((side.label, side.iri, text), lambda: self._names_side(side, text))
+
+    def _names_side(self, side: Topic, text: str) -> bool:
         if side.iri and side.iri in self.names.named_in(text):
             return True
         pattern, short = self.side_names.get((side.label, side.iri), lambda: self._side_names(side))
@@ -1669,9 +1676,9 @@ class QA:
             place = min(places, key=lambda st: (st.record.kind != "heading", st.source, st.line))
             cited.append(place)
             rows = self.compared_rows(q, place, cited, (a, b), table)
-        said = self.naming_both(q, a, b, cited)
         if len(rows) < 2:  # one line is no comparison: the graph's facts may align more
             return None
+        said = self.naming_both(q, a, b, cited)
         lines = [f"{a.label} vs {b.label}, as the notes compare them ({cited[0].source}:{cited[0].line}):"]
         lines += [f"- {r}" for r in rows]
         lines += [f"- {self.point(st)}" for st in said]
@@ -1927,11 +1934,11 @@ def stem_groups(stems: "set[str] | list[frozenset[str]]") -> list[tuple[frozense
 def spoken(groups: list[tuple[frozenset[str], tuple[str, ...]]], text: str, prefixes: frozenset[str]) -> int:
     """How many groups have a stem at the start of a word of a lower-case text (prefixes: its word_prefixes): a
     plain stem by set look-up, any other by word_start's pattern."""
-    return sum(
-        1
-        for plain, other in groups
-        if not prefixes.isdisjoint(plain) or (other and any(word_start(x).search(text) for x in other))
-    )
+    n = 0
+    for plain, other in groups:
+        if not prefixes.isdisjoint(plain) or (other and any(word_start(x).search(text) for x in other)):
+            n += 1
+    return n
 
 
 @lru_cache(maxsize=65536)

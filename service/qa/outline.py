@@ -60,8 +60,12 @@ def lead_ins(index: StatementIndex, pool: list[Statement], words: list[str], nee
     notes' order."""
     stems = [set(tokens(w)) for w in words]
     stems = [s for s in stems if s]
+    postings = index.postings
+    having = set().union(*(postings.get(t, ()) for s in stems for t in s)) if need > 0 else None
     found = []
     for st in pool:
+        if having is not None and st.index not in having:  # its text has none of the words
+            continue
         items = items_of(index, st)
         if not items or (len(items) < 2 and not index.example_after(st)):
             continue
