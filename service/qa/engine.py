@@ -44,7 +44,18 @@ from service.qa.kinds import KINDS
 from service.qa.memo import ByRow, Memo
 from service.qa.names import STOP, Mention, NameIndex, normalise
 from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
-from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, is_lead, stem, tokens
+from service.qa.statements import (
+    NEGATION,
+    NUMBERED,
+    WORD,
+    Hit,
+    Statement,
+    StatementIndex,
+    is_lead,
+    stem,
+    stems_of,
+    tokens,
+)
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
@@ -548,10 +559,12 @@ class QA:
     def named_phrase(self, words: list[str]) -> tuple[str, str]:
         """The longest run of the question's content words that names a heading or lead item of the notes,
         and that heading or item."""
-        stems = [tokens(w) for w in words]  # a phrase's stems are its words' (statements.tokens reads word by word)
+        stems = [stems_of(w) for w in words]  # a phrase's stems are its words' (statements.tokens reads word by word)
+        named = self.index.named
         for n in range(min(4, len(words)), 0, -1):
             for i in range(len(words) - n + 1):
-                concept = self.index.named.get(tuple(t for ts in stems[i : i + n] for t in ts), "")
+                key = stems[i] if n == 1 else sum(stems[i : i + n], ())
+                concept = named.get(key, "")
                 if concept and (n > 1 or len(words[i]) >= 5):
                     return " ".join(words[i : i + n]), concept
         return "", ""
@@ -559,9 +572,13 @@ class QA:
     def unknown_word(self, q: Question) -> str:
         """A name in the question (written with a capital or a digit inside) that no note uses: 'PostgreSQL'."""
         for raw in LATER_WORD.findall(q.text):
+            if not CAPITAL_OR_DIGIT.search(raw):
+                continue
             w = raw.lower().strip(".-")
-            stems = tokens(w)
-            if w not in q.words or not CAPITAL_OR_DIGIT.search(raw) or not stems:
+            if w not in q.words:
+                continue
+            stems = stems_of(w)
+            if not stems:
                 continue
             if not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
                 return raw.strip(".-")

@@ -3,6 +3,7 @@
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.locations import DATA_DIR
 from kg.ontology import Ontology
@@ -76,7 +77,7 @@ class Question:
         """The words a lead-in about the question would use: its content words and its cues."""
         return self.words + [c for c in self.cues if c not in self.words]
 
-    @property
+    @cached_property
     def asks_figure(self) -> bool:
         return bool(FIGURE.search(self.norm))
 
@@ -97,7 +98,7 @@ class Cues:
 
     asked: tuple[tuple[str, int], ...]  # a relation and its pattern's place in `patterns`
     patterns: tuple[tuple[re.Pattern[str], frozenset[str]], ...]  # each distinct pattern, and the words it needs
-    literals: dict[str, tuple[str, ...]]  # every word some pattern needs, by its first two characters
+    literals: tuple[str, ...]  # every word some pattern needs
     verbs: dict[str, re.Pattern[str]]
 
     @classmethod
@@ -108,22 +109,14 @@ class Cues:
         return cls(
             tuple((name, sources.index(pattern)) for name, rel in rels for pattern in rel.asked_by),
             patterns,
-            _by_start({w for _, needs in patterns for w in needs}),
+            tuple(sorted({w for _, needs in patterns for w in needs})),
             {name: _verb_pattern(ontology.verb(name)) for name, _ in rels},
         )
 
 
-def _by_start(words: set[str]) -> dict[str, tuple[str, ...]]:
-    starts: dict[str, list[str]] = {}
-    for w in sorted(words):
-        starts.setdefault(w[:2], []).append(w)
-    return {start: tuple(ws) for start, ws in starts.items()}
-
-
-def present(text: str, literals: dict[str, tuple[str, ...]]) -> set[str]:
-    """The words of `literals` (by their first two characters) that `text` contains."""
-    starts = {text[i : i + 2] for i in range(len(text) - 1)} | set(text)  # and each character: '$'
-    return {w for start in starts.intersection(literals) for w in literals[start] if w in text}
+def present(text: str, literals: tuple[str, ...]) -> set[str]:
+    """The words of `literals` that `text` contains."""
+    return {w for w in literals if w in text}
 
 
 def _verb_pattern(verb: str) -> re.Pattern[str]:

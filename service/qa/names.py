@@ -118,24 +118,25 @@ class NameIndex:
     def link(self, question: str) -> list[Mention]:
         """The entities a question names, longest names first, typos matched fuzzily."""
         words = normalise(question).split()
-        spans = self.spans
+        spans, exact, shouted_names = self.spans, self.exact, self.shouted
+        stop = [w in STOP for w in words]
         found: list[Mention] = []
         i = 0
         while i < len(words):
             hit = None
             for n in range(min(self.longest, len(words) - i, max(2, spans.get(words[i], 0))), 0, -1):
                 phrase = " ".join(words[i : i + n]) if n > 1 else words[i]
-                if n == 1 and (phrase in STOP or (len(phrase) <= 2 and not DIGIT.search(phrase))):
+                if n == 1 and (stop[i] or (len(phrase) <= 2 and not DIGIT.search(phrase))):
                     shouted = phrase.isalpha() and len(phrase) == 2 and phrase.upper() in question  # "VM", "OS"
                     if not shouted:
                         continue
-                iri = self.exact.get(phrase)
-                if iri and phrase in self.shouted and phrase.upper() not in question:
+                iri = exact.get(phrase)
+                if iri and phrase in shouted_names and phrase.upper() not in question:
                     iri = None
                 if iri:
                     hit = Mention(iri, phrase, i, i + n, 100.0)
                     break
-                if n <= 2 and len(phrase) >= 4 and not any(w in STOP for w in words[i : i + n]):
+                if n <= 2 and len(phrase) >= 4 and not stop[i] and (n == 1 or not stop[i + 1]):
                     best = self.closest(phrase)
                     if best and not (best[0] in self.shouted and best[0].upper() not in question):
                         hit = Mention(self.exact[best[0]], phrase, i, i + n, float(best[1]))

@@ -64,6 +64,11 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
+def stems_of(text: str) -> tuple[str, ...]:
+    """tokens(), as the tuple kept for the text (not to be changed)."""
+    return _tokens(text)
+
+
 @lru_cache(maxsize=65536)
 def _tokens(text: str) -> tuple[str, ...]:
     words = WORD.findall(text.lower().replace("’", "'"))
