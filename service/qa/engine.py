@@ -645,15 +645,18 @@ class QA:
         """The question's content words, each with its synonyms."""
         return [[w, *SYNONYMS.get(w, ())] for w in q.words]
 
-    def hits(self, q: Question, *, extra: tuple[str, ...] = (), need: int | None = None) -> list[Hit]:
+    def hits(
+        self, q: Question, *, extra: tuple[str, ...] = (), need: int | None = None, ranked: bool = True
+    ) -> list[Hit]:
+        """The topic's statements that speak to the question's words (StatementIndex.search), else its sections'."""
         assert q.topic is not None
         groups = self.groups(q) + [[w] for w in extra]
         if need is None:
             need = max(1, math.ceil(len(groups) / 2))
-        found = self.index.search(q.topic.statements, groups, need=need)
+        found = self.index.search(q.topic.statements, groups, need=need, ranked=ranked)
         found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
         if not found and q.topic.iri:  # the statements of its sections: '# Kinesis Data Streams' > '## Limits'
-            found = self.index.search(self.sectioned(q.topic.iri), groups, need=need)
+            found = self.index.search(self.sectioned(q.topic.iri), groups, need=need, ranked=ranked)
             found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
         return found
 
@@ -711,7 +714,9 @@ class QA:
         assert topic is not None
         named = set(tokens(topic.label))
         asked = replace(q, words=[w for w in q.words if not set(tokens(w)) <= named])  # not the topic's own words
-        ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1)} if asked.words else {}
+        ranked = (
+            {h.statement.index: len(h.matched) for h in self.hits(asked, need=1, ranked=False)} if asked.words else {}
+        )
         pool, order, several = self.point_pool(topic)
         candidates = [st for st in pool if st.index not in skip]
         candidates.sort(key=lambda st: -ranked.get(st.index, 0))  # stable: ties stay in the topic's own order
@@ -1232,12 +1237,12 @@ class QA:
         the run used: 'which strategy provides serializability and scales but needs more research'."""
         if q.topic is None or not q.words or not run.used:
             return False
-        hits = self.hits(q)
+        hits = self.hits(q, ranked=False)  # only how many words each has counts here
         if not hits:
             return False
         said = set(tokens(" ".join(str(e["text"]) for f in run.used for e in f.evidence)))
         covered = sum(1 for g in self.groups(q) if any(set(tokens(w)) & said for w in g))
-        best = len(hits[0].matched)
+        best = max(len(h.matched) for h in hits)
         if q.intent.kind in ("list", "path"):  # the facts are the items or the hops: their evidence need not repeat it
             return best >= covered + 3
         given = {f.object for f in run.used if f.object_is_entity} | {f.subject for f in run.used}

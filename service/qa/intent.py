@@ -3,7 +3,6 @@
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from kg.locations import DATA_DIR
 from kg.ontology import Ontology
@@ -71,15 +70,15 @@ class Question:
     topic: Topic | None
     words: list[str]  # content words: not names, not stop words, not generic question words
     cues: list[str] = field(default_factory=list)  # frame words a lead-in may use ('ways', 'steps')
+    asks_figure: bool = field(init=False)  # 'how many', 'max', 'per hour': a figure is asked for
 
     @property
     def asked(self) -> list[str]:
         """The words a lead-in about the question would use: its content words and its cues."""
         return self.words + [c for c in self.cues if c not in self.words]
 
-    @cached_property
-    def asks_figure(self) -> bool:
-        return bool(FIGURE.search(self.norm))
+    def __post_init__(self) -> None:
+        self.asks_figure = bool(FIGURE.search(self.norm))
 
 
 @dataclass
