@@ -695,7 +695,8 @@ class QA:
         if run is not None:
             places = {(st.source, st.line) for st in statements}
             subjects = {iri for st in statements for iri in st.record.about}
-            for iri in sorted(subjects & set(self.snapshot.entities)):
+            entities = self.snapshot.entities
+            for iri in sorted(e for e in subjects if e in entities):
                 run.show_all(iri)
                 facts, at = self.facts_placed(iri)
                 run.use([facts[i] for i in sorted({i for place in places for i in at.get(place, ())})])
@@ -1019,7 +1020,9 @@ class QA:
         head, cited = self.head(q, run)
         said = {(str(e["source"]), int(e["line"])): self.obj(f) for f in run.used for e in f.evidence}
         skip = {st.index for st in cited} | {  # a statement the head's facts already say whole
-            st.index for st in q.topic.statements if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
+            st.index
+            for st in (q.topic.statements if said else ())
+            if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
         }
         found = self.key_points(q, points, skip)
         if not found and not head:

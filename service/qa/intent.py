@@ -202,6 +202,14 @@ def between_or(text: str, mentions: list[Mention]) -> bool:
     return any(w == "or" and first.end <= i < second.start for i, w in enumerate(words))
 
 
+def relative_clause(text: str) -> bool:
+    """'the service that ...', 'images which ...': a clause that says which thing is asked about (RELATIVE, or
+    THAT_CLAUSE, whose matches need one of those words after a space)."""
+    if " that" not in text and " which" not in text and " who" not in text:
+        return False
+    return bool(RELATIVE.search(text) or THAT_CLAUSE.search(text))
+
+
 def parse(question: str, mentions: list[Mention], cues: Cues, text: str = "") -> Intent:
     """`text`: the question normalised, when the caller has it."""
     text = text or normalise(question)
@@ -216,7 +224,7 @@ def parse(question: str, mentions: list[Mention], cues: Cues, text: str = "") ->
         if not criterion and either:
             criterion = text.split(",")[0] if "," in text else ""
         return Intent("comparison", rels, kw, criterion)
-    relative = bool(RELATIVE.search(text) or THAT_CLAUSE.search(text))
+    relative = relative_clause(text)
     if HOW_MUCH.search(text) and not relative:
         return Intent("attribute", [r for r in rels if r in MEASURED] or ["has_limit"], kw)
     real = [r for r in rels if r != "related"]
