@@ -322,6 +322,7 @@ class QA:
         self.shown_text: Memo[tuple[object, ...], str] = Memo(None)  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
+        self.mentions: Memo[str, list[Statement]] = Memo()  # a heading or lead item -> the statements naming it
         self.chains: Memo[tuple[str, str], list[list[str]]] = Memo()  # (a, b) -> QA.between's shortest path
         self.side_named: Memo[tuple[str, str | None, str], bool] = Memo()  # (side, text) -> QA.names_side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
@@ -393,7 +394,7 @@ class QA:
 
     def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
         verb = self.snapshot.ontology.verb(relation)
-        distinct = {NON_WORD.sub("", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
+        distinct = {squashed(o): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
         return f"{self.label(subject)} {verb} {'; '.join(reversed(distinct.values()))}."
 
     def say(self, fact: Fact) -> str:
@@ -445,7 +446,8 @@ class QA:
             return []
         need = max(1, math.ceil(len(stems) / 2))
         groups = stem_groups(stems)
-        scored = [(self.speaks(f, groups), f) for f in (facts if facts is not None else run.all_of(subject))]
+        hay = self.hay
+        scored = [(spoken(groups, *hay(f)[1:]), f) for f in (facts if facts is not None else run.all_of(subject))]
         best = max((s for s, _ in scored), default=0)
         if best < need:
             return []
@@ -547,7 +549,7 @@ class QA:
             iri = mentions[1].iri if asked and len(mentions) > 1 else mentions[0].iri
             return Topic(self.label(iri), iri, self.index.about(iri))
         if concept:
-            return Topic(concept, None, self.index.mentioning(concept))
+            return Topic(concept, None, list(self.mentions.get(concept, lambda: self.index.mentioning(concept))))
         if mentions:
             return None
         used = [w for w in words if self.index.frequency.get(tokens(w)[0] if tokens(w) else "", 0)]
@@ -1964,6 +1966,12 @@ def spoken(groups: list[tuple[frozenset[str], tuple[str, ...]]], text: str, pref
         if not prefixes.isdisjoint(plain) or (other and any(word_start(x).search(text) for x in other)):
             n += 1
     return n
+
+
+@lru_cache(maxsize=65536)
+def squashed(value: str) -> str:
+    """A value in lower case without its non-word characters: 'a,and b' ~ 'a, and b' (QA.sentence)."""
+    return NON_WORD.sub("", value.lower())
 
 
 @lru_cache(maxsize=65536)
