@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kg.ontology import load_ontology
-from service.qa.intent import RELATIVE, THAT_CLAUSE, Cues, literal_starts, present, relations_in, relative_clause
+from service.qa.intent import RELATIVE, THAT_CLAUSE, Cues, literal_starts, relations_in, relative_clause
 from service.qa.memo import Memo
 from service.qa.names import normalise
 from service.qa.statements import stems_of, tokens
@@ -77,20 +77,6 @@ def test_memo_limit(limit: int | None, kept: int) -> None:
             break
         hits += 1
     assert hits == kept
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("what runs on fargate", {"run", "runs"}),
-        ("is s3 cheap? $5", {"$", "cheap"}),
-        ("how much ram", {"how much "}),
-        ("how much", set()),  # the trailing space is part of the word
-        ("", set()),
-    ],
-)
-def test_present(text: str, expected: set[str]) -> None:
-    assert present(text, ("$", "cheap", "how much ", "run", "runs", "stand for")) == expected
 
 
 @pytest.mark.parametrize(

@@ -97,25 +97,26 @@ class Cues:
 
     asked: tuple[tuple[str, int], ...]  # a relation and its pattern's place in `patterns`
     patterns: tuple[tuple[re.Pattern[str], frozenset[str]], ...]  # each distinct pattern, and the words it needs
-    literals: tuple[str, ...]  # every word some pattern needs
     verbs: dict[str, re.Pattern[str]]
+    needing: tuple[tuple[str, tuple[int, ...]], ...]  # each word some pattern needs, and those patterns' places
+    always: tuple[int, ...]  # the patterns that need no word: searched in every question
+    asking: tuple[tuple[str, ...], ...]  # by pattern: the relations it asks for
 
     @classmethod
     def of(cls, ontology: Ontology) -> "Cues":
         rels = sorted(ontology.relations.items())
         sources = list(dict.fromkeys(pattern for _, rel in rels for pattern in rel.asked_by))
         patterns = tuple((re.compile(p), frozenset(literal_starts(p))) for p in sources)
+        asked = tuple((name, sources.index(pattern)) for name, rel in rels for pattern in rel.asked_by)
+        literals = tuple(sorted({w for _, needs in patterns for w in needs}))
         return cls(
-            tuple((name, sources.index(pattern)) for name, rel in rels for pattern in rel.asked_by),
+            asked,
             patterns,
-            tuple(sorted({w for _, needs in patterns for w in needs})),
             {name: _verb_pattern(ontology.verb(name)) for name, _ in rels},
+            tuple((w, tuple(at for at, (_, needs) in enumerate(patterns) if w in needs)) for w in literals),
+            tuple(at for at, (_, needs) in enumerate(patterns) if not needs),
+            tuple(tuple(dict.fromkeys(name for name, at in asked if at == place)) for place in range(len(patterns))),
         )
-
-
-def present(text: str, literals: tuple[str, ...]) -> set[str]:
-    """The words of `literals` that `text` contains."""
-    return {w for w in literals if w in text}
 
 
 def _verb_pattern(verb: str) -> re.Pattern[str]:
@@ -162,15 +163,15 @@ def relations_in(text: str, cues: Cues) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
     specific words), then the earliest, then those whose verb the question uses. Each distinct pattern is searched
     once, and only when the question has one of the words it needs."""
-    said = present(text, cues.literals)
-    matched = [
-        pattern.search(text) if not needs or not needs.isdisjoint(said) else None for pattern, needs in cues.patterns
-    ]
-    found: dict[str, tuple[int, int]] = {}
-    for name, at in cues.asked:
-        m = matched[at]
-        if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
-            found[name] = (-len(m.group()), m.start())
+    searched = {at for w, places in cues.needing if w in text for at in places}.union(cues.always)
+    found: dict[str, tuple[int, int]] = {}  # each relation's longest, then earliest, match
+    for at in searched:
+        m = cues.patterns[at][0].search(text)
+        if m:
+            key = (-len(m.group()), m.start())
+            for name in cues.asking[at]:
+                if name not in found or key < found[name]:
+                    found[name] = key
     rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n))
     if ALIAS.search(text):
         rels.insert(0, "alias")
