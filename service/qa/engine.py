@@ -957,7 +957,7 @@ class QA:
         ent = self.snapshot.entities[e]
         shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
         names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
-        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
+        is_a = [f for f in run.objects(e, "is_a") if -self.unsupported(f) >= (2 if defining else 1)][:2]
         run.use(is_a)
         label = ent.label + (f" ({names[0]})" if names else "")
         if is_a:
@@ -1335,7 +1335,11 @@ class QA:
             same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
             if not any(self.near_value(f, k) for k in same):
                 kept.append(f)
-        facts = [f for f in facts if f in kept]
+        if self.facts_distinct:  # no two facts are equal: one is in `kept` only as itself
+            ids = {id(k) for k in kept}
+            facts = [f for f in facts if id(f) in ids]
+        else:
+            facts = [f for f in facts if f in kept]
         run.use(facts)
         by_rel: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
         for f in facts:
@@ -1396,9 +1400,9 @@ class QA:
         well_known = sum(len(run.objects(e, r)) for r in DEFINING) >= 12
         for relation in DEFINING:
             facts = run.objects(e, relation)
-            top = len(facts[0].sources) if facts else 0
+            top = -self.unsupported(facts[0]) if facts else 0
             floor = min(top, 2) if relation == "is_a" or not well_known else 2  # one noisy note is not enough
-            facts = [f for f in facts if len(f.sources) >= floor][: (3 if relation == "is_a" else 2)]
+            facts = [f for f in facts if -self.unsupported(f) >= floor][: (3 if relation == "is_a" else 2)]
             if facts:
                 used += facts
                 parts.append(self.sentence(e, relation, [self.obj(f) for f in facts]))
