@@ -323,6 +323,9 @@ class QA:
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
         self.mentions: Memo[str, list[Statement]] = Memo()  # a heading or lead item -> the statements naming it
+        self.sourced: Memo[int, tuple[Fact, tuple[str, ...]]] = Memo(None)  # a fact's id -> QA.sources
+        self.points: Memo[tuple[str, str, int, frozenset[int]], list[Statement]] = Memo()  # QA.key_points, no words
+        self.well_known: Memo[str, bool] = Memo(None)  # entity -> a dozen facts of the DEFINING relations or more
         self.chains: Memo[tuple[str, str], list[list[str]]] = Memo()  # (a, b) -> QA.between's shortest path
         self.side_named: Memo[tuple[str, str | None, str], bool] = Memo()  # (side, text) -> QA.names_side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
@@ -609,12 +612,14 @@ class QA:
                     "subject": self.label(f.subject),
                     "predicate": f.predicate,
                     "object": self.obj(f),
-                    "sources": f.sources,
+                    "sources": list(self.sources(f)),
                 }
                 for f in run.used
             ]
             seen = {(e["source"], e["line"]) for e in answer.evidence}
             for f in run.used:
+                if len(answer.evidence) >= MAX_QUOTES:  # no more are shown
+                    break
                 for e in f.evidence:
                     key = (e["source"], e["line"])
                     if key not in seen:
@@ -716,10 +721,16 @@ class QA:
         topic = q.topic
         assert topic is not None
         named = set(tokens(topic.label))
-        asked = replace(q, words=[w for w in q.words if not set(tokens(w)) <= named])  # not the topic's own words
-        ranked = (
-            {h.statement.index: len(h.matched) for h in self.hits(asked, need=1, ranked=False)} if asked.words else {}
-        )
+        words = [w for w in q.words if not set(tokens(w)) <= named]  # not the topic's own words
+        if not words and topic.iri is not None:  # the topic's own points alone: once per entity, limit and skip
+            key = (topic.label, topic.iri, limit, frozenset(skip))
+            return list(self.points.get(key, lambda: self.ranked_points(topic, {}, limit, skip)))
+        asked = replace(q, words=words)
+        ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1, ranked=False)} if words else {}
+        return self.ranked_points(topic, ranked, limit, skip)
+
+    def ranked_points(self, topic: Topic, ranked: dict[int, int], limit: int, skip: Container[int]) -> list[Statement]:
+        """key_points with the statements the question's words reach ranked first (row -> words it has)."""
         pool, order, several = self.point_pool(topic)
         candidates = [st for st in pool if st.index not in skip]
         candidates.sort(key=lambda st: -ranked.get(st.index, 0))  # stable: ties stay in the topic's own order
@@ -1349,6 +1360,15 @@ class QA:
         )
         return Answer(question, True, kind, text + (self.quote(facts[0]) if quote else ""))
 
+    def sources(self, fact: Fact) -> tuple[str, ...]:
+        """The sources that state a fact (Fact.sources), listed once per fact."""
+        kept = self.sourced.get(id(fact), lambda: (fact, tuple(fact.sources)))
+        return kept[1] if kept[0] is fact else tuple(fact.sources)  # kept with its fact: an id is never another's
+
+    def defined_by(self, e: str) -> list[str]:
+        """The DEFINING relations an entity has facts of (what _Run.objects reads of it)."""
+        return [r for r in DEFINING if r in self.relations_of.get(e, ())]
+
     def unsupported(self, fact: Fact) -> int:
         """Minus the sources that state a fact (a sort key: the best supported first); counted once per fact."""
         return self.support.get(id(fact), lambda: -len(fact.sources))
@@ -1397,7 +1417,7 @@ class QA:
                 return self.abstain(question, "definition", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
             return self.found(question, "definition", hits, run, quote=True)
         parts, used = [], []
-        well_known = sum(len(run.objects(e, r)) for r in DEFINING) >= 12
+        well_known = self.well_known.get(e, lambda: sum(len(self.told_of(e, r)[1]) for r in self.defined_by(e)) >= 12)
         for relation in DEFINING:
             facts = run.objects(e, relation)
             top = -self.unsupported(facts[0]) if facts else 0
