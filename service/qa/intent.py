@@ -172,7 +172,7 @@ def relations_in(text: str, cues: Cues) -> list[str]:
             for name in cues.asking[at]:
                 if name not in found or key < found[name]:
                     found[name] = key
-    rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n))
+    rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n)) if len(found) > 1 else [*found]
     if ALIAS.search(text):
         rels.insert(0, "alias")
     if RELATED.search(text):
@@ -196,9 +196,9 @@ def keywords(text: str, mentions: list[Mention]) -> set[str]:
 
 def between_or(text: str, mentions: list[Mention]) -> bool:
     """'SNS or EventBridge?': an 'or' between the first two names, not 'which API does a producer or an app use'."""
-    words = text.split()
     if len(mentions) < 2:
         return False
+    words = text.split()
     first, second = sorted(mentions[:2], key=lambda m: m.start)
     return any(w == "or" and first.end <= i < second.start for i, w in enumerate(words))
 

@@ -2,8 +2,8 @@
 matched loosely (case, plurals, a name's brand word left out) and fuzzily for typos ('lamda', 'fargat')."""
 
 import re
-from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -61,8 +61,7 @@ def variants(name: str, brand_words: frozenset[str] = frozenset()) -> set[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # a name linked in a question
     iri: str
     text: str
     start: int  # word offsets in the question
