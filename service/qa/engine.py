@@ -326,6 +326,7 @@ class QA:
         self.sourced: Memo[int, tuple[Fact, tuple[str, ...]]] = Memo(None)  # a fact's id -> QA.sources
         self.points: Memo[tuple[str, str, int, frozenset[int]], list[Statement]] = Memo()  # QA.key_points, no words
         self.well_known: Memo[str, bool] = Memo(None)  # entity -> a dozen facts of the DEFINING relations or more
+        self.hays_of: Memo[str, list[tuple[Fact, str, frozenset[str]]]] = Memo(None)  # entity -> QA.hay of all_of
         self.chains: Memo[tuple[str, str], list[list[str]]] = Memo()  # (a, b) -> QA.between's shortest path
         self.side_named: Memo[tuple[str, str | None, str], bool] = Memo()  # (side, text) -> QA.names_side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
@@ -381,6 +382,10 @@ class QA:
     def told_all_of(self, subject: str) -> list[tuple[str, list[Fact]]]:
         """_Run.all_of's queries and facts, relation by relation."""
         return [self.told_of(subject, r) for r in self.relations_listed.get(subject, ())]
+
+    def all_facts(self, subject: str) -> list[Fact]:
+        """_Run.all_of's facts, in its order."""
+        return [f for _, facts in self.told_all.get(subject, lambda: self.told_all_of(subject)) for f in facts]
 
     # -------------------------------------------------------------- wording
 
@@ -449,8 +454,16 @@ class QA:
             return []
         need = max(1, math.ceil(len(stems) / 2))
         groups = stem_groups(stems)
-        hay = self.hay
-        scored = [(spoken(groups, *hay(f)[1:]), f) for f in (facts if facts is not None else run.all_of(subject))]
+        if facts is None:  # all the subject's facts: read as all_of would, with the text each is scored on
+            run.show_all(subject)
+            hays = self.hays_of.get(subject, lambda: [self.hay(f) for f in self.all_facts(subject)])
+        else:
+            hays = [self.hay(f) for f in facts]
+        if any(other for _, other in groups):
+            scored = [(spoken(groups, text, prefixes), f) for f, text, prefixes in hays]
+        else:  # plain stems only: one set look-up per word of the question
+            plains = [p for p, _ in groups]
+            scored = [(sum(1 for p in plains if not prefixes.isdisjoint(p)), f) for f, _, prefixes in hays]
         best = max((s for s, _ in scored), default=0)
         if best < need:
             return []
