@@ -590,10 +590,8 @@ class QA:
     def unknown_word(self, q: Question) -> str:
         """A name in the question (written with a capital or a digit inside) that no note uses: 'PostgreSQL'."""
         for raw in LATER_WORD.findall(q.text):
-            if not CAPITAL_OR_DIGIT.search(raw):
-                continue
             w = raw.lower().strip(".-")
-            if w not in q.words:
+            if w not in q.words or not CAPITAL_OR_DIGIT.search(raw):
                 continue
             stems = stems_of(w)
             if not stems:
