@@ -432,6 +432,16 @@ def test_a_stem_starts_a_word_by_set_or_pattern_alike(stem, text):
 
 
 @pytest.mark.parametrize(
+    ("value", "squashed"),
+    [("a,and b", "aandb"), ("A, and B", "aandb"), ("up to 15 min.", "upto15min"), ("", "")],
+)
+def test_values_alike_but_for_punctuation_and_case_are_one(value, squashed):
+    from service.qa.engine import squashed as squash
+
+    assert squash(value) == squashed
+
+
+@pytest.mark.parametrize(
     ("text", "clean"),
     [
         ("- **Fully managed** service", "Fully managed service"),
