@@ -106,6 +106,7 @@ CONTRAST = re.compile(r"\b(whereas|while|unlike|than|instead|but|vs)\b", re.I)
 FRAMES = frozenset("compare comparison differ differs difference different better which should".split())
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
+AND = re.compile(r"\sand\s")  # PARTS's 'and' between two questions, in a lower-case question
 PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
@@ -2033,7 +2034,7 @@ def _article(noun: str) -> str:
 
 def split_parts(question: str) -> list[str]:
     """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
-    if "," not in question and "?" not in question[:-1] and "and" not in question.lower():
+    if "," not in question and "?" not in question[:-1] and not AND.search(question.lower()):
         return [question]  # none of PARTS's separators
     parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
     if not parts or not QUESTION_START.match(parts[0]):  # 'In the common pattern, what does ...': one question

@@ -63,7 +63,7 @@ class NotesComparison(Kind):
     name, weight = "comparison", 95
 
     def detects(self, q: Question) -> bool:
-        return bool(VERSUS.search(q.norm)) or q.intent.kind == "comparison"
+        return q.intent.kind == "comparison" or bool(VERSUS.search(q.norm))
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         return qa.notes_comparison(q, run)
