@@ -386,6 +386,10 @@ def test_a_graph_without_passages_reads_the_evidence_statements(tmp_path):
         ("How long does SQS keep messages, and does EventBridge retain events?", 2),
         ("What is the difference between ECS and Fargate?", 1),
         ("Which is cheaper, Lambda or EC2?", 1),
+        ("What is ECR? Which services run its images?", 2),
+        ("what is lambda", 1),  # no separator at all
+        ("?", 1),
+        ("??", 1),  # nothing but separators: the question whole, not an error
     ],
 )
 def test_multi_part_questions_split_into_their_questions(question, parts):
@@ -425,6 +429,16 @@ def test_a_stem_starts_a_word_by_set_or_pattern_alike(stem, text):
     from service.qa.engine import spoken, stem_groups, word_prefixes, word_start
 
     assert spoken(stem_groups([stem]), text, word_prefixes(text)) == bool(word_start(stem).search(text))
+
+
+@pytest.mark.parametrize(
+    ("value", "squashed"),
+    [("a,and b", "aandb"), ("A, and B", "aandb"), ("up to 15 min.", "upto15min"), ("", "")],
+)
+def test_values_alike_but_for_punctuation_and_case_are_one(value, squashed):
+    from service.qa.engine import squashed as squash
+
+    assert squash(value) == squashed
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from kg.ontology import load_ontology
-from service.qa.intent import Cues, literal_starts, relations_in
+from service.qa.intent import RELATIVE, THAT_CLAUSE, Cues, literal_starts, relations_in, relative_clause
 from service.qa.memo import Memo
 from service.qa.names import normalise
+from service.qa.statements import stems_of, tokens
 
 DATA = Path(__file__).parent / "data"
 
@@ -76,3 +77,29 @@ def test_memo_limit(limit: int | None, kept: int) -> None:
             break
         hits += 1
     assert hits == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what does the service that pioneered serverless limit", True),
+        ("which services run images which ecr stores", True),
+        ("the one who manages it", True),
+        ("what is that", False),  # 'that' with no word after it
+        ("that service", False),  # nothing before it
+        ("what is lambda", False),
+        ("whichever", False),
+    ],
+)
+def test_relative_clause(text: str, expected: bool) -> None:
+    assert relative_clause(text) is expected
+    assert relative_clause(text) == bool(RELATIVE.search(text) or THAT_CLAUSE.search(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("invocations", ("invoc",)), ("Docker images", ("docker", "image")), ("", ())],
+)
+def test_stems_of(text: str, expected: tuple[str, ...]) -> None:
+    assert stems_of(text) == expected
+    assert list(stems_of(text)) == tokens(text)

@@ -44,7 +44,18 @@ from service.qa.kinds import KINDS
 from service.qa.memo import ByRow, Memo
 from service.qa.names import STOP, Mention, NameIndex, normalise
 from service.qa.outline import LeadIn, bare, items_of, lead_ins, render, section
-from service.qa.statements import NEGATION, NUMBERED, WORD, Hit, Statement, StatementIndex, is_lead, stem, tokens
+from service.qa.statements import (
+    NEGATION,
+    NUMBERED,
+    WORD,
+    Hit,
+    Statement,
+    StatementIndex,
+    is_lead,
+    stem,
+    stems_of,
+    tokens,
+)
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
@@ -77,6 +88,7 @@ FIGURE_FRAME = frozenset("one often times frequency have has contain contains ho
 REFERS = re.compile(  # 'X runs on some Y service - what does that service ...': the second clause refers back
     r"(?i)^(?P<first>[^?]+?)\s+[-–—;]\s+(?P<second>(?:what|which|who|where|how)\b.*?\bthat (?P<noun>\w+)\b.*)$"
 )
+REFERS_CUT = re.compile(r"\s[-–—;]\s")  # what REFERS needs between its clauses, found without backtracking
 SCOPE = re.compile(  # 'In the serverless API example, which ...': a scope, then its question
     r"(?i)^\s*(?:in|within) (?:the |an? )?([^,?]{3,60}),\s*((?:what|which|who|where|how|does|do|is|are|can)\b.+)$"
 )
@@ -94,6 +106,7 @@ CONTRAST = re.compile(r"\b(whereas|while|unlike|than|instead|but|vs)\b", re.I)
 FRAMES = frozenset("compare comparison differ differs difference different better which should".split())
 ARROW = re.compile(r"\s*(?:->|→|=>|⇒|-->)\s*|\s+>\s+")
 REASONS = ("benefit", "advantage", "pro", "because", "cheap", "popular", "easy", "no", "only", "fast", "scale")
+AND = re.compile(r"\sand\s")  # PARTS's 'and' between two questions, in a lower-case question
 PARTS = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+|\?\s+)(?=(?:what|which|who|where|when|how|why|does|do|is|are|can)\b)", re.I
 )
@@ -310,6 +323,13 @@ class QA:
         self.shown_text: Memo[tuple[object, ...], str] = Memo(None)  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
+        self.mentions: Memo[str, list[Statement]] = Memo()  # a heading or lead item -> the statements naming it
+        self.sourced: Memo[int, tuple[Fact, tuple[str, ...]]] = Memo(None)  # a fact's id -> QA.sources
+        self.points: Memo[tuple[str, str, int, frozenset[int]], list[Statement]] = Memo()  # QA.key_points, no words
+        self.well_known: Memo[str, bool] = Memo(None)  # entity -> a dozen facts of the DEFINING relations or more
+        self.hays_of: Memo[str, list[tuple[Fact, str, frozenset[str]]]] = Memo(None)  # entity -> QA.hay of all_of
+        self.chains: Memo[tuple[str, str], list[list[str]]] = Memo()  # (a, b) -> QA.between's shortest path
+        self.side_named: Memo[tuple[str, str | None, str], bool] = Memo()  # (side, text) -> QA.names_side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
 
     def prepare(self) -> None:
@@ -364,6 +384,10 @@ class QA:
         """_Run.all_of's queries and facts, relation by relation."""
         return [self.told_of(subject, r) for r in self.relations_listed.get(subject, ())]
 
+    def all_facts(self, subject: str) -> list[Fact]:
+        """_Run.all_of's facts, in its order."""
+        return [f for _, facts in self.told_all.get(subject, lambda: self.told_all_of(subject)) for f in facts]
+
     # -------------------------------------------------------------- wording
 
     def type_label(self, type_: str) -> str:
@@ -379,7 +403,7 @@ class QA:
 
     def sentence(self, subject: str, relation: str, objects: list[str]) -> str:
         verb = self.snapshot.ontology.verb(relation)
-        distinct = {NON_WORD.sub("", o.lower()): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
+        distinct = {squashed(o): o for o in reversed(objects)}  # "a,and b" ~ "a, and b"
         return f"{self.label(subject)} {verb} {'; '.join(reversed(distinct.values()))}."
 
     def say(self, fact: Fact) -> str:
@@ -431,7 +455,16 @@ class QA:
             return []
         need = max(1, math.ceil(len(stems) / 2))
         groups = stem_groups(stems)
-        scored = [(self.speaks(f, groups), f) for f in (facts if facts is not None else run.all_of(subject))]
+        if facts is None:  # all the subject's facts: read as all_of would, with the text each is scored on
+            run.show_all(subject)
+            hays = self.hays_of.get(subject, lambda: [self.hay(f) for f in self.all_facts(subject)])
+        else:
+            hays = [self.hay(f) for f in facts]
+        if any(other for _, other in groups):
+            scored = [(spoken(groups, text, prefixes), f) for f, text, prefixes in hays]
+        else:  # plain stems only: one set look-up per word of the question
+            plains = [p for p, _ in groups]
+            scored = [(sum(1 for p in plains if not prefixes.isdisjoint(p)), f) for f, _, prefixes in hays]
         best = max((s for s, _ in scored), default=0)
         if best < need:
             return []
@@ -468,7 +501,7 @@ class QA:
         """'Batch jobs run on some container service - what does that service run containers on?': 'that
         service' is the name of the first clause that has the word ('container service' -> ECS), when a fact
         links it to the first clause's other name; the fact, then the second question answered of it."""
-        m = REFERS.match(question)
+        m = REFERS.match(question) if REFERS_CUT.search(question) else None
         if not m:
             return None
         named = self.names.link(m.group("first"))
@@ -533,7 +566,7 @@ class QA:
             iri = mentions[1].iri if asked and len(mentions) > 1 else mentions[0].iri
             return Topic(self.label(iri), iri, self.index.about(iri))
         if concept:
-            return Topic(concept, None, self.index.mentioning(concept))
+            return Topic(concept, None, list(self.mentions.get(concept, lambda: self.index.mentioning(concept))))
         if mentions:
             return None
         used = [w for w in words if self.index.frequency.get(tokens(w)[0] if tokens(w) else "", 0)]
@@ -545,10 +578,12 @@ class QA:
     def named_phrase(self, words: list[str]) -> tuple[str, str]:
         """The longest run of the question's content words that names a heading or lead item of the notes,
         and that heading or item."""
-        stems = [tokens(w) for w in words]  # a phrase's stems are its words' (statements.tokens reads word by word)
+        stems = [stems_of(w) for w in words]  # a phrase's stems are its words' (statements.tokens reads word by word)
+        named = self.index.named
         for n in range(min(4, len(words)), 0, -1):
             for i in range(len(words) - n + 1):
-                concept = self.index.named.get(tuple(t for ts in stems[i : i + n] for t in ts), "")
+                key = stems[i] if n == 1 else sum(stems[i : i + n], ())
+                concept = named.get(key, "")
                 if concept and (n > 1 or len(words[i]) >= 5):
                     return " ".join(words[i : i + n]), concept
         return "", ""
@@ -557,8 +592,10 @@ class QA:
         """A name in the question (written with a capital or a digit inside) that no note uses: 'PostgreSQL'."""
         for raw in LATER_WORD.findall(q.text):
             w = raw.lower().strip(".-")
-            stems = tokens(w)
-            if w not in q.words or not CAPITAL_OR_DIGIT.search(raw) or not stems:
+            if w not in q.words or not CAPITAL_OR_DIGIT.search(raw):
+                continue
+            stems = stems_of(w)
+            if not stems:
                 continue
             if not any(self.index.frequency.get(s) for s in stems) and w not in english_words():
                 return raw.strip(".-")
@@ -587,12 +624,14 @@ class QA:
                     "subject": self.label(f.subject),
                     "predicate": f.predicate,
                     "object": self.obj(f),
-                    "sources": f.sources,
+                    "sources": list(self.sources(f)),
                 }
                 for f in run.used
             ]
             seen = {(e["source"], e["line"]) for e in answer.evidence}
             for f in run.used:
+                if len(answer.evidence) >= MAX_QUOTES:  # no more are shown
+                    break
                 for e in f.evidence:
                     key = (e["source"], e["line"])
                     if key not in seen:
@@ -625,15 +664,18 @@ class QA:
         """The question's content words, each with its synonyms."""
         return [[w, *SYNONYMS.get(w, ())] for w in q.words]
 
-    def hits(self, q: Question, *, extra: tuple[str, ...] = (), need: int | None = None) -> list[Hit]:
+    def hits(
+        self, q: Question, *, extra: tuple[str, ...] = (), need: int | None = None, ranked: bool = True
+    ) -> list[Hit]:
+        """The topic's statements that speak to the question's words (StatementIndex.search), else its sections'."""
         assert q.topic is not None
         groups = self.groups(q) + [[w] for w in extra]
         if need is None:
             need = max(1, math.ceil(len(groups) / 2))
-        found = self.index.search(q.topic.statements, groups, need=need)
+        found = self.index.search(q.topic.statements, groups, need=need, ranked=ranked)
         found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
         if not found and q.topic.iri:  # the statements of its sections: '# Kinesis Data Streams' > '## Limits'
-            found = self.index.search(self.sectioned(q.topic.iri), groups, need=need)
+            found = self.index.search(self.sectioned(q.topic.iri), groups, need=need, ranked=ranked)
             found = [h for h in found if not self.is_name(h.statement) and h.statement.record.kind != "question"]
         return found
 
@@ -672,7 +714,8 @@ class QA:
         if run is not None:
             places = {(st.source, st.line) for st in statements}
             subjects = {iri for st in statements for iri in st.record.about}
-            for iri in sorted(subjects & set(self.snapshot.entities)):
+            entities = self.snapshot.entities
+            for iri in sorted(e for e in subjects if e in entities):
                 run.show_all(iri)
                 facts, at = self.facts_placed(iri)
                 run.use([facts[i] for i in sorted({i for place in places for i in at.get(place, ())})])
@@ -690,8 +733,16 @@ class QA:
         topic = q.topic
         assert topic is not None
         named = set(tokens(topic.label))
-        asked = replace(q, words=[w for w in q.words if not set(tokens(w)) <= named])  # not the topic's own words
-        ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1)} if asked.words else {}
+        words = [w for w in q.words if not set(tokens(w)) <= named]  # not the topic's own words
+        if not words and topic.iri is not None:  # the topic's own points alone: once per entity, limit and skip
+            key = (topic.label, topic.iri, limit, frozenset(skip))
+            return list(self.points.get(key, lambda: self.ranked_points(topic, {}, limit, skip)))
+        asked = replace(q, words=words)
+        ranked = {h.statement.index: len(h.matched) for h in self.hits(asked, need=1, ranked=False)} if words else {}
+        return self.ranked_points(topic, ranked, limit, skip)
+
+    def ranked_points(self, topic: Topic, ranked: dict[int, int], limit: int, skip: Container[int]) -> list[Statement]:
+        """key_points with the statements the question's words reach ranked first (row -> words it has)."""
         pool, order, several = self.point_pool(topic)
         candidates = [st for st in pool if st.index not in skip]
         candidates.sort(key=lambda st: -ranked.get(st.index, 0))  # stable: ties stay in the topic's own order
@@ -929,7 +980,7 @@ class QA:
         ent = self.snapshot.entities[e]
         shorts = [a for a in (ent.label, *ent.aliases) if a.isupper()]
         names = [a for a in ent.aliases if len(a.split()) > 1 and any(_initials(a, x) for x in shorts)][:1]
-        is_a = [f for f in run.objects(e, "is_a") if len(f.sources) >= (2 if defining else 1)][:2]
+        is_a = [f for f in run.objects(e, "is_a") if -self.unsupported(f) >= (2 if defining else 1)][:2]
         run.use(is_a)
         label = ent.label + (f" ({names[0]})" if names else "")
         if is_a:
@@ -994,7 +1045,9 @@ class QA:
         head, cited = self.head(q, run)
         said = {(str(e["source"]), int(e["line"])): self.obj(f) for f in run.used for e in f.evidence}
         skip = {st.index for st in cited} | {  # a statement the head's facts already say whole
-            st.index for st in q.topic.statements if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
+            st.index
+            for st in (q.topic.statements if said else ())
+            if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
         }
         found = self.key_points(q, points, skip)
         if not found and not head:
@@ -1212,12 +1265,12 @@ class QA:
         the run used: 'which strategy provides serializability and scales but needs more research'."""
         if q.topic is None or not q.words or not run.used:
             return False
-        hits = self.hits(q)
+        hits = self.hits(q, ranked=False)  # only how many words each has counts here
         if not hits:
             return False
         said = set(tokens(" ".join(str(e["text"]) for f in run.used for e in f.evidence)))
         covered = sum(1 for g in self.groups(q) if any(set(tokens(w)) & said for w in g))
-        best = len(hits[0].matched)
+        best = max(len(h.matched) for h in hits)
         if q.intent.kind in ("list", "path"):  # the facts are the items or the hops: their evidence need not repeat it
             return best >= covered + 3
         given = {f.object for f in run.used if f.object_is_entity} | {f.subject for f in run.used}
@@ -1305,7 +1358,11 @@ class QA:
             same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
             if not any(self.near_value(f, k) for k in same):
                 kept.append(f)
-        facts = [f for f in facts if f in kept]
+        if self.facts_distinct:  # no two facts are equal: one is in `kept` only as itself
+            ids = {id(k) for k in kept}
+            facts = [f for f in facts if id(f) in ids]
+        else:
+            facts = [f for f in facts if f in kept]
         run.use(facts)
         by_rel: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
         for f in facts:
@@ -1314,6 +1371,15 @@ class QA:
             ("One note says: " if weak else "") + self.sentence(s, r, objs) for (weak, s, r), objs in by_rel.items()
         )
         return Answer(question, True, kind, text + (self.quote(facts[0]) if quote else ""))
+
+    def sources(self, fact: Fact) -> tuple[str, ...]:
+        """The sources that state a fact (Fact.sources), listed once per fact."""
+        kept = self.sourced.get(id(fact), lambda: (fact, tuple(fact.sources)))
+        return kept[1] if kept[0] is fact else tuple(fact.sources)  # kept with its fact: an id is never another's
+
+    def defined_by(self, e: str) -> list[str]:
+        """The DEFINING relations an entity has facts of (what _Run.objects reads of it)."""
+        return [r for r in DEFINING if r in self.relations_of.get(e, ())]
 
     def unsupported(self, fact: Fact) -> int:
         """Minus the sources that state a fact (a sort key: the best supported first); counted once per fact."""
@@ -1363,12 +1429,12 @@ class QA:
                 return self.abstain(question, "definition", e, " ".join(sorted(intent.keywords - GENERIC_KEYWORDS)))
             return self.found(question, "definition", hits, run, quote=True)
         parts, used = [], []
-        well_known = sum(len(run.objects(e, r)) for r in DEFINING) >= 12
+        well_known = self.well_known.get(e, lambda: sum(len(self.told_of(e, r)[1]) for r in self.defined_by(e)) >= 12)
         for relation in DEFINING:
             facts = run.objects(e, relation)
-            top = len(facts[0].sources) if facts else 0
+            top = -self.unsupported(facts[0]) if facts else 0
             floor = min(top, 2) if relation == "is_a" or not well_known else 2  # one noisy note is not enough
-            facts = [f for f in facts if len(f.sources) >= floor][: (3 if relation == "is_a" else 2)]
+            facts = [f for f in facts if -self.unsupported(f) >= floor][: (3 if relation == "is_a" else 2)]
             if facts:
                 used += facts
                 parts.append(self.sentence(e, relation, [self.obj(f) for f in facts]))
@@ -1464,7 +1530,8 @@ class QA:
         direct = [f for x, y in ((a, b), (b, a)) for f in run.all_of(x) if f.object == y]
         if direct:
             return self.found(question, "relation", direct[:4], run, quote=True)
-        paths = [p for p in shortest_paths(self.snapshot.nx, a, b, limit=1) if len(p) <= MAX_HOPS + 1]
+        found = self.chains.get((a, b), lambda: shortest_paths(self.snapshot.nx, a, b, limit=1))
+        paths = [p for p in found if len(p) <= MAX_HOPS + 1]
         steps = [self._link(x, y, run) for x, y in zip(paths[0], paths[0][1:], strict=False)] if paths else []
         if steps and all(steps):
             run.use([s for s in steps if s])
@@ -1631,7 +1698,11 @@ class QA:
         return sides if len(sides) == 2 else []
 
     def names_side(self, side: Topic, text: str) -> bool:
-        """A text names a side by a name the graph knows, its own words, or its initials ('KDS')."""
+        """A text names a side by a name the graph knows, its own words, or its initials ('KDS'); judged once per
+        side and text."""
+        return self.side_named.get((side.label, side.iri, text), lambda: self._names_side(side, text))
+
+    def _names_side(self, side: Topic, text: str) -> bool:
         if side.iri and side.iri in self.names.named_in(text):
             return True
         pattern, short = self.side_names.get((side.label, side.iri), lambda: self._side_names(side))
@@ -1668,9 +1739,9 @@ class QA:
             place = min(places, key=lambda st: (st.record.kind != "heading", st.source, st.line))
             cited.append(place)
             rows = self.compared_rows(q, place, cited, (a, b), table)
-        said = self.naming_both(q, a, b, cited)
         if len(rows) < 2:  # one line is no comparison: the graph's facts may align more
             return None
+        said = self.naming_both(q, a, b, cited)
         lines = [f"{a.label} vs {b.label}, as the notes compare them ({cited[0].source}:{cited[0].line}):"]
         lines += [f"- {r}" for r in rows]
         lines += [f"- {self.point(st)}" for st in said]
@@ -1926,11 +1997,17 @@ def stem_groups(stems: "set[str] | list[frozenset[str]]") -> list[tuple[frozense
 def spoken(groups: list[tuple[frozenset[str], tuple[str, ...]]], text: str, prefixes: frozenset[str]) -> int:
     """How many groups have a stem at the start of a word of a lower-case text (prefixes: its word_prefixes): a
     plain stem by set look-up, any other by word_start's pattern."""
-    return sum(
-        1
-        for plain, other in groups
-        if not prefixes.isdisjoint(plain) or (other and any(word_start(x).search(text) for x in other))
-    )
+    n = 0
+    for plain, other in groups:
+        if not prefixes.isdisjoint(plain) or (other and any(word_start(x).search(text) for x in other)):
+            n += 1
+    return n
+
+
+@lru_cache(maxsize=65536)
+def squashed(value: str) -> str:
+    """A value in lower case without its non-word characters: 'a,and b' ~ 'a, and b' (QA.sentence)."""
+    return NON_WORD.sub("", value.lower())
 
 
 @lru_cache(maxsize=65536)
@@ -1957,8 +2034,10 @@ def _article(noun: str) -> str:
 
 def split_parts(question: str) -> list[str]:
     """'What is X, and which services run it?' -> its two questions, in order; one question stays whole."""
+    if "," not in question and "?" not in question[:-1] and not AND.search(question.lower()):
+        return [question]  # none of PARTS's separators
     parts = [p.strip(" ,?") for p in PARTS.split(question) if p and p.strip(" ,?")]
-    if not QUESTION_START.match(parts[0]):  # 'In the common pattern, what does ...': one question
+    if not parts or not QUESTION_START.match(parts[0]):  # 'In the common pattern, what does ...': one question
         return [question]
     return parts if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) else [question]
 

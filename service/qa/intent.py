@@ -70,15 +70,15 @@ class Question:
     topic: Topic | None
     words: list[str]  # content words: not names, not stop words, not generic question words
     cues: list[str] = field(default_factory=list)  # frame words a lead-in may use ('ways', 'steps')
+    asks_figure: bool = field(init=False)  # 'how many', 'max', 'per hour': a figure is asked for
 
     @property
     def asked(self) -> list[str]:
         """The words a lead-in about the question would use: its content words and its cues."""
         return self.words + [c for c in self.cues if c not in self.words]
 
-    @property
-    def asks_figure(self) -> bool:
-        return bool(FIGURE.search(self.norm))
+    def __post_init__(self) -> None:
+        self.asks_figure = bool(FIGURE.search(self.norm))
 
 
 @dataclass
@@ -97,33 +97,26 @@ class Cues:
 
     asked: tuple[tuple[str, int], ...]  # a relation and its pattern's place in `patterns`
     patterns: tuple[tuple[re.Pattern[str], frozenset[str]], ...]  # each distinct pattern, and the words it needs
-    literals: dict[str, tuple[str, ...]]  # every word some pattern needs, by its first two characters
     verbs: dict[str, re.Pattern[str]]
+    needing: tuple[tuple[str, tuple[int, ...]], ...]  # each word some pattern needs, and those patterns' places
+    always: tuple[int, ...]  # the patterns that need no word: searched in every question
+    asking: tuple[tuple[str, ...], ...]  # by pattern: the relations it asks for
 
     @classmethod
     def of(cls, ontology: Ontology) -> "Cues":
         rels = sorted(ontology.relations.items())
         sources = list(dict.fromkeys(pattern for _, rel in rels for pattern in rel.asked_by))
         patterns = tuple((re.compile(p), frozenset(literal_starts(p))) for p in sources)
+        asked = tuple((name, sources.index(pattern)) for name, rel in rels for pattern in rel.asked_by)
+        literals = tuple(sorted({w for _, needs in patterns for w in needs}))
         return cls(
-            tuple((name, sources.index(pattern)) for name, rel in rels for pattern in rel.asked_by),
+            asked,
             patterns,
-            _by_start({w for _, needs in patterns for w in needs}),
             {name: _verb_pattern(ontology.verb(name)) for name, _ in rels},
+            tuple((w, tuple(at for at, (_, needs) in enumerate(patterns) if w in needs)) for w in literals),
+            tuple(at for at, (_, needs) in enumerate(patterns) if not needs),
+            tuple(tuple(dict.fromkeys(name for name, at in asked if at == place)) for place in range(len(patterns))),
         )
-
-
-def _by_start(words: set[str]) -> dict[str, tuple[str, ...]]:
-    starts: dict[str, list[str]] = {}
-    for w in sorted(words):
-        starts.setdefault(w[:2], []).append(w)
-    return {start: tuple(ws) for start, ws in starts.items()}
-
-
-def present(text: str, literals: dict[str, tuple[str, ...]]) -> set[str]:
-    """The words of `literals` (by their first two characters) that `text` contains."""
-    starts = {text[i : i + 2] for i in range(len(text) - 1)} | set(text)  # and each character: '$'
-    return {w for start in starts.intersection(literals) for w in literals[start] if w in text}
 
 
 def _verb_pattern(verb: str) -> re.Pattern[str]:
@@ -170,16 +163,16 @@ def relations_in(text: str, cues: Cues) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
     specific words), then the earliest, then those whose verb the question uses. Each distinct pattern is searched
     once, and only when the question has one of the words it needs."""
-    said = present(text, cues.literals)
-    matched = [
-        pattern.search(text) if not needs or not needs.isdisjoint(said) else None for pattern, needs in cues.patterns
-    ]
-    found: dict[str, tuple[int, int]] = {}
-    for name, at in cues.asked:
-        m = matched[at]
-        if m and (name not in found or (-len(m.group()), m.start()) < found[name]):
-            found[name] = (-len(m.group()), m.start())
-    rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n))
+    searched = {at for w, places in cues.needing if w in text for at in places}.union(cues.always)
+    found: dict[str, tuple[int, int]] = {}  # each relation's longest, then earliest, match
+    for at in searched:
+        m = cues.patterns[at][0].search(text)
+        if m:
+            key = (-len(m.group()), m.start())
+            for name in cues.asking[at]:
+                if name not in found or key < found[name]:
+                    found[name] = key
+    rels = sorted(found, key=lambda n: (found[n], not cues.verbs[n].search(text), n)) if len(found) > 1 else [*found]
     if ALIAS.search(text):
         rels.insert(0, "alias")
     if RELATED.search(text):
@@ -203,11 +196,19 @@ def keywords(text: str, mentions: list[Mention]) -> set[str]:
 
 def between_or(text: str, mentions: list[Mention]) -> bool:
     """'SNS or EventBridge?': an 'or' between the first two names, not 'which API does a producer or an app use'."""
-    words = text.split()
     if len(mentions) < 2:
         return False
+    words = text.split()
     first, second = sorted(mentions[:2], key=lambda m: m.start)
     return any(w == "or" and first.end <= i < second.start for i, w in enumerate(words))
+
+
+def relative_clause(text: str) -> bool:
+    """'the service that ...', 'images which ...': a clause that says which thing is asked about (RELATIVE, or
+    THAT_CLAUSE, whose matches need one of those words after a space)."""
+    if " that" not in text and " which" not in text and " who" not in text:
+        return False
+    return bool(RELATIVE.search(text) or THAT_CLAUSE.search(text))
 
 
 def parse(question: str, mentions: list[Mention], cues: Cues, text: str = "") -> Intent:
@@ -224,7 +225,7 @@ def parse(question: str, mentions: list[Mention], cues: Cues, text: str = "") ->
         if not criterion and either:
             criterion = text.split(",")[0] if "," in text else ""
         return Intent("comparison", rels, kw, criterion)
-    relative = bool(RELATIVE.search(text) or THAT_CLAUSE.search(text))
+    relative = relative_clause(text)
     if HOW_MUCH.search(text) and not relative:
         return Intent("attribute", [r for r in rels if r in MEASURED] or ["has_limit"], kw)
     real = [r for r in rels if r != "related"]

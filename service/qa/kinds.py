@@ -63,7 +63,7 @@ class NotesComparison(Kind):
     name, weight = "comparison", 95
 
     def detects(self, q: Question) -> bool:
-        return bool(VERSUS.search(q.norm)) or q.intent.kind == "comparison"
+        return q.intent.kind == "comparison" or bool(VERSUS.search(q.norm))
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         return qa.notes_comparison(q, run)
@@ -75,7 +75,7 @@ class YesNo(Kind):
     name, weight = "yes/no", 80
 
     def detects(self, q: Question) -> bool:
-        return bool(YES_NO.search(q.norm)) and q.topic is not None and not SUMMARY.search(q.norm)
+        return q.topic is not None and bool(YES_NO.search(q.norm)) and not SUMMARY.search(q.norm)
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         return qa.yes_no(q, run)
@@ -87,7 +87,7 @@ class Process(Kind):
     name, weight = "process", 70
 
     def detects(self, q: Question) -> bool:
-        return bool(PROCESS.search(q.norm)) and q.topic is not None
+        return q.topic is not None and bool(PROCESS.search(q.norm))
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         return qa.process(q, run)
@@ -99,7 +99,7 @@ class Why(Kind):
     name, weight = "why", 65
 
     def detects(self, q: Question) -> bool:
-        return bool(WHY.search(q.norm)) and q.topic is not None
+        return q.topic is not None and bool(WHY.search(q.norm))
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         return qa.why(q, run)
@@ -111,7 +111,7 @@ class Summary(Kind):
     name, weight = "summary", 60
 
     def detects(self, q: Question) -> bool:
-        return bool(SUMMARY.search(q.norm)) and q.topic is not None and q.intent.kind != "path"
+        return q.topic is not None and q.intent.kind != "path" and bool(SUMMARY.search(q.norm))
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":
         return qa.summary(q, run, points=6)
@@ -125,11 +125,11 @@ class Enumeration(Kind):
 
     def detects(self, q: Question) -> bool:
         return (
-            bool(ENUMERATES.search(q.norm))
-            and not (DEFINES_ONLY.search(q.norm) and (not q.words or q.intent.relations))  # 'what is X (over)
-            and q.topic is not None
+            q.topic is not None
             and q.intent.kind not in ("comparison", "path")
             and not q.asks_figure
+            and bool(ENUMERATES.search(q.norm))
+            and not (DEFINES_ONLY.search(q.norm) and (not q.words or q.intent.relations))  # 'what is X (over)
         )
 
     def answer(self, qa: "QA", q: Question, run: "_Run") -> "Answer | None":

@@ -2,8 +2,8 @@
 matched loosely (case, plurals, a name's brand word left out) and fuzzily for typos ('lamda', 'fargat')."""
 
 import re
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -61,8 +61,7 @@ def variants(name: str, brand_words: frozenset[str] = frozenset()) -> set[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # a name linked in a question
     iri: str
     text: str
     start: int  # word offsets in the question
@@ -118,24 +117,25 @@ class NameIndex:
     def link(self, question: str) -> list[Mention]:
         """The entities a question names, longest names first, typos matched fuzzily."""
         words = normalise(question).split()
-        spans = self.spans
+        spans, exact, shouted_names = self.spans, self.exact, self.shouted
+        stop = [w in STOP for w in words]
         found: list[Mention] = []
         i = 0
         while i < len(words):
             hit = None
             for n in range(min(self.longest, len(words) - i, max(2, spans.get(words[i], 0))), 0, -1):
                 phrase = " ".join(words[i : i + n]) if n > 1 else words[i]
-                if n == 1 and (phrase in STOP or (len(phrase) <= 2 and not DIGIT.search(phrase))):
+                if n == 1 and (stop[i] or (len(phrase) <= 2 and not DIGIT.search(phrase))):
                     shouted = phrase.isalpha() and len(phrase) == 2 and phrase.upper() in question  # "VM", "OS"
                     if not shouted:
                         continue
-                iri = self.exact.get(phrase)
-                if iri and phrase in self.shouted and phrase.upper() not in question:
+                iri = exact.get(phrase)
+                if iri and phrase in shouted_names and phrase.upper() not in question:
                     iri = None
                 if iri:
                     hit = Mention(iri, phrase, i, i + n, 100.0)
                     break
-                if n <= 2 and len(phrase) >= 4 and not any(w in STOP for w in words[i : i + n]):
+                if n <= 2 and len(phrase) >= 4 and not stop[i] and (n == 1 or not stop[i + 1]):
                     best = self.closest(phrase)
                     if best and not (best[0] in self.shouted and best[0].upper() not in question):
                         hit = Mention(self.exact[best[0]], phrase, i, i + n, float(best[1]))
@@ -161,9 +161,23 @@ class NameIndex:
         return out
 
     def closest(self, phrase: str) -> tuple[str, float] | None:
-        """The name a phrase is a typo of (fuzzy ratio >= 84)."""
+        """The name a phrase is a typo of (fuzzy ratio >= 84), looked up once per phrase (a word or two of a
+        question, lower case: the graph's spelling dictionary, not a reading of any question)."""
+        return self.typos.get(phrase, lambda: self._closest(phrase))
+
+    def _closest(self, phrase: str) -> tuple[str, float] | None:
         best = process.extractOne(phrase, self.of_length(len(phrase)), scorer=fuzz.ratio, score_cutoff=84)
         return (best[0], float(best[1])) if best else None
+
+    @cached_property
+    def typos(self) -> Memo[str, tuple[str, float] | None]:
+        """A phrase -> the name it is a typo of (closest)."""
+        return Memo()
+
+    @cached_property
+    def resembling(self) -> Memo[str, list[str]]:
+        """A word -> the labels of the names close to it (suggest)."""
+        return Memo()
 
     def of_length(self, size: int) -> list[str]:
         """The choices a phrase of this length can have a ratio >= 84 with (in their order): the ratio is at most
@@ -177,12 +191,16 @@ class NameIndex:
         words = [w for w in normalise(text).split() if w not in STOP and len(w) >= 3]
         out: list[str] = []
         for w in words:
-            near = [self.choices[i] for i in self.letters.could_resemble(w, SUGGESTED)]
-            for name, _, _ in process.extract(w, near, scorer=fuzz.WRatio, limit=2, score_cutoff=SUGGESTED):
-                label = self.entities[self.exact[name]].label
+            for label in self.resembling.get(w, partial(self._resembling, w)):
                 if label not in out:
                     out.append(label)
         return out[:limit]
+
+    def _resembling(self, word: str) -> list[str]:
+        """The labels of the (at most two) names whose WRatio with a word reaches SUGGESTED, the closest first."""
+        near = [self.choices[i] for i in self.letters.could_resemble(word, SUGGESTED)]
+        found = process.extract(word, near, scorer=fuzz.WRatio, limit=2, score_cutoff=SUGGESTED)
+        return [self.entities[self.exact[name]].label for name, _, _ in found]
 
 
 class Letters:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import bm25s
 import numpy as np
@@ -64,6 +65,11 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
+def stems_of(text: str) -> tuple[str, ...]:
+    """tokens(), as the tuple kept for the text (not to be changed)."""
+    return _tokens(text)
+
+
 @lru_cache(maxsize=65536)
 def _tokens(text: str) -> tuple[str, ...]:
     words = WORD.findall(text.lower().replace("’", "'"))
@@ -91,8 +97,7 @@ class Statement:
         return {"source": self.source, "line": self.line, "text": self.record.text}
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):  # one per matching statement of a search: a tuple is made several times faster
     statement: Statement
     score: float
     matched: frozenset[str]  # the query stems it contains
@@ -223,9 +228,12 @@ class StatementIndex:
         pattern = re.compile(rf"(?<![\w-]){re.escape(said)}")
         return [st for st in self.statements if said in st.context and pattern.search(st.context)]
 
-    def search(self, within: list[Statement], groups: list[list[str]], *, need: int = 1) -> list[Hit]:
+    def search(
+        self, within: list[Statement], groups: list[list[str]], *, need: int = 1, ranked: bool = True
+    ) -> list[Hit]:
         """The statements of `within` that speak to at least `need` of the question's words, best first. Each
-        group is one word of the question with its synonyms."""
+        group is one word of the question with its synonyms. Unranked, they come in `within`'s order with no
+        score (for a caller that counts the words each has)."""
         stems = [frozenset(s for w in g for s in tokens(w)) for g in groups]
         stems = [g for g in stems if g]
         if not stems or not within:
@@ -244,6 +252,8 @@ class StatementIndex:
                 found.append((st, matched))
         if not found:
             return []
+        if not ranked:
+            return [Hit(st, 0.0, matched) for st, matched in found]
         scores = self.scores(tuple(sorted(asked)))  # BM25, only when some statement matches
         hits = [Hit(st, float(scores[st.index]), matched) for st, matched in found]
         return sorted(hits, key=lambda h: (-len(h.matched), -h.score, h.statement.source, h.statement.line))
