@@ -9,8 +9,9 @@ from functools import cached_property
 import networkx as nx
 
 from kg.confidence import confidence, contradicted
-from kg.facts import EntityRecord, FactKey, FactRecord, entities, fact_keys, facts, facts_of, subjects_of
+from kg.facts import EntityRecord, FactKey, FactRecord, StatementRecord, facts, facts_of, subjects_of
 from kg.ontology import Ontology, load_ontology
+from kg.open_index import read_opened
 from kg.paths import project
 from kg.stores import Store
 
@@ -21,6 +22,7 @@ class Snapshot:
     entities: dict[str, EntityRecord]
     keys: list[FactKey]
     ontology: Ontology
+    statements: list[StatementRecord]
 
     @cached_property
     def facts(self) -> list[FactRecord]:
@@ -60,4 +62,6 @@ class Snapshot:
 
 
 def snapshot_of(store: Store) -> Snapshot:
-    return Snapshot(store, entities(store), fact_keys(store), load_ontology())
+    """The graph opened: what is read from all of it comes from the file kept beside a local store (kg.open_index)."""
+    opened = read_opened(store)
+    return Snapshot(store, opened.entities, opened.keys, load_ontology(), opened.statements)

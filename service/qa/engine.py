@@ -20,7 +20,6 @@ from rdflib.namespace import RDFS
 
 from kg.confidence import clean
 from kg.facts import FactRecord as Fact
-from kg.facts import statements
 from kg.lexicon import english_words, lemma
 from kg.model import local_name, relation_iri, snake
 from kg.namespaces import KG
@@ -277,7 +276,7 @@ class QA:
         self.snapshot = snapshot
         self.services = services_of(snapshot.ontology)
         self.names = NameIndex(snapshot.entities, self.services)
-        self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
+        self.index = StatementIndex(snapshot.statements, self.names.named_in)
         self.by_subject = FactsBy(self.stated_of)  # read one entity at a time, with their evidence, on first need
         self.by_object = FactsBy(self.stated_to)
         self.relations_of: dict[str, set[str]] = defaultdict(set)
