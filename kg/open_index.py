@@ -37,7 +37,7 @@ class Opened:
 def read_opened(store: Store) -> Opened:
     """The graph's entities, fact keys and statements: from the file beside the store while it matches the store
     as it was opened, else from the store (and the file written anew)."""
-    stamp = getattr(store, "stamp", None)
+    stamp = store.stamp
     path = index_path(store.config)
     if stamp is None or path is None:
         return from_store(store)

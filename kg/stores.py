@@ -132,6 +132,8 @@ class SourceGraph:
 class Store(ABC):
     """A graph store: named graphs per source, read with SPARQL, written with SPARQL Update."""
 
+    stamp: Stamp | None = None  # a local reader's files as it opened them (stamp_of); None: not known
+
     def __init__(self, config: StoreConfig, *, rebuild: bool = False) -> None:
         self.config = config
         self.rebuild = rebuild  # the sources written next are all the graph holds

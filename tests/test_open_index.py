@@ -133,7 +133,7 @@ def test_a_stale_file_is_not_trusted(tmp_path: Path, kind: str) -> None:
 def test_an_oxigraph_ingest_writes_the_file(tmp_path: Path) -> None:
     config = ingested(tmp_path, kind="oxigraph")
     store = open_store(config)
-    kept = decode((config.directory / INDEX_FILE).read_bytes(), store.stamp or [])  # type: ignore[attr-defined]
+    kept = decode((config.directory / INDEX_FILE).read_bytes(), store.stamp or [])
     assert kept == from_store(store)
 
 
