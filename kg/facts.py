@@ -1,15 +1,16 @@
 """Reading the graph back: entities with their names, and facts grouped with all their evidence."""
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.model import CONTRAST, LINE, RULE, SECTION, SOURCE, TEXT, local_name, snake
 from kg.namespaces import ENT, source_graph
-from kg.stores import PROLOGUE, Store
+from kg.stores import PROLOGUE, Store, inline_values
 
 
 @dataclass(frozen=True)
@@ -93,23 +94,51 @@ def entities(store: Store, *, without: Collection[str] = ()) -> dict[str, Entity
 
 def facts(store: Store) -> list[FactRecord]:
     """Every fact, merged across sources, from the kg:Evidence nodes."""
+    return grouped(store.values(EVIDENCE_ROWS))
+
+
+# One subject's evidence nodes, found by an index seek on rdf:subject, with everything they say.
+SUBJECT_EVIDENCE_ROWS = (
+    PROLOGUE
+    + """SELECT ?ev ?p ?v (isIRI(?v) AS ?iri) WHERE {
+  VALUES ?p { rdf:subject rdf:predicate rdf:object kg:source kg:line kg:text kg:rule kg:contrast kg:section }
+  GRAPH ?g { ?ev rdf:subject ?s ; ?p ?v }
+}"""
+)
+OBJECT_SUBJECTS = PROLOGUE + "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?ev rdf:object ?o ; rdf:subject ?s } }"
+
+
+def facts_of(store: Store, subject: str) -> list[FactRecord]:
+    """The facts about one subject, as `facts` gives them: read where the graph keeps that subject's evidence."""
+    return grouped(store.values(inline_values(SUBJECT_EVIDENCE_ROWS, {"s": URIRef(subject)})))
+
+
+def subjects_of(store: Store, obj: str) -> list[str]:
+    """The subjects of the facts whose object is the entity `obj`, sorted."""
+    rows = store.values(inline_values(OBJECT_SUBJECTS, {"o": URIRef(obj)}))
+    return sorted({s for (s,) in rows if s is not None})
+
+
+def grouped(rows: Iterable[tuple[str | None, ...]]) -> list[FactRecord]:
+    """Evidence rows (node, property, value, whether the value is an IRI) as facts: one per (subject,
+    predicate, object), with every node that states it, in (subject, predicate, object) order."""
     nodes: dict[str, dict[str, str]] = defaultdict(dict)
     object_is_iri: dict[str, bool] = {}
-    for node, prop, value, iri in store.values(EVIDENCE_ROWS):
+    for node, prop, value, iri in rows:
         if node is None or prop is None or value is None:
             continue
         name = EVIDENCE_PROPERTIES[prop]
         nodes[node][name] = value
         if name == "o":
             object_is_iri[node] = iri == "true"
-    grouped: dict[tuple[str, str, str], FactRecord] = {}
+    merged: dict[tuple[str, str, str], FactRecord] = {}
     for node, ev in nodes.items():
         if any(k not in ev for k in REQUIRED):
             continue
         key = (ev["s"], ev["p"], ev["o"])
-        rec = grouped.get(key)
+        rec = merged.get(key)
         if rec is None:
-            rec = grouped[key] = FactRecord(ev["s"], snake(local_name(ev["p"])), ev["o"], object_is_iri[node])
+            rec = merged[key] = FactRecord(ev["s"], snake(local_name(ev["p"])), ev["o"], object_is_iri[node])
         rec.evidence.append(
             {
                 "source": ev["source"],
@@ -120,9 +149,9 @@ def facts(store: Store) -> list[FactRecord]:
                 **({"section": ev["section"]} if "section" in ev else {}),
             }
         )
-    for rec in grouped.values():
+    for rec in merged.values():
         rec.evidence.sort(key=lambda e: (str(e["source"]), int(str(e["line"])), str(e["text"]), str(e["rule"])))
-    return sorted(grouped.values(), key=lambda r: (r.subject, r.predicate, r.object))
+    return sorted(merged.values(), key=lambda r: (r.subject, r.predicate, r.object))
 
 
 @dataclass(frozen=True, order=True)

@@ -1,6 +1,7 @@
 """The graph loaded for reading: the store it lives in, its entity names and what its facts are. Built once per
 process; the service and `kgqa ask` answer from it. The facts with all their evidence and the networkx
-projection are read on first use, so that a large store opens in seconds."""
+projection are read on first use, so that a large store opens in seconds; a question reads one subject's at a
+time."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -8,8 +9,9 @@ from functools import cached_property
 import networkx as nx
 
 from kg.confidence import confidence, contradicted
-from kg.facts import EntityRecord, FactKey, FactRecord, entities, fact_keys, facts
+from kg.facts import EntityRecord, FactKey, FactRecord, StatementRecord, facts, facts_of, subjects_of
 from kg.ontology import Ontology, load_ontology
+from kg.open_index import read_opened
 from kg.paths import project
 from kg.stores import Store
 
@@ -20,6 +22,7 @@ class Snapshot:
     entities: dict[str, EntityRecord]
     keys: list[FactKey]
     ontology: Ontology
+    statements: list[StatementRecord]
 
     @cached_property
     def facts(self) -> list[FactRecord]:
@@ -42,10 +45,23 @@ class Snapshot:
         """The facts an answer may state: all but those a better-supported fact contradicts."""
         return [f for f in self.facts if (f.subject, f.predicate, f.object) not in self.beaten]
 
+    def stated_about(self, subject: str) -> list[FactRecord]:
+        """`stated`'s facts about one subject, read from the store where it keeps them (a fact is contradicted
+        only by another of its own subject's)."""
+        found = facts_of(self.store, subject)
+        beaten = contradicted(found)
+        return [f for f in found if (f.subject, f.predicate, f.object) not in beaten]
+
+    def subjects_of(self, obj: str) -> list[str]:
+        """The subjects of the facts whose object is the entity `obj`."""
+        return subjects_of(self.store, obj)
+
     @cached_property
     def nx(self) -> nx.MultiDiGraph:
         return project(self.entities, self.facts)
 
 
 def snapshot_of(store: Store) -> Snapshot:
-    return Snapshot(store, entities(store), fact_keys(store), load_ontology())
+    """The graph opened: what is read from all of it comes from the file kept beside a local store (kg.open_index)."""
+    opened = read_opened(store)
+    return Snapshot(store, opened.entities, opened.keys, load_ontology(), opened.statements)

@@ -57,6 +57,7 @@ PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # queries may use thes
 SYNTAX_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
 
 Row = dict[str, Identifier]
+Stamp = list[list[str | int]]  # a local store's files as they are: name, size, time of last change (ns)
 LOG = logging.getLogger(__name__)
 
 
@@ -130,6 +131,8 @@ class SourceGraph:
 
 class Store(ABC):
     """A graph store: named graphs per source, read with SPARQL, written with SPARQL Update."""
+
+    stamp: Stamp | None = None  # a local reader's files as it opened them (stamp_of); None: not known
 
     def __init__(self, config: StoreConfig, *, rebuild: bool = False) -> None:
         self.config = config
@@ -327,6 +330,7 @@ class LocalStore(Store):
         self.compacted = False  # on disk: written, so its applied logs are deleted on close
         self.building: Path | None = None  # the new on-disk store a rebuild writes, until it replaces the old
         self.lock = WriterLock(config.directory) if write else None
+        self.stamp = None if write else stamp_of(config)  # a reader's: what was computed from it may be kept under it
         try:
             if self.lock:
                 self.lock.acquire()
@@ -533,6 +537,13 @@ class LocalStore(Store):
             LOG.warning("%s: could not tidy the store's applied logs (%s)", self.path, _first_line(exc))
         finally:
             self._let_go()
+        if self.compacted:  # written: what a reader reads from the whole graph to open it, kept beside it at once
+            from kg.open_index import refresh  # it reads the graph through this module
+
+            try:
+                refresh(self.config)
+            except KGError as exc:
+                LOG.warning("%s: the graph's open index was not written (%s)", self.path, exc)
 
     def _let_go(self) -> None:
         if self.building:
@@ -541,6 +552,24 @@ class LocalStore(Store):
         if self.lock:
             self.lock.release()
             self.lock = None
+
+
+def stamp_of(config: StoreConfig) -> Stamp | None:
+    """The stamp of a local store's files: graph.nq, or every file of the on-disk store but RocksDB's diagnostic
+    logs and lock (which a reader's open may touch); None for a server's store, or files that cannot be read."""
+    if config.kind == "sparql":
+        return None
+    path = config.directory / (GRAPH_FILE if config.kind == "memory" else OXIGRAPH_DIR)
+    try:
+        files = [path] if config.kind == "memory" else sorted(path.iterdir())
+        return [
+            [f.name, st.st_size, st.st_mtime_ns]
+            for f in files
+            if not f.name.startswith(("LOG", "LOCK"))
+            for st in [f.stat()]
+        ]
+    except OSError:
+        return None
 
 
 def unapplied_log_bytes(directory: Path) -> int:

@@ -267,7 +267,7 @@ def test_rebuild_over_a_damaged_oxigraph_store(tmp_path: Path, damage) -> None:
         open_store(config)
     assert main(["ingest", "--rebuild", "--store", "oxigraph", "--graph", str(graph), str(notes / "batch.md")]) == 0
     assert set(open_store(config).source_hashes()) == {str(notes / "batch.md")}  # the rebuilt graph: these alone
-    assert sorted(p.name for p in graph.iterdir()) == ["oxigraph"]
+    assert sorted(p.name for p in graph.iterdir()) == ["open-index.json", "oxigraph"]  # and its open index
 
 
 def test_rebuild_keeps_only_the_sources_given(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from rdflib.namespace import RDFS
 
 from kg.confidence import clean
 from kg.facts import FactRecord as Fact
-from kg.facts import statements
 from kg.lexicon import english_words, lemma
 from kg.model import local_name, relation_iri, snake
 from kg.namespaces import KG
@@ -255,6 +254,25 @@ class Compared:
     sides: dict[str, dict[str, list[Fact]]]
 
 
+class FactsBy:
+    """Facts by (entity, relation), read one entity's table at a time on first need and kept (QA.by_subject,
+    QA.by_object): `get` as a dict's."""
+
+    def __init__(self, table: Callable[[str], dict[str, list[Fact]]]) -> None:
+        self.table = table
+        self.tables: dict[str, dict[str, list[Fact]]] = {}
+
+    def of(self, entity: str) -> dict[str, list[Fact]]:
+        kept = self.tables.get(entity)
+        if kept is None:  # two threads may both read it: the first kept is everyone's, so a fact is one object
+            kept = self.tables.setdefault(entity, self.table(entity))
+        return kept
+
+    def get(self, key: tuple[str, str], default: list[Fact]) -> list[Fact]:
+        entity, relation = key
+        return self.of(entity).get(relation, default)
+
+
 def contrasts_with(rows: list[dict[str, Any]], b: str) -> tuple[str, ...]:
     """The contrasts of the CONTRASTS rows that are with `b`, the points most notes make first."""
     counts: dict[str, int] = defaultdict(int)
@@ -271,13 +289,9 @@ class QA:
         self.snapshot = snapshot
         self.services = services_of(snapshot.ontology)
         self.names = NameIndex(snapshot.entities, self.services)
-        self.index = StatementIndex(statements(snapshot.store), self.names.named_in)
-        self.by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
-        self.by_object: dict[tuple[str, str], list[Fact]] = defaultdict(list)
-        for fact in _ranked(snapshot.stated):  # read once, with their evidence, when the snapshot is loaded
-            self.by_subject[(fact.subject, fact.predicate)].append(fact)
-            if fact.object_is_entity:
-                self.by_object[(fact.object, fact.predicate)].append(fact)
+        self.index = StatementIndex(snapshot.statements, self.names.named_in)
+        self.by_subject = FactsBy(self.stated_of)  # read one entity at a time, with their evidence, on first need
+        self.by_object = FactsBy(self.stated_to)
         self.relations_of: dict[str, set[str]] = defaultdict(set)
         self.relations_to: dict[str, set[str]] = defaultdict(set)
         for f in snapshot.keys:
@@ -318,8 +332,7 @@ class QA:
         self.support: Memo[int, int] = Memo(None)  # a fact's id -> QA.unsupported
         self.near_values: Memo[tuple[int, int], bool] = Memo()  # two facts' ids -> QA.near_value
         self.weakness: Memo[int, bool] = Memo(None)  # a fact's id -> QA.weak
-        stated = [f for facts in self.by_subject.values() for f in facts]  # held here: a fact's id is its own
-        self.facts_distinct = len({(f.subject, f.predicate, f.object) for f in stated}) == len(stated)
+        self.facts_distinct = True  # one record per (subject, predicate, object), kept by FactsBy: its id is its own
         self.shown_text: Memo[tuple[object, ...], str] = Memo(None)  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
@@ -360,6 +373,28 @@ class QA:
             if st.record.kind != "cell":
                 for iri in self.names.named_in(st.section.replace(" > ", " . ")):
                     self.section_rows[iri].append(st.index)
+
+    def stated_of(self, subject: str) -> dict[str, list[Fact]]:
+        """by_subject's table of one entity: its stated facts by relation, the best supported first."""
+        table: dict[str, list[Fact]] = defaultdict(list)
+        for fact in _ranked(self.snapshot.stated_about(subject)):
+            table[fact.predicate].append(fact)
+        return dict(table)
+
+    def stated_to(self, obj: str) -> dict[str, list[Fact]]:
+        """by_object's table of one entity: the stated facts whose object it is, by relation, in _ranked's order
+        of all the facts; the same records as by_subject's."""
+        found = [
+            f
+            for subject in self.snapshot.subjects_of(obj)
+            for facts in self.by_subject.of(subject).values()
+            for f in facts
+            if f.object_is_entity and f.object == obj
+        ]
+        table: dict[str, list[Fact]] = defaultdict(list)
+        for fact in _ranked(sorted(found, key=lambda f: (f.subject, f.predicate, f.object))):
+            table[fact.predicate].append(fact)
+        return dict(table)
 
     def shown(self, q: NamedQuery, key: tuple[object, ...], bindings: Callable[[], dict[str, URIRef]]) -> str:
         """A query's text with its bindings written in, once per key (a query with the same bindings)."""
