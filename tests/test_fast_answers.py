@@ -1,12 +1,14 @@
 """/healthz and /api/ask answered before Flask runs (service.fast_answers): which requests qualify, and that what is
 sent is what the app's endpoints send, head and body, byte for byte."""
 
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import wsgi_environ
 from flask import Flask
-from werkzeug.test import EnvironBuilder, TestResponse
+from werkzeug.test import TestResponse
 
 from service import MAX_URL, create_app, plain_get
 from service.fast_answers import FastAnswers, question_of
@@ -19,8 +21,7 @@ def app(corpus_graph: Path) -> Flask:
     return create_app({"TESTING": True, "GRAPH": str(corpus_graph), "MAX_QUESTION": 40})
 
 
-def environ(path: str = "/api/ask", query_string: str = "q=" + quote(ASK), **kwargs: object) -> dict:
-    return EnvironBuilder(path=path, query_string=query_string, **kwargs).get_environ()  # type: ignore[arg-type]
+environ = partial(wsgi_environ.environ, path="/api/ask", query_string="q=" + quote(ASK))
 
 
 PLAIN = [  # (environ, whether it is a plain GET)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.readers.tree import Document, Statement
+from ingest.readers.tree import Document, OutlineBuilder, Statement
 from ingest.sources import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,3 +289,19 @@ def test_glossary_facts(extract_facts) -> None:
         ("Cookie", "is_a", "small piece of data"),
         ("ETag", "use_case", "caching"),
     } <= got
+
+
+LINES = "ab\n\ncd\n"
+LINE_OF = [  # (offset into LINES, its 1-based line)
+    (0, 1),
+    (2, 1),  # the newline ends its line
+    (3, 2),  # a blank line
+    (4, 3),
+    (6, 3),
+    (7, 4),  # past the last newline
+]
+
+
+@pytest.mark.parametrize(("offset", "line"), LINE_OF)
+def test_line_of(offset: int, line: int) -> None:
+    assert OutlineBuilder(Document("n", Path("n"), LINES, "text", "")).line_of(offset) == line

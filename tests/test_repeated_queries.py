@@ -1,12 +1,14 @@
 """Repeated /sparql queries answered before Flask runs (service.repeated_queries): which requests qualify, and that
 the answer sent is the one the endpoint sends, head and body, byte for byte."""
 
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+import wsgi_environ
 from flask import Flask
-from werkzeug.test import EnvironBuilder, TestResponse
+from werkzeug.test import TestResponse
 
 from service import create_app
 from service.repeated_queries import RepeatedQueries, plain_query
@@ -19,8 +21,7 @@ def app(corpus_graph: Path) -> Flask:
     return create_app({"TESTING": True, "GRAPH": str(corpus_graph), "ROW_CAP": 50})
 
 
-def environ(path: str = "/sparql", query_string: str = "query=" + quote(LABEL), **kwargs: object) -> dict:
-    return EnvironBuilder(path=path, query_string=query_string, **kwargs).get_environ()  # type: ignore[arg-type]
+environ = partial(wsgi_environ.environ, path="/sparql", query_string="query=" + quote(LABEL))
 
 
 PLAIN = [  # (environ, the query it carries, or None: left to the app)

@@ -137,7 +137,7 @@ class _Reader:
         st = self.out.new(start, end, kind, depth, text)
         st.parent = parent
         st.block = self.blanks[st.line - 1]
-        if kind in ("item", "heading"):
+        if kind == "heading":  # an item's label is split by `new`
             st.label, st.body = split_label(text)
         return st
 

@@ -11,6 +11,7 @@ _INLINE = re.compile(r"\s+[·•]\s+|\s+(?=#\s)")
 _DASHES = re.compile(r"\s-{1,2}\s")
 _INLINE_DASH = re.compile(r"\s+[·•]\s+|\s+(?=#\s)|:?-{1,2}\s+(?=\S)|\s+-{1,2}\s+")
 _TEXT_BULLET = re.compile(r"^\s*(?:[-*•·●▪◦](?:\s+|$))+")
+_HEAD_DASH = re.compile(r"\s+-(?:\s+|$)")  # 'Title - what it is': a heading's title before the dash
 
 
 def text_segments(out: OutlineBuilder, pos: int, line: str, *, allow_headings: bool) -> None:
@@ -29,13 +30,14 @@ def text_segments(out: OutlineBuilder, pos: int, line: str, *, allow_headings: b
         seg = line[a:b]
         if not seg.strip():
             continue
-        text = clean(seg)
         first = n == 0 and not bulleted
         if seg.lstrip().startswith("# "):
             out.heading(pos + a, pos + b, 1)
             continue
+        text = None  # cleaned only when it may be a heading
         if allow_headings and first and depth == 0:
-            head = re.split(r"\s+-(?:\s+|$)", text, maxsplit=1)[0]
+            text = clean(seg)
+            head = _HEAD_DASH.split(text, maxsplit=1)[0]
             label, body = split_label(text)
             if (label.lower() in _SECTION_LABELS or (label and title_like(label) and len(body.split()) <= 1)) or (
                 (text.endswith("?") and len(text.split()) <= 12)
@@ -44,8 +46,9 @@ def text_segments(out: OutlineBuilder, pos: int, line: str, *, allow_headings: b
             ):
                 out.heading(pos + a, pos + b, 1)
                 continue
-        for s, e in sentences(seg, pos + a):
-            st = out.item(s, e, depth)
+        spans = list(sentences(seg, pos + a))
+        for s, e in spans:
+            st = out.item(s, e, depth, text if len(spans) == 1 else None)  # one sentence: the segment, cleaned
             if st is not None and not bulleted and n == 0:
                 st.bulleted = False
 

@@ -2,6 +2,7 @@
 verbatim text; and `OutlineBuilder`, the builder the line-based readers (plain text, cards) share."""
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from ingest.readers.cleaning import clean, split_label
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     index: int
     line: int  # 1-based line of the first character
@@ -66,14 +67,8 @@ class OutlineBuilder:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", doc.text)]
 
     def line_of(self, offset: int) -> int:
-        lo, hi = 0, len(self._line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
+        """The 1-based line that holds character `offset`."""
+        return bisect_right(self._line_starts, offset)
 
     def blank(self) -> None:
         """A blank line ends a 'Label:' scope, unless the label has nothing under it yet."""
@@ -114,10 +109,13 @@ class OutlineBuilder:
         self.stack.append(st)
         return st
 
-    def item(self, start: int, end: int, depth: int) -> Statement | None:
-        if not clean(self.doc.text[start:end]).strip(" .:"):
+    def item(self, start: int, end: int, depth: int, text: str | None = None) -> Statement | None:
+        """Append an item for text[start:end] (`text`: its cleaned text, when the caller has it), unless it says
+        nothing."""
+        text = clean(self.doc.text[start:end]) if text is None else text
+        if not text.strip(" .:"):
             return None
-        st = self.new(start, end, "item", depth)
+        st = self.new(start, end, "item", depth, text)
         is_label = bool(st.label) and not re.search(r"\w", st.body or "")
         scope = self.open_label
         joins_scope = scope is not None and scope.depth == depth and not st.label and not opens_sentence(st.text)
