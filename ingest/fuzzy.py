@@ -71,17 +71,23 @@ class BigramIndex:
         counts = Counter(bigrams(query))
         grams = len(query) - 1
         found: set[int] = set()
-        for length, strings in self.by_length.items():
-            if not lengths_allowed(len(query), length, cutoff):
-                continue
+        for length in self.lengths_near(len(query), cutoff):
+            strings = self.by_length[length]
             floor = pair_floor(len(query), length, cutoff) if cutoff > 0 else 0
             if floor <= 0:
                 found.update(after(strings, start))
                 continue
             needed = grams - floor + 1
-            for gram in sorted(counts, key=lambda g: len(self.postings.get((g, length), ()))):
+            for _, gram in sorted((len(self.postings.get((g, length), ())), g) for g in counts):
                 if needed <= 0:
                     break
                 found.update(after(self.postings.get((gram, length), []), start))
                 needed -= counts[gram]
         return sorted(found)
+
+    def lengths_near(self, length: int, cutoff: float) -> list[int]:
+        """The lengths of indexed strings that can be `cutoff` similar to a string of `length` characters."""
+        if cutoff <= 0:
+            return list(self.by_length)
+        near = range(length - edits(length, cutoff), int(length / cutoff) + 2)
+        return [m for m in near if m in self.by_length and lengths_allowed(length, m, cutoff)]
