@@ -17,7 +17,7 @@ from kg.model import slug
 
 _ACR = r"[A-Z][A-Za-z0-9]{1,7}"
 _LONG = r"[A-Z][\w.-]*(?:\s+[A-Za-z][\w.-]*){1,6}"
-DEFINITIONS = (
+DEFINITIONS = (  # the first writes no bracket; the others cannot match a text without one
     re.compile(rf"^(?P<acr>{_ACR})\s*(?:==?|:|-)\s*(?P<long>{_LONG})\s*[.!]?$"),
     re.compile(rf"(?P<long>{_LONG})\s*\((?P<acr>{_ACR})\)"),
     re.compile(rf"\b(?P<acr>{_ACR})\s*\((?P<long>{_LONG})\)"),
@@ -61,7 +61,7 @@ def singular(phrase: str) -> str:
 
 
 def acronym_pairs(text: str) -> Iterator[tuple[str, str]]:
-    for pattern in DEFINITIONS:
+    for pattern in DEFINITIONS if "(" in text else DEFINITIONS[:1]:
         for m in pattern.finditer(text):
             acr, long = m["acr"], m["long"]
             words = long.split()

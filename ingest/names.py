@@ -5,7 +5,6 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from ingest.fuzzy import BigramIndex
@@ -37,7 +36,7 @@ class NameTable:
     aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> key
     case_sensitive: set[str] = field(default_factory=set)  # aliases that match only as written
     _folded: BigramIndex = field(default_factory=BigramIndex, repr=False)  # fold() of `aliases`, in their order
-    _listed: list[str] = field(default_factory=list, repr=False)  # `aliases`, in their order, as far as folded
+    _listed: list[str] = field(default_factory=list, repr=False)  # `aliases`, in the order they were added
 
     def key_for(self, name: str) -> str | None:
         """The entity a name (or its plural) stands for."""
@@ -60,7 +59,7 @@ class NameTable:
         names = list(dict.fromkeys(v for name in names for v in self._vendor_forms(name)))
         self.entities[key] = Entity(key, old.label if old else label, old.type if old else type_, tuple(names))
         for name in names:
-            self.aliases.setdefault(name.lower(), key)
+            self._alias(name.lower(), key)
         return key
 
     def _vendor_forms(self, name: str) -> list[str]:
@@ -81,9 +80,8 @@ class NameTable:
         from ingest.nlp import fold
 
         done = len(self._folded.strings)
-        if done < len(self.aliases):
-            self._listed.extend(islice(self.aliases, done, None))
-            self._folded.extend([fold(a) for a in islice(self._listed, done, None)])
+        if done < len(self._listed):
+            self._folded.extend([fold(a) for a in self._listed[done:]])
         hit = self._folded.closest(folded, cutoff)
         return None if hit is None else (hit[0], self._listed[hit[2]])
 
@@ -92,7 +90,13 @@ class NameTable:
         if alias.lower() in self.aliases:
             return
         self.entities[key] = Entity(key, ent.label, ent.type, (*ent.aliases, alias))
-        self.aliases[alias.lower()] = key
+        self._alias(alias.lower(), key)
+
+    def _alias(self, low: str, key: str) -> None:
+        """Point a new lower-cased alias at `key` (an alias, once added, keeps its entity)."""
+        if low not in self.aliases:
+            self.aliases[low] = key
+            self._listed.append(low)
 
 
 def load_gazetteer(path: Path = GAZETTEER_FILE) -> NameTable:
