@@ -228,7 +228,7 @@ class _Run:
 
     def use(self, facts: list[Fact]) -> list[Fact]:
         for f in facts:
-            if id(f) not in self.used_ids and (self.qa.facts_distinct or f not in self.used):
+            if id(f) not in self.used_ids:  # one record per fact (FactsBy): its id is its own
                 self.used_ids.add(id(f))
                 self.used.append(f)
         return facts
@@ -332,7 +332,6 @@ class QA:
         self.support: Memo[int, int] = Memo(None)  # a fact's id -> QA.unsupported
         self.near_values: Memo[tuple[int, int], bool] = Memo()  # two facts' ids -> QA.near_value
         self.weakness: Memo[int, bool] = Memo(None)  # a fact's id -> QA.weak
-        self.facts_distinct = True  # one record per (subject, predicate, object), kept by FactsBy: its id is its own
         self.shown_text: Memo[tuple[object, ...], str] = Memo(None)  # a query's name and bindings -> its text shown
         self.contrasted: Memo[tuple[str, str], tuple[str, ...]] = Memo()  # (a, b) -> _Run.contrasts
         self.compared: Memo[tuple[str, str], Compared] = Memo()  # (a, b) -> QA.comparison's facts of each side
@@ -1393,11 +1392,8 @@ class QA:
             same = [k for k in kept if k.predicate == f.predicate and k.subject == f.subject and not f.object_is_entity]
             if not any(self.near_value(f, k) for k in same):
                 kept.append(f)
-        if self.facts_distinct:  # no two facts are equal: one is in `kept` only as itself
-            ids = {id(k) for k in kept}
-            facts = [f for f in facts if id(f) in ids]
-        else:
-            facts = [f for f in facts if f in kept]
+        ids = {id(k) for k in kept}  # no two facts are equal (FactsBy): one is in `kept` only as itself
+        facts = [f for f in facts if id(f) in ids]
         run.use(facts)
         by_rel: dict[tuple[bool, str, str], list[str]] = defaultdict(list)
         for f in facts:
