@@ -449,6 +449,12 @@ def test_values_alike_but_for_punctuation_and_case_are_one(value, squashed):
         ("| Retention | 14 days | none |", "Retention; 14 days; none"),
         ('"answer": "Simple Storage Service",', "Simple Storage Service"),
         ("1. Create a topic", "Create a topic"),
+        ("ends with a comma,", "ends with a comma"),
+        ("a comma, then spaces, \t", "a comma, then spaces"),
+        ("snake_case and __init__ stay", "snake_case and init stay"),
+        ("_italics_ go", "italics go"),
+        ("plain text [no link] (here)", "plain text [no link] (here)"),
+        ("", ""),
     ],
 )
 def test_statements_are_quoted_clean(text, clean):

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from kg.facts import EntityRecord
 from kg.ontology import load_ontology
 from service.qa.intent import RELATIVE, THAT_CLAUSE, Cues, literal_starts, relations_in, relative_clause
 from service.qa.memo import Memo
-from service.qa.names import normalise
+from service.qa.names import NameIndex, normalise
 from service.qa.statements import stems_of, tokens
 
 DATA = Path(__file__).parent / "data"
@@ -98,8 +99,39 @@ def test_relative_clause(text: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("invocations", ("invoc",)), ("Docker images", ("docker", "image")), ("", ())],
+    [
+        ("invocations", ("invoc",)),
+        ("Docker images", ("docker", "image")),
+        ("event-driven apps", ("event-driven", "event", "drive", "app")),
+        ("", ()),
+    ],
 )
 def test_stems_of(text: str, expected: tuple[str, ...]) -> None:
     assert stems_of(text) == expected
     assert list(stems_of(text)) == tokens(text)
+
+
+NAMED = {
+    iri: EntityRecord(iri, iri, label, "Service", aliases)
+    for iri, label, aliases in [
+        ("e:queue", "Quorvex Queue Relay", ("QQR",)),
+        ("e:store", "Tessaline", ()),
+        ("e:net", ".Net Runtime", ()),
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Quorvex Queue Relay sends to Tessaline.", {"e:queue", "e:store"}),
+        ("qqr, then tessaline; done", {"e:queue", "e:store"}),
+        ("... Quorvex Queue Relay", {"e:queue"}),
+        ("Quorvex Queue alone", set()),
+        (". net runtime", set()),
+        ("", set()),
+    ],
+)
+def test_named_in(text: str, expected: set[str]) -> None:
+    """The entities a statement names; a name is looked for only as long as the names that begin with its word."""
+    assert NameIndex(NAMED).named_in(text) == expected

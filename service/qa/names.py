@@ -102,16 +102,23 @@ class NameIndex:
     def _named_in(self, text: str) -> set[str]:
         words = normalise(text).split()
         found: set[str] = set()
-        i = 0
-        while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
-                phrase = " ".join(words[i : i + n]).strip(".,;:")
-                iri = self.exact.get(phrase)
-                if iri and not (n == 1 and (phrase in STOP or phrase in self.shouted or len(phrase) <= 2)):
+        exact, spans, shouted = self.exact, self.spans, self.shouted
+        count, i = len(words), 0
+        while i < count:
+            word = words[i]
+            longest = min(self.longest, count - i, spans.get(word.lstrip(".,;:"), 0))
+            for n in range(longest, 1, -1):  # a name of two words or more begins with the word as it stands
+                iri = exact.get(" ".join(words[i : i + n]).strip(".,;:"))
+                if iri:
                     found.add(iri)
-                    i += n - 1
+                    i += n
                     break
-            i += 1
+            else:
+                phrase = word.strip(".,;:")
+                iri = exact.get(phrase)
+                if iri and not (phrase in STOP or phrase in shouted or len(phrase) <= 2):
+                    found.add(iri)
+                i += 1
         return found
 
     def link(self, question: str) -> list[Mention]:

@@ -25,15 +25,22 @@ NEGATION = re.compile(r"\b(no|not|never|cannot|can't|don't|doesn't|isn't|aren't|
 EXAMPLE = re.compile(r"(e\.g\.|i\.e\.|for example|for instance|such as)[\s,:]", re.I)
 NUMBERED = re.compile(r"^\s*(\d+[.)]|step \d+)\s", re.I)
 PUNCTUATED = re.compile(r"[.:;,]")
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+QUOTING = re.compile(r'^\s*"(question|answer)"\s*:\s*"?|"?,?\s*$')  # a flashcard export's JSON
+MARKER = re.compile(r"^\s*(#+|>|[-*+•·]|\d+[.)])\s+")
+EMPHASIS = re.compile(r"\*\*|__|`|(?<![\w_])_(?=\S)|(?<=[^\s_])_(?![\w_])")
 LEAD_WORDS = 5  # a list item this short names a concept; the items after it describe it
 
 
 def clean(text: str) -> str:
     """A statement as a learner reads it: no Markdown markers, link targets, table pipes or JSON quoting."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r'^\s*"(question|answer)"\s*:\s*"?|"?,?\s*$', "", text)
-    text = re.sub(r"^\s*(#+|>|[-*+•·]|\d+[.)])\s+", "", text)
-    text = re.sub(r"\*\*|__|`|(?<![\w_])_(?=\S)|(?<=[^\s_])_(?![\w_])", "", text)  # emphasis, '_italics_'
+    if "](" in text:  # each substitution only where its characters are
+        text = LINK.sub(r"\1", text)
+    if '"' in text or text.endswith(",") or text[-1:].isspace():
+        text = QUOTING.sub("", text)
+    text = MARKER.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = EMPHASIS.sub("", text)  # emphasis, '_italics_'
     if text.count("|") >= 2:
         text = "; ".join(c.strip() for c in text.strip().strip("|").split("|") if c.strip(" -:"))
     return re.sub(r"\s+", " ", text).strip(" •-·")
@@ -72,8 +79,13 @@ def stems_of(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def _tokens(text: str) -> tuple[str, ...]:
-    words = WORD.findall(text.lower().replace("’", "'"))
-    return tuple(stem(lemma(p)) for w in words for p in ([w, *w.split("-")] if "-" in w else [w]))
+    return tuple(s for w in WORD.findall(text.lower().replace("’", "'")) for s in word_stems(w))
+
+
+@lru_cache(maxsize=65536)
+def word_stems(word: str) -> tuple[str, ...]:
+    """A word's stems: its own, and each part's when it is hyphenated ('event-driven')."""
+    return tuple(stem(lemma(p)) for p in ([word, *word.split("-")] if "-" in word else [word]))
 
 
 @dataclass(eq=False)  # one object per row of its index: compared by identity, not field by field
@@ -143,8 +155,10 @@ class StatementIndex:
         self.parents = [  # parent(), by row
             self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None for st in self.statements
         ]
-        self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
-        self.text_tokens = [set(tokens(st.text)) for st in self.statements]  # its own words, not its section's
+        self.text_tokens = [set(_tokens(st.text)) for st in self.statements]  # its own words, not its section's
+        self.tokens = [  # its words and its section's (no word spans the space between them)
+            toks.union(_tokens(st.section)) for st, toks in zip(self.statements, self.text_tokens, strict=True)
+        ]
         self.postings: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text has it
         for i, toks in enumerate(self.text_tokens):
             for t in toks:
