@@ -163,28 +163,27 @@ class StatementIndex:
         for i, toks in enumerate(self.text_tokens):
             for t in toks:
                 self.postings[t].append(i)
-        self.having: dict[str, set[int]] = defaultdict(set)  # stem -> the statements whose text or section has it
+        self.having: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text or section has it
         for i, toks in enumerate(self.tokens):
             for t in toks:
-                self.having[t].add(i)
+                self.having[t].append(i)
         self.about_of = {iri: [self.statements[i] for i in rows] for iri, rows in self.by_entity.items()}
         self.sources = {st.source for st in self.statements}
         self.names = {st.text.lower() for st in self.statements if is_lead(st.text) and st.record.kind != "cell"} | {
             part.lower() for st in self.statements for part in st.section.split(" > ") if part
         }  # headings and lead items: the concepts the notes name
         self.named = {tuple(tokens(n)): n for n in sorted(self.names, key=len, reverse=True)}
-        self.frequency: dict[str, int] = defaultdict(int)  # statements each stem is in
-        for toks in self.tokens:
-            for t in toks:
-                self.frequency[t] += 1
+        self.frequency: dict[str, int] = defaultdict(int, {t: len(rows) for t, rows in self.having.items()})
+        self.support = self._notes_saying(self.tokens)  # notes that say it too
+        self.echo = self._notes_saying(self.text_tokens)  # notes with its words, any section
+
+    def _notes_saying(self, stems: list[set[str]]) -> list[int]:
+        """For each statement, how many notes have a statement of the same stems (by row)."""
+        keys = [frozenset(toks) for toks in stems]
         sources: dict[frozenset[str], set[str]] = defaultdict(set)
-        for st, toks in zip(self.statements, self.tokens, strict=True):
-            sources[frozenset(toks)].add(st.source)
-        self.support = [len(sources[frozenset(toks)]) for toks in self.tokens]  # notes that say it too
-        said: dict[frozenset[str], set[str]] = defaultdict(set)
-        for st, toks in zip(self.statements, self.text_tokens, strict=True):
-            said[frozenset(toks)].add(st.source)
-        self.echo = [len(said[frozenset(toks)]) for toks in self.text_tokens]  # notes with its words, any section
+        for st, key in zip(self.statements, keys, strict=True):
+            sources[key].add(st.source)
+        return [len(sources[key]) for key in keys]
 
     @cached_property
     def bm25(self) -> bm25s.BM25:
