@@ -234,22 +234,23 @@ class StatementIndex:
         """The statements of `within` that speak to at least `need` of the question's words, best first. Each
         group is one word of the question with its synonyms. Unranked, they come in `within`'s order with no
         score (for a caller that counts the words each has)."""
-        stems = [frozenset(s for w in g for s in tokens(w)) for g in groups]
+        stems = [frozenset(s for w in g for s in _tokens(w)) for g in groups]
         stems = [g for g in stems if g]
         if not stems or not within:
             return []
         asked = frozenset().union(*stems)
-        having = set().union(*(self.having.get(t, ()) for t in asked))  # a statement with none of them matches none
+        if need > 0:  # a statement with none of the asked stems matches none
+            having = set().union(*(self.having.get(t, ()) for t in asked))
+            within = [st for st in within if st.index in having]
+        toks = self.tokens
         found = []
         for st in within:
-            if need > 0 and st.index not in having:
-                continue
-            have = self.tokens[st.index]
-            if need > 1 and sum(1 for g in stems if not g.isdisjoint(have)) < need:  # it matches at most as many
-                continue
-            matched = frozenset(min(g & have) for g in stems if g & have)
-            if len(matched) >= need:
-                found.append((st, matched))
+            have = toks[st.index]
+            some = [g & have for g in stems if not g.isdisjoint(have)]
+            if len(some) >= need:  # it matches at most as many
+                matched = frozenset([min(g) for g in some])
+                if len(matched) >= need:
+                    found.append((st, matched))
         if not found:
             return []
         if not ranked:
