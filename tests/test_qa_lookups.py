@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kg.ontology import load_ontology
+from service.qa.engine import rows_by_prefix, word_prefixes
 from service.qa.intent import RELATIVE, THAT_CLAUSE, Cues, literal_starts, relations_in, relative_clause
 from service.qa.memo import Memo
 from service.qa.names import normalise
@@ -103,3 +104,19 @@ def test_relative_clause(text: str, expected: bool) -> None:
 def test_stems_of(text: str, expected: tuple[str, ...]) -> None:
     assert stems_of(text) == expected
     assert list(stems_of(text)) == tokens(text)
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (
+            ["read it", "redo"],
+            {"r": [0, 1], "re": [0, 1], "rea": [0], "read": [0], "red": [1], "redo": [1], "i": [0], "it": [0]},
+        ),
+        (["a-b", ""], {"a": [0], "b": [0]}),
+        ([], {}),
+    ],
+)
+def test_rows_by_prefix(texts: list[str], expected: dict[str, list[int]]) -> None:
+    hays: list[Any] = [(None, text, word_prefixes(text)) for text in texts]
+    assert rows_by_prefix(hays) == expected

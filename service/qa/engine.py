@@ -341,6 +341,7 @@ class QA:
         self.points: Memo[tuple[str, str, int, frozenset[int]], list[Statement]] = Memo()  # QA.key_points, no words
         self.well_known: Memo[str, bool] = Memo(None)  # entity -> a dozen facts of the DEFINING relations or more
         self.hays_of: Memo[str, list[tuple[Fact, str, frozenset[str]]]] = Memo(None)  # entity -> QA.hay of all_of
+        self.prefix_rows: Memo[str, dict[str, list[int]]] = Memo(None)  # entity -> rows_by_prefix of its hays_of
         self.chains: Memo[tuple[str, str], list[list[str]]] = Memo()  # (a, b) -> QA.between's shortest path
         self.side_named: Memo[tuple[str, str | None, str], bool] = Memo()  # (side, text) -> QA.names_side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
@@ -493,6 +494,8 @@ class QA:
         if facts is None:  # all the subject's facts: read as all_of would, with the text each is scored on
             run.show_all(subject)
             hays = self.hays_of.get(subject, lambda: [self.hay(f) for f in self.all_facts(subject)])
+            if not any(other for _, other in groups):  # plain stems only: the facts found by their words' starts
+                return self.plain_search(subject, hays, [p for p, _ in groups], need)
         else:
             hays = [self.hay(f) for f in facts]
         if any(other for _, other in groups):
@@ -504,6 +507,21 @@ class QA:
         if best < need:
             return []
         return [f for s, f in sorted(scored, key=lambda x: -x[0]) if s >= need][:8]
+
+    def plain_search(
+        self, subject: str, hays: list[tuple[Fact, str, frozenset[str]]], plains: list[frozenset[str]], need: int
+    ) -> list[Fact]:
+        """search() over all of a subject's facts (`hays`) when every stem is plain: the groups each fact has a
+        stem of counted from the rows each word start is in, not fact by fact."""
+        at = self.prefix_rows.get(subject, lambda: rows_by_prefix(hays))
+        counts: dict[int, int] = {}
+        for group in plains:
+            for i in {i for s in group for i in at.get(s, ())}:
+                counts[i] = counts.get(i, 0) + 1
+        if max(counts.values(), default=0) < need:
+            return []
+        best = sorted((i for i, n in counts.items() if n >= need), key=lambda i: (-counts[i], i))
+        return [hays[i][0] for i in best[:8]]
 
     # -------------------------------------------------------------- entry point
 
@@ -2020,6 +2038,15 @@ def word_prefixes(text: str) -> frozenset[str]:
     """Every start of every run of letters and digits in a lower-case text: a plain stem is at the start of a
     word of the text exactly when it is one of them."""
     return frozenset(w[:i] for w in ALNUM.findall(text) for i in range(1, len(w) + 1))
+
+
+def rows_by_prefix(hays: list[tuple[Fact, str, frozenset[str]]]) -> dict[str, list[int]]:
+    """Each word start of the texts QA.hay gives some facts: the places of the facts whose text has it."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, prefixes) in enumerate(hays):
+        for p in prefixes:
+            rows[p].append(i)
+    return dict(rows)
 
 
 def stem_groups(stems: "set[str] | list[frozenset[str]]") -> list[tuple[frozenset[str], tuple[str, ...]]]:
