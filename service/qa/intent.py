@@ -2,7 +2,6 @@
 
 import re
 import tomllib
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.locations import DATA_DIR
@@ -30,7 +29,6 @@ RELATIVE = re.compile(r"\b(the|a) (service|one|thing|tool)s? (that|which|who)\b"
 THAT_CLAUSE = re.compile(r"\w+ (that|which|who) ")
 CRITERION = re.compile(r"\bfor (a|an|my)? ?(.+?)\??$")  # 'for a 3-hour job'
 CHOOSING = re.compile(r"should|which|better")
-START = 3  # the characters a cue word is first looked for by (relations_in)
 VOCABULARY = DATA_DIR / "vocabulary.toml"
 SYNONYMS: dict[str, tuple[str, ...]] = {  # data/vocabulary.toml [synonyms]
     word: tuple(same) for word, same in tomllib.loads(VOCABULARY.read_text(encoding="utf-8"))["synonyms"].items()
@@ -103,8 +101,6 @@ class Cues:
     needing: tuple[tuple[str, tuple[int, ...]], ...]  # each word some pattern needs, and those patterns' places
     always: tuple[int, ...]  # the patterns that need no word: searched in every question
     asking: tuple[tuple[str, ...], ...]  # by pattern: the relations it asks for
-    starting: dict[str, tuple[tuple[str, tuple[int, ...]], ...]]  # `needing` by the first 3 characters of each word
-    short: tuple[tuple[str, tuple[int, ...]], ...]  # the words of `needing` shorter than that
 
     @classmethod
     def of(cls, ontology: Ontology) -> "Cues":
@@ -113,20 +109,13 @@ class Cues:
         patterns = tuple((re.compile(p), frozenset(literal_starts(p))) for p in sources)
         asked = tuple((name, sources.index(pattern)) for name, rel in rels for pattern in rel.asked_by)
         literals = tuple(sorted({w for _, needs in patterns for w in needs}))
-        needing = tuple((w, tuple(at for at, (_, needs) in enumerate(patterns) if w in needs)) for w in literals)
-        starting: dict[str, list[tuple[str, tuple[int, ...]]]] = defaultdict(list)
-        for w, places in needing:
-            if len(w) >= START:
-                starting[w[:START]].append((w, places))
         return cls(
             asked,
             patterns,
             {name: _verb_pattern(ontology.verb(name)) for name, _ in rels},
-            needing,
+            tuple((w, tuple(at for at, (_, needs) in enumerate(patterns) if w in needs)) for w in literals),
             tuple(at for at, (_, needs) in enumerate(patterns) if not needs),
             tuple(tuple(dict.fromkeys(name for name, at in asked if at == place)) for place in range(len(patterns))),
-            {start: tuple(words) for start, words in starting.items()},
-            tuple((w, places) for w, places in needing if len(w) < START),
         )
 
 
@@ -174,9 +163,7 @@ def relations_in(text: str, cues: Cues) -> list[str]:
     """The relations a question asks for, by the registry's kg:askedBy words: the longest match first (the most
     specific words), then the earliest, then those whose verb the question uses. Each distinct pattern is searched
     once, and only when the question has one of the words it needs."""
-    starts = {text[i : i + START] for i in range(len(text) - START + 1)}.intersection(cues.starting)
-    needed = [*cues.short, *(word for start in starts for word in cues.starting[start])]
-    searched = {at for w, places in needed if w in text for at in places}.union(cues.always)
+    searched = {at for w, places in cues.needing if w in text for at in places}.union(cues.always)
     found: dict[str, tuple[int, int]] = {}  # each relation's longest, then earliest, match
     for at in searched:
         m = cues.patterns[at][0].search(text)
