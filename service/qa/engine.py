@@ -1097,10 +1097,11 @@ class QA:
         assert q.topic is not None
         head, cited = self.head(q, run)
         said = {(str(e["source"]), int(e["line"])): self.obj(f) for f in run.used for e in f.evidence}
-        skip = {st.index for st in cited} | {  # a statement the head's facts already say whole
+        skip = {st.index for st in cited} | {  # a statement of the topic the head's facts already say whole
             st.index
-            for st in (q.topic.statements if said else ())
-            if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
+            for line, text in said.items()
+            for st in self.index.on_line.get(line, ())
+            if len(text) >= 0.6 * len(st.text) and st in q.topic.statements
         }
         found = self.key_points(q, points, skip)
         if not found and not head:

@@ -127,6 +127,9 @@ class StatementIndex:
         for i, st in enumerate(self.statements):
             for iri in st.about:
                 self.by_entity[iri].append(i)
+        self.on_line: dict[tuple[str, int], list[Statement]] = defaultdict(list)  # every statement of each line
+        for st in self.statements:
+            self.on_line[(st.source, st.line)].append(st)
         self.at: dict[tuple[str, int], Statement] = {}  # the head of each line: not under another on its line
         for st in self.statements:
             head = self.at.get((st.source, st.line))
