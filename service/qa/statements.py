@@ -247,11 +247,15 @@ class StatementIndex:
             within = [st for st in within if st.index in having]
         toks = self.tokens
         found = []
+        singles = [s for g in stems for s in g] if all(len(g) == 1 for g in stems) else None  # words of one stem
         for st in within:
             have = toks[st.index]
-            some = [g & have for g in stems if not g.isdisjoint(have)]
+            if singles is None:
+                some = [min(g & have) for g in stems if not g.isdisjoint(have)]
+            else:
+                some = [s for s in singles if s in have]
             if len(some) >= need:  # it matches at most as many
-                matched = frozenset([min(g) for g in some])
+                matched = frozenset(some)
                 if len(matched) >= need:
                     found.append((st, matched))
         if not found:
