@@ -210,15 +210,21 @@ class _Run:
 
     def all_of(self, subject: str) -> list[Fact]:
         found: list[Fact] = []
+        said = self.said
         for text, facts in self.qa.told_all.get(subject, lambda: self.qa.told_all_of(subject)):
-            self.show(text)
+            if text not in said:  # show(text), inline
+                said.add(text)
+                self.sparql.append(text)
             found += facts
         return found
 
     def show_all(self, subject: str) -> None:
         """all_of's queries shown, its facts not gathered."""
+        said = self.said
         for text, _ in self.qa.told_all.get(subject, lambda: self.qa.told_all_of(subject)):
-            self.show(text)
+            if text not in said:  # show(text), inline
+                said.add(text)
+                self.sparql.append(text)
 
     def contrasts(self, a: str, b: str) -> list[str]:
         if "compared_with" not in self.qa.relations_of.get(a, ()):
@@ -299,6 +305,7 @@ class QA:
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
         self.relations_listed = {e: sorted(rels - {"compared_with"}) for e, rels in self.relations_of.items()}
+        self.labels = {iri: ent.label for iri, ent in snapshot.entities.items()}  # label(), by IRI
         self.lookups()
         self.prepare()
 
@@ -431,8 +438,7 @@ class QA:
         return str(label) if label else snake(type_).replace("_", " ")
 
     def label(self, iri: str) -> str:
-        ent = self.snapshot.entities.get(iri)
-        return ent.label if ent else iri
+        return self.labels.get(iri, iri)
 
     def obj(self, fact: Fact) -> str:
         return self.label(fact.object) if fact.object_is_entity else fact.object
