@@ -246,18 +246,21 @@ class StatementIndex:
             having = set().union(*(self.having.get(t, ()) for t in asked))
             within = [st for st in within if st.index in having]
         toks = self.tokens
-        found = []
         singles = [s for g in stems for s in g] if all(len(g) == 1 for g in stems) else None  # words of one stem
-        for st in within:
-            have = toks[st.index]
-            if singles is None:
-                some = [min(g & have) for g in stems if not g.isdisjoint(have)]
-            else:
-                some = [s for s in singles if s in have]
-            if len(some) >= need:  # it matches at most as many
-                matched = frozenset(some)
-                if len(matched) >= need:
-                    found.append((st, matched))
+        if singles is not None and need <= 1:  # each statement left has one of them, if one is needed
+            found = [(st, frozenset([s for s in singles if s in toks[st.index]])) for st in within]
+        else:
+            found = []
+            for st in within:
+                have = toks[st.index]
+                if singles is None:
+                    some = [min(g & have) for g in stems if not g.isdisjoint(have)]
+                else:
+                    some = [s for s in singles if s in have]
+                if len(some) >= need:  # it matches at most as many
+                    matched = frozenset(some)
+                    if len(matched) >= need:
+                        found.append((st, matched))
         if not found:
             return []
         if not ranked:
