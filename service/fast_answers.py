@@ -6,7 +6,7 @@ outside the URL, header and body limits, with a question the endpoint would refu
 
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from flask import Flask
 
@@ -18,7 +18,11 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def question_of(query_string: str, max_question: int) -> str | None:
-    """The first `q` parameter, read as werkzeug reads request.args, if /api/ask would take it as a question."""
+    """The first `q` parameter, read as werkzeug reads request.args, if /api/ask would take it as a question. A
+    query string of `q` alone (what the page and clients send) is unquoted as parse_qsl would, without its split."""
+    if query_string.startswith("q=") and "&" not in query_string:
+        value = unquote(query_string[2:].replace("+", " "), errors="werkzeug.url_quote")
+        return value if value.strip() and len(value) <= max_question else None
     for name, value in parse_qsl(query_string, keep_blank_values=True, errors="werkzeug.url_quote"):
         if name == "q":
             return value if value.strip() and len(value) <= max_question else None

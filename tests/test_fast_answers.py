@@ -51,6 +51,7 @@ QUESTIONS = [  # (query string, the question /api/ask takes, or None: the app's 
     ("x=1&q=a", "a"),
     ("q=%C3%A9t%C3%A9", "été"),
     ("q=%FF", "%FF"),  # not UTF-8: left escaped, as werkzeug leaves it
+    ("q=a=b;c%2Bd+e%3D", "a=b;c+d e="),  # '=' after the first and ';' are the value's
     ("q=", None),
     ("q=+++", None),
     ("x=1", None),

@@ -9,6 +9,7 @@ import pytest
 
 from kg.facts import EntityRecord
 from kg.ontology import load_ontology
+from service.qa.engine import rows_by_prefix, word_prefixes
 from service.qa.intent import RELATIVE, THAT_CLAUSE, Cues, literal_starts, relations_in, relative_clause
 from service.qa.memo import Memo
 from service.qa.names import NameIndex, normalise
@@ -135,3 +136,19 @@ NAMED = {
 def test_named_in(text: str, expected: set[str]) -> None:
     """The entities a statement names; a name is looked for only as long as the names that begin with its word."""
     assert NameIndex(NAMED).named_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (
+            ["read it", "redo"],
+            {"r": [0, 1], "re": [0, 1], "rea": [0], "read": [0], "red": [1], "redo": [1], "i": [0], "it": [0]},
+        ),
+        (["a-b", ""], {"a": [0], "b": [0]}),
+        ([], {}),
+    ],
+)
+def test_rows_by_prefix(texts: list[str], expected: dict[str, list[int]]) -> None:
+    hays: list[Any] = [(None, text, word_prefixes(text)) for text in texts]
+    assert rows_by_prefix(hays) == expected

@@ -210,15 +210,21 @@ class _Run:
 
     def all_of(self, subject: str) -> list[Fact]:
         found: list[Fact] = []
+        said = self.said
         for text, facts in self.qa.told_all.get(subject, lambda: self.qa.told_all_of(subject)):
-            self.show(text)
+            if text not in said:  # show(text), inline
+                said.add(text)
+                self.sparql.append(text)
             found += facts
         return found
 
     def show_all(self, subject: str) -> None:
         """all_of's queries shown, its facts not gathered."""
+        said = self.said
         for text, _ in self.qa.told_all.get(subject, lambda: self.qa.told_all_of(subject)):
-            self.show(text)
+            if text not in said:  # show(text), inline
+                said.add(text)
+                self.sparql.append(text)
 
     def contrasts(self, a: str, b: str) -> list[str]:
         if "compared_with" not in self.qa.relations_of.get(a, ()):
@@ -299,6 +305,7 @@ class QA:
             if f.object_is_entity:
                 self.relations_to[f.object].add(f.predicate)
         self.relations_listed = {e: sorted(rels - {"compared_with"}) for e, rels in self.relations_of.items()}
+        self.labels = {iri: ent.label for iri, ent in snapshot.entities.items()}  # label(), by IRI
         self.lookups()
         self.prepare()
 
@@ -340,6 +347,7 @@ class QA:
         self.points: Memo[tuple[str, str, int, frozenset[int]], list[Statement]] = Memo()  # QA.key_points, no words
         self.well_known: Memo[str, bool] = Memo(None)  # entity -> a dozen facts of the DEFINING relations or more
         self.hays_of: Memo[str, list[tuple[Fact, str, frozenset[str]]]] = Memo(None)  # entity -> QA.hay of all_of
+        self.prefix_rows: Memo[str, dict[str, list[int]]] = Memo(None)  # entity -> rows_by_prefix of its hays_of
         self.chains: Memo[tuple[str, str], list[list[str]]] = Memo()  # (a, b) -> QA.between's shortest path
         self.side_named: Memo[tuple[str, str | None, str], bool] = Memo()  # (side, text) -> QA.names_side
         self.sided: Memo[tuple[str, str, str, tuple[str, str] | None], tuple[str, tuple[str, ...]]] = Memo()
@@ -429,8 +437,7 @@ class QA:
         return str(label) if label else snake(type_).replace("_", " ")
 
     def label(self, iri: str) -> str:
-        ent = self.snapshot.entities.get(iri)
-        return ent.label if ent else iri
+        return self.labels.get(iri, iri)
 
     def obj(self, fact: Fact) -> str:
         return self.label(fact.object) if fact.object_is_entity else fact.object
@@ -492,6 +499,8 @@ class QA:
         if facts is None:  # all the subject's facts: read as all_of would, with the text each is scored on
             run.show_all(subject)
             hays = self.hays_of.get(subject, lambda: [self.hay(f) for f in self.all_facts(subject)])
+            if not any(other for _, other in groups):  # plain stems only: the facts found by their words' starts
+                return self.plain_search(subject, hays, [p for p, _ in groups], need)
         else:
             hays = [self.hay(f) for f in facts]
         if any(other for _, other in groups):
@@ -503,6 +512,21 @@ class QA:
         if best < need:
             return []
         return [f for s, f in sorted(scored, key=lambda x: -x[0]) if s >= need][:8]
+
+    def plain_search(
+        self, subject: str, hays: list[tuple[Fact, str, frozenset[str]]], plains: list[frozenset[str]], need: int
+    ) -> list[Fact]:
+        """search() over all of a subject's facts (`hays`) when every stem is plain: the groups each fact has a
+        stem of counted from the rows each word start is in, not fact by fact."""
+        at = self.prefix_rows.get(subject, lambda: rows_by_prefix(hays))
+        counts: dict[int, int] = {}
+        for group in plains:
+            for i in {i for s in group for i in at.get(s, ())}:
+                counts[i] = counts.get(i, 0) + 1
+        if max(counts.values(), default=0) < need:
+            return []
+        best = sorted((i for i, n in counts.items() if n >= need), key=lambda i: (-counts[i], i))
+        return [hays[i][0] for i in best[:8]]
 
     # -------------------------------------------------------------- entry point
 
@@ -1078,10 +1102,11 @@ class QA:
         assert q.topic is not None
         head, cited = self.head(q, run)
         said = {(str(e["source"]), int(e["line"])): self.obj(f) for f in run.used for e in f.evidence}
-        skip = {st.index for st in cited} | {  # a statement the head's facts already say whole
+        skip = {st.index for st in cited} | {  # a statement of the topic the head's facts already say whole
             st.index
-            for st in (q.topic.statements if said else ())
-            if len(said.get((st.source, st.line), "")) >= 0.6 * len(st.text)
+            for line, text in said.items()
+            for st in self.index.on_line.get(line, ())
+            if len(text) >= 0.6 * len(st.text) and st in q.topic.statements
         }
         found = self.key_points(q, points, skip)
         if not found and not head:
@@ -2016,6 +2041,15 @@ def word_prefixes(text: str) -> frozenset[str]:
     """Every start of every run of letters and digits in a lower-case text: a plain stem is at the start of a
     word of the text exactly when it is one of them."""
     return frozenset(w[:i] for w in ALNUM.findall(text) for i in range(1, len(w) + 1))
+
+
+def rows_by_prefix(hays: list[tuple[Fact, str, frozenset[str]]]) -> dict[str, list[int]]:
+    """Each word start of the texts QA.hay gives some facts: the places of the facts whose text has it."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, prefixes) in enumerate(hays):
+        for p in prefixes:
+            rows[p].append(i)
+    return dict(rows)
 
 
 def stem_groups(stems: "set[str] | list[frozenset[str]]") -> list[tuple[frozenset[str], tuple[str, ...]]]:

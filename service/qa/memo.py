@@ -19,11 +19,14 @@ class Memo(Generic[K, V]):
         self._kept: dict[K, V] = {}
 
     def get(self, key: K, work: Callable[[], V]) -> V:
-        if key not in self._kept:
-            if self.limit is not None and len(self._kept) > self.limit:
-                self._kept.clear()
-            self._kept[key] = work()
-        return self._kept[key]
+        try:
+            return self._kept[key]  # one look-up when kept, as most are
+        except KeyError:
+            pass
+        if self.limit is not None and len(self._kept) > self.limit:
+            self._kept.clear()
+        value = self._kept[key] = work()
+        return value
 
 
 class ByRow(Generic[V]):

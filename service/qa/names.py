@@ -129,6 +129,9 @@ class NameIndex:
         found: list[Mention] = []
         i = 0
         while i < len(words):
+            if stop[i] and words[i] not in spans:  # no name begins with it, and a stop word is not matched fuzzily
+                i += 1
+                continue
             hit = None
             for n in range(min(self.longest, len(words) - i, max(2, spans.get(words[i], 0))), 0, -1):
                 phrase = " ".join(words[i : i + n]) if n > 1 else words[i]

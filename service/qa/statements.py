@@ -139,6 +139,9 @@ class StatementIndex:
         for i, st in enumerate(self.statements):
             for iri in st.about:
                 self.by_entity[iri].append(i)
+        self.on_line: dict[tuple[str, int], list[Statement]] = defaultdict(list)  # every statement of each line
+        for st in self.statements:
+            self.on_line[(st.source, st.line)].append(st)
         self.at: dict[tuple[str, int], Statement] = {}  # the head of each line: not under another on its line
         for st in self.statements:
             head = self.at.get((st.source, st.line))
@@ -247,22 +250,30 @@ class StatementIndex:
         """The statements of `within` that speak to at least `need` of the question's words, best first. Each
         group is one word of the question with its synonyms. Unranked, they come in `within`'s order with no
         score (for a caller that counts the words each has)."""
-        stems = [frozenset(s for w in g for s in tokens(w)) for g in groups]
+        stems = [frozenset(s for w in g for s in _tokens(w)) for g in groups]
         stems = [g for g in stems if g]
         if not stems or not within:
             return []
         asked = frozenset().union(*stems)
-        having = set().union(*(self.having.get(t, ()) for t in asked))  # a statement with none of them matches none
-        found = []
-        for st in within:
-            if need > 0 and st.index not in having:
-                continue
-            have = self.tokens[st.index]
-            if need > 1 and sum(1 for g in stems if not g.isdisjoint(have)) < need:  # it matches at most as many
-                continue
-            matched = frozenset(min(g & have) for g in stems if g & have)
-            if len(matched) >= need:
-                found.append((st, matched))
+        if need > 0:  # a statement with none of the asked stems matches none
+            having = set().union(*(self.having.get(t, ()) for t in asked))
+            within = [st for st in within if st.index in having]
+        toks = self.tokens
+        singles = [s for g in stems for s in g] if all(len(g) == 1 for g in stems) else None  # words of one stem
+        if singles is not None and need <= 1:  # each statement left has one of them, if one is needed
+            found = [(st, frozenset([s for s in singles if s in toks[st.index]])) for st in within]
+        else:
+            found = []
+            for st in within:
+                have = toks[st.index]
+                if singles is None:
+                    some = [min(g & have) for g in stems if not g.isdisjoint(have)]
+                else:
+                    some = [s for s in singles if s in have]
+                if len(some) >= need:  # it matches at most as many
+                    matched = frozenset(some)
+                    if len(matched) >= need:
+                        found.append((st, matched))
         if not found:
             return []
         if not ranked:
