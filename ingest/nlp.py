@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from ingest.names import NameTable, plural
-from ingest.rules.model import text_of
+from ingest.rules.model import text_of, tokens
 from ingest.tokenizer import LazyRules, lazy_tokenizer
 from ingest.vocabulary import vocabulary
 from kg.lexicon import english_words, lemma_table
@@ -192,8 +192,9 @@ class OcrLinker:
         taken = {i for ent in ents for i in range(ent.start, ent.end)}
         strings, damaged = doc.vocab.strings, self._damaged_ids
         spans: list[Span] = []
-        n = len(doc)
-        for i, token in enumerate(doc):
+        toks = tokens(doc)
+        n = len(toks)
+        for i, token in enumerate(toks):
             if i in taken:
                 continue
             could = damaged.get(token.orth)  # by the string's id: token.text makes a new string each time
@@ -206,9 +207,9 @@ class OcrLinker:
             text = token.text
             if not (token.is_alpha or token.like_num or token.is_ascii) or token.is_punct:
                 continue
-            prefixed = i > 0 and doc[i - 1].lower_ in self.prefix_words
-            if i + 1 < n and i + 1 not in taken and doc[i + 1].is_alpha:
-                key = self.pair_key(text, doc[i + 1].text)
+            prefixed = i > 0 and toks[i - 1].lower_ in self.prefix_words
+            if i + 1 < n and i + 1 not in taken and toks[i + 1].is_alpha:
+                key = self.pair_key(text, toks[i + 1].text)
                 if key:
                     spans.append(Span(doc, i, i + 2, label=self.types[key], span_id=key))
                     continue
@@ -217,8 +218,8 @@ class OcrLinker:
                 spans.append(Span(doc, i, i + 1, label=self.types[key], span_id=key))
         for ent in ents:  # a name the ruler matched in part: "API Goteway", "Docker Repositones"
             nxt = ent.end
-            if len(ent) == 1 and nxt < n and nxt not in taken and doc[nxt].is_alpha and self.damaged(doc[nxt].text):
-                key = self.pair_key(ent.text, doc[nxt].text)
+            if len(ent) == 1 and nxt < n and nxt not in taken and toks[nxt].is_alpha and self.damaged(toks[nxt].text):
+                key = self.pair_key(ent.text, toks[nxt].text)
                 if key and key != ent.ent_id_:
                     spans.append(Span(doc, ent.start, nxt + 1, label=self.types[key], span_id=key))
         if spans:
@@ -280,9 +281,9 @@ class LongerNames:
         label, text = self.labels.get(ent.ent_id_, ""), ent.text.lower()
         if not label.endswith(" " + text):
             return False
-        i = ent.start
-        while i > 0 and doc[i - 1].is_title and doc[i - 1].is_alpha and not doc[i - 1].is_stop:
-            if doc[i - 1].ent_type_ or doc[i - 1].lower_ in label.split():
+        i, toks = ent.start, tokens(doc)
+        while i > 0 and toks[i - 1].is_title and toks[i - 1].is_alpha and not toks[i - 1].is_stop:
+            if toks[i - 1].ent_type_ or toks[i - 1].lower_ in label.split():
                 return False  # "Azure Portal" written whole, or another name before it
             i -= 1
         capitals = ent.start - i

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from ingest.entities import VERSUS, initials_match, is_definition_question, kind_of_list, singular
 from ingest.relations import Candidate, Context, RelationExtractor, literal
-from ingest.rules.model import keyed, label_colon, text_of
+from ingest.rules.model import keyed, label_colon, text_of, tokens
 from ingest.rules.spans import THINGS_OF_A_NAME
 from ingest.rules.words import NEGATIONS
 from ingest.sources import Document, Statement
@@ -76,8 +76,9 @@ def own_topic(st: Statement, sdoc: Doc) -> str | None:
 def names_alone(sdoc: Doc, start: int, end: int) -> bool:
     """Is the span all the line says, apart from marks before it and a bracket or colon after it
     ('Direct Publish (for mobile apps SDK)', '📝 Fan out (SNS -> SQS)', 'read committed:')?"""
-    before = not any(c.isalnum() for c in text_of(sdoc)[: sdoc[start].idx])
-    rest = text_of(sdoc)[sdoc[end].idx :].strip() if end < len(sdoc) else ""
+    toks = tokens(sdoc)
+    before = not any(c.isalnum() for c in text_of(sdoc)[: toks[start].idx])
+    rest = text_of(sdoc)[toks[end].idx :].strip() if end < len(toks) else ""
     return before and (not rest or rest == ":" or bool(re.fullmatch(r"\(.*\)\s*:?", rest)))
 
 

@@ -27,16 +27,25 @@ _SPACE = re.compile(r"\s+")
 _LABEL = re.compile(r"^(?P<label>[^:]{1,48}?)\s*:(?!//)\s*(?P<body>.*)$")
 
 
+_BULLET_STARTS = frozenset("-*+•·●▪◦‣abcdefghijklmnopqrstuvwxyz")
+
+
 def clean(raw: str) -> str:
-    """Normalise a statement for matching: bullets, quotes, dashes, links, OCR line-break hyphens."""
+    """Normalise a statement for matching: bullets, quotes, dashes, links, OCR line-break hyphens. Each
+    substitution runs only when the text holds what it needs (a statement rarely holds any)."""
     text = raw if raw.isascii() and "\t" not in raw else raw.translate(_TRANSLATE)  # a table is slow: only when needed
-    text = _MD_LINK.sub(r"\1", text)
-    text = _URL.sub("", text)
-    text = _BROKEN_WORD.sub(r"\1\2", text)  # "Reposi--tones" -> "Repositones"
-    text = _EMPHASIS.sub("", text)
-    text = _BULLET.sub("", text.strip())
-    text = _SPACE.sub(" ", text)
-    return text.strip(" -")
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "://" in text:
+        text = _URL.sub("", text)
+    if "--" in text:
+        text = _BROKEN_WORD.sub(r"\1\2", text)  # "Reposi--tones" -> "Repositones"
+    if "*" in text or "_" in text or "`" in text or '"' in text:
+        text = _EMPHASIS.sub("", text)
+    text = text.strip()
+    if text[:1] in _BULLET_STARTS or text[:1].isdigit():
+        text = _BULLET.sub("", text)
+    return " ".join(text.split()).strip(" -")  # whitespace runs made one space, as str.split and \s agree
 
 
 def split_label(text: str) -> tuple[str, str]:

@@ -270,10 +270,12 @@ def listed_action(doc: Doc, start: int, i: int) -> bool:
     ('including creating streams, resharding, and putting ...'): one action of a list, not what the subject
     does to what follows (', integrating them with PagerDuty' is)?"""
 
-    def item(j: int) -> bool:
-        return doc[j].lower_.endswith("ing") and doc[j - 1].lower_ in LIST_LEADS
+    toks = tokens(doc)
 
-    return i > start and item(i) and any(item(j) for j in range(i + 2, len(doc)))
+    def item(j: int) -> bool:
+        return toks[j].lower_.endswith("ing") and toks[j - 1].lower_ in LIST_LEADS
+
+    return i > start and item(i) and any(item(j) for j in range(i + 2, len(toks)))
 
 
 def gerund_phrase(s: Sentence, i: int) -> bool:
