@@ -20,6 +20,7 @@ STOP = frozenset(
 NOT_NAME = re.compile(r"[^\w.#+/ -]")
 SPACES = re.compile(r"\s+")
 DIGIT = re.compile(r"\d")
+EDGE = ".,;:"  # stripped from the ends of a phrase of a statement before it is looked up as a name
 SUGGESTED = 70  # the WRatio of a name suggested for a word of a question
 BRAND_SHARE = 3  # a first word that begins this many multi-word labels is a brand a learner may leave out
 
@@ -101,11 +102,12 @@ class NameIndex:
 
     def _named_in(self, text: str) -> set[str]:
         words = normalise(text).split()
+        spans = self.spans  # a phrase of n words can be a name only if its first word (stripped) begins one so long
         found: set[str] = set()
         i = 0
         while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
-                phrase = " ".join(words[i : i + n]).strip(".,;:")
+            for n in range(min(spans.get(words[i].lstrip(EDGE), 1), len(words) - i), 0, -1):
+                phrase = " ".join(words[i : i + n]).strip(EDGE)
                 iri = self.exact.get(phrase)
                 if iri and not (n == 1 and (phrase in STOP or phrase in self.shouted or len(phrase) <= 2)):
                     found.add(iri)

@@ -143,8 +143,13 @@ class StatementIndex:
         self.parents = [  # parent(), by row
             self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None for st in self.statements
         ]
-        self.tokens = [set(tokens(f"{st.text} {st.section}")) for st in self.statements]
         self.text_tokens = [set(tokens(st.text)) for st in self.statements]  # its own words, not its section's
+        of_section: dict[str, frozenset[str]] = {}  # a section's stems, made once per section
+        for st in self.statements:
+            if st.section not in of_section:
+                of_section[st.section] = frozenset(tokens(st.section))
+        rows = zip(self.statements, self.text_tokens, strict=True)
+        self.tokens = [toks | of_section[st.section] for st, toks in rows]
         self.postings: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text has it
         for i, toks in enumerate(self.text_tokens):
             for t in toks:
