@@ -21,6 +21,9 @@ def building() -> Iterator[None]:
 
 
 def keep() -> None:
-    """Set every object alive now aside from later collections (gc.freeze): for what lives until the process ends."""
-    gc.collect()
+    """Set every object alive now aside from later collections (gc.freeze), for a graph served until the process
+    ends or replaces it; what an earlier `keep` set aside is collected first, so that a replaced graph is freed."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
     gc.freeze()
