@@ -15,7 +15,7 @@ from kg.facts import EntityRecord, FactRecord
 from kg.snapshot import Snapshot, snapshot_of
 from kg.sparql import QueryPool, ResultCache, query_pool
 from kg.stores import Store, StoreConfig, open_store
-from service.heap import building, keep
+from service.heap import building
 from service.qa import QA
 
 EXTENSION = "kgqa"
@@ -104,7 +104,6 @@ def load(
     with building():
         snapshot = snapshot_of(store)
         qa = QA(snapshot)
-    keep()  # the graph lives as long as the service: later collections pass it over
     ents = snapshot.entities.values()
     by_name = {alias.lower(): e for e in ents for alias in e.aliases}
     by_name |= {e.label.lower(): e for e in ents}  # a label wins over another entity's alias
