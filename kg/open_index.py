@@ -10,7 +10,7 @@ no file: it is read from the server on every open."""
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class Opened:
     entities: dict[str, EntityRecord]
     keys: list[FactKey]
     statements: list[StatementRecord]
+    digest: str | None = field(default=None, compare=False)  # the sha256 of the body of the file it is in, if any
 
 
 def read_opened(store: Store) -> Opened:
@@ -49,7 +50,9 @@ def read_opened(store: Store) -> Opened:
         return kept
     opened = from_store(store)
     if stamp_of(store.config) == stamp:  # the store's files are still those it was opened from
-        write_file(path, encode(opened, stamp))
+        data = encode(opened, stamp)
+        if write_file(path, data):
+            return replace(opened, digest=orjson.loads(data.partition(b"\n")[0])["sha256"])  # the header's
     return opened
 
 
@@ -96,12 +99,12 @@ def decode(data: bytes, stamp: Stamp) -> Opened | None:
             return None
         if header.get("sha256") != hashlib.sha256(body).hexdigest():
             return None
-        return _records(orjson.loads(body))
+        return _records(orjson.loads(body), header["sha256"])
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return None
 
 
-def _records(doc: dict[str, Any]) -> Opened:
+def _records(doc: dict[str, Any], digest: str) -> Opened:
     return Opened(
         {
             iri: EntityRecord(iri, key, label, type_, tuple(aliases))
@@ -112,11 +115,13 @@ def _records(doc: dict[str, Any]) -> Opened:
             StatementRecord(source, int(line), text, section, kind, tuple(about), int(parent))
             for source, line, text, section, kind, about, parent in doc["statements"]
         ],
+        digest,
     )
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """`data` into `path` atomically (a temporary file renamed over it); a disk that refuses is a warning."""
+def write_file(path: Path, data: bytes) -> bool:
+    """`data` into `path` atomically (a temporary file renamed over it), and whether it was; a disk that refuses
+    is a warning."""
     tmp = None
     try:
         fd, tmp = make_temp(path.parent, "open-index", ".json.tmp")
@@ -124,7 +129,9 @@ def write_file(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
+        return True
     except OSError as exc:
         LOG.warning("%s: not written (%s); the graph is read whole on the next open too", path, exc.strerror or exc)
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+        return False

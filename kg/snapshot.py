@@ -23,6 +23,7 @@ class Snapshot:
     keys: list[FactKey]
     ontology: Ontology
     statements: list[StatementRecord]
+    digest: str | None = None  # names what was read to open it (kg.open_index), when a file beside the store holds it
 
     @cached_property
     def facts(self) -> list[FactRecord]:
@@ -64,4 +65,4 @@ class Snapshot:
 def snapshot_of(store: Store) -> Snapshot:
     """The graph opened: what is read from all of it comes from the file kept beside a local store (kg.open_index)."""
     opened = read_opened(store)
-    return Snapshot(store, opened.entities, opened.keys, load_ontology(), opened.statements)
+    return Snapshot(store, opened.entities, opened.keys, load_ontology(), opened.statements, opened.digest)

@@ -29,6 +29,7 @@ from kg.errors import KGError
 from kg.stores import StoreConfig
 from service import create_app, security_headers
 from service.errors import code_of
+from service.heap import keep
 from service.state import EXTENSION
 
 SERVERS = ("granian", "gunicorn")
@@ -60,6 +61,7 @@ def serve(store: StoreConfig | None = None, serving: Serving = Serving(), server
     config = None if store is None else app_config(store)
     check_port_free(serving.host, serving.port)
     app = create_app(config)
+    keep()  # the graph lives as long as the server: no collection walks it, and forked workers share it unwritten
     where = f"[{serving.host}]" if ":" in serving.host else serving.host
     print(
         f"serving the {app.extensions[EXTENSION].store.config.describe()} on http://{where}:{serving.port}",
@@ -123,6 +125,7 @@ class AppLoader:
     def reload(self) -> None:
         try:
             self.app = create_app(self.config)
+            keep()
         except KGError as exc:
             self.app.logger.error("SIGHUP: kept the graph being served: %s", exc.message)
 

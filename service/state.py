@@ -15,6 +15,7 @@ from kg.facts import EntityRecord, FactRecord
 from kg.snapshot import Snapshot, snapshot_of
 from kg.sparql import QueryPool, ResultCache, query_pool
 from kg.stores import Store, StoreConfig, open_store
+from service.heap import building
 from service.qa import QA
 
 EXTENSION = "kgqa"
@@ -101,8 +102,9 @@ def load(
     cache_bytes: int = 64_000_000,
 ) -> State:
     store = open_store(config)
-    snapshot = snapshot_of(store)
-    qa = QA(snapshot)
+    with building():
+        snapshot = snapshot_of(store)
+        qa = QA(snapshot)
     ents = snapshot.entities.values()
     by_name = {alias.lower(): e for e in ents for alias in e.aliases}
     by_name |= {e.label.lower(): e for e in ents}  # a label wins over another entity's alias

@@ -55,6 +55,7 @@ from service.qa.statements import (
     stems_of,
     tokens,
 )
+from service.qa.worked_file import worked
 
 ABSTAIN = "I don't know: that is not in the knowledge base."
 MAX_TEXT, MAX_COMPARISON, MAX_QUOTES = 1200, 2500, 5
@@ -295,7 +296,7 @@ class QA:
         self.snapshot = snapshot
         self.services = services_of(snapshot.ontology)
         self.names = NameIndex(snapshot.entities, self.services)
-        self.index = StatementIndex(snapshot.statements, self.names.named_in)
+        self.index = StatementIndex(snapshot.statements, worked(snapshot, self.names))
         self.by_subject = FactsBy(self.stated_of)  # read one entity at a time, with their evidence, on first need
         self.by_object = FactsBy(self.stated_to)
         self.relations_of: dict[str, set[str]] = defaultdict(set)

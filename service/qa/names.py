@@ -20,6 +20,7 @@ STOP = frozenset(
 NOT_NAME = re.compile(r"[^\w.#+/ -]")
 SPACES = re.compile(r"\s+")
 DIGIT = re.compile(r"\d")
+EDGE = ".,;:"  # stripped from the ends of a phrase of a statement before it is looked up as a name
 SUGGESTED = 70  # the WRatio of a name suggested for a word of a question
 BRAND_SHARE = 3  # a first word that begins this many multi-word labels is a brand a learner may leave out
 
@@ -106,15 +107,15 @@ class NameIndex:
         count, i = len(words), 0
         while i < count:
             word = words[i]
-            longest = min(self.longest, count - i, spans.get(word.lstrip(".,;:"), 0))
+            longest = min(self.longest, count - i, spans.get(word.lstrip(EDGE), 0))
             for n in range(longest, 1, -1):  # a name of two words or more begins with the word as it stands
-                iri = exact.get(" ".join(words[i : i + n]).strip(".,;:"))
+                iri = exact.get(" ".join(words[i : i + n]).strip(EDGE))
                 if iri:
                     found.add(iri)
                     i += n
                     break
             else:
-                phrase = word.strip(".,;:")
+                phrase = word.strip(EDGE)
                 iri = exact.get(phrase)
                 if iri and not (phrase in STOP or phrase in shouted or len(phrase) <= 2):
                     found.add(iri)

@@ -8,7 +8,7 @@ the entity by a label or alias."""
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -115,26 +115,56 @@ class Hit(NamedTuple):  # one per matching statement of a search: a tuple is mad
     matched: frozenset[str]  # the query stems it contains
 
 
-class StatementIndex:
-    """Built once per snapshot; `about` and `search` are then cheap."""
+class Worked(NamedTuple):
+    """What `work` reads from the records' texts, the costly part of building the index (kept between processes by
+    service.qa.worked_file). Per statement: its record's position, its clean text, its lead item (lower case),
+    the entities it is about and the stems of its text."""
 
-    def __init__(self, records: Iterable[StatementRecord], named_in: Callable[[str], frozenset[str]]) -> None:
+    rows: list[int]
+    texts: list[str]
+    leads: list[str]
+    about: list[set[str]]
+    stems: list[set[str]]
+
+
+def work(records: Sequence[StatementRecord], named_in: Callable[[str], frozenset[str]]) -> Worked:
+    """The statements of the records (a record with no text once clean is none) and what each says."""
+    worked = Worked([], [], [], [], [])
+    lead = ""
+    where = ("", "")
+    for n, r in enumerate(records):
+        text = clean(r.text)
+        if not text:
+            continue
+        if (r.source, r.section) != where:
+            where, lead = (r.source, r.section), ""
+        short = is_lead(text) and r.kind in ("item", "term")
+        own = "" if short else lead.lower()
+        if short:
+            lead = text
+        context = f"{text.lower()} {own} {heading_of(r.section)}"  # Statement.context
+        worked.rows.append(n)
+        worked.texts.append(text)
+        worked.leads.append(own)
+        worked.about.append(set(r.about) | named_in(text if r.kind == "cell" else context))  # a cell: its column's
+        worked.stems.append(set(tokens(text)))
+    return worked
+
+
+def heading_of(section: str) -> str:
+    """The last heading of a section, lower case."""
+    return section.split(" > ")[-1].lower() if section else ""
+
+
+class StatementIndex:
+    """Built once per snapshot from the records and what `work` read from them; `about` and `search` are then
+    cheap."""
+
+    def __init__(self, records: Sequence[StatementRecord], worked: Worked) -> None:
         self.statements: list[Statement] = []
-        lead = ""
-        where = ("", "")
-        for r in records:
-            text = clean(r.text)
-            if not text:
-                continue
-            if (r.source, r.section) != where:
-                where, lead = (r.source, r.section), ""
-            heading = r.section.split(" > ")[-1] if r.section else ""
-            short = is_lead(text) and r.kind in ("item", "term")
-            st = Statement(len(self.statements), r, text, "" if short else lead.lower(), heading.lower(), set(r.about))
-            if short:
-                lead = text
-            st.about |= named_in(st.text if r.kind == "cell" else st.context)  # a cell is its column's alone
-            self.statements.append(st)
+        for n, text, lead, about in zip(worked.rows, worked.texts, worked.leads, worked.about, strict=True):
+            r = records[n]
+            self.statements.append(Statement(len(self.statements), r, text, lead, heading_of(r.section), about))
         self.by_entity: dict[str, list[int]] = defaultdict(list)
         for i, st in enumerate(self.statements):
             for iri in st.about:
@@ -158,10 +188,13 @@ class StatementIndex:
         self.parents = [  # parent(), by row
             self.at.get((st.source, st.record.parent_line)) if st.record.parent_line else None for st in self.statements
         ]
-        self.text_tokens = [set(_tokens(st.text)) for st in self.statements]  # its own words, not its section's
-        self.tokens = [  # its words and its section's (no word spans the space between them)
-            toks.union(_tokens(st.section)) for st, toks in zip(self.statements, self.text_tokens, strict=True)
-        ]
+        self.text_tokens = worked.stems  # its own words, not its section's
+        of_section: dict[str, frozenset[str]] = {}  # a section's stems, made once per section
+        for st in self.statements:
+            if st.section not in of_section:
+                of_section[st.section] = frozenset(tokens(st.section))
+        rows = zip(self.statements, self.text_tokens, strict=True)
+        self.tokens = [toks | of_section[st.section] for st, toks in rows]
         self.postings: dict[str, list[int]] = defaultdict(list)  # stem -> the statements whose text has it
         for i, toks in enumerate(self.text_tokens):
             for t in toks:
